@@ -1,0 +1,16 @@
+//! RGP Studio: regular-graph pruning (Chen et al., arXiv 2110.15192).
+//!
+//! The crate is layered so that the graph engine builds and tests in seconds:
+//! - [`graph`]: k-regular graphs, the bit-parallel ASPL kernel, generators and metrics;
+//! - [`search`]: edge-swap searches (the reference rule, annealing, target ASPL);
+//! - [`io`]: JSON / CSV / `.npy` export and validated import;
+//! - [`mapping`]: graph → channel-group masks, parameter and FLOP accounting;
+//! - [`data`]: IDX and digits dataset parsing;
+//! - [`train`] (feature `train`): masked Burn models and the training loop;
+//! - [`web`] (features `web-graph`, `web-train`): the wasm-bindgen API used by the browser app.
+
+pub mod config;
+pub mod error;
+pub mod graph;
+
+pub use error::{Error, Result};
