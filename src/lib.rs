@@ -14,3 +14,6 @@ pub mod error;
 pub mod graph;
 
 pub use error::{Error, Result};
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,47 @@
+//! Subcommands of `rgp`. Each module owns its arguments and prints JSON on stdout, progress on
+//! stderr; every user error comes back as one [`crate::Error`] line and exit code 2.
+
+use clap::{Parser, Subcommand};
+
+pub mod family;
+pub mod graph;
+pub mod mask;
+#[cfg(feature = "train")]
+pub mod sweep;
+#[cfg(feature = "train")]
+pub mod train;
+
+#[derive(Parser, Debug)]
+#[command(name = "rgp", version, about = "Regular-graph pruning: graphs, masks and training")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build a k-regular graph, optionally search it to lower (or raise) its ASPL, and export it.
+    Graph(graph::Args),
+    /// Build a family of graphs the way the published RGP graphs were made, sorted by ASPL.
+    Family(family::Args),
+    /// Parameter and FLOP accounting of a masked architecture.
+    Mask(mask::Args),
+    /// Train a masked (or dense) model on a real dataset.
+    #[cfg(feature = "train")]
+    Train(train::Args),
+    /// Accuracy-vs-ASPL sweep over a graph family, with baselines.
+    #[cfg(feature = "train")]
+    Sweep(sweep::Args),
+}
+
+pub fn run(cli: Cli) -> crate::Result<()> {
+    match cli.command {
+        Command::Graph(a) => graph::run(a),
+        Command::Family(a) => family::run(a),
+        Command::Mask(a) => mask::run(a),
+        #[cfg(feature = "train")]
+        Command::Train(a) => train::run(a),
+        #[cfg(feature = "train")]
+        Command::Sweep(a) => sweep::run(a),
+    }
+}

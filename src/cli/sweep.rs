@@ -1,0 +1,8 @@
+//! `rgp sweep` (being written).
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> crate::Result<()> {
+    Err(crate::Error::new("rgp sweep is not available in this build yet"))
+}
