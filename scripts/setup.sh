@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs whatever this checkout needs and is missing. Idempotent; safe to run on every build.
+#   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli (the version pinned in
+#                             Cargo.lock), npm packages, datasets
+#   scripts/setup.sh --test   also what the tests need: Debian's chromium, mesa's Vulkan drivers
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+apt_install() { # packages...
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: apt-get install ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+have cargo || { echo "error: cargo not found; install Rust with rustup first" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "setup: rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+[ -f Cargo.lock ] || cargo generate-lockfile
+WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB" ]; then
+  echo "setup: cargo install wasm-bindgen-cli $WB"
+  cargo install wasm-bindgen-cli --version "$WB" --locked
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+scripts/fetch-data.sh
+
+if [ "${1:-}" = "--test" ]; then
+  apt_install chromium mesa-vulkan-drivers
+fi
+echo "setup: ready"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: native Rust tests (graph core, mapping, training on the CPU and, where an
+# adapter exists, wgpu), the wasm builds, and the end-to-end suite in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh --test
+
+step "format"
+cargo fmt --check
+
+step "graph core (no training dependencies)"
+cargo test --release --no-default-features --features cli
+
+step "all native tests"
+cargo test --release
+
+step "wasm modules and front end"
+scripts/build-web.sh
+
+step "end-to-end (headless Chromium)"
+node tests/e2e/run.mjs
+
+printf '\nall tests passed\n'
