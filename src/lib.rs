@@ -12,6 +12,7 @@
 pub mod config;
 pub mod error;
 pub mod graph;
+pub mod sweep;
 
 pub use error::{Error, Result};
 
