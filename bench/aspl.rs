@@ -7,7 +7,9 @@ fn kernel(c: &mut Criterion) {
     for (n, k) in [(64u32, 4u32), (64, 8), (128, 8), (256, 16), (512, 16)] {
         let g = generate::ring(n, k).unwrap();
         let mut kern = AsplKernel::new();
-        c.bench_function(&format!("aspl_ring_{n}_{k}"), |b| b.iter(|| kern.stats(black_box(&g))));
+        c.bench_function(&format!("aspl_ring_{n}_{k}"), |b| {
+            b.iter(|| kern.stats(black_box(&g)))
+        });
     }
 }
 

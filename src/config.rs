@@ -63,6 +63,9 @@ pub struct GraphConfig {
     pub tolerance: f64,
     /// Iterations after which a user stopped the search; a link then reproduces the stopped graph.
     pub stop_after: Option<u64>,
+    /// `family`: independent trajectories (the published families used 6); each keeps `steps`
+    /// graphs.
+    pub trajectories: u32,
 }
 
 impl Default for GraphConfig {
@@ -82,12 +85,14 @@ impl Default for GraphConfig {
             target_aspl: 4.0,
             tolerance: 0.01,
             stop_after: None,
+            trajectories: 6,
         }
     }
 }
 
 pub const MAX_STEPS: u32 = 10_000;
 pub const MAX_ITERS: u64 = 1_000_000_000;
+pub const MAX_TRAJECTORIES: u32 = 1_000;
 
 impl GraphConfig {
     /// Checks every field; the error names the first bad one.
@@ -99,19 +104,36 @@ impl GraphConfig {
         if self.iters > MAX_ITERS {
             bail!("iters must be at most {MAX_ITERS} (got {})", self.iters);
         }
+        if self.trajectories > MAX_TRAJECTORIES {
+            bail!(
+                "trajectories must be at most {MAX_TRAJECTORIES} (got {})",
+                self.trajectories
+            );
+        }
         let ok = |x: f64| x.is_finite() && x >= 0.0;
-        if !ok(self.interval_down) || !ok(self.interval_up) || self.interval_down >= self.interval_up {
+        if !ok(self.interval_down)
+            || !ok(self.interval_up)
+            || self.interval_down >= self.interval_up
+        {
             bail!(
                 "intervals must satisfy 0 <= interval_down < interval_up (got {} and {})",
                 self.interval_down,
                 self.interval_up
             );
         }
-        if self.search == SearchKind::Target && !(self.target_aspl.is_finite() && self.target_aspl >= 1.0) {
-            bail!("target ASPL must be a number >= 1 (got {})", self.target_aspl);
+        if self.search == SearchKind::Target
+            && !(self.target_aspl.is_finite() && self.target_aspl >= 1.0)
+        {
+            bail!(
+                "target ASPL must be a number >= 1 (got {})",
+                self.target_aspl
+            );
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            bail!("tolerance must be a positive number (got {})", self.tolerance);
+            bail!(
+                "tolerance must be a positive number (got {})",
+                self.tolerance
+            );
         }
         Ok(())
     }

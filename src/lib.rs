@@ -12,6 +12,8 @@
 pub mod config;
 pub mod error;
 pub mod graph;
+pub mod io;
+pub mod search;
 pub mod sweep;
 
 pub use error::{Error, Result};

@@ -112,8 +112,8 @@ impl AsplKernel {
                 let mut acc = cur[i];
                 for &j in &table[i * k..(i + 1) * k] {
                     let r = &cur[j as usize];
-                    for w in 0..W {
-                        acc[w] |= r[w];
+                    for (a, x) in acc.iter_mut().zip(r) {
+                        *a |= x;
                     }
                 }
                 for w in 0..W {
@@ -131,7 +131,10 @@ impl AsplKernel {
             reached = count;
             std::mem::swap(&mut self.cur, &mut self.nxt);
             if reached == total {
-                return Eval::Done(PathStats { sum, diameter: level });
+                return Eval::Done(PathStats {
+                    sum,
+                    diameter: level,
+                });
             }
             // Every pair still unreached is at distance > level.
             let lower = sum + (level as u64 + 1) * (total - reached);

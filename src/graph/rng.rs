@@ -99,6 +99,9 @@ mod tests {
 
     #[test]
     fn derived_streams_differ() {
-        assert_ne!(Rng::derive(5, "graph").next_u64(), Rng::derive(5, "init").next_u64());
+        assert_ne!(
+            Rng::derive(5, "graph").next_u64(),
+            Rng::derive(5, "init").next_u64()
+        );
     }
 }

@@ -1,0 +1,188 @@
+//! numpy `.npy` files. Written as format 1.0, `<f8`, C order, n × n (what `np.save` writes for
+//! the reference code's float matrices). Read: format 1.0–3.0, C or Fortran order, bool,
+//! (u)int8–64 and float32/64 in either byte order.
+
+use crate::graph::Graph;
+use crate::{Result, bail};
+
+pub const MAGIC: &[u8] = b"\x93NUMPY";
+
+pub fn write(g: &Graph) -> Vec<u8> {
+    let n = g.n() as usize;
+    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({n}, {n}), }}");
+    // Pad with spaces so the data starts on a 64-byte boundary; the header ends in '\n'.
+    let unpadded = MAGIC.len() + 2 + 2 + header.len() + 1;
+    header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
+    header.push('\n');
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + header.len() + 8 * n * n);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[1, 0]);
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for u in 0..g.n() {
+        for v in 0..g.n() {
+            let x: f64 = if g.has_edge(u, v) { 1.0 } else { 0.0 };
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Bool,
+    Int,
+    Uint,
+    Float,
+}
+
+pub fn read(bytes: &[u8]) -> Result<Graph> {
+    if !bytes.starts_with(MAGIC) {
+        bail!("not a .npy file (it does not start with the numpy magic string)");
+    }
+    let Some(&[major, _minor]) = bytes.get(6..8) else {
+        bail!("truncated .npy file: the header is incomplete");
+    };
+    let (len_bytes, start) = match major {
+        1 => (2usize, 10usize),
+        2 | 3 => (4, 12),
+        v => bail!(".npy format version {v} is not supported (1, 2 or 3)"),
+    };
+    let Some(raw_len) = bytes.get(8..8 + len_bytes) else {
+        bail!("truncated .npy file: the header is incomplete");
+    };
+    let header_len = raw_len
+        .iter()
+        .rev()
+        .fold(0usize, |acc, &b| acc << 8 | b as usize);
+    let Some(header) = bytes.get(start..start + header_len) else {
+        bail!("truncated .npy file: the header is incomplete");
+    };
+    let Ok(header) = std::str::from_utf8(header) else {
+        bail!("the .npy header is not text");
+    };
+    let descr = quoted_value(header, "descr")?;
+    let fortran = match raw_value(header, "fortran_order")? {
+        v if v.starts_with("True") => true,
+        v if v.starts_with("False") => false,
+        _ => bail!("the .npy header has an unreadable 'fortran_order'"),
+    };
+    let shape = shape(header)?;
+    let (order, kind, size) = dtype(&descr)?;
+    let [rows, cols] = shape[..] else {
+        bail!("the .npy array must be a 2-D matrix, its shape is {shape:?}");
+    };
+    if rows != cols {
+        bail!("the matrix is not square: its shape is ({rows}, {cols})");
+    }
+    let n = rows;
+    if n < crate::graph::MIN_NODES as usize || n > crate::graph::MAX_NODES as usize {
+        bail!(
+            "the matrix is {n} x {n}; graphs need between {} and {} nodes",
+            crate::graph::MIN_NODES,
+            crate::graph::MAX_NODES
+        );
+    }
+    let data = &bytes[start + header_len..];
+    let need = n * n * size;
+    if data.len() < need {
+        bail!(
+            "truncated .npy file: {n} x {n} {descr} needs {need} bytes of data, found {}",
+            data.len()
+        );
+    }
+    if data.len() > need {
+        bail!(
+            "the .npy file has {} bytes after the {n} x {n} matrix",
+            data.len() - need
+        );
+    }
+    let at = |i: usize, j: usize| -> f64 {
+        let idx = if fortran { j * n + i } else { i * n + j };
+        decode(&data[idx * size..][..size], order, kind)
+    };
+    super::graph_from_matrix(n, at)
+}
+
+/// Byte order (`true` = little endian), kind, item size.
+fn dtype(descr: &str) -> Result<(bool, Kind, usize)> {
+    let mut chars = descr.chars();
+    let order = match chars.next() {
+        Some('<') | Some('|') | Some('=') => true,
+        Some('>') => false,
+        _ => bail!("unsupported .npy dtype {descr:?}"),
+    };
+    let rest = chars.as_str();
+    let (kind, size) = match rest {
+        "b1" => (Kind::Bool, 1),
+        "i1" | "i2" | "i4" | "i8" => (Kind::Int, rest[1..].parse().unwrap_or(0)),
+        "u1" | "u2" | "u4" | "u8" => (Kind::Uint, rest[1..].parse().unwrap_or(0)),
+        "f4" | "f8" => (Kind::Float, rest[1..].parse().unwrap_or(0)),
+        _ => bail!("unsupported .npy dtype {descr:?}: use bool, integers or floats"),
+    };
+    Ok((order, kind, size))
+}
+
+fn decode(b: &[u8], little: bool, kind: Kind) -> f64 {
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    if !little {
+        buf[..b.len()].reverse();
+    }
+    let bits = u64::from_le_bytes(buf);
+    let width = b.len() * 8;
+    match kind {
+        Kind::Bool | Kind::Uint => bits as f64,
+        Kind::Int => {
+            // Sign-extend.
+            let shift = 64 - width;
+            (((bits << shift) as i64) >> shift) as f64
+        }
+        Kind::Float if width == 4 => f32::from_bits(bits as u32) as f64,
+        Kind::Float => f64::from_bits(bits),
+    }
+}
+
+/// The text after `'key':` in the header dictionary.
+fn raw_value<'a>(header: &'a str, key: &str) -> Result<&'a str> {
+    let pat = format!("'{key}'");
+    let Some(at) = header.find(&pat) else {
+        bail!("the .npy header has no '{key}'");
+    };
+    let rest = header[at + pat.len()..].trim_start();
+    let Some(rest) = rest.strip_prefix(':') else {
+        bail!("the .npy header is malformed near '{key}'");
+    };
+    Ok(rest.trim_start())
+}
+
+fn quoted_value(header: &str, key: &str) -> Result<String> {
+    let v = raw_value(header, key)?;
+    let q = v.chars().next().unwrap_or(' ');
+    if q != '\'' && q != '"' {
+        bail!("the .npy header has an unreadable '{key}'");
+    }
+    match v[1..].find(q) {
+        Some(end) => Ok(v[1..1 + end].to_string()),
+        None => bail!("the .npy header has an unreadable '{key}'"),
+    }
+}
+
+fn shape(header: &str) -> Result<Vec<usize>> {
+    let v = raw_value(header, "shape")?;
+    let (Some(v), Some(end)) = (v.strip_prefix('('), v.find(')')) else {
+        bail!("the .npy header has an unreadable 'shape'");
+    };
+    let mut dims = Vec::new();
+    for part in v[..end - 1]
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part.parse::<usize>() {
+            Ok(d) => dims.push(d),
+            Err(_) => bail!("the .npy header has an unreadable 'shape'"),
+        }
+    }
+    Ok(dims)
+}
