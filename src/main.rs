@@ -4,7 +4,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = rgp::cli::Cli::parse();
+    let cli = match rgp::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match rgp::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -13,4 +16,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--help` and `--version` print as usual; a bad argument prints clap's first line (which
+/// already starts with `error:`) and exits 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = e.print();
+        return ExitCode::from(2);
+    }
+    let text = e.to_string();
+    eprintln!(
+        "{}",
+        text.lines().next().unwrap_or("error: invalid arguments")
+    );
+    ExitCode::from(2)
 }

@@ -1,8 +1,234 @@
-//! `rgp graph` (being written).
+//! `rgp graph`: build a k-regular graph, search it, export it. JSON on stdout, progress on
+//! stderr, `error: <one line>` and exit 2 for any bad input.
+
+use crate::config::{Direction, GraphConfig, Init, SearchKind};
+use crate::graph::Graph;
+use crate::search::{self, Progress};
+use crate::{Error, Result, bail, io};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Npy,
+}
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Number of nodes n (4..=1024).
+    #[arg(long)]
+    pub nodes: Option<u32>,
+    /// Degree k (2..=n-1, n·k even); k/n is the kept fraction.
+    #[arg(long)]
+    pub degree: Option<u32>,
+    /// Start graph.
+    #[arg(long, value_enum)]
+    pub init: Option<Init>,
+    /// Seed of every random choice.
+    #[arg(long)]
+    pub seed: Option<u32>,
+    /// Search to run (default: anneal; target when --target-aspl is given; none with --import).
+    #[arg(long, value_enum)]
+    pub search: Option<SearchKind>,
+    /// Direction of the reference rule (`paper`).
+    #[arg(long, value_enum)]
+    pub direction: Option<Direction>,
+    /// Chained reference steps (`paper`), each up to n(n-1) attempts.
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Iteration budget (`anneal`, `target`).
+    #[arg(long)]
+    pub iters: Option<u64>,
+    /// Time budget in milliseconds: `anneal` fits its cooling schedule to it, other searches
+    /// stop when it runs out. The output's `config` reproduces the result exactly.
+    #[arg(long)]
+    pub time_ms: Option<u64>,
+    /// Requested ASPL (`target`).
+    #[arg(long)]
+    pub target_aspl: Option<f64>,
+    /// Accepted distance to the requested ASPL (`target`).
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+    /// Window of the reference rule (`paper`; the published graphs used 0.05 and 0.2).
+    #[arg(long)]
+    pub interval_down: Option<f64>,
+    #[arg(long)]
+    pub interval_up: Option<f64>,
+    /// The reference `--extreme` flag (`paper`: never return early).
+    #[arg(long)]
+    pub extreme: bool,
+    /// Stop after this many iterations (reproduces a search stopped by hand).
+    #[arg(long)]
+    pub stop_after: Option<u64>,
+    /// Export format; `json` and `csv` go to stdout without --out, `npy` needs --out.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write the export here (the JSON document still goes to stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Start from a graph file (.npy, .csv or .json) instead of --init.
+    #[arg(long)]
+    pub import: Option<PathBuf>,
+    /// No progress on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
-pub fn run(_args: Args) -> crate::Result<()> {
-    Err(crate::Error::new("rgp graph is not available in this build yet"))
+impl Args {
+    /// The configuration these arguments describe; `imported` fixes n and k.
+    pub fn config(&self, imported: Option<&Graph>) -> Result<GraphConfig> {
+        let d = GraphConfig::default();
+        let (nodes, degree) = match imported {
+            Some(g) => {
+                for (flag, given, actual) in [
+                    ("--nodes", self.nodes, g.n()),
+                    ("--degree", self.degree, g.k()),
+                ] {
+                    if given.is_some_and(|x| x != actual) {
+                        bail!(
+                            "{flag} {} does not match the imported graph ({actual})",
+                            given.unwrap_or(0)
+                        );
+                    }
+                }
+                (g.n(), g.k())
+            }
+            None => (
+                self.nodes.unwrap_or(d.nodes),
+                self.degree.unwrap_or(d.degree),
+            ),
+        };
+        let search = self.search.unwrap_or(if self.target_aspl.is_some() {
+            SearchKind::Target
+        } else if imported.is_some() {
+            SearchKind::None
+        } else {
+            SearchKind::Anneal
+        });
+        let cfg = GraphConfig {
+            nodes,
+            degree,
+            init: self.init.unwrap_or(d.init),
+            seed: self.seed.unwrap_or(d.seed),
+            search,
+            direction: self.direction.unwrap_or(d.direction),
+            steps: self.steps.unwrap_or(d.steps),
+            interval_down: self.interval_down.unwrap_or(d.interval_down),
+            interval_up: self.interval_up.unwrap_or(d.interval_up),
+            extreme: self.extreme,
+            iters: self.iters.unwrap_or(d.iters),
+            target_aspl: self.target_aspl.unwrap_or(d.target_aspl),
+            tolerance: self.tolerance.unwrap_or(d.tolerance),
+            stop_after: self.stop_after,
+            trajectories: d.trajectories,
+        };
+        cfg.validate()?;
+        Ok(cfg)
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if args.format == Format::Npy && args.out.is_none() {
+        bail!("--format npy writes a binary file: give --out FILE");
+    }
+    if args.time_ms == Some(0) {
+        bail!("--time-ms must be positive");
+    }
+    let imported = match &args.import {
+        Some(path) => Some(read_graph(path)?),
+        None => None,
+    };
+    let cfg = args.config(imported.as_ref())?;
+    let started = Instant::now();
+    let mut meter = Meter::new(args.quiet);
+    let clock_start = Instant::now();
+    let outcome = search::run_with_clock(
+        &cfg,
+        imported,
+        args.time_ms,
+        &mut || clock_start.elapsed().as_secs_f64() * 1e3,
+        &mut |p| meter.report(p),
+    )?;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+    meter.finish(&outcome.progress, elapsed_ms);
+    let json = io::to_json_with_elapsed(
+        &outcome.config,
+        &outcome.graph,
+        &outcome.progress,
+        Some(elapsed_ms),
+    );
+    match (&args.out, args.format) {
+        (None, Format::Csv) => print!("{}", io::to_csv(&outcome.graph)),
+        (None, _) => println!("{json}"),
+        (Some(path), format) => {
+            let bytes = match format {
+                Format::Json => json.clone().into_bytes(),
+                Format::Csv => io::to_csv(&outcome.graph).into_bytes(),
+                Format::Npy => io::to_npy(&outcome.graph),
+            };
+            write_file(path, &bytes)?;
+            println!("{json}");
+        }
+    }
+    Ok(())
+}
+
+/// Reads and validates a graph file; every failure is one line naming the file.
+pub fn read_graph(path: &Path) -> Result<Graph> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+    io::import(&bytes, name)
+        .map(|(g, _)| g)
+        .map_err(|e| Error::new(format!("{}: {e}", path.display())))
+}
+
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Progress lines on stderr, at most four a second.
+pub struct Meter {
+    quiet: bool,
+    start: Instant,
+    last: Option<Instant>,
+}
+
+impl Meter {
+    pub fn new(quiet: bool) -> Meter {
+        Meter {
+            quiet,
+            start: Instant::now(),
+            last: None,
+        }
+    }
+
+    pub fn report(&mut self, p: &Progress) {
+        if self.quiet || self.last.is_some_and(|t| t.elapsed().as_millis() < 250) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
+        eprintln!(
+            "iter {:>10}  aspl {:.4} (diameter {})  best {:.4} (diameter {})  {:.0} evals/s",
+            p.iterations,
+            p.aspl,
+            p.diameter,
+            p.best_aspl,
+            p.best_diameter,
+            p.evaluations as f64 / secs
+        );
+    }
+
+    pub fn finish(&self, p: &Progress, elapsed_ms: f64) {
+        if !self.quiet {
+            eprintln!(
+                "done: {} iterations, {} evaluations, {} kept, ASPL {:.6} (diameter {}) in {:.0} ms",
+                p.iterations, p.evaluations, p.accepted, p.best_aspl, p.best_diameter, elapsed_ms
+            );
+        }
+    }
 }
