@@ -20,3 +20,6 @@ pub use error::{Error, Result};
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+#[cfg(any(feature = "web-graph", feature = "web-train"))]
+pub mod web;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the browser app into dist/:
+#   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/
+#   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
+#   3. webpack (www/ → dist/), plus index.html, the stylesheets and data/ (the datasets) → dist/
+# Cargo builds go to target/web (WEB_TARGET_DIR overrides) so they never wait on other builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+ROOT=$PWD
+TARGET_DIR=${WEB_TARGET_DIR:-$ROOT/target/web}
+step() { printf '== build-web: %s\n' "$*"; }
+
+# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+HAVE=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
+if [ "$HAVE" != "$WB" ]; then
+  echo "error: wasm-bindgen ${HAVE:-(missing)} found, Cargo.lock needs $WB; run scripts/setup.sh" >&2
+  exit 1
+fi
+
+step "graph module (cargo, wasm32, feature web-graph)"
+# Size and speed settings chosen by measurement (README, "The app"): one codegen unit and LTO
+# give a smaller and faster module than the release profile's defaults.
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
+CARGO_PROFILE_RELEASE_LTO=${GRAPH_LTO:-fat} \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+CARGO_PROFILE_RELEASE_PANIC=abort \
+RUSTFLAGS="${GRAPH_RUSTFLAGS:-}" \
+  cargo build --release --target wasm32-unknown-unknown --no-default-features --features web-graph \
+  --lib --target-dir "$TARGET_DIR" -j2 --quiet
+
+step "graph module (wasm-bindgen $WB)"
+rm -rf pkg/graph
+wasm-bindgen --target bundler --out-dir pkg/graph --out-name rgp \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+# webpack must read the generated glue as an ES module.
+echo '{ "type": "module" }' > pkg/graph/package.json
+
+if [ "${RGP_TRAIN:-1}" != "0" ]; then
+  if [ -x scripts/build-train-wasm.sh ]; then
+    step "training module (scripts/build-train-wasm.sh)"
+    scripts/build-train-wasm.sh
+  else
+    step "training module skipped: scripts/build-train-wasm.sh is not in this checkout"
+  fi
+fi
+
+step "front end (webpack)"
+rm -rf dist
+npx --no-install webpack --mode production
+cp index.html www/style.css node_modules/uplot/dist/uPlot.min.css dist/
+if [ -d data ]; then
+  step "datasets (data/ → dist/data/)"
+  mkdir -p dist/data
+  cp -a data/. dist/data/
+fi
+
+gz() { gzip -9 -c "$1" | wc -c; }
+step "sizes (bytes, raw / gzip -9)"
+for f in dist/*.wasm dist/*.js; do
+  [ -e "$f" ] && printf '  %-40s %9d  %8d\n' "${f#dist/}" "$(wc -c < "$f")" "$(gz "$f")"
+done
+echo "== build-web: done → dist/ (serve with: node scripts/serve.mjs dist 8080)"

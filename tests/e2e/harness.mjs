@@ -1,0 +1,111 @@
+// A small end-to-end harness over playwright-core and Debian's Chromium: `test(name, fn)`
+// registers a test; run.mjs runs them in file order. Each test gets fixtures:
+//   page(opts)     a new page in a fresh context; console errors and page errors are collected
+//                  and fail the test unless the test calls allowErrors()
+//   open(hash)     page() navigated to the app with that hash, waiting for the first graph
+//   baseURL, root  the served app and the repository root
+//   rgp(args)      runs the native CLI (built on demand) and returns its parsed JSON
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const tests = [];
+
+export function test(name, fn, { timeout = 60000 } = {}) {
+  tests.push({ name, fn, timeout });
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--enable-unsafe-webgpu',
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: ['--headless'],
+    args: CHROMIUM_ARGS,
+  });
+}
+
+let cliPath = null;
+/** The native `rgp` (feature cli only), built once into target/web. */
+export function rgpBinary() {
+  if (cliPath) return cliPath;
+  const target = process.env.WEB_TARGET_DIR || resolve(root, 'target/web');
+  execFileSync('cargo', ['build', '--release', '--no-default-features', '--features', 'cli', '--bin', 'rgp',
+    '--target-dir', target, '-j2', '--quiet'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  cliPath = resolve(target, 'release/rgp');
+  if (!existsSync(cliPath)) throw new Error(`native CLI missing at ${cliPath}`);
+  return cliPath;
+}
+
+export function rgp(args) {
+  const out = execFileSync(rgpBinary(), args, { cwd: root, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(out.toString());
+}
+
+/** Waits until the status line is in one of `states` (data-state attribute). */
+export async function waitForState(page, states, timeout = 60000) {
+  const list = Array.isArray(states) ? states : [states];
+  await page.waitForFunction(
+    (ss) => ss.includes(document.querySelector('[data-testid="status"]')?.dataset.state),
+    list,
+    { timeout, polling: 50 },
+  );
+  return page.getAttribute('[data-testid="status"]', 'data-state');
+}
+
+export async function text(page, testid) {
+  return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
+}
+
+export function makeFixtures(browser, baseURL) {
+  const contexts = [];
+  const errors = [];
+  let allow = false;
+  const fx = {
+    baseURL,
+    root,
+    rgp,
+    errors,
+    allowErrors() {
+      allow = true;
+    },
+    async page({ permissions = [], viewport = { width: 1280, height: 860 } } = {}) {
+      const context = await browser.newContext({ acceptDownloads: true, viewport });
+      if (permissions.length) await context.grantPermissions(permissions, { origin: baseURL.replace(/\/$/, '') });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+      page.on('dialog', (d) => {
+        errors.push(`unexpected dialog: ${d.type()} ${d.message()}`);
+        d.dismiss().catch(() => {});
+      });
+      return page;
+    },
+    async open(hash = '', opts = {}) {
+      const page = await fx.page(opts);
+      await page.goto(`${baseURL}${hash ? `#${hash}` : ''}`);
+      await waitForState(page, ['searching', 'done', 'ready', 'stopped', 'error']);
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      if (!allow && errors.length) throw new Error(`errors in the page:\n  ${errors.join('\n  ')}`);
+    },
+  };
+  return fx;
+}

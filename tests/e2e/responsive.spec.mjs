@@ -1,0 +1,45 @@
+// The main thread never blocks while a search runs: no long task (> 50 ms) and prompt input.
+import assert from 'node:assert/strict';
+import { test, waitForState } from './harness.mjs';
+
+const observeLongTasks = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+};
+
+for (const [name, hash] of [
+  ['64 nodes', 'v=1&nodes=64&degree=4&seed=2&search=anneal&iters=100000000'],
+  ['1024 nodes (largest drawing)', 'v=1&nodes=1024&degree=32&init=random&seed=2&search=anneal&iters=100000000'],
+]) {
+  test(`no long task on the main thread during a long search: ${name}`, async ({ page, baseURL }) => {
+    const p = await page();
+    await p.addInitScript(observeLongTasks);
+    await p.goto(`${baseURL}#${hash}`);
+    await waitForState(p, 'searching', 60000);
+    // Let the page settle after load, then watch a few seconds of searching.
+    await p.waitForTimeout(1000);
+    const from = await p.evaluate(() => performance.now());
+    // Meanwhile the page answers: timers fire on time and controls react.
+    const lag = await p.evaluate(async () => {
+      let worst = 0;
+      for (let i = 0; i < 60; i++) {
+        const t = performance.now();
+        await new Promise((r) => setTimeout(r, 25));
+        worst = Math.max(worst, performance.now() - t - 25);
+      }
+      return worst;
+    });
+    const t0 = Date.now();
+    await p.fill('#f-iters', '100000001');
+    const inputMs = Date.now() - t0;
+    const state = await p.getAttribute('[data-testid="status"]', 'data-state');
+    const to = await p.evaluate(() => performance.now());
+    const long = await p.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [from, to]);
+    assert.ok(['searching', 'ready', 'loading'].includes(state), state);
+    assert.deepEqual(long, [], `long tasks during the search: ${JSON.stringify(long)}`);
+    assert.ok(lag < 50, `timer lag ${lag.toFixed(1)} ms`);
+    assert.ok(inputMs < 500, `typing took ${inputMs} ms`);
+  }, { timeout: 90000 });
+}

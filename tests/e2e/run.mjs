@@ -1,0 +1,52 @@
+// Runs the end-to-end suite: serves dist/ (built by scripts/build-web.sh), launches headless
+// Chromium and runs every tests/e2e/*.spec.mjs in name order.
+//   node tests/e2e/run.mjs [name filter]
+import { readdirSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launch, makeFixtures, root, tests } from './harness.mjs';
+import { serve } from './serve.mjs';
+
+const filter = process.argv[2] ?? '';
+const dist = resolve(root, 'dist');
+if (!existsSync(resolve(dist, 'index.html'))) {
+  console.error('error: dist/ is missing; run scripts/build-web.sh first');
+  process.exit(2);
+}
+
+const here = resolve(root, 'tests/e2e');
+for (const f of readdirSync(here).filter((f) => f.endsWith('.spec.mjs')).sort()) {
+  await import(pathToFileURL(resolve(here, f)).href);
+}
+
+const server = await serve(dist);
+const browser = await launch();
+let failed = 0;
+let ran = 0;
+for (const t of tests) {
+  if (filter && !t.name.includes(filter)) continue;
+  ran++;
+  const fx = makeFixtures(browser, server.baseURL);
+  const t0 = Date.now();
+  let timer;
+  try {
+    await Promise.race([
+      t.fn(fx),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${t.timeout} ms`)), t.timeout);
+      }),
+    ]);
+    await fx.close();
+    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    await fx.close().catch(() => {});
+    console.log(`FAIL ${t.name} (${Date.now() - t0} ms)\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+await browser.close();
+await server.close();
+console.log(`\n${ran - failed}/${ran} end-to-end tests passed`);
+process.exit(failed || ran === 0 ? 1 : 0);

@@ -1,0 +1,385 @@
+// RGP Studio app shell: wires the URL state, the configuration form, the graph worker and the
+// views together. The main thread only renders (at most once per animation frame); all graph
+// work runs in the worker.
+
+import { Controls } from './controls.js';
+import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
+import { LIMITS, fieldOfMessage } from './limits.js';
+import { mountTraining } from './training-mount.js';
+import { engineConfig, parseHash, writeToLocation } from './url-state.js';
+import { AsplChart } from './views/aspl-chart.js';
+import { FamilyList } from './views/family-list.js';
+import { GraphCanvas } from './views/graph-canvas.js';
+import { Heatmap } from './views/heatmap.js';
+import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
+import { GraphWorker } from './worker-client.js';
+
+const $ = (id) => document.getElementById(id);
+const fmt = new Intl.NumberFormat('en-US');
+
+const ui = {
+  status: document.querySelector('[data-testid="status"]'),
+  error: $('error'),
+  run: $('run'),
+  stop: $('stop'),
+  generate: $('generate'),
+  stopNote: $('stop-note'),
+  importNote: $('import-note'),
+  importFile: $('import-file'),
+};
+
+const graphCanvas = new GraphCanvas($('graph-canvas'));
+const heatmap = new Heatmap($('heatmap'));
+const chart = new AsplChart($('chart'));
+
+const app = {
+  config: null, // the configuration on show (null while the form holds an invalid value)
+  active: null, // id of the worker run whose messages are shown; others are stale
+  searching: false, // the active run searches (or builds a family), as opposed to a start graph
+  state: 'loading',
+  graph: null, // { n, k, table, fingerprint, metrics } on show
+  graphListeners: new Set(),
+  frame: { progress: null, table: null, swap: null, eps: null },
+};
+
+// ---- status and messages --------------------------------------------------------------------
+
+function showError(text) {
+  ui.error.textContent = text;
+  ui.error.hidden = !text;
+}
+
+function setStatus(state, text) {
+  app.state = state;
+  ui.status.dataset.state = state;
+  ui.status.textContent = text ? `${state} — ${text}` : state;
+  const busy = state === 'searching' || state === 'loading';
+  ui.run.disabled = busy || app.config === null;
+  ui.generate.disabled = busy || app.config === null;
+  ui.stop.disabled = state !== 'searching';
+}
+
+function isFamily() {
+  return app.config?.search === 'family';
+}
+
+// ---- worker messages ------------------------------------------------------------------------
+
+const worker = new GraphWorker(onWorkerMessage);
+
+function onWorkerMessage(m) {
+  if (m.type === 'ready') return;
+  if (m.id !== null && m.id !== undefined && m.id !== app.active) return; // a replaced run
+  switch (m.type) {
+    case 'progress':
+      app.frame.progress = m.progress;
+      app.frame.eps = m.evalsPerSec;
+      if (m.table) {
+        app.frame.table = m.table;
+        app.frame.swap = m.lastSwap;
+      }
+      return;
+    case 'family':
+      return onFamily(m);
+    case 'graph':
+      return onGraph(m);
+    case 'error': {
+      const field = fieldOfMessage(m.message);
+      if (field) controls.message(field, m.message);
+      showError(`Error: ${m.message}`);
+      setStatus('error');
+      return;
+    }
+    default:
+  }
+}
+
+function onFamily(m) {
+  const p = m.progress;
+  if (!m.final) {
+    ui.status.textContent = `searching — family: trajectory ${Math.min(p.trajectory + 1, p.trajectories)} of ${p.trajectories}, ${fmt.format(p.graphs)} graphs`;
+    showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, null);
+    return;
+  }
+  familyList.show(m.members);
+  app.familyStopped = m.stopped;
+  if (m.stopped) recordStop(p.iterations);
+  showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, m.elapsedMs);
+}
+
+function onGraph(m) {
+  app.frame.progress = null;
+  app.frame.table = null;
+  const v = m.view;
+  app.graph = v;
+  const p = m.progress;
+  const swap = m.phase === 'start' ? null : validSwap(v, p?.last_swap);
+  graphCanvas.show(v, swap);
+  heatmap.show(v, swap);
+  showMetrics(v);
+  if (p && m.phase !== 'picked') {
+    showProgress(p, m.evalsPerSec ?? null, m.elapsedMs ?? null);
+    chart.push(p.iterations, p.aspl, p.best_aspl);
+  }
+  const its = p ? fmt.format(p.iterations) : '0';
+  switch (m.phase) {
+    case 'start':
+      // A run without search follows this with 'done' at once.
+      chart.reset();
+      clearProgress();
+      if (p) {
+        showProgress(p, null, null);
+        chart.push(p.iterations, p.aspl, p.best_aspl);
+      }
+      if (app.searching) {
+        setStatus('searching', 'iteration 0');
+        showSearching();
+      }
+      break;
+    case 'done': {
+      if (!app.searching) {
+        setStatus('ready', 'start graph; press Search');
+        break;
+      }
+      const secs = m.elapsedMs ? ` in ${(m.elapsedMs / 1000).toFixed(2)} s` : '';
+      const fromLink = app.config.stop_after !== null && app.config.stop_after !== undefined;
+      setStatus('done', fromLink ? `stopped at iteration ${its} (as the link says)` : `${its} iterations${secs}`);
+      break;
+    }
+    case 'stopped':
+      recordStop(p.iterations);
+      setStatus('stopped', `iteration ${its}`);
+      break;
+    case 'imported':
+      chart.reset();
+      clearProgress();
+      setStatus('done', 'imported graph');
+      break;
+    case 'picked': {
+      familyList.mark(m.index);
+      const total = familyList.members.length;
+      const text = `family graph ${m.index + 1} of ${total}`;
+      if (app.familyStopped) setStatus('stopped', text);
+      else setStatus('done', text);
+      break;
+    }
+    default:
+  }
+  for (const fn of app.graphListeners) fn(publicGraph());
+}
+
+/** After Stop, the link records where the search stopped, so it reproduces this graph. */
+function recordStop(iterations) {
+  app.config = { ...app.config, stop_after: iterations };
+  writeToLocation(app.config);
+  ui.stopNote.textContent = `Stopped at iteration ${fmt.format(iterations)}. The link now holds stop_after=${iterations}, so it reproduces this graph.`;
+  ui.stopNote.hidden = false;
+}
+
+/** A swap is highlighted only if its new edges are in the graph drawn (snapshots can lag). */
+function validSwap(v, swap) {
+  if (!swap || swap.length !== 4) return null;
+  const [s1, t1, s2, t2] = swap;
+  const has = (a, b) => a < v.n && v.table.subarray(a * v.k, (a + 1) * v.k).includes(b);
+  return has(s1, t2) && has(s2, t1) ? swap : null;
+}
+
+// Progress is drawn once per frame, however often it arrives.
+function frame() {
+  const f = app.frame;
+  if (f.progress && app.state === 'searching') {
+    const p = f.progress;
+    showProgress(p, f.eps, null);
+    showLive(p);
+    chart.push(p.iterations, p.aspl, p.best_aspl);
+    ui.status.textContent = `searching — iteration ${fmt.format(p.iterations)}`;
+    f.progress = null;
+  }
+  if (f.table && app.graph) {
+    const g = { n: app.graph.n, k: app.graph.k, table: f.table };
+    const swap = validSwap(g, f.swap);
+    graphCanvas.show(g, swap);
+    heatmap.show(g, swap);
+    f.table = null;
+  }
+  chart.render();
+  requestAnimationFrame(frame);
+}
+
+// ---- actions --------------------------------------------------------------------------------
+
+/** Runs the configuration: its start graph only, or the search (or family) too. */
+function startRun(search) {
+  clearTimeout(app.editTimer);
+  if (!app.config) return;
+  app.searching = search;
+  app.familyStopped = false;
+  ui.stopNote.hidden = true;
+  ui.importNote.hidden = true;
+  if (search && isFamily()) {
+    chart.reset();
+    clearProgress();
+    familyList.hide();
+    app.active = worker.family(engineConfig(app.config), app.config.pick);
+    setStatus('searching', 'building the family');
+    showSearching();
+    return;
+  }
+  familyList.hide();
+  app.active = worker.run(engineConfig(app.config), search);
+  if (search) {
+    chart.reset();
+    setStatus('searching', 'iteration 0');
+  } else setStatus('loading', 'start graph');
+}
+
+function onConfigEdited(config) {
+  if (config === null) {
+    app.config = null;
+    ui.run.disabled = true;
+    ui.generate.disabled = true;
+    return;
+  }
+  showError('');
+  app.config = { ...config, stop_after: null, pick: null };
+  writeToLocation(app.config);
+  clearTimeout(app.editTimer);
+  // Show the new start graph shortly after the user stops typing.
+  app.editTimer = setTimeout(() => startRun(false), 150);
+}
+
+const controls = new Controls($('controls'), onConfigEdited);
+
+const familyList = new FamilyList($('family'), $('family-list'), (index) => {
+  app.config = { ...app.config, pick: index };
+  writeToLocation(app.config);
+  app.active = worker.pick(index);
+});
+
+ui.run.addEventListener('click', () => {
+  if (!app.config) return;
+  app.config = { ...app.config, stop_after: null, pick: null };
+  writeToLocation(app.config);
+  startRun(true);
+});
+ui.stop.addEventListener('click', () => {
+  if (app.state === 'searching') worker.stop(app.active);
+});
+ui.generate.addEventListener('click', () => startRun(false));
+$('new-seed').addEventListener('click', () => {
+  controls.setSeed(crypto.getRandomValues(new Uint32Array(1))[0]);
+});
+
+$('copy-link').addEventListener('click', async () => {
+  const href = app.config ? writeToLocation(app.config) : window.location.href;
+  const button = $('copy-link');
+  try {
+    await navigator.clipboard.writeText(href);
+    button.textContent = 'Link copied';
+  } catch {
+    // No clipboard access (permissions, insecure context): offer the link to copy by hand.
+    window.prompt('Copy this link:', href);
+  }
+  setTimeout(() => {
+    button.textContent = 'Copy link';
+  }, 1500);
+});
+
+for (const b of document.querySelectorAll('[data-export]')) {
+  b.addEventListener('click', async () => {
+    const format = b.dataset.export;
+    try {
+      const bytes = await worker.exportGraph(format);
+      const g = app.graph;
+      downloadBytes(bytes, `rgp-n${g.n}-k${g.k}-${g.fingerprint}.${format}`, format);
+    } catch (e) {
+      showError(`Export failed: ${e.message}`);
+    }
+  });
+}
+
+ui.importFile.addEventListener('change', async () => {
+  const file = ui.importFile.files[0];
+  ui.importFile.value = '';
+  if (!file) return;
+  const name = file.name.slice(0, 80);
+  if (file.size > MAX_IMPORT_BYTES) {
+    showError(`Import failed: ${name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MB.`);
+    return;
+  }
+  const previous = app.active;
+  try {
+    const { id, done } = worker.importGraph(file.name, await file.arrayBuffer());
+    app.active = id;
+    await done;
+    showError('');
+    familyList.hide();
+    ui.stopNote.hidden = true;
+    ui.importNote.textContent = `Imported ${name}. An imported graph is not part of the link; export it to share it.`;
+    ui.importNote.hidden = false;
+  } catch (e) {
+    app.active = previous; // the graph on show stays
+    showError(`Import failed: ${e.message}`);
+  }
+});
+
+window.addEventListener('resize', () => {
+  graphCanvas.draw();
+  heatmap.draw();
+  chart.resize();
+});
+
+// ---- what the training panel sees of the app (see training-mount.js) -------------------------
+
+function publicGraph() {
+  const g = app.graph;
+  return g ? { n: g.n, k: g.k, table: g.table, fingerprint: g.fingerprint, metrics: g.metrics } : null;
+}
+
+const appApi = {
+  graph: publicGraph,
+  onGraph(fn) {
+    app.graphListeners.add(fn);
+    return () => app.graphListeners.delete(fn);
+  },
+  config: () => ({ ...app.config }),
+  setConfig(patch) {
+    app.config = { ...app.config, ...patch };
+    writeToLocation(app.config);
+  },
+  showError,
+  accounting: (request) => worker.accounting(request),
+};
+
+// ---- start ----------------------------------------------------------------------------------
+
+function sameLimits(l) {
+  return l.min_nodes === LIMITS.minNodes && l.max_nodes === LIMITS.maxNodes && l.max_seed === LIMITS.maxSeed &&
+    l.max_steps === LIMITS.maxSteps && l.max_iters === LIMITS.maxIters &&
+    l.max_trajectories === LIMITS.maxTrajectories && l.max_family === LIMITS.maxFamily;
+}
+
+async function start() {
+  const parsed = parseHash(window.location.hash);
+  app.config = parsed.config;
+  controls.write(app.config);
+  writeToLocation(app.config);
+  if (parsed.messages.length) showError(parsed.messages.join(' '));
+  requestAnimationFrame(frame);
+  try {
+    const ready = await worker.ready;
+    if (!sameLimits(ready.limits)) {
+      console.error('www/limits.js does not match the engine limits', JSON.stringify(ready.limits));
+    }
+  } catch (e) {
+    setStatus('error');
+    showError(e.message);
+    return;
+  }
+  // Opening a page runs its configuration: a link shows the graph it describes.
+  startRun(true);
+  performance.mark('rgp-interactive');
+  mountTraining($('training'), appApi);
+}
+
+start();

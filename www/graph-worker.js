@@ -1,0 +1,276 @@
+// The graph worker: owns the wasm graph engine and runs generation and searches in chunks, so the
+// page never waits on it.
+//
+// Protocol (main → worker), every message { type, ... }:
+//   run     { id, config, search: bool }   build the start graph; search it when `search` is true.
+//                                           A new run replaces any run in progress.
+//   stop    { id }                          stop run `id` after the chunk in progress.
+//   family  { id, config, pick? }           build a graph family (config.trajectories ×
+//                                           config.steps), then show member `pick` (default 0).
+//   pick    { id, index }                   make member `index` (sorted by ASPL) the current graph.
+//   export  { req, format }                 bytes of the current graph ('json' | 'csv' | 'npy').
+//   import  { req, name, bytes }            validate a graph file and make it the current graph.
+//   accounting { req, request }             parameter/FLOP accounting of a network masked with the
+//                                           current graph (request: see GraphView.accounting).
+// Replies (worker → main):
+//   ready    { version, limits, defaults }
+//   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
+//   progress { id, progress, evalsPerSec, chunk, table?, lastSwap }   at most every ~50 ms
+//   family   { id, progress, evalsPerSec, final, members?, stopped? }  members (sorted by ASPL)
+//                                           come with the final message, then a 'picked' graph
+//   reply    { req, ok, value | error }
+//   error    { id, message }
+// `view` = { n, k, table: Uint32Array (n×k neighbour table), fingerprint, metrics }.
+
+import * as rgp from 'rgp-graph';
+
+/** Wall time one chunk of work aims at (ms): long enough to amortise, short enough to stop fast. */
+const CHUNK_MS = 30;
+/** Minimum spacing of progress messages (ms). */
+const POST_MS = 50;
+/** Minimum spacing of live graph snapshots during a search (ms); only for graphs small enough to draw. */
+const SNAPSHOT_MS = 200;
+const SNAPSHOT_MAX_ENTRIES = 1 << 16;
+
+let run = null; // { id, engine, kind: 'search'|'family', stop, ... }
+let current = null; // the GraphView shown on the page (for export)
+
+// Yield to the event loop between chunks without setTimeout's 4 ms clamp: a MessageChannel
+// message is a fresh task, so 'stop' messages queued meanwhile are handled first.
+const channel = new MessageChannel();
+const queued = [];
+channel.port1.onmessage = () => queued.shift()?.();
+function yieldThen(fn) {
+  queued.push(fn);
+  channel.port2.postMessage(0);
+}
+
+function messageOf(e) {
+  if (e && typeof e.message === 'string') return e.message;
+  return String(e);
+}
+
+function view(g) {
+  return { n: g.n(), k: g.k(), table: g.table(), fingerprint: g.fingerprint(), metrics: g.metrics() };
+}
+
+function postView(id, phase, g, extra = {}) {
+  const v = view(g);
+  self.postMessage({ type: 'graph', id, phase, view: v, ...extra }, [v.table.buffer]);
+}
+
+/** Adapts the chunk budget (iterations) so that one chunk takes about CHUNK_MS. */
+function nextBudget(budget, ms) {
+  const scaled = ms > 0.5 ? (budget * CHUNK_MS) / ms : budget * 4;
+  return Math.max(1, Math.min(budget * 4, Math.max(budget / 4, Math.round(scaled)), 1e7));
+}
+
+/** Drops the run in progress (its queued chunk sees it is no longer current and returns). */
+function dropRun() {
+  if (!run) return;
+  run.engine.free();
+  run = null;
+}
+
+function startRun({ id, config, search }) {
+  dropRun();
+  let engine;
+  try {
+    engine = new rgp.Search(JSON.stringify(config));
+  } catch (e) {
+    run = null;
+    self.postMessage({ type: 'error', id, message: messageOf(e) });
+    return;
+  }
+  current?.free();
+  current = engine.result();
+  // (A link made by stopping a search carries `stop_after`; the engine ends there by itself.)
+  const r = { id, engine, kind: 'search', stop: false, budget: 16, lastPost: 0, lastSnap: 0, started: 0 };
+  run = r;
+  postView(id, 'start', current, { progress: engine.progress() });
+  if (!search) return finish(r, 'done');
+  r.started = performance.now();
+  r.lastEvals = 0;
+  r.lastTime = r.started;
+  yieldThen(() => tick(r));
+}
+
+function tick(r) {
+  if (run !== r) return;
+  if (r.stop) return finish(r, 'stopped');
+  let p;
+  const t0 = performance.now();
+  try {
+    p = r.engine.step(r.budget);
+  } catch (e) {
+    run = null;
+    self.postMessage({ type: 'error', id: r.id, message: messageOf(e) });
+    return;
+  }
+  const t1 = performance.now();
+  r.budget = nextBudget(r.budget, t1 - t0);
+  if (p.done) return finish(r, 'done');
+  if (t1 - r.lastPost >= POST_MS) postProgress(r, p, t1);
+  yieldThen(() => tick(r));
+}
+
+function postProgress(r, p, now) {
+  const evalsPerSec = ((p.evaluations - r.lastEvals) * 1000) / Math.max(1, now - r.lastTime);
+  r.lastEvals = p.evaluations;
+  r.lastTime = now;
+  r.lastPost = now;
+  const msg = { type: 'progress', id: r.id, progress: p, evalsPerSec, chunk: r.budget, lastSwap: p.last_swap ?? null };
+  const transfer = [];
+  const size = r.engine.n() * r.engine.k();
+  if (now - r.lastSnap >= SNAPSHOT_MS && size <= SNAPSHOT_MAX_ENTRIES) {
+    msg.table = r.engine.current_table();
+    transfer.push(msg.table.buffer);
+    r.lastSnap = now;
+  }
+  self.postMessage(msg, transfer);
+}
+
+function finish(r, phase) {
+  if (run === r) run = null;
+  const p = r.engine.progress();
+  const elapsed = r.started ? performance.now() - r.started : 0;
+  current?.free();
+  current = r.engine.result();
+  if (elapsed > 0) current.set_elapsed_ms(elapsed);
+  postView(r.id, phase, current, {
+    progress: p,
+    elapsedMs: elapsed,
+    evalsPerSec: elapsed > 0 ? (p.evaluations * 1000) / elapsed : null,
+  });
+  r.engine.free();
+}
+
+// ---- families -------------------------------------------------------------------------------
+
+let family = null; // the last finished Family engine (its members can be picked)
+
+function startFamily({ id, config, pick }) {
+  dropRun();
+  let engine;
+  try {
+    engine = new rgp.Family(JSON.stringify(config));
+  } catch (e) {
+    self.postMessage({ type: 'error', id, message: messageOf(e) });
+    return;
+  }
+  family?.free();
+  family = null;
+  const r = { id, engine, kind: 'family', stop: false, pick, budget: 16, lastPost: 0, started: performance.now() };
+  run = r;
+  yieldThen(() => familyTick(r));
+}
+
+function familyTick(r) {
+  if (run !== r) return;
+  let p;
+  const t0 = performance.now();
+  try {
+    p = r.stop ? r.engine.progress() : r.engine.step(r.budget);
+  } catch (e) {
+    dropRun();
+    self.postMessage({ type: 'error', id: r.id, message: messageOf(e) });
+    return;
+  }
+  const t1 = performance.now();
+  r.budget = nextBudget(r.budget, t1 - t0);
+  const over = r.stop || p.done;
+  if (!over) {
+    if (t1 - r.lastPost >= POST_MS) {
+      r.lastPost = t1;
+      const evalsPerSec = (p.evaluations * 1000) / Math.max(1, t1 - r.started);
+      self.postMessage({ type: 'family', id: r.id, progress: p, evalsPerSec, final: false });
+    }
+    return yieldThen(() => familyTick(r));
+  }
+  run = null;
+  family = r.engine;
+  const elapsedMs = t1 - r.started;
+  self.postMessage({
+    type: 'family', id: r.id, progress: p, members: family.members(), final: true, stopped: r.stop, elapsedMs,
+    evalsPerSec: (p.evaluations * 1000) / Math.max(1, elapsedMs),
+  });
+  // A link may name a member to show; otherwise the lowest-ASPL graph.
+  pick({ id: r.id, index: Number.isSafeInteger(r.pick) && r.pick < family.count() ? r.pick : 0 });
+}
+
+function pick({ id, index }) {
+  if (!family) return self.postMessage({ type: 'error', id, message: 'there is no family to pick from' });
+  try {
+    const g = family.member(index);
+    current?.free();
+    current = g;
+    postView(id, 'picked', g, { index });
+  } catch (e) {
+    self.postMessage({ type: 'error', id, message: messageOf(e) });
+  }
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+function reply(req, fn) {
+  try {
+    const value = fn();
+    const transfer = value instanceof Uint8Array ? [value.buffer] : [];
+    self.postMessage({ type: 'reply', req, ok: true, value }, transfer);
+  } catch (e) {
+    self.postMessage({ type: 'reply', req, ok: false, error: messageOf(e) });
+  }
+}
+
+function exportCurrent(format) {
+  if (!current) throw new Error('there is no graph to export yet');
+  return current.export(format);
+}
+
+function accounting(request) {
+  if (!current) throw new Error('there is no graph yet');
+  return current.accounting(JSON.stringify(request));
+}
+
+function importGraph({ req, id, name, bytes }) {
+  let g;
+  try {
+    g = rgp.import_graph(new Uint8Array(bytes), name);
+  } catch (e) {
+    // The current graph stays as it was.
+    self.postMessage({ type: 'reply', req, ok: false, error: messageOf(e) });
+    return;
+  }
+  dropRun();
+  current?.free();
+  current = g;
+  self.postMessage({ type: 'reply', req, ok: true, value: null });
+  postView(id, 'imported', g);
+}
+
+self.onmessage = (e) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'run':
+      return startRun(m);
+    case 'stop':
+      if (run && run.id === m.id) run.stop = true;
+      return;
+    case 'family':
+      return startFamily(m);
+    case 'pick':
+      return pick(m);
+    case 'export':
+      return reply(m.req, () => exportCurrent(m.format));
+    case 'import':
+      return importGraph(m);
+    case 'accounting':
+      return reply(m.req, () => accounting(m.request));
+    case 'limits':
+      return reply(m.req, () => rgp.limits());
+    default:
+      self.postMessage({ type: 'error', id: m.id ?? null, message: `unknown request ${String(m.type).slice(0, 40)}` });
+  }
+};
+
+self.postMessage({ type: 'ready', version: rgp.version(), limits: rgp.limits(), defaults: JSON.parse(rgp.default_config()) });

@@ -1,0 +1,28 @@
+// Mount point of the training panel (www/train/panel.js), loaded lazily after the graph is on
+// screen so the graph module always loads first. The build resolves 'rgp-train-panel' to
+// www/train/panel.js when it exists and to www/no-training.js otherwise.
+//
+// Contract: panel.js exports `mount(section, app)`, where `section` is <section id="training">
+// and `app` is:
+//   graph()            → { n, k, table: Uint32Array (n×k neighbours), fingerprint, metrics } | null
+//   onGraph(fn)        → unsubscribe; fn(graph) after every finished, stopped, picked or imported graph
+//   config()           → the whole configuration (graph and training keys, see url-state.js FIELDS)
+//   setConfig(patch)   → merges keys into the configuration and the link
+//   showError(text)    → the page's error line
+//   accounting(arch, nodes, degree, convention) → Promise of the engine's parameter/FLOP accounting
+
+export function mountTraining(section, app) {
+  const note = section.querySelector('#training-note');
+  const load = () =>
+    import(/* webpackChunkName: "train-panel" */ 'rgp-train-panel')
+      .then((m) => {
+        if (note) note.remove();
+        return m.mount(section, app);
+      })
+      .catch((e) => {
+        if (note) note.textContent = `The training panel could not be loaded: ${e.message}`;
+        console.warn('training panel:', e);
+      });
+  if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 2000 });
+  else setTimeout(load, 200);
+}

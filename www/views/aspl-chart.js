@@ -1,0 +1,82 @@
+// Live ASPL-vs-iteration chart (uPlot): the current graph's ASPL and the best so far.
+// Points arrive every ~50 ms; past MAX_POINTS every other point is dropped, so a long search keeps
+// its whole history at a bounded cost.
+
+import uPlot from 'uplot';
+
+const MAX_POINTS = 4000;
+
+export class AsplChart {
+  constructor(el) {
+    this.el = el;
+    this.x = [];
+    this.cur = [];
+    this.best = [];
+    this.plot = null;
+    this.dirty = false;
+  }
+
+  ensure() {
+    if (this.plot) return;
+    const width = Math.max(200, this.el.clientWidth);
+    this.plot = new uPlot(
+      {
+        width,
+        height: 220,
+        legend: { show: true },
+        cursor: { drag: { x: true, y: false } },
+        scales: { x: { time: false } },
+        axes: [
+          { label: 'iteration', size: 40 },
+          { label: 'ASPL', size: 56 },
+        ],
+        series: [
+          { label: 'iteration' },
+          { label: 'current', stroke: '#8896ab', width: 1, points: { show: false } },
+          { label: 'best', stroke: '#e4572e', width: 2, points: { show: false } },
+        ],
+      },
+      [this.x, this.cur, this.best],
+      this.el,
+    );
+  }
+
+  reset() {
+    this.x = [];
+    this.cur = [];
+    this.best = [];
+    this.dirty = true;
+  }
+
+  push(iteration, aspl, best) {
+    if (!Number.isFinite(aspl) || !Number.isFinite(best)) return;
+    const last = this.x.length - 1;
+    if (last >= 0 && iteration <= this.x[last]) {
+      this.cur[last] = aspl;
+      this.best[last] = best;
+    } else {
+      this.x.push(iteration);
+      this.cur.push(aspl);
+      this.best.push(best);
+    }
+    if (this.x.length > MAX_POINTS) {
+      const keep = (a) => a.filter((_, i) => i % 2 === 0 || i === a.length - 1);
+      this.x = keep(this.x);
+      this.cur = keep(this.cur);
+      this.best = keep(this.best);
+    }
+    this.dirty = true;
+  }
+
+  /** Redraws if anything changed (call once per animation frame). */
+  render() {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.ensure();
+    this.plot.setData([this.x, this.cur, this.best]);
+  }
+
+  resize() {
+    if (this.plot) this.plot.setSize({ width: Math.max(200, this.el.clientWidth), height: 220 });
+  }
+}

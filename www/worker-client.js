@@ -1,0 +1,87 @@
+// Main-thread side of the graph worker: runs are fire-and-forget with events; one-off requests
+// (export, import, accounting) are promises.
+
+export class GraphWorker {
+  /** `onEvent(msg)` receives every message that is not a reply to a request. */
+  constructor(onEvent) {
+    this.onEvent = onEvent;
+    this.nextId = 1;
+    this.nextReq = 1;
+    this.pending = new Map();
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.worker = new Worker(new URL('./graph-worker.js', import.meta.url), { type: 'module', name: 'graph' });
+    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      const message = `The graph engine failed to load: ${e.message || 'worker error'}`;
+      this.rejectReady(new Error(message));
+      this.onEvent({ type: 'error', id: null, message });
+    };
+  }
+
+  receive(m) {
+    if (m.type === 'reply') {
+      const p = this.pending.get(m.req);
+      this.pending.delete(m.req);
+      if (p) (m.ok ? p.resolve(m.value) : p.reject(new Error(m.error)));
+      return;
+    }
+    if (m.type === 'ready') this.resolveReady(m);
+    this.onEvent(m);
+  }
+
+  request(type, payload = {}, transfer = []) {
+    const req = this.nextReq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.worker.postMessage({ type, req, ...payload }, transfer);
+    });
+  }
+
+  /** Starts a run (replacing any in progress); returns its id. */
+  run(config, search) {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'run', id, config, search });
+    return id;
+  }
+
+  /** Builds a family; `pick` (optional) is the member to show when it is done. */
+  family(config, pick = null) {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'family', id, config, pick });
+    return id;
+  }
+
+  pick(index) {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'pick', id, index });
+    return id;
+  }
+
+  stop(id) {
+    this.worker.postMessage({ type: 'stop', id });
+  }
+
+  exportGraph(format) {
+    return this.request('export', { format });
+  }
+
+  /** Returns { id, done }: `done` resolves when the file was accepted (a 'graph' event with
+   *  phase 'imported' and this id follows) and rejects with the engine's message otherwise. */
+  importGraph(name, buffer) {
+    const id = this.nextId++;
+    return { id, done: this.request('import', { id, name, bytes: buffer }, [buffer]) };
+  }
+
+  /** Parameter/FLOP accounting of a network masked with the current graph. */
+  accounting(request) {
+    return this.request('accounting', { request });
+  }
+
+  limits() {
+    return this.request('limits');
+  }
+}
