@@ -9,8 +9,7 @@ import { mountTraining } from './training-mount.js';
 import { engineConfig, parseHash, writeToLocation } from './url-state.js';
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
-import { GraphCanvas } from './views/graph-canvas.js';
-import { Heatmap } from './views/heatmap.js';
+import { GraphViews } from './views/graph-views.js';
 import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
 import { GraphWorker } from './worker-client.js';
 
@@ -28,8 +27,7 @@ const ui = {
   importFile: $('import-file'),
 };
 
-const graphCanvas = new GraphCanvas($('graph-canvas'));
-const heatmap = new Heatmap($('heatmap'));
+const views = new GraphViews($('graph-canvas'), $('heatmap'));
 const chart = new AsplChart($('chart'));
 
 const app = {
@@ -114,8 +112,7 @@ function onGraph(m) {
   app.graph = v;
   const p = m.progress;
   const swap = m.phase === 'start' ? null : validSwap(v, p?.last_swap);
-  graphCanvas.show(v, swap);
-  heatmap.show(v, swap);
+  views.show(v, swap);
   showMetrics(v);
   if (p && m.phase !== 'picked') {
     showProgress(p, m.evalsPerSec ?? null, m.elapsedMs ?? null);
@@ -198,10 +195,10 @@ function frame() {
   if (f.table && app.graph) {
     const g = { n: app.graph.n, k: app.graph.k, table: f.table };
     const swap = validSwap(g, f.swap);
-    graphCanvas.show(g, swap);
-    heatmap.show(g, swap);
+    views.show(g, swap);
     f.table = null;
   }
+  views.render();
   chart.render();
   requestAnimationFrame(frame);
 }
@@ -216,6 +213,7 @@ function startRun(search) {
   app.familyStopped = false;
   ui.stopNote.hidden = true;
   ui.importNote.hidden = true;
+  $('chart-figure').hidden = search && isFamily();
   if (search && isFamily()) {
     chart.reset();
     clearProgress();
@@ -324,8 +322,7 @@ ui.importFile.addEventListener('change', async () => {
 });
 
 window.addEventListener('resize', () => {
-  graphCanvas.draw();
-  heatmap.draw();
+  views.resize();
   chart.resize();
 });
 

@@ -43,3 +43,17 @@ for (const [name, hash] of [
     assert.ok(inputMs < 500, `typing took ${inputMs} ms`);
   }, { timeout: 90000 });
 }
+
+test('drawing the densest graph never blocks the page', async ({ page, baseURL }) => {
+  const p = await page();
+  await p.addInitScript(observeLongTasks);
+  await p.goto(`${baseURL}#v=1&nodes=1024&degree=1000&search=none`);
+  await waitForState(p, 'searching', 60000).catch(() => {});
+  await waitForState(p, ['done', 'error'], 60000);
+  const from = await p.evaluate(() => performance.now());
+  // Redraw at a new size (the drawing of 512,000 edges runs in slices).
+  await p.setViewportSize({ width: 1100, height: 900 });
+  await p.waitForTimeout(2500);
+  const long = await p.evaluate((a) => window.__longTasks.filter((t) => t.start >= a), from);
+  assert.deepEqual(long, [], `long tasks while drawing: ${JSON.stringify(long)}`);
+}, { timeout: 120000 });
