@@ -18,8 +18,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--help` and `--version` print as usual; a bad argument prints clap's first line (which
-/// already starts with `error:`) and exits 2.
+/// `--help` and `--version` print as usual; a bad argument prints clap's message on one line
+/// (it already starts with `error:`) and exits 2.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if !e.use_stderr() {
@@ -30,10 +30,13 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(2);
     }
+    // clap's message is its first paragraph; some kinds continue it on indented lines.
     let text = e.to_string();
-    eprintln!(
-        "{}",
-        text.lines().next().unwrap_or("error: invalid arguments")
-    );
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    eprintln!("{}", first.join(" "));
     ExitCode::from(2)
 }

@@ -78,7 +78,7 @@ pub fn run(args: Args) -> Result<()> {
         init: args.init,
         seed: args.seed,
         search: SearchKind::Paper,
-        direction: args.direction.unwrap_or(if args.degree % 2 == 0 {
+        direction: args.direction.unwrap_or(if args.degree.is_multiple_of(2) {
             Direction::Min
         } else {
             Direction::Max

@@ -5,6 +5,7 @@ use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Graph;
 use crate::search::{self, Progress};
 use crate::{Error, Result, bail, io};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -141,6 +142,14 @@ pub fn run(args: Args) -> Result<()> {
         None => None,
     };
     let cfg = args.config(imported.as_ref())?;
+    // Open the output first, so a bad path fails before a long search.
+    let mut out_file = match &args.out {
+        Some(path) => Some(
+            std::fs::File::create(path)
+                .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     let started = Instant::now();
     let mut meter = Meter::new(args.quiet);
     let clock_start = Instant::now();
@@ -168,7 +177,10 @@ pub fn run(args: Args) -> Result<()> {
                 Format::Csv => io::to_csv(&outcome.graph).into_bytes(),
                 Format::Npy => io::to_npy(&outcome.graph),
             };
-            write_file(path, &bytes)?;
+            if let Some(f) = out_file.as_mut() {
+                f.write_all(&bytes)
+                    .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
+            }
             println!("{json}");
         }
     }

@@ -60,7 +60,7 @@ pub fn graph_from_matrix(n: usize, value: impl Fn(usize, usize) -> f64) -> Resul
         for j in 0..n {
             let x = value(i, j);
             if x != 0.0 && x != 1.0 {
-                bail!("entry ({i}, {j}) is {x}; an adjacency matrix holds only 0 and 1");
+                bail!("entry ({i}, {j}) is {x:?}; an adjacency matrix holds only 0 and 1");
             }
         }
     }

@@ -138,7 +138,7 @@ fn decode(b: &[u8], little: bool, kind: Kind) -> f64 {
             let shift = 64 - width;
             (((bits << shift) as i64) >> shift) as f64
         }
-        Kind::Float if width == 4 => f32::from_bits(bits as u32) as f64,
+        Kind::Float if b.len() == 4 => f32::from_bits(bits as u32) as f64,
         Kind::Float => f64::from_bits(bits),
     }
 }
