@@ -1,0 +1,15 @@
+// Runs the pinned-fingerprint table inside the wasm32 build (node check.mjs module.wasm).
+import { readFileSync } from 'node:fs';
+
+const { instance } = await WebAssembly.instantiate(readFileSync(process.argv[2]), {});
+const { pinned_rows, check_row } = instance.exports;
+const rows = pinned_rows();
+let bad = 0;
+for (let i = 0; i < rows; i++) {
+  if (check_row(i) !== 1) {
+    console.error(`row ${i} of tests/graph_fingerprints.rs differs on wasm32`);
+    bad++;
+  }
+}
+console.log(`wasm32: ${rows - bad}/${rows} pinned fingerprints identical to native`);
+process.exit(bad === 0 && rows > 0 ? 0 : 1);
