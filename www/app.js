@@ -106,6 +106,10 @@ function onFamily(m) {
 }
 
 function onGraph(m) {
+  if (!app.shownFirst) {
+    app.shownFirst = true;
+    performance.mark('rgp-first-graph');
+  }
   app.frame.progress = null;
   app.frame.table = null;
   const v = m.view;

@@ -1,4 +1,5 @@
-// Live ASPL-vs-iteration chart (uPlot): the current graph's ASPL and the best so far.
+// Live ASPL-vs-iteration chart (uPlot): the current graph's ASPL and the best so far, on a log
+// iteration axis (searches make most of their progress early; iteration 0 is drawn at 1).
 // Points arrive every ~50 ms; past MAX_POINTS every other point is dropped, so a long search keeps
 // its whole history at a bounded cost.
 
@@ -25,7 +26,7 @@ export class AsplChart {
         height: 220,
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false } },
+        scales: { x: { time: false, distr: 3 } },
         axes: [
           { label: 'iteration', size: 40 },
           { label: 'ASPL', size: 56 },
@@ -48,8 +49,9 @@ export class AsplChart {
     this.dirty = true;
   }
 
-  push(iteration, aspl, best) {
+  push(iterations, aspl, best) {
     if (!Number.isFinite(aspl) || !Number.isFinite(best)) return;
+    const iteration = Math.max(1, iterations);
     const last = this.x.length - 1;
     if (last >= 0 && iteration <= this.x[last]) {
       this.cur[last] = aspl;
