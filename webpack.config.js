@@ -26,6 +26,8 @@ export default (env, argv) => ({
   resolve: {
     alias: {
       'rgp-graph$': at('pkg/graph/rgp.js'),
+      // The training module's bindings (scripts/build-train-wasm.sh), for www/train/.
+      'rgp-train$': at('pkg/train/rgp.js'),
       'rgp-train-panel$': trainPanel,
     },
   },

@@ -403,3 +403,40 @@ pub fn import_graph(bytes: &[u8], name: &str) -> Result<GraphView, JsError> {
         elapsed_ms: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::generate;
+
+    #[test]
+    fn accounting_of_a_masked_mlp_counts_kept_weights_by_hand() {
+        let g = generate::ring(64, 4).unwrap();
+        let req = r#"{"arch": "mlp", "mlp": {"inputs": 784, "hidden": [64, 64], "classes": 10}}"#;
+        let a = accounting_for(&g, req).unwrap();
+        // First and last layers dense; the 64 -> 64 layer keeps k = 4 inputs per unit.
+        let dense = (784 * 64 + 64) + (64 * 64 + 64) + (64 * 10 + 10);
+        assert_eq!(a.params_dense, dense);
+        assert_eq!(a.params_pruned, dense - 64 * 64 + 64 * 4);
+    }
+
+    #[test]
+    fn accounting_requests_are_checked() {
+        let g = generate::ring(16, 4).unwrap();
+        let e = accounting_for(&g, r#"{"arch": "mlp"}"#).unwrap_err();
+        assert!(e.message().contains("'mlp' layer sizes"), "{e}");
+        let e = accounting_for(&g, r#"{"arch": "mlp", "colour": 1}"#).unwrap_err();
+        assert!(e.message().starts_with("invalid accounting request"), "{e}");
+        let e = accounting_for(&g, "not json").unwrap_err();
+        assert!(e.message().starts_with("invalid accounting request"), "{e}");
+    }
+
+    #[test]
+    fn counters_of_a_graph_without_search() {
+        let g = generate::ring(8, 2).unwrap();
+        let p = still(&g);
+        assert_eq!(p.diameter, 4);
+        assert!((p.aspl - 16.0 / 7.0).abs() < 1e-12);
+        assert!(p.done && p.iterations == 0 && p.last_swap.is_none());
+    }
+}

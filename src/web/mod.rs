@@ -2,7 +2,9 @@
 //!
 //! - [`graph_api`] (feature `web-graph`): the graph engine for the graph worker. Small, no Burn:
 //!   it is the module the page loads first.
-//! - `train_api` (feature `web-train`): masked training, loaded lazily by the training panel.
+//! - [`train_api`] (feature `web-train`): masked training, loaded lazily by the training panel.
 
 #[cfg(feature = "web-graph")]
 pub mod graph_api;
+#[cfg(feature = "web-train")]
+pub mod train_api;

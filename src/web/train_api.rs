@@ -1,0 +1,215 @@
+//! Masked training as the training worker (`www/train/worker.js`) sees it. Loaded lazily: this
+//! module carries Burn with its wgpu (WebGPU) and flex (CPU) backends.
+//!
+//! The worker drives the loop: `run(steps)` takes a few steps and resolves with their mean loss
+//! and accuracy, so the worker can post progress, adapt the chunk to ~100 ms and honour Stop
+//! between chunks. Every device read is asynchronous. Configurations cross as JSON text,
+//! results as plain JS objects, failures as a JS `Error` with one line.
+
+use crate::config::GraphConfig;
+use crate::data::{Dataset, DatasetName};
+use crate::graph::{Graph, Rng};
+use crate::mapping::Connectivity;
+use crate::train::{BackendKind, TrainConfig, Trainer, device};
+use crate::{Error, Result, bail};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+fn js_error(e: Error) -> JsValue {
+    JsError::new(e.message()).into()
+}
+
+fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()).into())
+}
+
+/// The default training configuration as JSON.
+#[wasm_bindgen]
+pub fn default_train_config() -> String {
+    serde_json::to_string(&TrainConfig::default()).unwrap_or_default()
+}
+
+/// Builds (and searches) the graph a `GraphConfig` describes and returns its neighbour table
+/// (`n × k`, row-major), for when the page hands the worker a configuration, not a graph.
+#[wasm_bindgen]
+pub fn graph_table(config_json: &str) -> std::result::Result<Vec<u32>, JsValue> {
+    let cfg: GraphConfig =
+        serde_json::from_str(config_json).map_err(|e| js_error(Error::new(format!("invalid graph configuration: {e}"))))?;
+    let (g, _) = crate::search::run(&cfg, None).map_err(js_error)?;
+    Ok(g.table().to_vec())
+}
+
+fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
+    if n == 0 || table.is_empty() || table.len() % n as usize != 0 {
+        bail!("neighbour table of {} entries does not fit {n} nodes", table.len());
+    }
+    let k = table.len() / n as usize;
+    let mut edges = Vec::with_capacity(table.len() / 2);
+    for u in 0..n {
+        for &v in &table[u as usize * k..][..k] {
+            if v >= n {
+                bail!("neighbour table names node {v}, outside 0..{n}");
+            }
+            if u < v {
+                edges.push((u, v));
+            }
+        }
+    }
+    let g = Graph::from_edges(n, &edges)?;
+    if g.k() as usize != k {
+        bail!("neighbour table is not symmetric");
+    }
+    Ok(g)
+}
+
+/// Milliseconds per training step of the default MLP (batch 128) on `backend`, measured over
+/// `steps` steps after one warm-up step (which also compiles the GPU kernels). The page picks
+/// the faster backend with it: a software WebGPU adapter can be far slower than the CPU.
+#[wasm_bindgen]
+pub fn calibrate(backend: String, steps: u32) -> js_sys::Promise {
+    future_to_promise(async move {
+        let kind: BackendKind = backend.parse().map_err(js_error)?;
+        let dev = device::device(kind).await.map_err(js_error)?;
+        // Synthetic 28×28 images from a fixed seed: the timing needs shapes, not meaning.
+        let mut rng = Rng::derive(1, "calibration");
+        let n = 512usize;
+        let x: Vec<u8> = (0..n * 784).map(|_| rng.below(256) as u8).collect();
+        let y: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+        let data = Dataset::from_raw("calibration", 28, x.clone(), y.clone(), x, y).map_err(js_error)?;
+        let g = crate::graph::generate::ring(64, 4).map_err(js_error)?;
+        let cfg = TrainConfig { epochs: 100, ..TrainConfig::default() };
+        let mut t = Trainer::new(cfg, data, &Connectivity::from_graph(&g, false), dev).map_err(js_error)?;
+        t.run(1).await.map_err(js_error)?;
+        let t0 = js_sys::Date::now();
+        t.run(steps.max(1)).await.map_err(js_error)?;
+        Ok(JsValue::from_f64((js_sys::Date::now() - t0) / steps.max(1) as f64))
+    })
+}
+
+/// One training run in the worker.
+#[wasm_bindgen]
+pub struct TrainSession {
+    trainer: Rc<RefCell<Trainer>>,
+    backend: BackendKind,
+    fingerprint: String,
+}
+
+#[wasm_bindgen]
+impl TrainSession {
+    /// Starts a run. `config_json`: a `TrainConfig`; `dataset`: digits, mnist or fashion;
+    /// `files`: the four IDX files (train images, train labels, test images, test labels; raw
+    /// or gzipped) or, for digits, one file (the CSV); `table`: the graph's neighbour table on
+    /// `nodes` nodes; `backend`: cpu or wgpu. Resolves to the session.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create(
+        config_json: String,
+        dataset: String,
+        files: Vec<js_sys::Uint8Array>,
+        nodes: u32,
+        table: Vec<u32>,
+        self_loops: bool,
+        backend: String,
+    ) -> js_sys::Promise {
+        future_to_promise(async move {
+            let cfg: TrainConfig = serde_json::from_str(&config_json)
+                .map_err(|e| js_error(Error::new(format!("invalid training configuration: {e}"))))?;
+            cfg.validate().map_err(js_error)?;
+            let name: DatasetName = dataset.parse().map_err(js_error)?;
+            let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();
+            let data = match (name, bytes.len()) {
+                (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], cfg.seed),
+                (DatasetName::Digits, n) => Err(Error::new(format!("digits needs one file, got {n}"))),
+                (_, 4) => Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3]),
+                (_, n) => Err(Error::new(format!("{} needs four IDX files, got {n}", name.as_str()))),
+            }
+            .map_err(js_error)?;
+            let g = graph_from_table(nodes, &table).map_err(js_error)?;
+            let kind: BackendKind = backend.parse().map_err(js_error)?;
+            let dev = device::device(kind).await.map_err(js_error)?;
+            let conn = Connectivity::from_graph(&g, self_loops);
+            let trainer = Trainer::new(cfg, data, &conn, dev).map_err(js_error)?;
+            Ok(TrainSession { trainer: Rc::new(RefCell::new(trainer)), backend: kind, fingerprint: g.fingerprint() }
+                .into())
+        })
+    }
+
+    pub fn backend(&self) -> String {
+        self.backend.as_str().into()
+    }
+
+    pub fn fingerprint(&self) -> String {
+        self.fingerprint.clone()
+    }
+
+    pub fn batch(&self) -> u32 {
+        self.trainer.borrow().batch() as u32
+    }
+
+    pub fn steps_per_epoch(&self) -> f64 {
+        self.trainer.borrow().steps_per_epoch() as f64
+    }
+
+    pub fn total_steps(&self) -> f64 {
+        self.trainer.borrow().total_steps() as f64
+    }
+
+    pub fn train_samples(&self) -> u32 {
+        self.trainer.borrow().dataset().train.len() as u32
+    }
+
+    pub fn test_samples(&self) -> u32 {
+        self.trainer.borrow().dataset().test.len() as u32
+    }
+
+    /// Parameters and FLOPs per layer, dense against pruned (exact convention).
+    pub fn accounting(&self) -> std::result::Result<JsValue, JsValue> {
+        to_js(self.trainer.borrow().accounting())
+    }
+
+    /// The configuration in use, as JSON.
+    pub fn config(&self) -> String {
+        serde_json::to_string(self.trainer.borrow().config()).unwrap_or_default()
+    }
+
+    /// Takes up to `max_steps` steps (stopping at an epoch's end) and resolves to the chunk's
+    /// mean loss and accuracy. Calls must not overlap.
+    pub fn run(&self, max_steps: u32) -> js_sys::Promise {
+        let t = self.trainer.clone();
+        future_to_promise(async move {
+            let mut t = t.try_borrow_mut().map_err(|_| js_error(Error::new("a training chunk is already running")))?;
+            let c = t.run(max_steps).await.map_err(js_error)?;
+            to_js(&c)
+        })
+    }
+
+    /// Evaluates on the test split (the first `limit` samples, or all): accuracy, loss,
+    /// confusion matrix, per-class accuracy.
+    pub fn evaluate(&self, limit: Option<u32>) -> js_sys::Promise {
+        let t = self.trainer.clone();
+        future_to_promise(async move {
+            let t = t.try_borrow().map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let e = t.evaluate(limit.map(|l| l as usize)).await.map_err(js_error)?;
+            to_js(&e)
+        })
+    }
+
+    /// `{max_abs, count}`: the largest |weight| among pruned positions (always 0) and their number.
+    pub fn pruned_check(&self) -> js_sys::Promise {
+        let t = self.trainer.clone();
+        future_to_promise(async move {
+            let t = t.try_borrow().map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let (max_abs, count) = t.pruned_weight_check().await.map_err(js_error)?;
+            #[derive(Serialize)]
+            struct Check {
+                max_abs: f32,
+                count: usize,
+            }
+            to_js(&Check { max_abs, count })
+        })
+    }
+}
