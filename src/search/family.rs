@@ -159,9 +159,13 @@ impl FamilyBuilder {
             paper.iterate(walk);
             self.iterations += 1;
             if paper.at_call_start() {
-                let step = paper.calls_done();
-                let walk = walk.clone();
-                self.save(&walk, step);
+                let member = Member {
+                    trajectory: self.trajectory,
+                    step: paper.calls_done(),
+                    stats: walk.stats,
+                    graph: walk.graph.clone(),
+                };
+                self.members.push(member);
                 self.close_if_finished();
             }
         }
