@@ -101,6 +101,12 @@ function onFamily(m) {
   }
   familyList.show(m.members);
   app.familyStopped = m.stopped;
+  const pick = app.config.pick;
+  if (pick !== null && pick !== undefined && pick >= m.members.length) {
+    showError(`The link picks graph ${pick + 1}, but this family has ${m.members.length}; showing the first.`);
+    app.config = { ...app.config, pick: null };
+    writeToLocation(app.config);
+  }
   if (m.stopped) recordStop(p.iterations);
   showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, m.elapsedMs);
 }

@@ -70,3 +70,12 @@ test('same family and the same picked member as rgp family', async ({ open }) =>
   assert.equal(await waitForState(again, ['done', 'error'], 60000), 'done');
   assert.equal(await text(again, 'fingerprint'), listed[7]);
 }, { timeout: 120000 });
+
+test('a link that picks beyond the family shows the first graph and says so', async ({ open }) => {
+  const page = await open('v=1&nodes=16&degree=4&search=family&steps=2&trajectories=2&pick=50');
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  assert.match(await text(page, 'error'), /picks graph 51, but this family has 4/);
+  const first = await page.getAttribute('[data-testid="family-list"] button[data-index="0"]', 'data-fingerprint');
+  assert.equal(await text(page, 'fingerprint'), first);
+  assert.ok(!new URL(page.url()).hash.includes('pick='));
+});
