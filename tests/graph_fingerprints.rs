@@ -66,6 +66,8 @@ pub fn check_row(i: usize) -> Result<(), String> {
 
 #[test]
 fn seeded_configurations_give_the_pinned_graphs() {
-    let bad: Vec<String> = (0..PINNED.len()).filter_map(|i| check_row(i).err()).collect();
+    let bad: Vec<String> = (0..PINNED.len())
+        .filter_map(|i| check_row(i).err())
+        .collect();
     assert!(bad.is_empty(), "fingerprints moved:\n{}", bad.join("\n"));
 }

@@ -162,6 +162,13 @@ pub fn run(args: Args) -> Result<()> {
     )?;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
     meter.finish(&outcome.progress, elapsed_ms);
+    let miss = (outcome.progress.best_aspl - cfg.target_aspl).abs();
+    if cfg.search == SearchKind::Target && miss > cfg.tolerance {
+        eprintln!(
+            "note: target ASPL {} not reached within {}; the closest graph found has {:.6}",
+            cfg.target_aspl, cfg.tolerance, outcome.progress.best_aspl
+        );
+    }
     let json = io::to_json_with_elapsed(
         &outcome.config,
         &outcome.graph,
