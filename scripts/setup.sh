@@ -32,7 +32,10 @@ fi
 WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB" ]; then
   echo "setup: cargo install wasm-bindgen-cli $WB"
-  cargo install wasm-bindgen-cli --version "$WB" --locked
+  # --locked first (the tool's own lock file); if a crate it pins is missing from the registry,
+  # resolve afresh within the same wasm-bindgen-cli version.
+  cargo install wasm-bindgen-cli --version "$WB" --locked ||
+    cargo install wasm-bindgen-cli --version "$WB"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -15,6 +15,9 @@ cargo fmt --check
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli
 
+step "graph wasm bindings (native unit tests)"
+cargo test --release --no-default-features --features web-graph --lib web::
+
 step "all native tests"
 cargo test --release
 
