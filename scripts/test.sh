@@ -15,6 +15,9 @@ cargo fmt --check
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli
 
+step "same graphs on wasm32 as on x86_64 (pinned fingerprints, under Node)"
+tests/wasm-fingerprints/run.sh
+
 step "graph wasm bindings (native unit tests)"
 cargo test --release --no-default-features --features web-graph --lib web::
 

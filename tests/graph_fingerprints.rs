@@ -1,6 +1,6 @@
 // Pinned fingerprints of seeded configurations. Any change to the generators, the random
 // stream, the search rules or their floating-point math changes these, and with them every
-// shared link. The wasm32 build is checked against the same table (bench/wasm-fingerprints).
+// shared link. The wasm32 build is checked against the same table (tests/wasm-fingerprints, run by scripts/test.sh).
 
 use rgp::config::{GraphConfig, Init, SearchKind};
 
