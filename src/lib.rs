@@ -10,9 +10,11 @@
 //! - [`web`] (features `web-graph`, `web-train`): the wasm-bindgen API used by the browser app.
 
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod graph;
 pub mod io;
+pub mod mapping;
 pub mod search;
 pub mod sweep;
 
