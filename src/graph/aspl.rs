@@ -3,7 +3,7 @@
 //! rows. Cost per level: `n·k·W` word ORs and `n·W` popcounts, `W = ceil(n/64)`.
 //! The level at which nothing grows tells us the graph is disconnected, for free.
 
-use super::Graph;
+use super::{Graph, MAX_NODES};
 
 /// Exact path statistics of a connected graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,8 +129,10 @@ impl AsplKernel {
         match g.words() {
             1 => self.run::<1>(g, job),
             2 => self.run::<2>(g, job),
+            // wasm32 ORs rows in 128-bit lanes, so its rows are an even number of words.
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
             3 => self.run::<3>(g, job),
-            4 => self.run::<4>(g, job),
+            3..=4 => self.run::<4>(g, job),
             5..=6 => self.run::<6>(g, job),
             7..=8 => self.run::<8>(g, job),
             9..=12 => self.run::<12>(g, job),
@@ -147,10 +149,13 @@ impl AsplKernel {
         let k = g.k() as usize;
         let words = g.words();
         let total = (n * n) as u64;
-        self.cur.clear();
-        self.cur.resize(n * W, 0);
-        self.nxt.clear();
-        self.nxt.resize(n * W, 0);
+        // Rows past n are never read; rows below n are written before they are read.
+        for buf in [&mut self.cur, &mut self.nxt] {
+            if buf.len() != ROWS * W {
+                buf.clear();
+                buf.resize(ROWS * W, 0);
+            }
+        }
         let mut full = [0u64; W];
         for (i, f) in full.iter_mut().enumerate().take(words) {
             let bits = n - 64 * i;
@@ -162,8 +167,12 @@ impl AsplKernel {
         }
         {
             let cur: &mut [[u64; W]] = as_rows_mut(&mut self.cur);
-            for (i, row) in cur.iter_mut().enumerate() {
-                row[..words].copy_from_slice(g.row(i as u32));
+            for (i, row) in cur[..n].iter_mut().enumerate() {
+                // Word by word: wasm32 would call out to the engine for a `memory.copy` per row.
+                let src = g.row(i as u32);
+                for (w, x) in row.iter_mut().enumerate() {
+                    *x = src.get(w).copied().unwrap_or(0);
+                }
                 row[i / 64] |= 1u64 << (i % 64);
             }
         }
@@ -182,30 +191,22 @@ impl AsplKernel {
                 return Eval::Cut;
             }
             level += 1;
-            let (cur, nxt) = (as_rows::<W>(&self.cur), as_rows_mut::<W>(&mut self.nxt));
+            let (cur, nxt) = (rows::<W>(&self.cur), rows_mut::<W>(&mut self.nxt));
             let closed_before = (n - self.open.len()) as u64;
             let mut count = 0u64;
             let mut kept = 0;
             self.closing.clear();
-            for idx in 0..self.open.len() {
-                let i = self.open[idx] as usize;
-                let mut acc = cur[i];
-                for &j in &table[i * k..(i + 1) * k] {
-                    let r = &cur[j as usize];
-                    for w in 0..W {
-                        acc[w] |= r[w];
-                    }
-                }
-                let mut c = 0u32;
-                for a in &acc {
-                    c += a.count_ones();
-                }
+            let open = &mut self.open[..];
+            let closing = &mut self.closing;
+            for idx in 0..open.len() {
+                let i = open[idx];
+                let at = i as usize * k;
+                let c = reach(cur, i, &table[at..at + k], &mut nxt[node(i)]);
                 count += c as u64;
-                nxt[i] = acc;
                 if c as usize == n {
-                    self.closing.push(i as u32);
+                    closing.push(i);
                 } else {
-                    self.open[kept] = i as u32;
+                    open[kept] = i;
                     kept += 1;
                 }
             }
@@ -220,10 +221,8 @@ impl AsplKernel {
             reached = now;
             self.open.truncate(kept);
             // A closed row is never recomputed, so both buffers must hold it.
-            let cur = as_rows_mut::<W>(&mut self.cur);
-            for &i in &self.closing {
-                cur[i as usize] = full;
-            }
+            let cur = rows_mut::<W>(&mut self.cur);
+            fill_rows(cur, &self.closing, &full);
             std::mem::swap(&mut self.cur, &mut self.nxt);
         }
         Eval::Done(PathStats {
@@ -231,6 +230,135 @@ impl AsplKernel {
             diameter: level,
         })
     }
+}
+
+/// Sets the rows of nodes `which` to `full`.
+#[inline(always)]
+fn fill_rows<const W: usize>(rows: &mut Rows<W>, which: &[u32], full: &[u64; W]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if W % 2 == 0 {
+        return lanes::fill_rows(rows, which, full);
+    }
+    for &i in which {
+        rows[node(i)] = *full;
+    }
+}
+
+/// Row `i` ORed with its neighbours' rows, written to `out`; returns its number of set bits.
+#[inline(always)]
+fn reach<const W: usize>(cur: &Rows<W>, i: u32, nbrs: &[u32], out: &mut [u64; W]) -> u32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if W % 2 == 0 {
+        return lanes::reach(cur, i, nbrs, out);
+    }
+    let mut acc = cur[node(i)];
+    for &j in nbrs {
+        // One-word rows: the checked index keeps LLVM from turning the k ORs into a gather
+        // loop, which is slower for the small k of these graphs.
+        let r = if W == 1 {
+            &cur[j as usize]
+        } else {
+            &cur[node(j)]
+        };
+        for w in 0..W {
+            acc[w] |= r[w];
+        }
+    }
+    *out = acc;
+    acc.iter().map(|a| a.count_ones()).sum()
+}
+
+/// The row OR in wasm32's 128-bit lanes. Left to itself, LLVM keeps the accumulator in 64-bit
+/// scalars and packs and unpacks a vector around every OR.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod lanes {
+    use super::{Rows, node};
+    use core::arch::wasm32::*;
+
+    /// Lane `h` of a row of `W` words, `W` even.
+    #[inline(always)]
+    fn load<const W: usize>(row: &[u64; W], h: usize) -> v128 {
+        assert!(2 * h + 1 < W);
+        // SAFETY: words 2h and 2h+1 are inside the row (checked above, folded away for the
+        // constant h of the unrolled loops); v128_load reads unaligned.
+        unsafe { v128_load(row.as_ptr().add(2 * h).cast()) }
+    }
+
+    #[inline(always)]
+    fn store<const W: usize>(row: &mut [u64; W], h: usize, x: v128) {
+        assert!(2 * h + 1 < W);
+        // SAFETY: as in `load`.
+        unsafe { v128_store(row.as_mut_ptr().add(2 * h).cast(), x) }
+    }
+
+    /// One lane at a time: row by row, LLVM turns the copy of a wide row into a `memory.copy`,
+    /// which the engine runs as a call out of the module.
+    #[inline(always)]
+    pub fn fill_rows<const W: usize>(rows: &mut Rows<W>, which: &[u32], full: &[u64; W]) {
+        for h in 0..W / 2 {
+            let x = load(full, h);
+            for &i in which {
+                store(&mut rows[node(i)], h, x);
+            }
+        }
+    }
+
+    /// Lanes kept in registers at once: wider rows take several passes over the neighbours
+    /// (one pass of eight lanes was 10% slower at 1024 nodes).
+    const PASS: usize = 4;
+
+    #[inline(always)]
+    pub fn reach<const W: usize>(cur: &Rows<W>, i: u32, nbrs: &[u32], out: &mut [u64; W]) -> u32 {
+        let lanes = W / 2;
+        let row = &cur[node(i)];
+        let mut c = 0;
+        let mut first = 0;
+        while first < lanes {
+            let m = PASS.min(lanes - first);
+            let mut acc = [u64x2_splat(0); PASS];
+            for h in 0..m {
+                acc[h] = load(row, first + h);
+            }
+            for &j in nbrs {
+                let r = &cur[node(j)];
+                for h in 0..m {
+                    acc[h] = v128_or(acc[h], load(r, first + h));
+                }
+            }
+            for h in 0..m {
+                store(out, first + h, acc[h]);
+                c += u64x2_extract_lane::<0>(acc[h]).count_ones()
+                    + u64x2_extract_lane::<1>(acc[h]).count_ones();
+            }
+            first += PASS;
+        }
+        c
+    }
+}
+
+/// A scratch buffer as `ROWS` rows of `W` words. Node numbers are below `MAX_NODES = ROWS`, a
+/// power of two, so [`node`] maps them into range without a bounds check.
+type Rows<const W: usize> = [[u64; W]; ROWS];
+const ROWS: usize = MAX_NODES as usize;
+const _: () = assert!(ROWS.is_power_of_two());
+
+/// Row index of node `i` (the mask changes nothing for a valid node; it lets the compiler drop
+/// the bounds check in the innermost loop).
+#[inline(always)]
+fn node(i: u32) -> usize {
+    i as usize & (ROWS - 1)
+}
+
+fn rows<const W: usize>(v: &[u64]) -> &Rows<W> {
+    as_rows(v)
+        .first_chunk()
+        .expect("scratch buffers hold ROWS rows")
+}
+
+fn rows_mut<const W: usize>(v: &mut [u64]) -> &mut Rows<W> {
+    as_rows_mut(v)
+        .first_chunk_mut()
+        .expect("scratch buffers hold ROWS rows")
 }
 
 fn as_rows<const W: usize>(v: &[u64]) -> &[[u64; W]] {
