@@ -23,5 +23,8 @@ pub use error::{Error, Result};
 #[cfg(feature = "cli")]
 pub mod cli;
 
+#[cfg(feature = "train")]
+pub mod train;
+
 #[cfg(any(feature = "web-graph", feature = "web-train"))]
 pub mod web;

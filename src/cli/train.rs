@@ -1,8 +1,330 @@
-//! `rgp train` (being written).
+//! `rgp train`: train a masked (or dense) MLP or CNN on digits, MNIST or Fashion-MNIST with the
+//! same code the browser runs. JSON on stdout, a progress line on stderr.
+
+use super::mask::GraphFlags;
+use crate::data::{Dataset, DatasetName, load_dir};
+use crate::mapping::MaskOptions;
+use crate::train::trainer::{Evaluation, block_on};
+use crate::train::{BackendKind, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
+use crate::{Error, Result, bail};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Model: mlp or cnn.
+    #[arg(long, default_value = "mlp")]
+    pub model: String,
+    /// Dataset: digits (the 8×8 fixture), mnist or fashion.
+    #[arg(long, default_value = "digits")]
+    pub dataset: String,
+    /// Folder with the four IDX files (default data/<dataset>, or data/<dataset>-quick with --quick).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Use the quick subset (first 6000 training and 1000 test images).
+    #[arg(long)]
+    pub quick: bool,
+    #[command(flatten)]
+    pub graph: GraphFlags,
+    #[arg(long, default_value_t = 3)]
+    pub epochs: u32,
+    #[arg(long, default_value_t = 128)]
+    pub batch: u32,
+    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// sgd (momentum 0.9, the paper's recipe) or adam.
+    #[arg(long, default_value = "sgd")]
+    pub optimizer: String,
+    #[arg(long, default_value_t = 0.9)]
+    pub momentum: f64,
+    #[arg(long, default_value_t = 5e-4)]
+    pub weight_decay: f64,
+    /// Seed of the weights and the batch order.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// cpu (Burn flex) or wgpu.
+    #[arg(long, default_value = "cpu")]
+    pub backend: String,
+    /// Train the dense baseline instead of the masked network.
+    #[arg(long)]
+    pub dense: bool,
+    /// MLP hidden widths, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
+    pub hidden: Vec<u32>,
+    /// CNN conv widths, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
+    pub channels: Vec<u32>,
+    /// Mask the first / last layer too (dense by default).
+    #[arg(long)]
+    pub mask_first: bool,
+    #[arg(long)]
+    pub mask_last: bool,
+    /// Use only the first N training images.
+    #[arg(long)]
+    pub limit_train: Option<usize>,
+    /// No progress on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
-pub fn run(_args: Args) -> crate::Result<()> {
-    Err(crate::Error::new("rgp train is not available in this build yet"))
+#[derive(Serialize)]
+struct EpochRow {
+    epoch: u32,
+    train_loss: f64,
+    train_accuracy: f64,
+    test_accuracy: f64,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    model: ModelKind,
+    dataset: &'a str,
+    backend: &'a str,
+    dense: bool,
+    test_accuracy: f64,
+    test_loss: f64,
+    train_loss: f64,
+    train_accuracy: f64,
+    images_per_sec: f64,
+    seconds: f64,
+    steps: u64,
+    params_dense: u64,
+    params_pruned: u64,
+    flops_dense: u64,
+    flops_pruned: u64,
+    pruned_weights_max_abs: f32,
+    graph: GraphInfo,
+    config: &'a TrainConfig,
+    history: Vec<EpochRow>,
+    per_class_accuracy: &'a [f64],
+    confusion: &'a [Vec<u32>],
+}
+
+#[derive(Serialize)]
+struct GraphInfo {
+    nodes: u32,
+    degree: u32,
+    fingerprint: String,
+    self_loops: bool,
+}
+
+fn repo_path(rel: &str) -> PathBuf {
+    let p = PathBuf::from(rel);
+    if p.exists() {
+        p
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+}
+
+/// Loads a dataset by name the way the command line finds it.
+pub fn load_dataset(
+    name: DatasetName,
+    dir: Option<&Path>,
+    quick: bool,
+    seed: u64,
+) -> Result<Dataset> {
+    match name {
+        DatasetName::Digits => {
+            let path = dir.map_or_else(
+                || repo_path("fixtures/digits.csv.gz"),
+                |d| d.join("digits.csv.gz"),
+            );
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+            Dataset::digits(&bytes, seed)
+        }
+        _ => {
+            let dir = match dir {
+                Some(d) => d.to_path_buf(),
+                None => repo_path(&format!(
+                    "data/{}{}",
+                    name.as_str(),
+                    if quick { "-quick" } else { "" }
+                )),
+            };
+            if !dir.is_dir() {
+                bail!(
+                    "{} not found: run scripts/fetch-data.sh first (or give --data-dir)",
+                    dir.display()
+                );
+            }
+            load_dir(name.as_str(), &dir)
+        }
+    }
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let model = match a.model.as_str() {
+        "mlp" => ModelKind::Mlp,
+        "cnn" => ModelKind::Cnn,
+        m => bail!("unknown model '{m}' (expected mlp or cnn)"),
+    };
+    let optimizer = match a.optimizer.as_str() {
+        "sgd" => OptimizerKind::Sgd,
+        "adam" => OptimizerKind::Adam,
+        o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
+    };
+    let backend: BackendKind = a.backend.parse()?;
+    let dataset: DatasetName = a.dataset.parse()?;
+    let cfg = TrainConfig {
+        model,
+        hidden: a.hidden.clone(),
+        channels: a.channels.clone(),
+        optimizer,
+        lr: a.lr.unwrap_or(if optimizer == OptimizerKind::Adam {
+            1e-3
+        } else {
+            0.05
+        }),
+        momentum: a.momentum,
+        weight_decay: a.weight_decay,
+        batch: a.batch,
+        epochs: a.epochs,
+        seed: a.seed,
+        dense: a.dense,
+        mask: MaskOptions {
+            first_dense: !a.mask_first,
+            last_dense: !a.mask_last,
+            self_loops: a.graph.self_loops,
+        },
+    };
+    cfg.validate()?;
+    let mut data = load_dataset(dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
+    if let Some(n) = a.limit_train {
+        let t = data.test.len();
+        data.truncate(n.max(1), t);
+    }
+    let (graph, conn) = a.graph.build()?;
+    let dev = block_on(device::device(backend))?;
+    let mut t = Trainer::new(cfg, data, &conn, dev)?;
+
+    let mut bar = Bar::new(a.quiet);
+    let mut history = Vec::new();
+    let (mut train_secs, mut seen) = (0.0, 0u64);
+    let (mut loss_sum, mut acc_sum, mut steps_in_epoch) = (0.0, 0.0, 0u64);
+    let start = Instant::now();
+    let mut last_eval: Option<Evaluation> = None;
+    let chunk = 20;
+    while !t.done() {
+        let t0 = Instant::now();
+        let c = block_on(t.run(chunk))?;
+        train_secs += t0.elapsed().as_secs_f64();
+        seen += c.steps as u64 * t.batch() as u64;
+        loss_sum += c.loss * c.steps as f64;
+        acc_sum += c.train_accuracy * c.steps as f64;
+        steps_in_epoch += c.steps as u64;
+        let rate = seen as f64 / train_secs.max(1e-9);
+        let left = (c.total_steps - c.step) as f64 * t.batch() as f64 / rate;
+        bar.show(&c, rate, left, last_eval.as_ref().map(|e| e.accuracy));
+        if c.epoch_end || c.done {
+            let e = block_on(t.evaluate(None))?;
+            history.push(EpochRow {
+                epoch: c.epoch.round() as u32,
+                train_loss: loss_sum / steps_in_epoch.max(1) as f64,
+                train_accuracy: acc_sum / steps_in_epoch.max(1) as f64,
+                test_accuracy: e.accuracy,
+                seconds: start.elapsed().as_secs_f64(),
+            });
+            (loss_sum, acc_sum, steps_in_epoch) = (0.0, 0.0, 0);
+            last_eval = Some(e);
+        }
+    }
+    bar.finish();
+    let e = match last_eval {
+        Some(e) => e,
+        None => block_on(t.evaluate(None))?,
+    };
+    let (pruned_max, _) = block_on(t.pruned_weight_check())?;
+    let acc = t.accounting();
+    let last = history.last();
+    let out = Output {
+        model,
+        dataset: dataset.as_str(),
+        backend: backend.as_str(),
+        dense: t.config().dense,
+        test_accuracy: e.accuracy,
+        test_loss: e.loss,
+        train_loss: last.map_or(f64::NAN, |h| h.train_loss),
+        train_accuracy: last.map_or(f64::NAN, |h| h.train_accuracy),
+        images_per_sec: seen as f64 / train_secs.max(1e-9),
+        seconds: start.elapsed().as_secs_f64(),
+        steps: t.step_count(),
+        params_dense: acc.params_dense,
+        params_pruned: acc.params_pruned,
+        flops_dense: acc.flops_dense,
+        flops_pruned: acc.flops_pruned,
+        pruned_weights_max_abs: pruned_max,
+        graph: GraphInfo {
+            nodes: graph.n(),
+            degree: graph.k(),
+            fingerprint: graph.fingerprint(),
+            self_loops: conn.self_loops(),
+        },
+        config: t.config(),
+        history,
+        per_class_accuracy: &e.per_class_accuracy,
+        confusion: &e.confusion,
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).expect("output serialises")
+    );
+    Ok(())
+}
+
+/// One progress line on stderr: redrawn in place on a terminal, otherwise printed every 2 s.
+struct Bar {
+    quiet: bool,
+    tty: bool,
+    last: Option<Instant>,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        Bar {
+            quiet,
+            tty: std::io::stderr().is_terminal(),
+            last: None,
+        }
+    }
+
+    fn show(&mut self, c: &crate::train::Chunk, rate: f64, left: f64, test: Option<f64>) {
+        let every = if self.tty { 0.1 } else { 2.0 };
+        if self.quiet || (!c.done && self.last.is_some_and(|t| t.elapsed().as_secs_f64() < every)) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let frac = c.step as f64 / c.total_steps.max(1) as f64;
+        let filled = (frac * 20.0).round() as usize;
+        let test = test.map_or(String::from("  -  "), |a| format!("{:.1}%", a * 100.0));
+        let line = format!(
+            "[{}{}] epoch {:.2}  loss {:.4}  train {:.1}%  test {}  {:.0} img/s  {:.0}s left",
+            "#".repeat(filled),
+            "-".repeat(20 - filled),
+            c.epoch,
+            c.loss,
+            c.train_accuracy * 100.0,
+            test,
+            rate,
+            left.max(0.0)
+        );
+        let mut err = std::io::stderr();
+        if self.tty {
+            let _ = write!(err, "\r{line}\x1b[K");
+        } else {
+            let _ = writeln!(err, "{line}");
+        }
+        let _ = err.flush();
+    }
+
+    fn finish(&self) {
+        if self.tty && !self.quiet {
+            eprintln!();
+        }
+    }
 }

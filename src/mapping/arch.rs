@@ -191,13 +191,16 @@ impl CnnSpec {
                 kernel: 3,
                 stride: s,
                 out_hw: hw,
-                bias: true,
+                bias: false,
                 masked: !(i == 0 && opts.first_dense),
                 paper_conv: true,
             }));
-            ops.push(Op::Relu {
-                elements: out as u64 * (hw * hw) as u64,
+            let elements = out as u64 * (hw * hw) as u64;
+            ops.push(Op::BatchNorm {
+                elements,
+                affine_channels: out,
             });
+            ops.push(Op::Relu { elements });
             c = out;
         }
         ops.push(Op::Weight(Layer {

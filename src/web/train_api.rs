@@ -38,15 +38,18 @@ pub fn default_train_config() -> String {
 /// (`n × k`, row-major), for when the page hands the worker a configuration, not a graph.
 #[wasm_bindgen]
 pub fn graph_table(config_json: &str) -> std::result::Result<Vec<u32>, JsValue> {
-    let cfg: GraphConfig =
-        serde_json::from_str(config_json).map_err(|e| js_error(Error::new(format!("invalid graph configuration: {e}"))))?;
+    let cfg: GraphConfig = serde_json::from_str(config_json)
+        .map_err(|e| js_error(Error::new(format!("invalid graph configuration: {e}"))))?;
     let (g, _) = crate::search::run(&cfg, None).map_err(js_error)?;
     Ok(g.table().to_vec())
 }
 
 fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
     if n == 0 || table.is_empty() || table.len() % n as usize != 0 {
-        bail!("neighbour table of {} entries does not fit {n} nodes", table.len());
+        bail!(
+            "neighbour table of {} entries does not fit {n} nodes",
+            table.len()
+        );
     }
     let k = table.len() / n as usize;
     let mut edges = Vec::with_capacity(table.len() / 2);
@@ -80,14 +83,21 @@ pub fn calibrate(backend: String, steps: u32) -> js_sys::Promise {
         let n = 512usize;
         let x: Vec<u8> = (0..n * 784).map(|_| rng.below(256) as u8).collect();
         let y: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
-        let data = Dataset::from_raw("calibration", 28, x.clone(), y.clone(), x, y).map_err(js_error)?;
+        let data =
+            Dataset::from_raw("calibration", 28, x.clone(), y.clone(), x, y).map_err(js_error)?;
         let g = crate::graph::generate::ring(64, 4).map_err(js_error)?;
-        let cfg = TrainConfig { epochs: 100, ..TrainConfig::default() };
-        let mut t = Trainer::new(cfg, data, &Connectivity::from_graph(&g, false), dev).map_err(js_error)?;
+        let cfg = TrainConfig {
+            epochs: 100,
+            ..TrainConfig::default()
+        };
+        let mut t =
+            Trainer::new(cfg, data, &Connectivity::from_graph(&g, false), dev).map_err(js_error)?;
         t.run(1).await.map_err(js_error)?;
         let t0 = js_sys::Date::now();
         t.run(steps.max(1)).await.map_err(js_error)?;
-        Ok(JsValue::from_f64((js_sys::Date::now() - t0) / steps.max(1) as f64))
+        Ok(JsValue::from_f64(
+            (js_sys::Date::now() - t0) / steps.max(1) as f64,
+        ))
     })
 }
 
@@ -116,16 +126,24 @@ impl TrainSession {
         backend: String,
     ) -> js_sys::Promise {
         future_to_promise(async move {
-            let cfg: TrainConfig = serde_json::from_str(&config_json)
-                .map_err(|e| js_error(Error::new(format!("invalid training configuration: {e}"))))?;
+            let cfg: TrainConfig = serde_json::from_str(&config_json).map_err(|e| {
+                js_error(Error::new(format!("invalid training configuration: {e}")))
+            })?;
             cfg.validate().map_err(js_error)?;
             let name: DatasetName = dataset.parse().map_err(js_error)?;
             let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();
             let data = match (name, bytes.len()) {
                 (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], cfg.seed),
-                (DatasetName::Digits, n) => Err(Error::new(format!("digits needs one file, got {n}"))),
-                (_, 4) => Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3]),
-                (_, n) => Err(Error::new(format!("{} needs four IDX files, got {n}", name.as_str()))),
+                (DatasetName::Digits, n) => {
+                    Err(Error::new(format!("digits needs one file, got {n}")))
+                }
+                (_, 4) => {
+                    Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3])
+                }
+                (_, n) => Err(Error::new(format!(
+                    "{} needs four IDX files, got {n}",
+                    name.as_str()
+                ))),
             }
             .map_err(js_error)?;
             let g = graph_from_table(nodes, &table).map_err(js_error)?;
@@ -133,8 +151,12 @@ impl TrainSession {
             let dev = device::device(kind).await.map_err(js_error)?;
             let conn = Connectivity::from_graph(&g, self_loops);
             let trainer = Trainer::new(cfg, data, &conn, dev).map_err(js_error)?;
-            Ok(TrainSession { trainer: Rc::new(RefCell::new(trainer)), backend: kind, fingerprint: g.fingerprint() }
-                .into())
+            Ok(TrainSession {
+                trainer: Rc::new(RefCell::new(trainer)),
+                backend: kind,
+                fingerprint: g.fingerprint(),
+            }
+            .into())
         })
     }
 
@@ -181,7 +203,9 @@ impl TrainSession {
     pub fn run(&self, max_steps: u32) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
-            let mut t = t.try_borrow_mut().map_err(|_| js_error(Error::new("a training chunk is already running")))?;
+            let mut t = t
+                .try_borrow_mut()
+                .map_err(|_| js_error(Error::new("a training chunk is already running")))?;
             let c = t.run(max_steps).await.map_err(js_error)?;
             to_js(&c)
         })
@@ -192,8 +216,13 @@ impl TrainSession {
     pub fn evaluate(&self, limit: Option<u32>) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
-            let t = t.try_borrow().map_err(|_| js_error(Error::new("a training chunk is running")))?;
-            let e = t.evaluate(limit.map(|l| l as usize)).await.map_err(js_error)?;
+            let t = t
+                .try_borrow()
+                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let e = t
+                .evaluate(limit.map(|l| l as usize))
+                .await
+                .map_err(js_error)?;
             to_js(&e)
         })
     }
@@ -202,7 +231,9 @@ impl TrainSession {
     pub fn pruned_check(&self) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
-            let t = t.try_borrow().map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let t = t
+                .try_borrow()
+                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
             let (max_abs, count) = t.pruned_weight_check().await.map_err(js_error)?;
             #[derive(Serialize)]
             struct Check {

@@ -1,0 +1,149 @@
+// Training throughput, side by side in one run (README, "Training benchmarks"):
+//   ours in the browser (the app's training worker) on WebGPU and on the CPU backend,
+//   ours natively (`rgp train`, CPU and wgpu), and the same MLP in TensorFlow.js in the same
+//   browser: its WebGPU backend on the same adapter, its wasm backend against our CPU backend.
+// Also the gzipped size of the training module and the time from "Train" to the first step.
+//
+//   scripts/build-web.sh && cargo build --release && node bench/train_browser.mjs [seconds per run]
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, root } from '../tests/e2e/harness.mjs';
+
+const SECONDS = Number(process.argv[2] || 12);
+const dist = resolve(root, 'dist');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.gz': 'application/octet-stream' };
+
+function serve() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let path = decodeURIComponent(url.pathname);
+    let base = dist;
+    if (path.startsWith('/node_modules/')) base = root;
+    else if (path.startsWith('/bench/')) base = root;
+    if (path.endsWith('/')) path += 'index.html';
+    const file = resolve(join(base, path));
+    if (!file.startsWith(base) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+/** Ours in the page: steady images/s from the worker's chunk timings (first two chunks skipped). */
+async function ours(page, { backend, model, dense, seconds }) {
+  return page.evaluate(
+    async ({ backend, model, dense, seconds }) => {
+      const client = document.querySelector('[data-testid="training"]').trainClient;
+      const info = await client.init(backend === 'wgpu' ? 'webgpu' : 'cpu');
+      if (info.backend !== backend) return { error: `backend ${info.backend}: ${info.notice}` };
+      const n = 64;
+      const table = new Uint32Array(n * 4);
+      for (let i = 0; i < n; i++) table.set([(i + n - 2) % n, (i + n - 1) % n, (i + 1) % n, (i + 2) % n], i * 4);
+      const chunks = [];
+      const t0 = performance.now();
+      const timer = setTimeout(() => client.stop(), seconds * 1000);
+      const r = await client.train(
+        { model, dense, epochs: 1, batch: 128, optimizer: 'sgd', lr: 0.05, seed: 1 },
+        { dataset: 'mnist', variant: 'quick', graph: { n, table }, onProgress: (p) => chunks.push(p) },
+      );
+      clearTimeout(timer);
+      const steady = chunks.slice(2);
+      const steps = steady.reduce((a, c) => a + c.chunk_steps, 0);
+      const ms = steady.reduce((a, c) => a + c.chunk_ms, 0);
+      return {
+        images_per_sec: steps ? (steps * 128) / (ms / 1000) : r.images_per_sec,
+        first_step_ms: r.first_step_ms,
+        steps: r.steps,
+        loss: [chunks[0]?.loss, chunks[chunks.length - 1]?.loss],
+        init_ms: info.init_ms,
+        module_ms: info.module_ms,
+        wall_s: (performance.now() - t0) / 1000,
+      };
+    },
+    { backend, model, dense, seconds },
+  );
+}
+
+function native(model, backend, dense) {
+  const bin = resolve(root, 'target/release/rgp');
+  const args = ['train', '--model', model, '--dataset', 'mnist', '--quick', '--epochs', '1', '--backend', backend,
+    '--search', 'none', '--quiet', ...(dense ? ['--dense'] : [])];
+  try {
+    const out = JSON.parse(execFileSync(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }).toString());
+    return { images_per_sec: out.images_per_sec };
+  } catch (e) {
+    return { error: String(e.stderr || e.message).trim().split('\n').pop() };
+  }
+}
+
+const fmt = (r) => (!r ? '—' : r.error ? `error: ${r.error}` : Math.round(r.images_per_sec).toLocaleString('en-US'));
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  ignoreDefaultArgs: ['--headless'],
+  args: CHROMIUM_ARGS,
+});
+const results = {};
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="train-start"]', { timeout: 120000 });
+  const adapter = await page.evaluate(async () => {
+    const a = await navigator.gpu?.requestAdapter();
+    return a ? `${a.info.vendor} ${a.info.architecture} ${a.info.description}${a.info.isFallbackAdapter ? ' (fallback)' : ''}` : 'none';
+  });
+  const runs = [
+    ['MLP 784-256-256-256-10, pruned 4/64', 'mlp', false],
+    ['MLP 784-256-256-256-10, dense', 'mlp', true],
+    ['CNN 3×conv64, pruned 4/64', 'cnn', false],
+  ];
+  for (const [name, model, dense] of runs) {
+    results[name] = {};
+    for (const backend of ['wgpu', 'cpu']) {
+      results[name][`browser-${backend}`] = await ours(page, { backend, model, dense, seconds: SECONDS });
+      console.error(name, backend, JSON.stringify(results[name][`browser-${backend}`]));
+    }
+    for (const backend of ['cpu', 'wgpu']) results[name][`native-${backend}`] = native(model, backend, dense);
+  }
+  const tf = await browser.newPage();
+  await tf.goto(`${base}bench/train_tfjs.html`);
+  for (const [name, masked] of [['MLP 784-256-256-256-10, pruned 4/64', true], ['MLP 784-256-256-256-10, dense', false]]) {
+    for (const backend of ['webgpu', 'wasm']) {
+      const r = await tf.evaluate((o) => runTfjs(o), { backend, masked, steps: backend === 'webgpu' ? 30 : 60 });
+      results[name][`tfjs-${backend}`] = r;
+      console.error(name, 'tfjs', backend, JSON.stringify(r));
+    }
+  }
+  const wasm = readdirSync(dist).filter((f) => f.endsWith('.wasm')).map((f) => [f, statSync(join(dist, f)).size]).sort((a, b) => b[1] - a[1])[0];
+  const gz = gzipSync(readFileSync(join(dist, wasm[0])), { level: 9 }).length;
+  const cpuFirst = results[runs[0][0]]['browser-cpu'];
+  const gpuFirst = results[runs[0][0]]['browser-wgpu'];
+  console.log(`Chromium ${browser.version()}, WebGPU adapter: ${adapter}; ${SECONDS} s per browser run, batch 128, quick MNIST.\n`);
+  console.log('| model | ours WebGPU | TF.js WebGPU | ours CPU (browser) | TF.js wasm | ours native CPU | ours native wgpu |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [name] of runs) {
+    const r = results[name];
+    console.log(`| ${name} | ${fmt(r['browser-wgpu'])} | ${fmt(r['tfjs-webgpu'])} | ${fmt(r['browser-cpu'])} | ${fmt(r['tfjs-wasm'])} | ${fmt(r['native-cpu'])} | ${fmt(r['native-wgpu'])} |`);
+  }
+  const ratio = (a, b) => (a && b && !a.error && !b.error ? (a.images_per_sec / b.images_per_sec).toFixed(2) : '—');
+  for (const [name] of runs.slice(0, 2)) {
+    const r = results[name];
+    console.log(`\n${name}: ours/TF.js on WebGPU ${ratio(r['browser-wgpu'], r['tfjs-webgpu'])}×, on CPU ${ratio(r['browser-cpu'], r['tfjs-wasm'])}×`);
+  }
+  console.log(`\nTraining module: ${wasm[0]} ${wasm[1].toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped.`);
+  console.log(`Module load + backend choice (init): ${Math.round(cpuFirst.init_ms)} ms (CPU), ${Math.round(gpuFirst.init_ms)} ms (WebGPU, includes its calibration).`);
+  console.log(`"Train" to first step: ${Math.round(cpuFirst.first_step_ms)} ms (CPU), ${Math.round(gpuFirst.first_step_ms)} ms (WebGPU).`);
+} finally {
+  await browser.close();
+  server.close();
+}

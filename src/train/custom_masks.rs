@@ -1,0 +1,249 @@
+//! Masks that do not come from a graph, for the sweep's baselines at equal sparsity:
+//!
+//! - [`random_unstructured`]: in every layer the graph masks, the same number of kept weights
+//!   at uniformly random positions (seeded), freshly initialised for their kept fan-in;
+//! - [`magnitude_pruned`]: a trained dense network keeps, in each of those layers, its
+//!   largest-magnitude weights, as many as the graph mask keeps there (one shot, per layer).
+//!
+//! Both return a [`Net`] whose masked layers carry the new masks; [`Trainer::set_model`]
+//! (crate::train::Trainer::set_model) trains it. Weight positions are individual weights (a conv
+//! keeps single kernel taps, not whole channel pairs): these are unstructured baselines.
+
+use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
+use super::model::Net;
+use super::trainer::read;
+use crate::graph::Rng;
+use crate::{Result, bail};
+use burn::module::Param;
+use burn::tensor::{Device, Tensor, TensorData};
+
+/// A masked layer's weights and mask as host data, in Burn's storage layout (`[in, out]` for a
+/// linear layer, `[out, in, k, k]` for a conv).
+struct HostLayer {
+    weight: Vec<f32>,
+    mask: Option<Vec<f32>>,
+    dims: Vec<usize>,
+    /// Output units, and the output unit of every storage position.
+    outputs: usize,
+    output_of: fn(usize, &[usize]) -> usize,
+}
+
+fn linear_output(i: usize, dims: &[usize]) -> usize {
+    i % dims[1]
+}
+
+fn conv_output(i: usize, dims: &[usize]) -> usize {
+    i / (dims[1] * dims[2] * dims[3])
+}
+
+async fn host_linear(l: &MaskedLinear) -> Result<HostLayer> {
+    let dims = l.weight.val().dims();
+    Ok(HostLayer {
+        weight: read(l.weight.val().flatten(0, 1)).await?,
+        mask: match &l.mask {
+            Some(m) => Some(read(m.clone().flatten(0, 1)).await?),
+            None => None,
+        },
+        dims: dims.to_vec(),
+        outputs: dims[1],
+        output_of: linear_output,
+    })
+}
+
+async fn host_conv(l: &MaskedConv2d) -> Result<HostLayer> {
+    let dims = l.weight.val().dims();
+    Ok(HostLayer {
+        weight: read(l.weight.val().flatten(0, 3)).await?,
+        mask: match &l.mask {
+            Some(m) => Some(read(m.clone().flatten(0, 3)).await?),
+            None => None,
+        },
+        dims: dims.to_vec(),
+        outputs: dims[0],
+        output_of: conv_output,
+    })
+}
+
+fn kept(mask: &[f32]) -> usize {
+    mask.iter().filter(|&&v| v != 0.0).count()
+}
+
+/// A mask with exactly `keep` ones at uniformly random positions (partial Fisher–Yates).
+fn random_mask(len: usize, keep: usize, rng: &mut Rng) -> Vec<f32> {
+    let mut idx: Vec<u32> = (0..len as u32).collect();
+    for i in 0..keep.min(len) {
+        let j = i + rng.below((len - i) as u32) as usize;
+        idx.swap(i, j);
+    }
+    let mut m = vec![0f32; len];
+    for &i in &idx[..keep.min(len)] {
+        m[i as usize] = 1.0;
+    }
+    m
+}
+
+/// Kaiming-uniform weights for `mask`, each output's bound from its kept fan-in (as the graph
+/// masked layers do), pruned positions zero.
+fn init_for_mask(h: &HostLayer, mask: &[f32], gain: f64, rng: &mut Rng) -> Vec<f32> {
+    let mut fan_in = vec![0usize; h.outputs];
+    for (i, &m) in mask.iter().enumerate() {
+        if m != 0.0 {
+            fan_in[(h.output_of)(i, &h.dims)] += 1;
+        }
+    }
+    mask.iter()
+        .enumerate()
+        .map(|(i, &m)| {
+            let bound = gain * (3.0 / fan_in[(h.output_of)(i, &h.dims)].max(1) as f64).sqrt();
+            let v = (2.0 * rng.unit() - 1.0) * bound;
+            if m != 0.0 { v as f32 } else { 0.0 }
+        })
+        .collect()
+}
+
+/// The `keep` largest |w| (ties to the lower position) as a 0/1 mask.
+fn magnitude_mask(w: &[f32], keep: usize) -> Vec<f32> {
+    let mut idx: Vec<u32> = (0..w.len() as u32).collect();
+    idx.sort_by(|&a, &b| {
+        w[b as usize]
+            .abs()
+            .total_cmp(&w[a as usize].abs())
+            .then(a.cmp(&b))
+    });
+    let mut m = vec![0f32; w.len()];
+    for &i in &idx[..keep.min(w.len())] {
+        m[i as usize] = 1.0;
+    }
+    m
+}
+
+/// New weights and mask for a layer (weights, mask: same layout and shape as `dims`).
+fn set_linear(l: &mut MaskedLinear, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device) {
+    let t = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, dims.to_vec()), device);
+    l.weight = Param::from_tensor(t(w));
+    l.mask = Some(t(m));
+}
+
+fn set_conv(l: &mut MaskedConv2d, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device) {
+    let t = |v: Vec<f32>| Tensor::<4>::from_data(TensorData::new(v, dims.to_vec()), device);
+    l.weight = Param::from_tensor(t(w));
+    l.mask = Some(t(m));
+}
+
+/// New `(weights, mask)` for one layer: `src` is the layer whose weights are used, `reference`
+/// the same layer of the graph-masked network (it carries the graph mask), `gain` its
+/// initialisation gain. Returns `None` to keep the layer as it is.
+type Remap<'a> = dyn FnMut(&HostLayer, &HostLayer, f64) -> Option<(Vec<f32>, Vec<f32>)> + 'a;
+
+/// A copy of `source` in which every layer that `reference` masks is rebuilt by `f`; everything
+/// else (biases, normalisation, unmasked layers) is `source`'s.
+async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>) -> Result<Net> {
+    let mut net = source.clone();
+    match (reference, &mut net) {
+        (Net::Mlp(r), Net::Mlp(s)) => {
+            if r.layers.len() != s.layers.len() {
+                bail!("the two networks have different layer counts");
+            }
+            let last = r.layers.len() - 1;
+            for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
+                if rl.mask.is_none() {
+                    continue;
+                }
+                let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
+                check_same(&rh, &sh)?;
+                let gain = if i == last { 1.0 } else { RELU_GAIN };
+                if let Some((w, m)) = f(&sh, &rh, gain) {
+                    set_linear(sl, w, m, &sh.dims, device);
+                }
+            }
+        }
+        (Net::Cnn(r), Net::Cnn(s)) => {
+            if r.convs.len() != s.convs.len() {
+                bail!("the two networks have different layer counts");
+            }
+            for (rl, sl) in r.convs.iter().zip(&mut s.convs) {
+                if rl.mask.is_none() {
+                    continue;
+                }
+                let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
+                check_same(&rh, &sh)?;
+                if let Some((w, m)) = f(&sh, &rh, RELU_GAIN) {
+                    set_conv(sl, w, m, &sh.dims, device);
+                }
+            }
+            if r.head.mask.is_some() {
+                let (rh, sh) = (host_linear(&r.head).await?, host_linear(&s.head).await?);
+                check_same(&rh, &sh)?;
+                if let Some((w, m)) = f(&sh, &rh, 1.0) {
+                    set_linear(&mut s.head, w, m, &sh.dims, device);
+                }
+            }
+        }
+        _ => bail!("the two networks are of different kinds"),
+    }
+    Ok(net)
+}
+
+fn check_same(a: &HostLayer, b: &HostLayer) -> Result<()> {
+    if a.dims != b.dims {
+        bail!("layer shapes differ: {:?} and {:?}", a.dims, b.dims);
+    }
+    Ok(())
+}
+
+/// Kept weights of every layer the graph masks, in [`Net::masked_layers`] order.
+pub async fn kept_per_layer(net: &Net) -> Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for (_, m) in net.masked_layers() {
+        out.push(kept(&read(m).await?));
+    }
+    Ok(out)
+}
+
+/// The random-unstructured baseline: every layer that `reference` masks gets a mask with the
+/// same number of kept weights at random positions (from `Rng::derive(seed, "unstructured")`)
+/// and fresh Kaiming weights for it; the rest is `reference` as built.
+pub async fn random_unstructured(reference: &Net, seed: u64, device: &Device) -> Result<Net> {
+    let mut rng = Rng::derive(seed, "unstructured");
+    let mut f = |src: &HostLayer, rh: &HostLayer, gain: f64| {
+        let m = rh.mask.as_ref()?;
+        let mask = random_mask(m.len(), kept(m), &mut rng);
+        let weight = init_for_mask(src, &mask, gain, &mut rng);
+        Some((weight, mask))
+    };
+    remap(reference, reference, device, &mut f).await
+}
+
+/// One-shot magnitude pruning: every layer that `reference` masks keeps the largest-|w| weights
+/// of the trained `dense` network, as many as `reference` keeps there; biases, normalisation and
+/// the unmasked layers stay as trained.
+pub async fn magnitude_pruned(dense: &Net, reference: &Net, device: &Device) -> Result<Net> {
+    let mut f = |src: &HostLayer, rh: &HostLayer, _gain: f64| {
+        let mask = magnitude_mask(&src.weight, kept(rh.mask.as_ref()?));
+        let weight = src.weight.iter().zip(&mask).map(|(w, k)| w * k).collect();
+        Some((weight, mask))
+    };
+    remap(reference, dense, device, &mut f).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_masks_keep_exactly_and_vary_with_the_seed() {
+        let a = random_mask(1000, 137, &mut Rng::derive(1, "t"));
+        let b = random_mask(1000, 137, &mut Rng::derive(2, "t"));
+        assert_eq!(kept(&a), 137);
+        assert_eq!(kept(&b), 137);
+        assert_ne!(a, b);
+        assert_eq!(a, random_mask(1000, 137, &mut Rng::derive(1, "t")));
+    }
+
+    #[test]
+    fn magnitude_mask_keeps_the_largest() {
+        let w = [0.1, -0.9, 0.3, 0.0, -0.3, 0.8];
+        assert_eq!(magnitude_mask(&w, 3), vec![0.0, 1.0, 1.0, 0.0, 0.0, 1.0]);
+        assert_eq!(kept(&magnitude_mask(&w, 10)), 6);
+    }
+}

@@ -1,0 +1,138 @@
+//! Masked Burn models and the training loop. The same code runs natively (`rgp train`) and in
+//! the browser's training worker: the loop is ours (no `burn-train` Learner), steps are queued
+//! synchronously, and every read of device data is asynchronous (`into_data_async`), which is
+//! what WebGPU requires.
+
+pub mod custom_masks;
+pub mod device;
+pub mod layers;
+pub mod model;
+pub mod trainer;
+
+pub use device::BackendKind;
+pub use layers::{MaskedConv2d, MaskedLinear};
+pub use model::Net;
+pub use trainer::{Chunk, Evaluation, Trainer};
+
+use crate::mapping::{CnnSpec, MaskOptions, MlpSpec};
+use crate::{Result, bail};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    #[default]
+    Mlp,
+    Cnn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// SGD with momentum 0.9 and a cosine learning rate (the paper's recipe).
+    #[default]
+    Sgd,
+    /// Adam with the same cosine schedule.
+    Adam,
+}
+
+/// Everything that decides a training run; part of the app's shareable URL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainConfig {
+    pub model: ModelKind,
+    /// MLP hidden widths (each ≥ nodes when masked).
+    pub hidden: Vec<u32>,
+    /// CNN conv widths (each masked one ≥ nodes).
+    pub channels: Vec<u32>,
+    pub optimizer: OptimizerKind,
+    pub lr: f64,
+    pub momentum: f64,
+    pub weight_decay: f64,
+    pub batch: u32,
+    pub epochs: u32,
+    pub seed: u64,
+    /// Train the dense baseline (no mask anywhere).
+    pub dense: bool,
+    pub mask: MaskOptions,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            model: ModelKind::Mlp,
+            hidden: vec![256, 256, 256],
+            channels: vec![64, 64, 64],
+            optimizer: OptimizerKind::Sgd,
+            lr: 0.05,
+            momentum: 0.9,
+            weight_decay: 5e-4,
+            batch: 128,
+            epochs: 3,
+            seed: 1,
+            dense: false,
+            mask: MaskOptions::default(),
+        }
+    }
+}
+
+pub const MAX_EPOCHS: u32 = 1000;
+pub const MAX_BATCH: u32 = 8192;
+pub const MAX_WIDTH: u32 = 4096;
+
+impl TrainConfig {
+    pub fn validate(&self) -> Result<()> {
+        if !(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 10.0) {
+            bail!("learning rate must be in (0, 10] (got {})", self.lr);
+        }
+        if !(self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum)) {
+            bail!("momentum must be in [0, 1) (got {})", self.momentum);
+        }
+        if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
+            bail!("weight decay must be in [0, 1] (got {})", self.weight_decay);
+        }
+        if !(1..=MAX_BATCH).contains(&self.batch) {
+            bail!(
+                "batch size must be between 1 and {MAX_BATCH} (got {})",
+                self.batch
+            );
+        }
+        if !(1..=MAX_EPOCHS).contains(&self.epochs) {
+            bail!(
+                "epochs must be between 1 and {MAX_EPOCHS} (got {})",
+                self.epochs
+            );
+        }
+        let widths = match self.model {
+            ModelKind::Mlp => &self.hidden,
+            ModelKind::Cnn => &self.channels,
+        };
+        if widths.is_empty() || widths.len() > 16 {
+            bail!(
+                "the model needs between 1 and 16 hidden layers (got {})",
+                widths.len()
+            );
+        }
+        if let Some(w) = widths.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
+            bail!("layer widths must be between 1 and {MAX_WIDTH} (got {w})");
+        }
+        Ok(())
+    }
+
+    pub fn mlp_spec(&self, inputs: u32, classes: u32) -> MlpSpec {
+        MlpSpec {
+            inputs,
+            hidden: self.hidden.clone(),
+            classes,
+        }
+    }
+
+    pub fn cnn_spec(&self, hw: u32, classes: u32) -> CnnSpec {
+        CnnSpec {
+            in_ch: 1,
+            input_hw: hw,
+            channels: self.channels.clone(),
+            classes,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+// Training in the browser, end to end: the training panel trains the masked MLP on the quick
+// MNIST subset in the training worker, on WebGPU (SwiftShader in headless Chromium) and on the
+// CPU fallback with WebGPU disabled; the loss falls, a test accuracy and a confusion matrix
+// appear, the page stays responsive, Stop stops, and a lost GPU device falls back to the CPU.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, test, text, waitForState } from './harness.mjs';
+
+const T = 300000;
+
+async function ready(page) {
+  assert.equal(await waitForState(page, ['done', 'error'], 120000), 'done');
+  await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
+}
+
+async function set(page, key, value) {
+  const sel = `[data-testid="train-${key}"]`;
+  if (typeof value === 'boolean') await page.setChecked(sel, value);
+  else if ((await page.getAttribute(sel, 'type')) === 'number') await page.fill(sel, String(value));
+  else await page.selectOption(sel, String(value));
+  await page.dispatchEvent(sel, 'change');
+}
+
+const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+
+/** Clicks Train and samples the live loss until the run ends; returns the losses seen. */
+async function trainAndWatch(page, { timeout = T, onFirst } = {}) {
+  await page.click('[data-testid="train-start"]');
+  const losses = [];
+  const t0 = Date.now();
+  let first = true;
+  for (;;) {
+    const state = await trainState(page);
+    const l = Number(await text(page, 'train-loss'));
+    if (Number.isFinite(l) && l !== losses[losses.length - 1]) {
+      losses.push(l);
+      if (first && onFirst) {
+        first = false;
+        await onFirst();
+      }
+    }
+    if (['done', 'stopped', 'error'].includes(state)) return { state, losses };
+    if (Date.now() - t0 > timeout) throw new Error(`training did not finish (state ${state}, losses ${losses})`);
+    await page.waitForTimeout(150);
+  }
+}
+
+/** Largest gap between main-thread timer ticks over `ms` (the worker must keep the page free). */
+function measureJank(page, ms) {
+  return page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        let last = performance.now();
+        let worst = 0;
+        const end = last + ms;
+        const tick = () => {
+          const now = performance.now();
+          worst = Math.max(worst, now - last);
+          last = now;
+          if (now < end) setTimeout(tick, 10);
+          else resolve(worst);
+        };
+        setTimeout(tick, 10);
+      }),
+    ms,
+  );
+}
+
+async function checkResults(page, minAccuracy) {
+  const acc = Number((await text(page, 'train-test')).replace('%', '')) / 100;
+  assert.ok(acc >= minAccuracy, `test accuracy ${acc}`);
+  const cells = await page.$$eval('[data-testid="train-confusion"] td', (tds) => tds.map((td) => Number(td.textContent)));
+  assert.equal(cells.length, 100);
+  assert.equal(cells.reduce((a, b) => a + b, 0), 1000, 'the confusion matrix covers the 1000 test images');
+  assert.equal(await page.$$eval('[data-testid="train-per-class"] tr', (r) => r.length), 11);
+  assert.match(await text(page, 'train-summary'), /largest \|w\| 0\./);
+  return acc;
+}
+
+test('trains on WebGPU (software adapter): the loss falls, a test accuracy shows, the page stays responsive', async ({ open }) => {
+  const page = await open('');
+  await ready(page);
+  await set(page, 'backend', 'webgpu');
+  await set(page, 'epochs', 1);
+  let jank = null;
+  const { state, losses } = await trainAndWatch(page, {
+    onFirst: async () => {
+      jank = await measureJank(page, 1500);
+    },
+  });
+  assert.equal(state, 'done', await text(page, 'error'));
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainBackend), 'wgpu');
+  assert.match(await text(page, 'train-backend-line'), /Backend: WebGPU/);
+  assert.ok(losses.length >= 3 && losses[losses.length - 1] < losses[0] * 0.6, `loss did not fall: ${losses}`);
+  await checkResults(page, 0.8);
+  assert.ok(jank !== null && jank < 250, `main thread blocked for ${jank} ms while training`);
+}, { timeout: T + 60000 });
+
+test('"auto" measures both backends and says which it chose', async ({ open }) => {
+  const page = await open('');
+  await ready(page);
+  await set(page, 'epochs', 1);
+  const { state } = await trainAndWatch(page);
+  assert.equal(state, 'done');
+  const line = await text(page, 'train-backend-line');
+  assert.match(line, /calibration: WebGPU [\d.]+ ms\/step, CPU [\d.]+ ms\/step/);
+  const backend = await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainBackend);
+  const [, gpu, cpu] = line.match(/WebGPU ([\d.]+) ms\/step, CPU ([\d.]+)/).map(Number);
+  assert.equal(backend, gpu < cpu ? 'wgpu' : 'cpu', line);
+  if (backend === 'cpu') assert.match(await text(page, 'train-notice'), /slower than the CPU backend/);
+  await checkResults(page, 0.8);
+}, { timeout: T });
+
+test('Stop ends a run within a chunk and keeps the partial result', async ({ open }) => {
+  const page = await open('');
+  await ready(page);
+  await set(page, 'backend', 'cpu');
+  await set(page, 'epochs', 30);
+  let stoppedAt = 0;
+  const { state } = await trainAndWatch(page, {
+    onFirst: async () => {
+      await page.waitForTimeout(500);
+      stoppedAt = Date.now();
+      await page.click('[data-testid="train-stop"]');
+    },
+  });
+  assert.equal(state, 'stopped');
+  assert.ok(Date.now() - stoppedAt < 15000, 'Stop took too long');
+  assert.ok(Number((await text(page, 'train-epoch')).split(' / ')[0]) < 30);
+}, { timeout: T });
+
+test('a lost GPU device falls back to the CPU with a visible notice', async ({ open }) => {
+  const page = await open('');
+  await ready(page);
+  await set(page, 'backend', 'webgpu');
+  await set(page, 'epochs', 1);
+  const { state } = await trainAndWatch(page, {
+    onFirst: () => page.evaluate(() => document.querySelector('[data-testid="training"]').trainClient.loseDevice()),
+  });
+  assert.equal(state, 'done', await text(page, 'error'));
+  assert.match(await text(page, 'train-notice'), /restarting on the CPU backend/);
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainBackend), 'cpu');
+  await checkResults(page, 0.8);
+}, { timeout: T });
+
+test('with WebGPU disabled the CPU fallback trains, with a visible notice', async ({ baseURL }) => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: ['--headless'],
+    args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(baseURL);
+    await ready(page);
+    await set(page, 'epochs', 1);
+    const { state, losses } = await trainAndWatch(page);
+    assert.equal(state, 'done', await text(page, 'error'));
+    assert.match(await text(page, 'train-notice'), /WebGPU is not available/);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainBackend), 'cpu');
+    assert.ok(losses.length >= 2 && losses[losses.length - 1] < losses[0] * 0.6, `loss did not fall: ${losses}`);
+    await checkResults(page, 0.8);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+}, { timeout: T });

@@ -1,0 +1,136 @@
+// A small promise/event API over the training worker.
+//
+//   const t = new TrainClient();
+//   const info = await t.init('auto');          // {backend, adapter, calibration, notice}
+//   const result = await t.train(config, {dataset, variant, graph, onProgress, onEpoch, onNotice});
+//   t.stop();                                   // ends the run after the current chunk
+//
+// `config` is the Rust `TrainConfig` (model, hidden, channels, optimizer, lr, momentum,
+// weight_decay, batch, epochs, seed, dense, mask). `graph` is {n, table: Uint32Array, selfLoops}.
+// When WebGPU fails during a run (an error, or the device is lost), the run restarts on the CPU
+// backend in a fresh worker and `onNotice` says so; the result then carries `fallback`.
+
+export class TrainClient {
+  constructor({ makeWorker } = {}) {
+    this.makeWorker = makeWorker || (() => new Worker(new URL('./worker.js', import.meta.url)));
+    this.worker = null;
+    this.info = null;
+    this.pending = null;
+    this.handlers = {};
+  }
+
+  _start() {
+    this.worker = this.makeWorker();
+    this.worker.onmessage = (ev) => this._message(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      this._fail(new Error(ev.message || 'the training worker failed'));
+    };
+  }
+
+  _message(msg) {
+    const h = this.handlers;
+    switch (msg.type) {
+      case 'ready':
+        this.info = msg;
+        this._settle(msg);
+        break;
+      case 'progress':
+        h.onProgress?.(msg);
+        break;
+      case 'epoch':
+        h.onEpoch?.(msg);
+        break;
+      case 'notice':
+        h.onNotice?.(msg.text);
+        break;
+      case 'done':
+        this._settle(msg.result);
+        break;
+      case 'error':
+        this._fail(Object.assign(new Error(msg.message), { backend: msg.backend, deviceLost: msg.deviceLost }));
+        break;
+      default:
+        break;
+    }
+  }
+
+  _request(msg) {
+    if (this.pending) return Promise.reject(new Error('the training worker is busy'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  _settle(value) {
+    const p = this.pending;
+    this.pending = null;
+    p?.resolve(value);
+  }
+
+  _fail(err) {
+    const p = this.pending;
+    this.pending = null;
+    if (p) p.reject(err);
+    else this.handlers.onNotice?.(err.message);
+  }
+
+  /** Loads the training module and picks the backend: 'auto' (measured), 'webgpu' or 'cpu'. */
+  async init(backendPref = 'auto') {
+    if (this.info && this.info.pref === backendPref) return this.info;
+    this.terminate();
+    this._start();
+    const info = await this._request({ type: 'init', backend: backendPref });
+    info.pref = backendPref;
+    this.info = info;
+    return info;
+  }
+
+  /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
+  async train(config, { dataset = 'mnist', variant = 'quick', graph, onProgress, onEpoch, onNotice, dataBase } = {}) {
+    if (!this.info) await this.init('auto');
+    this.handlers = { onProgress, onEpoch, onNotice };
+    const base = dataBase || new URL('data/', globalThis.document?.baseURI || self.location.href).href;
+    const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base };
+    const t0 = performance.now();
+    let firstProgress = null;
+    this.handlers.onProgress = (p) => {
+      if (firstProgress === null) firstProgress = performance.now() - t0;
+      onProgress?.(p);
+    };
+    try {
+      const result = await this._request(msg);
+      result.first_progress_ms = firstProgress;
+      return result;
+    } catch (e) {
+      if (this.info?.backend !== 'wgpu') throw e;
+      // WebGPU failed mid-run: start over on the CPU in a fresh worker (the old one may hold a
+      // broken device or a trapped module).
+      const reason = e.deviceLost ? 'the GPU device was lost' : e.message;
+      onNotice?.(`WebGPU failed during training (${reason}): restarting on the CPU backend.`);
+      this.terminate();
+      await this.init('cpu');
+      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, dataBase: base });
+      result.fallback = { from: 'wgpu', reason };
+      return result;
+    }
+  }
+
+  /** Ends the current run after its current chunk; `train` then resolves with `stopped: true`. */
+  stop() {
+    this.worker?.postMessage({ type: 'stop' });
+  }
+
+  /** Test hook: destroys the worker's GPU device to exercise the CPU fallback. */
+  loseDevice() {
+    this.worker?.postMessage({ type: 'lose-device' });
+  }
+
+  terminate() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.info = null;
+    if (this.pending) this._fail(new Error('the training worker was stopped'));
+  }
+}

@@ -1,0 +1,342 @@
+// The training panel: settings (kept in the link), Train/Stop, live progress, and at the end the
+// confusion matrix, per-class accuracy, parameter/FLOP accounting and a dense-vs-pruned
+// comparison. Mounted by www/training-mount.js as `mount(section, app)`; the training module
+// itself loads only when the panel first needs it (init or Train).
+
+import { TrainClient } from './client.js';
+
+const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+// Training settings: link key, default, and how to read a form value.
+const SETTINGS = [
+  { key: 'model', def: 'mlp', values: ['mlp', 'cnn'] },
+  { key: 'dataset', def: 'mnist', values: ['mnist', 'fashion'] },
+  { key: 'data', def: 'quick', values: ['quick', 'full'] },
+  { key: 'epochs', def: 3, min: 1, max: 100, int: true },
+  { key: 'batch', def: 128, min: 1, max: 4096, int: true },
+  { key: 'optimizer', def: 'sgd', values: ['sgd', 'adam'] },
+  { key: 'lr', def: 0.05, min: 1e-6, max: 10 },
+  { key: 'train_seed', def: 1, min: 0, max: 4294967295, int: true },
+  { key: 'backend', def: 'auto', values: ['auto', 'webgpu', 'cpu'] },
+  { key: 'dense', def: false, bool: true },
+];
+
+const CSS = `
+.tp-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); gap: 0.4rem 0.8rem; }
+.tp-grid label { display: flex; flex-direction: column; font-size: 0.85em; color: var(--muted, #555); gap: 0.15rem; }
+.tp-grid input, .tp-grid select { font: inherit; padding: 0.25rem 0.35rem; border: 1px solid var(--line, #ccc); border-radius: 4px; }
+.tp-grid label.tp-check { flex-direction: row; align-items: center; gap: 0.4rem; }
+.tp-notice { background: #fff8db; border: 1px solid #ecd77e; border-radius: 4px; padding: 0.35rem 0.5rem; margin: 0.5rem 0; }
+.tp-notice:empty { display: none; }
+.tp-bar { height: 0.5rem; background: #eef1f4; border-radius: 3px; overflow: hidden; margin: 0.5rem 0; }
+.tp-bar > span { display: block; height: 100%; width: 0; background: var(--accent, #e8590c); transition: width 0.1s; }
+.tp-stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.2rem 0.8rem; margin: 0; font-variant-numeric: tabular-nums; }
+.tp-stats div { display: flex; justify-content: space-between; gap: 0.4rem; }
+.tp-stats dt { color: var(--muted, #555); } .tp-stats dd { margin: 0; }
+.tp-results { display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 0.8rem; margin-top: 0.6rem; }
+.tp-results[hidden] { display: none; }
+.tp-results table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85em; }
+.tp-results th, .tp-results td { padding: 0.15rem 0.3rem; text-align: right; border-bottom: 1px solid #eef1f4; }
+.tp-results th { color: var(--muted, #555); font-weight: normal; }
+.tp-conf td { min-width: 1.8rem; }
+.tp-acc-bar { display: inline-block; height: 0.6em; background: var(--accent, #e8590c); vertical-align: middle; }
+.tp-chart { width: 100%; height: 150px; display: block; border: 1px solid var(--line, #ccc); border-radius: 4px; background: #fbfcfd; }
+`;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+const num = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
+const secs = (s) => (!Number.isFinite(s) ? '—' : s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
+
+function readSetting(s, raw) {
+  if (raw === undefined || raw === null || raw === '') return s.def;
+  if (s.values) return s.values.includes(raw) ? raw : s.def;
+  if (s.bool) return raw === true || raw === 'true';
+  const x = Number(raw);
+  if (!Number.isFinite(x)) return s.def;
+  const c = Math.min(s.max, Math.max(s.min, x));
+  return s.int ? Math.round(c) : c;
+}
+
+export function mount(section, app) {
+  section.append(el('style', { text: CSS }));
+  const form = el('form', { class: 'tp-grid', 'data-testid': 'train-form', novalidate: '' });
+  const inputs = {};
+  const labels = {
+    model: 'Model', dataset: 'Dataset', data: 'Size', epochs: 'Epochs', batch: 'Batch', optimizer: 'Optimizer',
+    lr: 'Learning rate', train_seed: 'Seed', backend: 'Backend', dense: 'Dense baseline',
+  };
+  const optionText = {
+    mlp: 'MLP 784-256-256-256-10', cnn: 'CNN 3×conv64 + GAP', mnist: 'MNIST', fashion: 'Fashion-MNIST',
+    quick: 'quick (6000 / 1000)', full: 'full (60000 / 10000)', sgd: 'SGD momentum, cosine', adam: 'Adam, cosine',
+    auto: 'auto (measured)', webgpu: 'WebGPU', cpu: 'CPU',
+  };
+  const cfg = app.config();
+  for (const s of SETTINGS) {
+    let input;
+    if (s.values) {
+      input = el('select', { name: s.key, 'data-testid': `train-${s.key}` });
+      for (const v of s.values) input.append(el('option', { value: v, text: optionText[v] || v }));
+    } else if (s.bool) {
+      input = el('input', { type: 'checkbox', name: s.key, 'data-testid': `train-${s.key}` });
+    } else {
+      input = el('input', { type: 'number', name: s.key, min: String(s.min), max: String(s.max), step: s.int ? '1' : 'any', 'data-testid': `train-${s.key}` });
+    }
+    const v = readSetting(s, cfg[s.key]);
+    if (s.bool) input.checked = v;
+    else input.value = String(v);
+    inputs[s.key] = input;
+    form.append(el('label', s.bool ? { class: 'tp-check' } : {}, s.bool ? input : labels[s.key], s.bool ? labels[s.key] : input));
+  }
+  const trainBtn = el('button', { type: 'button', 'data-testid': 'train-start', text: 'Train' });
+  const stopBtn = el('button', { type: 'button', 'data-testid': 'train-stop', text: 'Stop', disabled: '' });
+  const backendLine = el('p', { class: 'note', 'data-testid': 'train-backend-line', text: 'Backend: chosen when training starts.' });
+  const notice = el('p', { class: 'tp-notice', 'data-testid': 'train-notice', role: 'status', 'aria-live': 'polite' });
+  const bar = el('div', { class: 'tp-bar' }, el('span'));
+  const stats = {};
+  const statList = el('dl', { class: 'tp-stats', 'data-testid': 'train-stats' });
+  for (const [k, label] of [
+    ['state', 'State'], ['epoch', 'Epoch'], ['loss', 'Loss'], ['train', 'Train acc'], ['test', 'Test acc'],
+    ['rate', 'Images/s'], ['left', 'Time left'], ['first', 'First step'],
+  ]) {
+    stats[k] = el('dd', { 'data-testid': `train-${k}`, text: k === 'state' ? 'idle' : '—' });
+    statList.append(el('div', {}, el('dt', { text: label }), stats[k]));
+  }
+  const chart = el('canvas', { class: 'tp-chart', 'data-testid': 'train-chart', width: '600', height: '150' });
+  const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, notice, bar, statList, chart, results);
+
+  const client = new TrainClient();
+  const runs = new Map(); // 'dense' | 'pruned' → last result of the current settings
+  let lossPoints = [];
+  let running = false;
+
+  function settings() {
+    const o = {};
+    for (const s of SETTINGS) o[s.key] = readSetting(s, s.bool ? inputs[s.key].checked : inputs[s.key].value);
+    return o;
+  }
+
+  form.addEventListener('change', () => {
+    app.setConfig(settings());
+  });
+
+  function setState(s) {
+    stats.state.textContent = s;
+    section.dataset.trainState = s;
+  }
+
+  function drawChart() {
+    const ctx = chart.getContext('2d');
+    const w = (chart.width = chart.clientWidth || 600);
+    const h = (chart.height = 150);
+    ctx.clearRect(0, 0, w, h);
+    if (lossPoints.length < 2) return;
+    const maxX = lossPoints[lossPoints.length - 1][0] || 1;
+    const maxY = Math.max(...lossPoints.map((p) => p[1])) * 1.05 || 1;
+    ctx.strokeStyle = '#e8590c';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    lossPoints.forEach(([x, y], i) => {
+      const px = 30 + ((w - 40) * x) / maxX;
+      const py = h - 18 - ((h - 28) * y) / maxY;
+      if (i === 0) ctx.moveTo(px, py);
+      else ctx.lineTo(px, py);
+    });
+    ctx.stroke();
+    ctx.fillStyle = '#555';
+    ctx.font = '11px sans-serif';
+    ctx.fillText(`loss (max ${maxY.toFixed(2)})`, 32, 12);
+    ctx.fillText(`step ${maxX}`, w - 70, h - 4);
+  }
+
+  function onProgress(p) {
+    bar.firstChild.style.width = `${(100 * p.step) / p.total_steps}%`;
+    stats.epoch.textContent = `${p.epoch.toFixed(2)} / ${settings().epochs}`;
+    stats.loss.textContent = p.loss.toFixed(4);
+    stats.train.textContent = pct(p.train_accuracy);
+    stats.test.textContent = pct(p.test_accuracy);
+    stats.rate.textContent = num(p.images_per_sec);
+    stats.left.textContent = secs(p.seconds_left);
+    lossPoints.push([p.step, p.loss]);
+    drawChart();
+  }
+
+  function renderResults(r, names) {
+    results.replaceChildren();
+    // Confusion matrix.
+    const conf = el('table', { class: 'tp-conf', 'data-testid': 'train-confusion' });
+    const head = el('tr', {}, el('th', { text: 'true \\ pred' }));
+    names.forEach((n) => head.append(el('th', { text: n })));
+    conf.append(head);
+    const maxCell = Math.max(...r.test.confusion.flat());
+    r.test.confusion.forEach((row, i) => {
+      const tr = el('tr', {}, el('th', { text: names[i] }));
+      row.forEach((v, j) => {
+        const td = el('td', { text: String(v) });
+        const a = v / (maxCell || 1);
+        td.style.background = i === j ? `rgba(46,125,50,${0.15 + 0.6 * a})` : v ? `rgba(232,89,12,${0.1 + 0.7 * a})` : '';
+        tr.append(td);
+      });
+      conf.append(tr);
+    });
+    // Per-class accuracy.
+    const per = el('table', { 'data-testid': 'train-per-class' }, el('tr', {}, el('th', { text: 'class' }), el('th', { text: 'accuracy' }), el('th')));
+    r.test.per_class_accuracy.forEach((a, i) => {
+      const bar = el('span', { class: 'tp-acc-bar' });
+      bar.style.width = `${Math.round(60 * (a || 0))}px`;
+      per.append(el('tr', {}, el('th', { text: names[i] }), el('td', { text: pct(a) }), el('td', {}, bar)));
+    });
+    // Accounting: per layer, dense against pruned.
+    const acc = r.accounting;
+    const table = el('table', { 'data-testid': 'train-accounting' }, el('tr', {},
+      ...['layer', 'shape', 'params dense', 'params kept', 'FLOPs dense', 'FLOPs kept'].map((t) => el('th', { text: t }))));
+    for (const l of acc.layers) {
+      const shape = l.kind === 'batchnorm' ? `${l.out_ch}` : `${l.in_ch}→${l.out_ch}${l.kernel > 1 ? ` ${l.kernel}×${l.kernel}` : ''}`;
+      table.append(el('tr', {}, el('th', { text: `${l.name}${l.masked ? ' (masked)' : ''}` }), el('td', { text: shape }),
+        el('td', { text: num(l.params_dense) }), el('td', { text: num(l.params_pruned) }),
+        el('td', { text: num(l.flops_dense) }), el('td', { text: num(l.flops_pruned) })));
+    }
+    table.append(el('tr', {}, el('th', { text: 'total' }), el('td'),
+      el('td', { text: num(acc.params_dense) }), el('td', { text: num(acc.params_pruned) }),
+      el('td', { text: num(acc.flops_dense) }), el('td', { text: num(acc.flops_pruned) })));
+    const bars = el('canvas', { class: 'tp-chart', 'data-testid': 'train-accounting-chart', width: '360', height: '150' });
+    const summary = el('p', { class: 'note', 'data-testid': 'train-summary' });
+    summary.textContent = `${r.dense ? 'Dense' : 'Pruned'} ${r.config.model.toUpperCase()} on ${r.dataset} (${r.variant}), ` +
+      `${r.backend === 'wgpu' ? 'WebGPU' : 'CPU'}: test accuracy ${pct(r.test.accuracy)} after ${r.history.length} epoch(s), ` +
+      `${num(r.images_per_sec)} images/s; ${r.pruned.count.toLocaleString('en-US')} pruned weights, largest |w| ${r.pruned.max_abs}.`;
+    const cmp = el('table', { 'data-testid': 'train-compare' }, el('tr', {},
+      ...['run', 'test acc', 'params', 'FLOPs', 'images/s'].map((t) => el('th', { text: t }))));
+    for (const [name, x] of runs) {
+      const dense = name === 'dense';
+      cmp.append(el('tr', {}, el('th', { text: name }), el('td', { text: pct(x.test.accuracy) }),
+        el('td', { text: num(dense ? x.accounting.params_dense : x.accounting.params_pruned) }),
+        el('td', { text: num(dense ? x.accounting.flops_dense : x.accounting.flops_pruned) }),
+        el('td', { text: num(x.images_per_sec) })));
+    }
+    results.append(
+      el('div', {}, el('h3', { text: 'Confusion matrix (test)' }), conf),
+      el('div', {}, el('h3', { text: 'Per-class accuracy' }), per),
+      el('div', {}, el('h3', { text: 'Parameters and FLOPs' }), table, bars),
+      el('div', {}, el('h3', { text: runs.size > 1 ? 'Dense vs pruned' : 'Run' }), summary, cmp,
+        runs.size < 2 ? el('p', { class: 'note', text: 'Train again with "Dense baseline" toggled to compare.' }) : ''),
+    );
+    results.hidden = false;
+    // Bar chart: parameters per weight layer, dense (grey) against kept (accent), log scale.
+    const ctx = bars.getContext('2d');
+    const rows = acc.layers.filter((l) => l.kind !== 'batchnorm');
+    const w = bars.width;
+    const h = bars.height;
+    const max = Math.log10(Math.max(...rows.map((l) => l.params_dense)) + 1);
+    const bw = (w - 20) / rows.length;
+    ctx.font = '10px sans-serif';
+    rows.forEach((l, i) => {
+      const x = 10 + i * bw;
+      const hd = ((h - 24) * Math.log10(l.params_dense + 1)) / max;
+      const hp = ((h - 24) * Math.log10(l.params_pruned + 1)) / max;
+      ctx.fillStyle = '#c9d1d9';
+      ctx.fillRect(x, h - 14 - hd, bw * 0.4, hd);
+      ctx.fillStyle = '#e8590c';
+      ctx.fillRect(x + bw * 0.42, h - 14 - hp, bw * 0.4, hp);
+      ctx.fillStyle = '#555';
+      ctx.fillText(l.name, x, h - 3);
+    });
+  }
+
+  async function ensureInit(pref) {
+    if (client.info && client.info.pref === pref) return client.info;
+    setState('loading');
+    backendLine.textContent = 'Loading the training module and measuring the backends…';
+    const info = await client.init(pref);
+    const a = info.adapter;
+    const adapter = a ? `${a.description || a.vendor || 'adapter'}${a.architecture ? ` (${a.architecture})` : ''}${a.fallback ? ', software fallback' : ''}` : 'none';
+    const cal = info.calibration || {};
+    const ms = [cal.wgpu_ms_per_step !== undefined ? `WebGPU ${cal.wgpu_ms_per_step.toFixed(1)} ms/step` : '',
+      cal.cpu_ms_per_step !== undefined ? `CPU ${cal.cpu_ms_per_step.toFixed(1)} ms/step` : ''].filter(Boolean).join(', ');
+    backendLine.textContent = `Backend: ${info.backend === 'wgpu' ? 'WebGPU' : 'CPU'} · WebGPU adapter: ${adapter}${ms ? ` · calibration: ${ms}` : ''}`;
+    section.dataset.trainBackend = info.backend;
+    notice.textContent = info.notice || '';
+    return info;
+  }
+
+  trainBtn.addEventListener('click', async () => {
+    if (running) return;
+    const graph = app.graph();
+    if (!graph) {
+      app.showError('Build a graph first: training maps it onto the network.');
+      return;
+    }
+    const s = settings();
+    app.setConfig(s);
+    running = true;
+    trainBtn.disabled = true;
+    stopBtn.disabled = false;
+    lossPoints = [];
+    drawChart();
+    results.hidden = true;
+    bar.firstChild.style.width = '0';
+    for (const k of ['epoch', 'loss', 'train', 'test', 'rate', 'left', 'first']) stats[k].textContent = '—';
+    const t0 = performance.now();
+    try {
+      await ensureInit(s.backend);
+      setState('training');
+      const config = {
+        model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
+      };
+      let first = true;
+      const r = await client.train(config, {
+        dataset: s.dataset,
+        variant: s.data,
+        graph: { n: graph.n, table: graph.table, selfLoops: false },
+        onProgress: (p) => {
+          if (first) {
+            stats.first.textContent = `${((performance.now() - t0) / 1000).toFixed(2)} s`;
+            first = false;
+          }
+          onProgress(p);
+        },
+        onNotice: (text) => {
+          notice.textContent = text;
+        },
+      });
+      r.dense = s.dense;
+      if (r.fallback) section.dataset.trainBackend = 'cpu';
+      const key = s.dense ? 'dense' : 'pruned';
+      // Keep the comparison only between runs of the same settings (apart from `dense`).
+      const sig = JSON.stringify({ ...s, dense: null, fp: graph.fingerprint });
+      for (const [k, v] of runs) if (v.sig !== sig) runs.delete(k);
+      r.sig = sig;
+      runs.set(key, r);
+      renderResults(r, s.dataset === 'fashion' ? FASHION : DIGITS);
+      stats.test.textContent = pct(r.test.accuracy);
+      setState(r.stopped ? 'stopped' : 'done');
+    } catch (e) {
+      setState('error');
+      app.showError(`Training failed: ${e.message}`);
+    } finally {
+      running = false;
+      trainBtn.disabled = false;
+      stopBtn.disabled = true;
+    }
+  });
+
+  stopBtn.addEventListener('click', () => {
+    client.stop();
+    setState('stopping');
+  });
+
+  // For tests and benchmarks: the client of this panel.
+  section.trainClient = client;
+  setState('idle');
+}

@@ -1,0 +1,249 @@
+// The training worker: loads the training wasm module (Burn, with its WebGPU and CPU backends),
+// picks a backend by measurement, fetches the dataset from this server, and runs the training
+// loop in chunks of about 100 ms so progress flows and Stop is honoured between chunks.
+//
+// Messages in:  {type:'init', backend:'auto'|'webgpu'|'cpu'}
+//               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
+//               {type:'stop'}   {type:'lose-device'} (test hook: destroys the GPU device)
+// Messages out: {type:'ready', backend, adapter, calibration, notice}
+//               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
+//               {type:'notice', text}   {type:'error', message, backend, deviceLost}
+
+let wasm = null;
+let backend = null;
+let stopRequested = false;
+let training = false;
+let gpuDevice = null;
+let deviceLost = false;
+
+// Keep a handle on the GPUDevice Burn creates, to notice (and, for tests, cause) a device loss.
+if (self.GPUAdapter && GPUAdapter.prototype.requestDevice) {
+  const request = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    const device = await request.apply(this, args);
+    gpuDevice = device;
+    device.lost.then((info) => {
+      deviceLost = true;
+      post({ type: 'notice', text: `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}).` });
+    });
+    return device;
+  };
+}
+
+function post(msg, transfer) {
+  self.postMessage(msg, transfer || []);
+}
+
+function message(e) {
+  return String(e && e.message ? e.message : e);
+}
+
+// Lets queued messages (Stop) in between chunks: a resolved promise alone would not.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToEvents() {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
+
+async function loadModule() {
+  if (!wasm) wasm = await import(/* webpackChunkName: "rgp-train" */ 'rgp-train');
+  return wasm;
+}
+
+async function adapterInfo() {
+  if (!self.navigator?.gpu) return null;
+  try {
+    const a = await navigator.gpu.requestAdapter();
+    if (!a) return null;
+    const i = a.info || {};
+    return {
+      vendor: i.vendor || '',
+      architecture: i.architecture || '',
+      description: i.description || '',
+      fallback: Boolean(i.isFallbackAdapter ?? a.isFallbackAdapter),
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function init(pref) {
+  const t0 = performance.now();
+  const m = await loadModule();
+  const moduleMs = performance.now() - t0;
+  const adapter = await adapterInfo();
+  const calibration = {};
+  let notice = '';
+  let chosen = 'cpu';
+  if (pref === 'cpu') {
+    chosen = 'cpu';
+  } else if (!adapter) {
+    notice = 'WebGPU is not available in this browser: training runs on the CPU backend.';
+  } else {
+    try {
+      calibration.wgpu_ms_per_step = await m.calibrate('wgpu', 3);
+      chosen = 'wgpu';
+    } catch (e) {
+      notice = `WebGPU could not be used (${message(e)}): training runs on the CPU backend.`;
+    }
+    if (chosen === 'wgpu' && pref === 'auto') {
+      calibration.cpu_ms_per_step = await m.calibrate('cpu', 3);
+      if (calibration.cpu_ms_per_step < calibration.wgpu_ms_per_step) {
+        chosen = 'cpu';
+        const what = adapter.fallback ? 'a software (fallback) adapter' : `adapter ${adapter.description || adapter.vendor}`;
+        const x = (calibration.wgpu_ms_per_step / calibration.cpu_ms_per_step).toFixed(1);
+        notice = `WebGPU here is ${what}, measured ${x}× slower than the CPU backend: training runs on the CPU (choose WebGPU to override).`;
+      }
+    }
+  }
+  backend = chosen;
+  return { type: 'ready', backend, adapter, calibration, notice, module_ms: moduleMs, init_ms: performance.now() - t0 };
+}
+
+async function fetchBytes(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+const IDX = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const cache = new Map();
+
+async function datasetFiles(dataset, variant, base) {
+  const dir = `${dataset}${variant === 'quick' ? '-quick' : ''}`;
+  if (!cache.has(dir)) {
+    cache.set(dir, Promise.all(IDX.map((f) => fetchBytes(new URL(`${dir}/${f}`, base).href))));
+  }
+  try {
+    return await cache.get(dir);
+  } catch (e) {
+    cache.delete(dir);
+    throw e;
+  }
+}
+
+async function train(msg) {
+  const tStart = performance.now();
+  const m = await loadModule();
+  if (!backend) throw new Error('the worker was not initialised');
+  const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const g = msg.graph;
+  const session = await m.TrainSession.create(
+    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend,
+  );
+  const batch = session.batch();
+  const total = session.total_steps();
+  const perEpoch = session.steps_per_epoch();
+  let steps = 1;
+  let trainMs = 0;
+  let seen = 0;
+  let firstStepMs = null;
+  let lastQuickEval = performance.now();
+  let quickTest = null;
+  const history = [];
+  let epochLoss = 0;
+  let epochAcc = 0;
+  let epochSteps = 0;
+  let last = null;
+  for (;;) {
+    const t0 = performance.now();
+    const c = await session.run(steps);
+    const dt = performance.now() - t0;
+    last = c;
+    if (firstStepMs === null) firstStepMs = performance.now() - tStart;
+    trainMs += dt;
+    seen += c.steps * batch;
+    epochLoss += c.loss * c.steps;
+    epochAcc += c.train_accuracy * c.steps;
+    epochSteps += c.steps;
+    // Aim for ~100 ms chunks.
+    steps = Math.max(1, Math.min(1000, Math.round((c.steps * 100) / Math.max(dt, 1))));
+    const rate = seen / (trainMs / 1000);
+    if (c.epoch_end || c.done) {
+      const e = await session.evaluate();
+      history.push({
+        epoch: Math.round(c.epoch),
+        train_loss: epochLoss / epochSteps,
+        train_accuracy: epochAcc / epochSteps,
+        test_accuracy: e.accuracy,
+        test_loss: e.loss,
+        seconds: (performance.now() - tStart) / 1000,
+      });
+      epochLoss = epochAcc = epochSteps = 0;
+      quickTest = e.accuracy;
+      post({ type: 'epoch', ...history[history.length - 1] });
+    } else if (performance.now() - lastQuickEval > 1500) {
+      // A live estimate on the first 500 test images between epoch ends.
+      quickTest = (await session.evaluate(500)).accuracy;
+      lastQuickEval = performance.now();
+    }
+    post({
+      type: 'progress',
+      step: c.step,
+      total_steps: total,
+      steps_per_epoch: perEpoch,
+      epoch: c.epoch,
+      loss: c.loss,
+      train_accuracy: c.train_accuracy,
+      test_accuracy: quickTest,
+      lr: c.lr,
+      images_per_sec: rate,
+      seconds_left: ((total - c.step) * batch) / rate,
+      elapsed_s: (performance.now() - tStart) / 1000,
+      chunk_steps: c.steps,
+      chunk_ms: dt,
+    });
+    if (c.done || stopRequested || deviceLost) break;
+    await yieldToEvents();
+  }
+  if (deviceLost && backend === 'wgpu') throw Object.assign(new Error('the GPU device was lost'), { deviceLost: true });
+  const test = await session.evaluate();
+  const pruned = await session.pruned_check();
+  return {
+    stopped: !last.done,
+    backend,
+    dataset: msg.dataset,
+    variant: msg.variant,
+    fingerprint: session.fingerprint(),
+    config: JSON.parse(session.config()),
+    test,
+    accounting: session.accounting(),
+    pruned,
+    history,
+    images_per_sec: seen / (trainMs / 1000),
+    train_seconds: trainMs / 1000,
+    seconds: (performance.now() - tStart) / 1000,
+    first_step_ms: firstStepMs,
+    steps: last.step,
+    total_steps: total,
+  };
+}
+
+self.onmessage = async (ev) => {
+  const msg = ev.data;
+  try {
+    if (msg.type === 'init') {
+      post(await init(msg.backend || 'auto'));
+    } else if (msg.type === 'train') {
+      if (training) throw new Error('a training run is already in progress');
+      training = true;
+      stopRequested = false;
+      try {
+        post({ type: 'done', result: await train(msg) });
+      } finally {
+        training = false;
+      }
+    } else if (msg.type === 'stop') {
+      stopRequested = true;
+    } else if (msg.type === 'lose-device') {
+      if (gpuDevice) gpuDevice.destroy();
+      else post({ type: 'notice', text: 'no GPU device to lose' });
+    }
+  } catch (e) {
+    post({ type: 'error', message: message(e), backend, deviceLost: deviceLost || Boolean(e && e.deviceLost) });
+  }
+};
