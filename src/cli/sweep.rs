@@ -1,8 +1,294 @@
-//! `rgp sweep` (being written).
+//! `rgp sweep`: accuracy against ASPL over a graph family, with baselines at equal sparsity.
+//! Writes `sweep.json`, `graphs.json`, `results.csv` and `summary.json` into `--out`, prints the
+//! summary on stdout and progress on stderr. Resumable: runs already in `results.csv` are skipped.
+
+use super::train::load_dataset;
+use crate::data::DatasetName;
+use crate::mapping::MaskOptions;
+use crate::sweep::family::FamilySpec;
+use crate::sweep::results::Kind;
+use crate::sweep::run::{Event, SweepConfig, run_dir};
+use crate::train::trainer::block_on;
+use crate::train::{ModelKind, OptimizerKind, TrainConfig, device};
+use crate::{Result, bail};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Model: mlp or cnn.
+    #[arg(long, default_value = "mlp")]
+    pub model: String,
+    /// Dataset: digits (the 8×8 fixture), mnist, fashion, mnist-quick or fashion-quick (the
+    /// first 6000 training and 1000 test images).
+    #[arg(long, default_value = "digits")]
+    pub dataset: String,
+    /// Folder with the four IDX files (default data/<dataset>).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Nodes n of every graph.
+    #[arg(long, default_value_t = 64)]
+    pub nodes: u32,
+    /// Degree k of the ASPL family (and the sparsity of the baselines).
+    #[arg(long, default_value_t = 4)]
+    pub degree: u32,
+    /// Degree sweep: the annealed and the ring graph of each degree, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub degrees: Vec<u32>,
+    /// Graphs in the ASPL family, ring lattice to annealed minimum.
+    #[arg(long, default_value_t = 6)]
+    pub graphs: u32,
+    /// Training seeds per graph and baseline (1..=S).
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u32,
+    /// Seed of the graph searches.
+    #[arg(long, default_value_t = 1)]
+    pub graph_seed: u32,
+    /// Iteration budget of each graph search.
+    #[arg(long, default_value_t = 200_000)]
+    pub iters: u64,
+    /// Baselines: all, none, or a list of dense, random-unstructured, random-regular, magnitude.
+    #[arg(long, default_value = "all")]
+    pub baselines: String,
+    #[arg(long, default_value_t = 3)]
+    pub epochs: u32,
+    #[arg(long, default_value_t = 128)]
+    pub batch: u32,
+    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// sgd (momentum 0.9, the paper's recipe) or adam.
+    #[arg(long, default_value = "sgd")]
+    pub optimizer: String,
+    #[arg(long, default_value_t = 0.9)]
+    pub momentum: f64,
+    #[arg(long, default_value_t = 5e-4)]
+    pub weight_decay: f64,
+    /// Magnitude pruning: fine-tune epochs after pruning (default: --epochs).
+    #[arg(long)]
+    pub finetune_epochs: Option<u32>,
+    /// Magnitude pruning: fine-tune learning rate (default: a tenth of --lr).
+    #[arg(long)]
+    pub finetune_lr: Option<f64>,
+    /// cpu (Burn flex) or wgpu.
+    #[arg(long, default_value = "cpu")]
+    pub backend: String,
+    /// MLP hidden widths, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
+    pub hidden: Vec<u32>,
+    /// CNN conv widths, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
+    pub channels: Vec<u32>,
+    /// Mask the first / last layer too (dense by default).
+    #[arg(long)]
+    pub mask_first: bool,
+    #[arg(long)]
+    pub mask_last: bool,
+    /// Add self-loops to every graph mask (the ablation).
+    #[arg(long)]
+    pub self_loops: bool,
+    /// Use only the first N training images.
+    #[arg(long)]
+    pub limit_train: Option<usize>,
+    /// Output folder (created; an existing sweep there is resumed).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No progress on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
 
-pub fn run(_args: Args) -> crate::Result<()> {
-    Err(crate::Error::new("rgp sweep is not available in this build yet"))
+/// `all`, `none` or a comma-separated list.
+pub fn parse_baselines(s: &str) -> Result<Vec<Kind>> {
+    match s.trim() {
+        "all" => Ok(Kind::BASELINES.to_vec()),
+        "none" | "" => Ok(Vec::new()),
+        list => {
+            let mut out = Vec::new();
+            for part in list.split(',') {
+                let k: Kind = part.trim().parse()?;
+                if !Kind::BASELINES.contains(&k) {
+                    bail!(
+                        "'{}' is not a baseline (expected all, none, or a list of dense, random-unstructured, random-regular, magnitude)",
+                        part.trim()
+                    );
+                }
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// `mnist-quick` → (mnist, quick).
+pub fn parse_dataset(s: &str) -> Result<(DatasetName, bool)> {
+    let (name, quick) = match s.strip_suffix("-quick") {
+        Some(base) => (base, true),
+        None => (s, false),
+    };
+    let d: DatasetName = name.parse().map_err(|_| {
+        crate::Error::new(format!(
+            "unknown dataset '{}' (expected digits, mnist, fashion, mnist-quick or fashion-quick)",
+            s.chars().take(40).collect::<String>()
+        ))
+    })?;
+    if quick && d == DatasetName::Digits {
+        bail!("digits has no quick subset (it is small already)");
+    }
+    Ok((d, quick))
+}
+
+pub fn config(a: &Args) -> Result<SweepConfig> {
+    let model = match a.model.as_str() {
+        "mlp" => ModelKind::Mlp,
+        "cnn" => ModelKind::Cnn,
+        m => bail!("unknown model '{m}' (expected mlp or cnn)"),
+    };
+    let optimizer = match a.optimizer.as_str() {
+        "sgd" => OptimizerKind::Sgd,
+        "adam" => OptimizerKind::Adam,
+        o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
+    };
+    parse_dataset(&a.dataset)?;
+    let lr = a.lr.unwrap_or(if optimizer == OptimizerKind::Adam {
+        1e-3
+    } else {
+        0.05
+    });
+    let cfg = SweepConfig {
+        dataset: a.dataset.clone(),
+        limit_train: a.limit_train,
+        family: FamilySpec {
+            nodes: a.nodes,
+            degree: a.degree,
+            graphs: a.graphs,
+            seed: a.graph_seed,
+            iters: a.iters,
+        },
+        degrees: a.degrees.clone(),
+        seeds: a.seeds,
+        train: TrainConfig {
+            model,
+            hidden: a.hidden.clone(),
+            channels: a.channels.clone(),
+            optimizer,
+            lr,
+            momentum: a.momentum,
+            weight_decay: a.weight_decay,
+            batch: a.batch,
+            epochs: a.epochs,
+            seed: 1,
+            dense: false,
+            mask: MaskOptions {
+                first_dense: !a.mask_first,
+                last_dense: !a.mask_last,
+                self_loops: a.self_loops,
+            },
+        },
+        baselines: parse_baselines(&a.baselines)?,
+        finetune_epochs: a.finetune_epochs.unwrap_or(a.epochs),
+        finetune_lr: a.finetune_lr.unwrap_or(lr / 10.0),
+        backend: a.backend.parse()?,
+    };
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let cfg = config(&a)?;
+    let (name, quick) = parse_dataset(&a.dataset)?;
+    // The digits split is fixed (seed 1) so every run of the sweep sees the same test set.
+    let mut data = load_dataset(name, a.data_dir.as_deref(), quick, 1)?;
+    if let Some(n) = a.limit_train {
+        let t = data.test.len();
+        data.truncate(n.max(1), t);
+    }
+    let dev = block_on(device::device(cfg.backend))?;
+    let mut log = Log::new(a.quiet);
+    let summary = run_dir(&cfg, data, dev, &a.out, &mut |e| log.event(e))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&summary).expect("the summary serialises")
+    );
+    Ok(())
+}
+
+/// Progress on stderr: one line per run, and a live chunk line on a terminal.
+struct Log {
+    quiet: bool,
+    tty: bool,
+    started: Instant,
+    last: Option<Instant>,
+}
+
+impl Log {
+    fn new(quiet: bool) -> Log {
+        Log {
+            quiet,
+            tty: std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: None,
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        if self.quiet {
+            return;
+        }
+        let mut err = std::io::stderr();
+        if self.tty {
+            let _ = writeln!(err, "\r{text}\x1b[K");
+        } else {
+            let _ = writeln!(err, "{text}");
+        }
+    }
+
+    fn event(&mut self, e: Event) {
+        match e {
+            Event::Graphs { done, total } => {
+                if done == total {
+                    self.line(&format!("graphs: {total} built"));
+                }
+            }
+            Event::Plan { total, skipped } => self.line(&format!(
+                "plan: {total} runs, {skipped} already in results.csv, {} to run",
+                total - skipped
+            )),
+            Event::Start { number, total, job } => self.line(&format!(
+                "[{number}/{total}] {} seed {} ...",
+                job.label(),
+                job.seed
+            )),
+            Event::Chunk { chunk, .. } => {
+                if self.quiet || !self.tty {
+                    return;
+                }
+                if self.last.is_some_and(|t| t.elapsed().as_secs_f64() < 0.2) {
+                    return;
+                }
+                self.last = Some(Instant::now());
+                let _ = write!(
+                    std::io::stderr(),
+                    "\r  epoch {:.2}  loss {:.4}  train {:.1}%\x1b[K",
+                    chunk.epoch,
+                    chunk.loss,
+                    chunk.train_accuracy * 100.0
+                );
+            }
+            Event::Done { number, total, row } => {
+                let elapsed = self.started.elapsed().as_secs_f64();
+                let left = elapsed / number as f64 * (total - number) as f64;
+                self.line(&format!(
+                    "[{number}/{total}] done: test {:.2}%  loss {:.4}  {:.1}s  (~{:.0} min left)",
+                    row.test_accuracy * 100.0,
+                    row.train_loss,
+                    row.seconds,
+                    left / 60.0
+                ));
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Small statistics for sweeps: mean ± sd, Pearson and Spearman correlation with Fisher-z
-//! confidence intervals and two-sided p-values (Student t with n−2 degrees of freedom).
+//! confidence intervals and two-sided p-values (Student t with n−2 degrees of freedom), and
+//! Welch's difference of two means with its interval.
 
 use serde::Serialize;
 
@@ -78,7 +79,72 @@ fn with_interval(r: f64, n: usize, var_factor: f64) -> Correlation {
     } else {
         f64::NAN
     };
-    Correlation { r, n, ci_low, ci_high, p }
+    Correlation {
+        r,
+        n,
+        ci_low,
+        ci_high,
+        p,
+    }
+}
+
+/// Difference of two means, `mean(a) − mean(b)`, with Welch's 95% interval and two-sided
+/// p-value (unequal variances, Welch–Satterthwaite degrees of freedom).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Difference {
+    pub diff: f64,
+    /// NaN when either side has fewer than two values or both have zero spread.
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p: f64,
+    pub df: f64,
+}
+
+pub fn welch(a: &[f64], b: &[f64]) -> Difference {
+    let diff = mean(a) - mean(b);
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (va, vb) = (sd(a).powi(2) / na, sd(b).powi(2) / nb);
+    let se2 = va + vb;
+    if a.len() < 2 || b.len() < 2 || !(se2 > 0.0) || !diff.is_finite() {
+        return Difference {
+            diff,
+            ci_low: f64::NAN,
+            ci_high: f64::NAN,
+            p: f64::NAN,
+            df: f64::NAN,
+        };
+    }
+    let df = se2 * se2 / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let se = se2.sqrt();
+    let half = t_quantile(0.975, df) * se;
+    let t = diff / se;
+    Difference {
+        diff,
+        ci_low: diff - half,
+        ci_high: diff + half,
+        p: inc_beta(df / 2.0, 0.5, df / (df + t * t)),
+        df,
+    }
+}
+
+/// Student t CDF with `df` degrees of freedom.
+pub fn t_cdf(t: f64, df: f64) -> f64 {
+    let tail = 0.5 * inc_beta(df / 2.0, 0.5, df / (df + t * t));
+    if t >= 0.0 { 1.0 - tail } else { tail }
+}
+
+/// Quantile of Student's t (bisection on the CDF; `0 < q < 1`).
+pub fn t_quantile(q: f64, df: f64) -> f64 {
+    let (mut lo, mut hi) = (-1e3, 1e3);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if t_cdf(mid, df) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// Average ranks (1-based); ties share the mean of their positions.
@@ -128,7 +194,10 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     for m in 1..300 {
         let m = m as f64;
         let m2 = 2.0 * m;
-        for aa in [m * (b - m) * x / ((qam + m2) * (a + m2)), -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))] {
+        for aa in [
+            m * (b - m) * x / ((qam + m2) * (a + m2)),
+            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
+        ] {
             d = 1.0 + aa * d;
             d = if d.abs() < TINY { TINY } else { d };
             c = 1.0 + aa / c;
@@ -162,7 +231,12 @@ fn ln_gamma(x: f64) -> f64 {
     }
     let x = x - 1.0;
     let t = x + 7.5;
-    let s: f64 = C[0] + C[1..].iter().enumerate().map(|(i, c)| c / (x + i as f64 + 1.0)).sum::<f64>();
+    let s: f64 = C[0]
+        + C[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c / (x + i as f64 + 1.0))
+            .sum::<f64>();
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + s.ln()
 }
 
@@ -175,8 +249,12 @@ mod tests {
     }
 
     // Reference values from scipy.stats 1.x (pearsonr, its confidence_interval, spearmanr).
-    const ASPL: [f64; 11] = [3.046, 3.505, 4.062, 5.032, 5.538, 6.028, 6.561, 7.049, 7.569, 8.101, 8.381];
-    const ACC: [f64; 11] = [91.8, 91.5, 91.6, 91.2, 91.0, 90.9, 90.7, 90.8, 90.6, 90.5, 90.4];
+    const ASPL: [f64; 11] = [
+        3.046, 3.505, 4.062, 5.032, 5.538, 6.028, 6.561, 7.049, 7.569, 8.101, 8.381,
+    ];
+    const ACC: [f64; 11] = [
+        91.8, 91.5, 91.6, 91.2, 91.0, 90.9, 90.7, 90.8, 90.6, 90.5, 90.4,
+    ];
 
     #[test]
     fn pearson_matches_scipy() {
@@ -199,6 +277,29 @@ mod tests {
         let c = spearman(&[1.0, 2.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 3.0, 3.0, 5.0]);
         close(c.r, 0.763_157_894_736_842_1, 1e-12);
         close(c.p, 0.133_339_119_531_806_24, 1e-6);
+    }
+
+    #[test]
+    fn welch_and_t_quantiles_match_scipy() {
+        // scipy.stats.t.ppf
+        for (q, df, want) in [
+            (0.975, 4.0, 2.776_445_105_197_793_4),
+            (0.975, 10.0, 2.228_138_851_986_274),
+            (0.975, 2.5, 3.574_654_842_003_681_7),
+            (0.975, 100.0, 1.983_971_518_523_551_8),
+            (0.995, 3.0, 5.840_909_309_733_355),
+        ] {
+            close(t_quantile(q, df), want, 1e-9);
+        }
+        // scipy.stats.ttest_ind(a, b, equal_var=False) and its confidence_interval()
+        let d = welch(&[91.2, 91.5, 91.0], &[90.1, 90.6, 90.3, 90.0]);
+        close(d.diff, 0.983_333_333_333_334_3, 1e-12);
+        close(d.df, 4.588_221_325_100_912, 1e-9);
+        close(d.p, 0.005_178_101_778_528_616, 1e-6);
+        close(d.ci_low, 0.464_277_165_579_635_94, 1e-8);
+        close(d.ci_high, 1.502_389_501_087_032_7, 1e-8);
+        assert!(welch(&[1.0], &[1.0, 2.0]).ci_low.is_nan());
+        assert!(welch(&[1.0, 1.0], &[2.0, 2.0]).p.is_nan());
     }
 
     #[test]
