@@ -38,6 +38,9 @@ pub struct AsplKernel {
     /// Rows whose reach is not yet every node, and those that got there this level.
     open: Vec<u32>,
     closing: Vec<u32>,
+    /// wasm32: the neighbour table as byte offsets of rows (see `lanes`).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    offsets: Vec<u32>,
     evaluations: u64,
 }
 
@@ -165,15 +168,23 @@ impl AsplKernel {
                 (1u64 << bits) - 1
             };
         }
+        // Level 1: the adjacency rows. A node's own bit is left out: level 2 ORs in the rows of
+        // its neighbours, which all hold it.
         {
             let cur: &mut [[u64; W]] = as_rows_mut(&mut self.cur);
+            // wasm32 copies a row wider than 64 bytes with a `memory.copy`, a call out of the
+            // module; word by word is faster there.
+            let whole = cfg!(not(target_family = "wasm")) || W <= 8;
             for (i, row) in cur[..n].iter_mut().enumerate() {
-                // Word by word: wasm32 would call out to the engine for a `memory.copy` per row.
                 let src = g.row(i as u32);
-                for (w, x) in row.iter_mut().enumerate() {
-                    *x = src.get(w).copied().unwrap_or(0);
+                match <&[u64; W]>::try_from(src) {
+                    Ok(src) if whole => *row = *src,
+                    _ => {
+                        for (w, x) in row.iter_mut().enumerate() {
+                            *x = src.get(w).copied().unwrap_or(0);
+                        }
+                    }
                 }
-                row[i / 64] |= 1u64 << (i % 64);
             }
         }
         self.open.clear();
@@ -185,6 +196,8 @@ impl AsplKernel {
         }
         let mut level = 1u32;
         let table = g.table();
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let offsets = (W % 2 == 0).then(|| lanes::Offsets::<W>::new(&mut self.offsets, table));
         while reached < total {
             let lower = sum + (level as u64 + 1) * (total - reached);
             if lower > job.max_sum || level >= job.max_diameter {
@@ -201,7 +214,14 @@ impl AsplKernel {
             for idx in 0..open.len() {
                 let i = open[idx];
                 let at = i as usize * k;
-                let c = reach(cur, i, &table[at..at + k], &mut nxt[node(i)]);
+                let out = &mut nxt[node(i)];
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                let c = match offsets {
+                    Some(o) => lanes::reach(cur, i, o.slice(at, k), out),
+                    None => reach(cur, i, &table[at..at + k], out),
+                };
+                #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+                let c = reach(cur, i, &table[at..at + k], out);
                 count += c as u64;
                 if c as usize == n {
                     closing.push(i);
@@ -247,10 +267,6 @@ fn fill_rows<const W: usize>(rows: &mut Rows<W>, which: &[u32], full: &[u64; W])
 /// Row `i` ORed with its neighbours' rows, written to `out`; returns its number of set bits.
 #[inline(always)]
 fn reach<const W: usize>(cur: &Rows<W>, i: u32, nbrs: &[u32], out: &mut [u64; W]) -> u32 {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if W % 2 == 0 {
-        return lanes::reach(cur, i, nbrs, out);
-    }
     let mut acc = cur[node(i)];
     for &j in nbrs {
         // One-word rows: the checked index keeps LLVM from turning the k ORs into a gather
@@ -307,8 +323,48 @@ mod lanes {
     /// (one pass of eight lanes was 10% slower at 1024 nodes).
     const PASS: usize = 4;
 
+    /// The neighbour table as byte offsets of rows in a [`Rows`] buffer: no mask or shift per
+    /// neighbour in the innermost loop. Only [`Offsets::new`] makes them, each
+    /// `node(j) * size_of::<[u64; W]>()`, the start of a row, so [`Offsets::row`] needs no bounds
+    /// check.
+    #[derive(Clone, Copy)]
+    pub struct Offsets<'a, const W: usize>(&'a [u32]);
+
+    impl<'a, const W: usize> Offsets<'a, W> {
+        pub fn new(buf: &'a mut Vec<u32>, table: &[u32]) -> Self {
+            buf.clear();
+            buf.extend(
+                table
+                    .iter()
+                    .map(|&j| (node(j) * size_of::<[u64; W]>()) as u32),
+            );
+            Offsets(buf)
+        }
+
+        /// Entries `at..at + len`.
+        #[inline(always)]
+        pub fn slice(self, at: usize, len: usize) -> Self {
+            Offsets(&self.0[at..at + len])
+        }
+
+        /// The row at offset `o`, an entry (not bounds-checked).
+        #[inline(always)]
+        fn row(rows: &Rows<W>, o: u32) -> &[u64; W] {
+            let o = o as usize;
+            debug_assert!(o % size_of::<[u64; W]>() == 0 && o < size_of::<Rows<W>>());
+            // SAFETY: the entries of an `Offsets` are byte offsets of rows below ROWS (see
+            // `new`), so the row lies inside `rows`.
+            unsafe { &*rows.as_ptr().cast::<u8>().add(o).cast::<[u64; W]>() }
+        }
+    }
+
     #[inline(always)]
-    pub fn reach<const W: usize>(cur: &Rows<W>, i: u32, nbrs: &[u32], out: &mut [u64; W]) -> u32 {
+    pub fn reach<const W: usize>(
+        cur: &Rows<W>,
+        i: u32,
+        nbrs: Offsets<W>,
+        out: &mut [u64; W],
+    ) -> u32 {
         let lanes = W / 2;
         let row = &cur[node(i)];
         let mut c = 0;
@@ -319,8 +375,8 @@ mod lanes {
             for h in 0..m {
                 acc[h] = load(row, first + h);
             }
-            for &j in nbrs {
-                let r = &cur[node(j)];
+            for &o in nbrs.0 {
+                let r = Offsets::row(cur, o);
                 for h in 0..m {
                     acc[h] = v128_or(acc[h], load(r, first + h));
                 }
