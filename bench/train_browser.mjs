@@ -74,7 +74,9 @@ async function ours(page, { backend, model, dense, seconds }) {
 function native(model, backend, dense) {
   const bin = resolve(root, 'target/release/rgp');
   const args = ['train', '--model', model, '--dataset', 'mnist', '--quick', '--epochs', '1', '--backend', backend,
-    '--search', 'none', '--quiet', ...(dense ? ['--dense'] : [])];
+    '--search', 'none', '--quiet', ...(dense ? ['--dense'] : []),
+    // lavapipe renders on the CPU: a shorter run keeps the benchmark short.
+    ...(backend === 'wgpu' ? ['--limit-train', '2560'] : [])];
   try {
     const out = JSON.parse(execFileSync(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }).toString());
     return { images_per_sec: out.images_per_sec };

@@ -6,7 +6,7 @@ use rgp::data::Dataset;
 use rgp::graph::generate::ring;
 use rgp::mapping::{Connectivity, MaskOptions};
 use rgp::train::trainer::block_on;
-use rgp::train::{ModelKind, OptimizerKind, TrainConfig, Trainer, device};
+use rgp::train::{Kernel, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
 use std::path::Path;
 
 fn digits() -> Dataset {
@@ -41,6 +41,7 @@ fn pruned_weights_stay_exactly_zero_under_every_optimizer() {
             lr,
             weight_decay: 1e-2,
             batch: 64,
+            kernel: Kernel::Masked,
             epochs: 1,
             // The MLP's first layer (64 inputs) can carry the mask too; a conv on 1 channel cannot.
             mask: MaskOptions {
@@ -133,6 +134,19 @@ fn model_parameters_match_the_accounting() {
         let d = trainer(TrainConfig { dense: true, ..cfg }, &c);
         assert!(d.model().masked_layers().is_empty());
     }
+    // The packed layout stores only the kept weights: 64 -> 64 -> 64 -> 10 over 16 groups of 4,
+    // fc2 keeps 16 blocks of 4 outputs x (4 neighbours x 4 inputs) = 1024 weights.
+    let t = trainer(
+        TrainConfig {
+            hidden: vec![64, 64],
+            ..Default::default()
+        },
+        &c,
+    );
+    assert_eq!(t.model().packed_layers(), 1);
+    assert_eq!(t.accounting().layers[1].params_pruned, 1024 + 64);
+    assert_eq!(t.model().num_params() as u64, t.accounting().params_pruned);
+
     // MLP 64 -> 40 -> 33 -> 10 by hand: fc2 40x33 over 16 groups (40: 8 groups of 3, 8 of 2;
     // 33: 1 group of 3, 15 of 2); ring(16,4) node i reads i±1, i±2.
     let t = trainer(
@@ -251,5 +265,57 @@ fn same_seed_same_run_and_bad_configs_are_refused() {
             .err()
             .expect(want);
         assert!(e.message().contains(want), "{e}");
+    }
+}
+
+#[test]
+fn packed_layout_computes_what_the_mask_computes() {
+    // Same seed, same graph: the packed (gather + blocks) and W ⊙ M networks are the same
+    // function and take the same steps, up to float summation order.
+    let c = conn(16, 4);
+    for (model, hidden, channels) in [
+        (ModelKind::Mlp, vec![64, 64, 32], vec![]),
+        (ModelKind::Cnn, vec![], vec![16, 32, 32]),
+    ] {
+        let cfg = TrainConfig {
+            model,
+            hidden,
+            channels,
+            batch: 64,
+            epochs: 1,
+            kernel: Kernel::Packed,
+            ..Default::default()
+        };
+        let mut p = trainer(cfg.clone(), &c);
+        let mut m = trainer(
+            TrainConfig {
+                kernel: Kernel::Masked,
+                ..cfg
+            },
+            &c,
+        );
+        assert!(
+            p.model().packed_layers() >= 2 && m.model().packed_layers() == 0,
+            "{model:?}"
+        );
+        for _ in 0..3 {
+            let (a, b) = (block_on(p.run(5)).unwrap(), block_on(m.run(5)).unwrap());
+            assert!(
+                (a.loss - b.loss).abs() <= 1e-3 * b.loss.abs().max(1.0),
+                "{model:?}: {} vs {}",
+                a.loss,
+                b.loss
+            );
+        }
+        let (ea, eb) = (
+            block_on(p.evaluate(None)).unwrap(),
+            block_on(m.evaluate(None)).unwrap(),
+        );
+        assert!(
+            (ea.accuracy - eb.accuracy).abs() <= 0.02,
+            "{model:?}: {} vs {}",
+            ea.accuracy,
+            eb.accuracy
+        );
     }
 }

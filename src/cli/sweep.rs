@@ -182,6 +182,8 @@ pub fn config(a: &Args) -> Result<SweepConfig> {
             epochs: a.epochs,
             seed: 1,
             dense: false,
+            // The random and magnitude baselines re-mask the W ⊙ M layers.
+            kernel: crate::train::Kernel::Masked,
             mask: MaskOptions {
                 first_dense: !a.mask_first,
                 last_dense: !a.mask_last,

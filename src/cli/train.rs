@@ -5,7 +5,7 @@ use super::mask::GraphFlags;
 use crate::data::{Dataset, DatasetName, load_dir};
 use crate::mapping::MaskOptions;
 use crate::train::trainer::{Evaluation, block_on};
-use crate::train::{BackendKind, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
+use crate::train::{BackendKind, Kernel, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
 use crate::{Error, Result, bail};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -51,6 +51,10 @@ pub struct Args {
     /// Train the dense baseline instead of the masked network.
     #[arg(long)]
     pub dense: bool,
+    /// Masked-layer kernel: auto (by backend), packed (gather + dense blocks, only kept weights
+    /// computed; where n divides the widths) or masked (W ⊙ M everywhere).
+    #[arg(long, default_value = "auto")]
+    pub kernel: String,
     /// MLP hidden widths, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
     pub hidden: Vec<u32>,
@@ -97,6 +101,7 @@ struct Output<'a> {
     flops_dense: u64,
     flops_pruned: u64,
     pruned_weights_max_abs: f32,
+    packed_layers: usize,
     graph: GraphInfo,
     config: &'a TrainConfig,
     history: Vec<EpochRow>,
@@ -170,6 +175,12 @@ pub fn run(a: Args) -> Result<()> {
         o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
     };
     let backend: BackendKind = a.backend.parse()?;
+    let kernel = match a.kernel.as_str() {
+        "auto" => Kernel::Auto,
+        "packed" => Kernel::Packed,
+        "masked" => Kernel::Masked,
+        k => bail!("unknown kernel '{k}' (expected auto, packed or masked)"),
+    };
     let dataset: DatasetName = a.dataset.parse()?;
     let cfg = TrainConfig {
         model,
@@ -187,6 +198,7 @@ pub fn run(a: Args) -> Result<()> {
         epochs: a.epochs,
         seed: a.seed,
         dense: a.dense,
+        kernel,
         mask: MaskOptions {
             first_dense: !a.mask_first,
             last_dense: !a.mask_last,
@@ -259,6 +271,7 @@ pub fn run(a: Args) -> Result<()> {
         flops_dense: acc.flops_dense,
         flops_pruned: acc.flops_pruned,
         pruned_weights_max_abs: pruned_max,
+        packed_layers: t.model().packed_layers(),
         graph: GraphInfo {
             nodes: graph.n(),
             degree: graph.k(),

@@ -11,6 +11,7 @@
 
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
 use super::model::Net;
+use super::packed::{GraphConv, GraphLinear};
 use super::trainer::read;
 use crate::graph::Rng;
 use crate::{Result, bail};
@@ -146,6 +147,7 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
             }
             let last = r.layers.len() - 1;
             for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
+                let (rl, sl) = (masked_lin(rl)?, masked_lin_mut(sl)?);
                 if rl.mask.is_none() {
                     continue;
                 }
@@ -162,6 +164,7 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
                 bail!("the two networks have different layer counts");
             }
             for (rl, sl) in r.convs.iter().zip(&mut s.convs) {
+                let (rl, sl) = (masked_conv(rl)?, masked_conv_mut(sl)?);
                 if rl.mask.is_none() {
                     continue;
                 }
@@ -171,17 +174,56 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
                     set_conv(sl, w, m, &sh.dims, device);
                 }
             }
-            if r.head.mask.is_some() {
-                let (rh, sh) = (host_linear(&r.head).await?, host_linear(&s.head).await?);
+            let (rhead, shead) = (masked_lin(&r.head)?, masked_lin_mut(&mut s.head)?);
+            if rhead.mask.is_some() {
+                let (rh, sh) = (host_linear(rhead).await?, host_linear(shead).await?);
                 check_same(&rh, &sh)?;
                 if let Some((w, m)) = f(&sh, &rh, 1.0) {
-                    set_linear(&mut s.head, w, m, &sh.dims, device);
+                    set_linear(shead, w, m, &sh.dims, device);
                 }
             }
         }
         _ => bail!("the two networks are of different kinds"),
     }
     Ok(net)
+}
+
+/// The `W ⊙ M` form of a layer; these baselines cannot use the packed layout (their masks are
+/// not block-regular), so a packed layer is an error.
+fn masked_lin(l: &GraphLinear) -> Result<&MaskedLinear> {
+    match l {
+        GraphLinear::Masked(m) => Ok(m),
+        GraphLinear::Packed(_) => {
+            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+        }
+    }
+}
+
+fn masked_lin_mut(l: &mut GraphLinear) -> Result<&mut MaskedLinear> {
+    match l {
+        GraphLinear::Masked(m) => Ok(m),
+        GraphLinear::Packed(_) => {
+            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+        }
+    }
+}
+
+fn masked_conv(l: &GraphConv) -> Result<&MaskedConv2d> {
+    match l {
+        GraphConv::Masked(m) => Ok(m),
+        GraphConv::Packed(_) => {
+            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+        }
+    }
+}
+
+fn masked_conv_mut(l: &mut GraphConv) -> Result<&mut MaskedConv2d> {
+    match l {
+        GraphConv::Masked(m) => Ok(m),
+        GraphConv::Packed(_) => {
+            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+        }
+    }
 }
 
 fn check_same(a: &HostLayer, b: &HostLayer) -> Result<()> {

@@ -33,6 +33,12 @@ impl FromStr for BackendKind {
     }
 }
 
+/// Whether `device` is the CPU (flex) backend. Burn's device is type-erased; its debug form
+/// names the backend it wraps.
+pub fn is_cpu(device: &Device) -> bool {
+    format!("{device:?}").contains("Flex")
+}
+
 /// The CPU device (Burn `flex`), with autodiff.
 pub fn cpu() -> Device {
     Device::flex().autodiff()

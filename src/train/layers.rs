@@ -19,7 +19,7 @@ pub const RELU_GAIN: f64 = std::f64::consts::SQRT_2;
 /// `gain · sqrt(3 / fan_in)`, so a pruned layer starts with the same activation scale as a
 /// dense one. Every entry is drawn (pruned ones then zeroed) so dense and pruned runs with one
 /// seed share their kept weights' random draws.
-fn init_weights(
+pub(crate) fn init_weights(
     out: usize,
     inp: usize,
     kk: usize,

@@ -7,6 +7,7 @@ pub mod custom_masks;
 pub mod device;
 pub mod layers;
 pub mod model;
+pub mod packed;
 pub mod trainer;
 
 pub use device::BackendKind;
@@ -24,6 +25,34 @@ pub enum ModelKind {
     #[default]
     Mlp,
     Cnn,
+}
+
+/// How masked layers compute (see [`packed`]). Both give the same network from the same seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kernel {
+    /// Chosen per backend by measurement (README, "Training benchmarks"): on the CPU backend
+    /// packed linear layers and `W ⊙ M` convolutions, on wgpu the other way round.
+    #[default]
+    Auto,
+    /// Gather + dense blocks wherever `n` divides the widths.
+    Packed,
+    /// `W ⊙ M` everywhere.
+    Masked,
+}
+
+impl Kernel {
+    /// `(linear, conv)`: whether each layer kind uses the packed layout on this device.
+    pub fn packing(self, device: &burn::tensor::Device) -> (bool, bool) {
+        match self {
+            Kernel::Packed => (true, true),
+            Kernel::Masked => (false, false),
+            Kernel::Auto => {
+                let cpu = device::is_cpu(device);
+                (cpu, !cpu)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -54,6 +83,9 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Train the dense baseline (no mask anywhere).
     pub dense: bool,
+    /// How masked layers compute: packed (gather + dense blocks, only kept weights stored and
+    /// multiplied; where `n` divides the widths) or `W ⊙ M`.
+    pub kernel: Kernel,
     pub mask: MaskOptions,
 }
 
@@ -71,6 +103,7 @@ impl Default for TrainConfig {
             epochs: 3,
             seed: 1,
             dense: false,
+            kernel: Kernel::Auto,
             mask: MaskOptions::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! The two networks the app trains: an MLP and a small CNN, masked or dense.
 
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
+use super::packed::{GraphConv, GraphLinear};
 use crate::Result;
 use crate::graph::Rng;
 use crate::mapping::{CnnSpec, Connectivity, MaskOptions, MlpSpec};
@@ -11,15 +12,15 @@ use burn::tensor::{Device, Tensor};
 
 #[derive(Module, Debug)]
 pub struct Mlp {
-    pub layers: Vec<MaskedLinear>,
+    pub layers: Vec<GraphLinear>,
 }
 
 #[derive(Module, Debug)]
 pub struct Cnn {
-    pub convs: Vec<MaskedConv2d>,
+    pub convs: Vec<GraphConv>,
     /// BatchNorm after every conv (batch statistics in training, running ones in evaluation).
     pub norms: Vec<BatchNorm>,
-    pub head: MaskedLinear,
+    pub head: GraphLinear,
     /// Input image side.
     pub hw: usize,
 }
@@ -31,12 +32,14 @@ pub enum Net {
 }
 
 impl Net {
-    /// Builds the MLP; `conn = None` gives the dense baseline. Weights come from
+    /// Builds the MLP; `conn = None` gives the dense baseline, `packed` the gather + block
+    /// layout for masked layers whose widths `n` divides (for the CNN: `(linear, conv)`). Weights come from
     /// `Rng::derive(seed, "init")`, so every backend and platform starts from the same network.
     pub fn mlp(
         spec: &MlpSpec,
         conn: Option<&Connectivity>,
         opts: &MaskOptions,
+        packed: bool,
         seed: u64,
         device: &Device,
     ) -> Result<Net> {
@@ -49,10 +52,11 @@ impl Net {
             .map(|(i, l)| {
                 let gain = if i + 1 == count { 1.0 } else { RELU_GAIN };
                 let c = if l.masked { conn } else { None };
-                MaskedLinear::new(
+                GraphLinear::new(
                     l.in_ch as usize,
                     l.out_ch as usize,
                     c,
+                    packed,
                     gain,
                     &mut rng,
                     device,
@@ -66,6 +70,7 @@ impl Net {
         spec: &CnnSpec,
         conn: Option<&Connectivity>,
         opts: &MaskOptions,
+        packed: (bool, bool),
         seed: u64,
         device: &Device,
     ) -> Result<Net> {
@@ -78,13 +83,14 @@ impl Net {
             let c = if l.masked { conn } else { None };
             match l.kind {
                 crate::mapping::LayerKind::Conv => {
-                    convs.push(MaskedConv2d::new(
+                    convs.push(GraphConv::new(
                         l.in_ch as usize,
                         l.out_ch as usize,
                         l.kernel as usize,
                         l.stride as usize,
                         l.bias,
                         c,
+                        packed.1,
                         RELU_GAIN,
                         &mut rng,
                         device,
@@ -92,10 +98,11 @@ impl Net {
                     norms.push(BatchNormConfig::new(l.out_ch as usize).init(device));
                 }
                 crate::mapping::LayerKind::Linear => {
-                    head = Some(MaskedLinear::new(
+                    head = Some(GraphLinear::new(
                         l.in_ch as usize,
                         l.out_ch as usize,
                         c,
+                        packed.0,
                         1.0,
                         &mut rng,
                         device,
@@ -133,19 +140,26 @@ impl Net {
                     h = relu(norm.forward(conv.forward(h)));
                 }
                 let [b, ch, hh, ww] = h.dims();
-                // Global average pooling.
-                let pooled: Tensor<2> = h.reshape([b, ch, hh * ww]).mean_dim(2).reshape([b, ch]);
+                // Global max pooling: on 28×28 digits most positions are background, and their
+                // average drowns the few that see ink (global average pooling learned ~5× slower).
+                let pooled: Tensor<2> = h.reshape([b, ch, hh * ww]).max_dim(2).reshape([b, ch]);
                 c.head.forward(pooled)
             }
         }
     }
 
-    /// Every masked layer's effective weights and mask, flattened (for checks and tests).
+    /// Every `W ⊙ M` layer's weights and mask, flattened (for checks and tests). Packed layers
+    /// store no pruned weights and do not appear here.
     pub fn masked_layers(&self) -> Vec<(Tensor<1>, Tensor<1>)> {
         let mut out = Vec::new();
-        let mut lin = |l: &MaskedLinear| {
-            if let Some(m) = &l.mask {
-                out.push((l.weight.val().flatten(0, 1), m.clone().flatten(0, 1)));
+        let mut lin = |l: &GraphLinear| {
+            if let GraphLinear::Masked(MaskedLinear {
+                weight,
+                mask: Some(m),
+                ..
+            }) = l
+            {
+                out.push((weight.val().flatten(0, 1), m.clone().flatten(0, 1)));
             }
         };
         match self {
@@ -153,12 +167,32 @@ impl Net {
             Net::Cnn(c) => {
                 lin(&c.head);
                 for conv in &c.convs {
-                    if let Some(m) = &conv.mask {
-                        out.push((conv.weight.val().flatten(0, 3), m.clone().flatten(0, 3)));
+                    if let GraphConv::Masked(MaskedConv2d {
+                        weight,
+                        mask: Some(m),
+                        ..
+                    }) = conv
+                    {
+                        out.push((weight.val().flatten(0, 3), m.clone().flatten(0, 3)));
                     }
                 }
             }
         }
         out
+    }
+
+    /// Number of layers in the packed (gather + blocks) layout.
+    pub fn packed_layers(&self) -> usize {
+        let lin = |l: &GraphLinear| matches!(l, GraphLinear::Packed(_)) as usize;
+        match self {
+            Net::Mlp(m) => m.layers.iter().map(lin).sum(),
+            Net::Cnn(c) => {
+                lin(&c.head)
+                    + c.convs
+                        .iter()
+                        .filter(|v| matches!(v, GraphConv::Packed(_)))
+                        .count()
+            }
+        }
     }
 }

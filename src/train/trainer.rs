@@ -100,9 +100,10 @@ impl Trainer {
         };
         let accounting = account(&arch, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
+        let packing = cfg.kernel.packing(&device);
         let model = match cfg.model {
-            ModelKind::Mlp => Net::mlp(&mlp, c, &cfg.mask, cfg.seed, &device)?,
-            ModelKind::Cnn => Net::cnn(&cnn, c, &cfg.mask, cfg.seed, &device)?,
+            ModelKind::Mlp => Net::mlp(&mlp, c, &cfg.mask, packing.0, cfg.seed, &device)?,
+            ModelKind::Cnn => Net::cnn(&cnn, c, &cfg.mask, packing, cfg.seed, &device)?,
         };
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
