@@ -146,7 +146,12 @@ impl AsplKernel {
     /// Level 1 is read off the adjacency bitsets; each later level ORs the open rows with
     /// their neighbours' rows. A row that reaches every node is written to both buffers and
     /// closed, so the last levels touch only the nodes of high eccentricity.
-    #[inline(always)]
+    ///
+    /// On x86_64 it is inlined into the dispatch functions, whose target features it needs. On
+    /// wasm32 each row width is a function of its own: the engine compiles the optimised code
+    /// of a function once it is hot, and one width at a time is compiled much sooner than all.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline(never))]
     fn run<const W: usize>(&mut self, g: &Graph, mut job: Job) -> Eval {
         let n = g.n() as usize;
         let k = g.k() as usize;
