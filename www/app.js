@@ -6,6 +6,7 @@ import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
 import { LIMITS, fieldOfMessage } from './limits.js';
 import { mountTraining } from './training-mount.js';
+import { mountSweep } from './sweep/mount.js';
 import { engineConfig, parseHash, writeToLocation } from './url-state.js';
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
@@ -387,6 +388,7 @@ async function start() {
   startRun(true);
   performance.mark('rgp-interactive');
   mountTraining($('training'), appApi);
+  mountSweep($('sweep'), appApi);
 }
 
 start();

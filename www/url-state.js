@@ -40,6 +40,19 @@ export const FIELDS = [
   { key: 'stop_after', group: 'graph', type: 'int', def: null, optional: true, min: 0, max: LIMITS.maxIters },
   // Which family member is shown (position in the list sorted by ASPL).
   { key: 'pick', group: 'app', type: 'int', def: null, optional: true, min: 0, max: LIMITS.maxFamily - 1 },
+  // Sweep mode (www/sweep/): optional, so links without a sweep stay short; the panel holds the
+  // defaults. Nodes, degree, seed and iters of the graph above set the family.
+  { key: 'sweep', group: 'sweep', type: 'bool', def: null, optional: true },
+  { key: 'sweep_model', group: 'sweep', type: 'enum', def: null, optional: true, values: ['mlp', 'cnn'] },
+  { key: 'sweep_dataset', group: 'sweep', type: 'enum', def: null, optional: true, values: ['mnist', 'fashion'] },
+  { key: 'sweep_data', group: 'sweep', type: 'enum', def: null, optional: true, values: ['quick', 'full'] },
+  { key: 'sweep_graphs', group: 'sweep', type: 'int', def: null, optional: true, min: 2, max: 12 },
+  { key: 'sweep_seeds', group: 'sweep', type: 'int', def: null, optional: true, min: 1, max: 10 },
+  { key: 'sweep_epochs', group: 'sweep', type: 'int', def: null, optional: true, min: 1, max: 50 },
+  { key: 'sweep_lr', group: 'sweep', type: 'float', def: null, optional: true, min: 1e-6, max: 10 },
+  { key: 'sweep_degrees', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', '4-8', '4-8-16', '4-8-16-32', '2-4-8-16'] },
+  { key: 'sweep_baselines', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', 'dense', 'random-regular', 'all'] },
+  { key: 'sweep_backend', group: 'sweep', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
   // Training keys (model, dataset, epochs, batch, lr, optimizer, backend, train_seed) are added
   // here, one entry each, with group: 'train'.
 ];

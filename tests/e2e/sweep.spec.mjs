@@ -1,0 +1,88 @@
+// The sweep mode in the page: a link opens the panel with its settings, Start builds the family
+// (same graphs as the native engine) and trains it in the training worker on the quick MNIST
+// subset, the charts and correlations fill in live, Stop stops, Start resumes from the runs kept,
+// and the downloads parse.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { rgp, test, text, waitForState } from './harness.mjs';
+
+// 16 nodes of degree 4, three graphs, one seed, one epoch, the dense baseline, CPU backend.
+const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=anneal&iters=20000&sweep=true&sweep_model=mlp&sweep_dataset=mnist' +
+  '&sweep_data=quick&sweep_graphs=3&sweep_seeds=1&sweep_epochs=1&sweep_lr=0.05&sweep_degrees=none&sweep_baselines=dense&sweep_backend=cpu';
+
+const state = (page) => page.getAttribute('[data-testid="sweep-status"]', 'data-state');
+const runs = async (page) => Number(await text(page, 'sweep-runs'));
+
+async function until(page, what, fn, timeout) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeout) {
+      const why = `${await text(page, 'sweep-status')}; ${await text(page, 'sweep-message')}`;
+      throw new Error(`timed out waiting for ${what} (${why})`);
+    }
+    await page.waitForTimeout(150);
+  }
+}
+
+test('sweep view: renders from a link, trains, charts live, stops, resumes, downloads', async ({ open }) => {
+  const page = await open(LINK);
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  // sweep=true in the link loads the panel without a click.
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+  assert.equal(await page.inputValue('#sw-sweep_graphs'), '3');
+  assert.match(await text(page, 'sweep-command'), /^rgp sweep --model mlp --dataset mnist-quick --nodes 16 --degree 4 .*--graphs 3 --seeds 1 --epochs 1/);
+  await page.evaluate(() => localStorage.clear());
+
+  await page.click('[data-testid="sweep-start"]');
+  // Runs complete one by one and the scatter gets a mean marker per trained graph.
+  await until(page, 'two runs', async () => (await runs(page)) >= 2, 240000);
+  const means = await page.locator('[data-testid="sweep-chart-aspl"] circle[data-mean]').count();
+  assert.ok(means >= 2, `means drawn: ${means}`);
+  assert.match(await text(page, 'sweep-progress'), /run \d+ of 4/);
+
+  await page.click('[data-testid="sweep-stop"]');
+  await until(page, 'stopped', async () => (await state(page)) === 'stopped', 60000);
+  const stoppedAt = await runs(page);
+  await page.waitForTimeout(1500);
+  assert.equal(await runs(page), stoppedAt, 'runs went on after Stop');
+  assert.ok(stoppedAt < 4, `everything finished before Stop (${stoppedAt})`);
+  // The link carries the sweep.
+  const hash = new URL(page.url()).hash;
+  for (const kv of ['sweep=true', 'sweep_graphs=3', 'sweep_seeds=1', 'sweep_baselines=dense']) assert.ok(hash.includes(kv), `${kv} missing in ${hash}`);
+
+  // Start again resumes: only the missing runs train, and the sweep ends with all four.
+  await page.click('[data-testid="sweep-start"]');
+  await until(page, 'done', async () => (await state(page)) === 'done', 240000);
+  assert.equal(await runs(page), 4);
+  assert.ok((await page.locator('[data-testid="sweep-chart-aspl"] circle[data-mean]').count()) === 3);
+  // Correlations with intervals, over the three graph means (Pearson r in [-1, 1]).
+  const r = Number((await page.textContent('[data-testid="sweep-r-aspl-means-pearson"] td:nth-child(2)')).trim());
+  assert.ok(r >= -1 && r <= 1, `r = ${r}`);
+  assert.match(await text(page, 'sweep-confound'), /fall together.*r\(ASPL, clustering\) = /);
+  assert.ok(await page.isVisible('[data-testid="sweep-baseline-dense"]'));
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-csv"]')]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'kind,degree,graph,aspl,clustering,fingerprint,seed,test_accuracy,train_loss,seconds');
+  assert.equal(lines.length, 5);
+  const acc = lines.slice(1).map((l) => Number(l.split(',')[7]));
+  assert.ok(acc.every((a) => a > 0.5 && a <= 1), `accuracies ${acc}`);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-json"]')]);
+  const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.equal(doc.summary.runs, 4);
+  assert.equal(doc.graphs.length, 3);
+  // The family is the native engine's: the same seeded searches give the same fingerprints.
+  const base = ['graph', '--quiet', '--nodes', '16', '--degree', '4', '--seed', '3', '--init', 'ring', '--iters', '20000'];
+  const [lowest, middle, ring] = doc.graphs;
+  assert.deepEqual([lowest.origin, ring.origin], ['anneal', 'ring']);
+  assert.equal(rgp([...base, '--search', 'anneal']).fingerprint, lowest.fingerprint);
+  assert.equal(rgp([...base, '--search', 'none']).fingerprint, ring.fingerprint);
+  const target = rgp([...base, '--search', 'target', '--target-aspl', String(middle.requested_aspl), '--tolerance', '0.01']);
+  assert.equal(target.fingerprint, middle.fingerprint);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-svg-aspl"]')]);
+  assert.match(readFileSync(await svg.path(), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-png-degree"]')]);
+  assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+}, { timeout: 600000 });
