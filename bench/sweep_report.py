@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Markdown tables of the sweeps in bench/sweep_results/ (their summary.json files), as pasted
+into docs/RESULTS.md. Only reads what `rgp sweep` wrote; computes nothing new.
+
+    python3 bench/sweep_report.py [bench/sweep_results] > /tmp/tables.md
+"""
+import json
+import math
+import sys
+from pathlib import Path
+
+
+def pct(x):
+    return "—" if x is None or not math.isfinite(x) else f"{100 * x:.2f}"
+
+
+def num(x, d=3):
+    return "—" if x is None or not math.isfinite(x) else f"{x:.{d}f}"
+
+
+def pval(p):
+    if p is None or not math.isfinite(p):
+        return "—"
+    return f"{p:.1e}" if p < 1e-3 else f"{p:.3f}"
+
+
+def corr(c):
+    return f"{num(c['r'], 2)} [{num(c['ci_low'], 2)}, {num(c['ci_high'], 2)}], p = {pval(c['p'])}"
+
+
+def gain(g):
+    if g is None:
+        return "—"
+    return f"{g['points']:+.2f} [{g['ci_low']:+.2f}, {g['ci_high']:+.2f}], p = {pval(g['p'])}"
+
+
+def fixnan(x):
+    return float("nan") if x is None else x
+
+
+def load(path):
+    d = json.loads(path.read_text())
+
+    def walk(v):
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(d)
+
+
+def report(name, d):
+    c, s = d["config"], d["summary"]
+    t = c["train"]
+    out = [f"### {name}", ""]
+    widths = t["hidden"] if t["model"] == "mlp" else t["channels"]
+    train = "all" if c.get("limit_train") is None else f"first {c['limit_train']}"
+    out.append(
+        f"{t['model'].upper()} {widths}, {c['dataset']} (train images: {train}), n = {s['nodes']}, "
+        f"k = {s['degree']} (kept {100 * s['degree'] / s['nodes']:.2f}% of masked weights), "
+        f"{t['epochs']} epochs, batch {t['batch']}, {t['optimizer']} lr {t['lr']} cosine, "
+        f"seeds 1–{c['seeds']}, {s['runs']} runs."
+    )
+    out += ["", "| graph | origin | ASPL | clustering | accuracy % (mean ± sd) | runs |", "|---|---|---|---|---|---|"]
+    origin = {g["index"]: g["origin"] for g in d["graphs"] if g["kind"] == "graph"}
+    for g in s["graphs"]:
+        out.append(
+            f"| {g['index']} | {origin.get(g['index'], '')} | {num(g['aspl'])} | {num(g['clustering'])} | "
+            f"{pct(g['mean'])} ± {pct(g['sd'])} | {g['runs']} |"
+        )
+    out += ["", "| correlation | Pearson r [95% CI] | Spearman ρ [95% CI] |", "|---|---|---|"]
+    for label, key in [("accuracy vs ASPL", "accuracy_vs_aspl"), ("accuracy vs clustering", "accuracy_vs_clustering")]:
+        a = s.get(key)
+        if a:
+            for over in ["runs", "means"]:
+                n = a[over]["pearson"]["n"]
+                out.append(f"| {label}, {over} (n = {n}) | {corr(a[over]['pearson'])} | {corr(a[over]['spearman'])} |")
+    if s.get("aspl_vs_clustering"):
+        a = s["aspl_vs_clustering"]
+        out.append(f"| ASPL vs clustering, graphs (n = {a['pearson']['n']}) | {corr(a['pearson'])} | {corr(a['spearman'])} |")
+    b = s.get("best_vs_ring")
+    out += ["", "| mask | accuracy % (mean ± sd) | runs | minus lowest-ASPL graph, points [95% CI] |", "|---|---|---|---|"]
+    if b:
+        out.append(f"| lowest-ASPL graph (ASPL {num(b['best']['aspl'])}) | {pct(b['best']['mean'])} ± {pct(b['best']['sd'])} | {b['best']['runs']} | — |")
+    for x in s["baselines"]:
+        label = x["kind"] if x["kind"] != "ring" else f"ring lattice (ASPL {num(x['aspl'])})"
+        if x["kind"] == "random-regular":
+            label = f"random regular (mean ASPL {num(x['aspl'])})"
+        if x["kind"] == "magnitude":
+            label = f"magnitude pruning + {c['finetune_epochs']} fine-tune epochs (lr {c['finetune_lr']:g})"
+        out.append(f"| {label} | {pct(x['mean'])} ± {pct(x['sd'])} | {x['runs']} | {gain(x['minus_best'])} |")
+    if len(s["degrees"]) > 1:
+        out += ["", "| k | k/n | lowest ASPL: ASPL, accuracy % | ring: ASPL, accuracy % | lowest minus ring, points [95% CI] |",
+                "|---|---|---|---|---|"]
+        for g in s["degrees"]:
+            bb, ww = g["best"], g["worst"]
+            bs = f"{num(bb['aspl'])}, {pct(bb['mean'])} ± {pct(bb['sd'])}" if bb else "—"
+            ws = f"{num(ww['aspl'])}, {pct(ww['mean'])} ± {pct(ww['sd'])}" if ww else "—"
+            out.append(f"| {g['degree']} | {g['kept_fraction']:.4f} | {bs} | {ws} | {gain(g['gain'])} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def main():
+    root = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/sweep_results")
+    for p in sorted(root.glob("*/summary.json")):
+        print(report(p.parent.name, load(p)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The sweeps behind docs/RESULTS.md, one after the other, each into bench/sweep_results/<name>/.
+# Resumable: run it again after an interruption and every sweep skips the runs it already has.
+#   bench/sweep_results.sh [name-filter]        e.g. bench/sweep_results.sh mlp-
+# RGP=path/to/rgp picks the binary (default target/release/rgp; build with cargo build --release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RGP=${RGP:-target/release/rgp}
+OUT=bench/sweep_results
+filter=${1:-}
+
+# name | flags (common to all: --nodes 64 --graphs 6)
+SWEEPS=(
+  "mlp-mnist-k4|--model mlp --dataset mnist --degree 4 --degrees 4,8,16 --seeds 5 --epochs 5"
+  "mlp-mnist-k8|--model mlp --dataset mnist --degree 8 --seeds 5 --epochs 5"
+  "mlp-fashion-k4|--model mlp --dataset fashion --degree 4 --degrees 4,8,16 --seeds 5 --epochs 5"
+  "mlp-fashion-k8|--model mlp --dataset fashion --degree 8 --seeds 5 --epochs 5"
+  "cnn-mnist-k4|--model cnn --dataset mnist --limit-train 10000 --degree 4 --degrees 4,8,16 --seeds 3 --epochs 4"
+  "cnn-mnist-k8|--model cnn --dataset mnist --limit-train 10000 --degree 8 --seeds 3 --epochs 4"
+  "cnn-fashion-k4|--model cnn --dataset fashion --limit-train 10000 --degree 4 --degrees 4,8,16 --seeds 3 --epochs 4"
+  "cnn-fashion-k8|--model cnn --dataset fashion --limit-train 10000 --degree 8 --seeds 3 --epochs 4"
+)
+
+for s in "${SWEEPS[@]}"; do
+  name=${s%%|*}
+  flags=${s#*|}
+  [[ -n $filter && $name != *"$filter"* ]] && continue
+  echo "== $name: rgp sweep $flags --nodes 64 --graphs 6 --out $OUT/$name" >&2
+  # shellcheck disable=SC2086
+  "$RGP" sweep $flags --nodes 64 --graphs 6 --out "$OUT/$name" > /dev/null
+done
