@@ -1,6 +1,8 @@
 //! Masked training on the CPU backend (Burn flex): pruned weights stay exactly zero, the model
 //! holds exactly the parameters the accounting says, and the MLP learns the digits.
 
+#![cfg(feature = "train")]
+
 use burn::module::Module;
 use rgp::data::Dataset;
 use rgp::graph::generate::ring;

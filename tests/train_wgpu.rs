@@ -1,6 +1,8 @@
 //! The same masked training on Burn's wgpu backend (natively: Vulkan via mesa's lavapipe on a
 //! machine without a GPU). Skipped, with a message saying why, only when no adapter exists.
 
+#![cfg(feature = "wgpu")]
+
 use rgp::data::Dataset;
 use rgp::graph::generate::ring;
 use rgp::mapping::Connectivity;
