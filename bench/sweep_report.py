@@ -25,30 +25,24 @@ def pval(p):
 
 
 def corr(c):
+    if c["r"] is None:
+        return "—"
     return f"{num(c['r'], 2)} [{num(c['ci_low'], 2)}, {num(c['ci_high'], 2)}], p = {pval(c['p'])}"
 
 
 def gain(g):
     if g is None:
         return "—"
-    return f"{g['points']:+.2f} [{g['ci_low']:+.2f}, {g['ci_high']:+.2f}], p = {pval(g['p'])}"
+    return f"{sgn(g['points'])} [{sgn(g['ci_low'])}, {sgn(g['ci_high'])}], p = {pval(g['p'])}"
 
 
-def fixnan(x):
-    return float("nan") if x is None else x
+def sgn(x):
+    """Points with a sign; JSON null (a NaN in the summary: too few runs) prints as a dash."""
+    return "—" if x is None or not math.isfinite(x) else f"{x:+.2f}"
 
 
 def load(path):
-    d = json.loads(path.read_text())
-
-    def walk(v):
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-
-    return walk(d)
+    return json.loads(path.read_text())
 
 
 def report(name, d):

@@ -37,9 +37,9 @@ function serve() {
 }
 
 /** Ours in the page: steady images/s from the worker's chunk timings (first two chunks skipped). */
-async function ours(page, { backend, model, dense, seconds }) {
+async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
   return page.evaluate(
-    async ({ backend, model, dense, seconds }) => {
+    async ({ backend, model, dense, seconds, kernel }) => {
       const client = document.querySelector('[data-testid="training"]').trainClient;
       const info = await client.init(backend === 'wgpu' ? 'webgpu' : 'cpu');
       if (info.backend !== backend) return { error: `backend ${info.backend}: ${info.notice}` };
@@ -50,7 +50,7 @@ async function ours(page, { backend, model, dense, seconds }) {
       const t0 = performance.now();
       const timer = setTimeout(() => client.stop(), seconds * 1000);
       const r = await client.train(
-        { model, dense, epochs: 1, batch: 128, optimizer: 'sgd', lr: 0.05, seed: 1 },
+        { model, dense, kernel, epochs: 1, batch: 128, optimizer: 'sgd', lr: 0.05, seed: 1 },
         { dataset: 'mnist', variant: 'quick', graph: { n, table }, onProgress: (p) => chunks.push(p) },
       );
       clearTimeout(timer);
@@ -67,7 +67,7 @@ async function ours(page, { backend, model, dense, seconds }) {
         wall_s: (performance.now() - t0) / 1000,
       };
     },
-    { backend, model, dense, seconds },
+    { backend, model, dense, seconds, kernel },
   );
 }
 
@@ -117,6 +117,13 @@ try {
     }
     for (const backend of ['cpu', 'wgpu']) results[name][`native-${backend}`] = native(model, backend, dense);
   }
+  // The masked-layer kernels against each other (the "auto" choice comes from this).
+  const kernels = {};
+  for (const backend of ['wgpu', 'cpu']) {
+    for (const kernel of ['packed', 'masked']) {
+      kernels[`${backend}-${kernel}`] = await ours(page, { backend, model: 'mlp', dense: false, seconds: SECONDS, kernel });
+    }
+  }
   const tf = await browser.newPage();
   await tf.goto(`${base}bench/train_tfjs.html`);
   for (const [name, masked] of [['MLP 784-256-256-256-10, pruned 4/64', true], ['MLP 784-256-256-256-10, dense', false]]) {
@@ -142,6 +149,10 @@ try {
     const r = results[name];
     console.log(`\n${name}: ours/TF.js on WebGPU ${ratio(r['browser-wgpu'], r['tfjs-webgpu'])}×, on CPU ${ratio(r['browser-cpu'], r['tfjs-wasm'])}×`);
   }
+  console.log('\nMasked-layer kernels, pruned MLP (images/s):');
+  console.log('| backend | packed (gather + blocks) | masked (W ⊙ M) |');
+  console.log('|---|---:|---:|');
+  for (const b of ['wgpu', 'cpu']) console.log(`| ${b === 'wgpu' ? 'WebGPU' : 'CPU'} (browser) | ${fmt(kernels[`${b}-packed`])} | ${fmt(kernels[`${b}-masked`])} |`);
   console.log(`\nTraining module: ${wasm[0]} ${wasm[1].toLocaleString('en-US')} bytes, ${gz.toLocaleString('en-US')} gzipped.`);
   console.log(`Module load + backend choice (init): ${Math.round(cpuFirst.init_ms)} ms (CPU), ${Math.round(gpuFirst.init_ms)} ms (WebGPU, includes its calibration).`);
   console.log(`"Train" to first step: ${Math.round(cpuFirst.first_step_ms)} ms (CPU), ${Math.round(gpuFirst.first_step_ms)} ms (WebGPU).`);

@@ -319,5 +319,26 @@ fn packed_layout_computes_what_the_mask_computes() {
             ea.accuracy,
             eb.accuracy
         );
+        // Unpacking the trained packed network (as the mask baselines do) keeps its function.
+        let unpacked = block_on(p.model().to_masked(&device::cpu())).unwrap();
+        assert_eq!(unpacked.packed_layers(), 0, "{model:?}");
+        let mut u = trainer(
+            TrainConfig {
+                kernel: Kernel::Masked,
+                ..p.config().clone()
+            },
+            &c,
+        );
+        u.set_model(unpacked).unwrap();
+        let eu = block_on(u.evaluate(None)).unwrap();
+        assert!(
+            (ea.loss - eu.loss).abs() <= 1e-4 * ea.loss.abs().max(1.0)
+                && (ea.accuracy - eu.accuracy).abs() <= 0.002,
+            "{model:?}: packed {} / {}, unpacked {} / {}",
+            ea.loss,
+            ea.accuracy,
+            eu.loss,
+            eu.accuracy
+        );
     }
 }

@@ -353,6 +353,8 @@ const appApi = {
   config: () => ({ ...app.config }),
   setConfig(patch) {
     app.config = { ...app.config, ...patch };
+    // The graph form rebuilds the config from its base on every edit: keep the panel's keys there.
+    controls.base = { ...controls.base, ...patch };
     writeToLocation(app.config);
   },
   showError,

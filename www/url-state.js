@@ -53,8 +53,17 @@ export const FIELDS = [
   { key: 'sweep_degrees', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', '4-8', '4-8-16', '4-8-16-32', '2-4-8-16'] },
   { key: 'sweep_baselines', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', 'dense', 'random-regular', 'all'] },
   { key: 'sweep_backend', group: 'sweep', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
-  // Training keys (model, dataset, epochs, batch, lr, optimizer, backend, train_seed) are added
-  // here, one entry each, with group: 'train'.
+  // Training panel (www/train/): optional like the sweep's, the panel holds the defaults.
+  { key: 'model', group: 'train', type: 'enum', def: null, optional: true, values: ['mlp', 'cnn'] },
+  { key: 'dataset', group: 'train', type: 'enum', def: null, optional: true, values: ['mnist', 'fashion'] },
+  { key: 'data', group: 'train', type: 'enum', def: null, optional: true, values: ['quick', 'full'] },
+  { key: 'epochs', group: 'train', type: 'int', def: null, optional: true, min: 1, max: 100 },
+  { key: 'batch', group: 'train', type: 'int', def: null, optional: true, min: 1, max: 4096 },
+  { key: 'optimizer', group: 'train', type: 'enum', def: null, optional: true, values: ['sgd', 'adam'] },
+  { key: 'lr', group: 'train', type: 'float', def: null, optional: true, min: 1e-6, max: 10 },
+  { key: 'train_seed', group: 'train', type: 'int', def: null, optional: true, min: 0, max: 4294967295 },
+  { key: 'backend', group: 'train', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
+  { key: 'dense', group: 'train', type: 'bool', def: null, optional: true },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));

@@ -12,7 +12,11 @@ pub mod sweep;
 pub mod train;
 
 #[derive(Parser, Debug)]
-#[command(name = "rgp", version, about = "Regular-graph pruning: graphs, masks and training")]
+#[command(
+    name = "rgp",
+    version,
+    about = "Regular-graph pruning: graphs, masks and training"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

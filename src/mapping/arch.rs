@@ -132,7 +132,7 @@ impl MlpSpec {
         let last = widths.len() - 2;
         let mut ops = Vec::new();
         for i in 0..=last {
-            let masked = !(i == 0 && opts.first_dense) && !(i == last && opts.last_dense);
+            let masked = !(i == 0 && opts.first_dense || i == last && opts.last_dense);
             ops.push(Op::Weight(Layer {
                 name: format!("fc{}", i + 1),
                 kind: LayerKind::Linear,

@@ -125,7 +125,7 @@ impl PackedBlocks {
                 "a masked layer needs at least {n} channels on each side (got {in_ch} -> {out_ch})"
             );
         }
-        if out_ch % n != 0 || in_ch % n != 0 {
+        if !out_ch.is_multiple_of(n) || !in_ch.is_multiple_of(n) {
             return Ok(None);
         }
         let (gi, go) = (in_ch / n, out_ch / n);

@@ -105,7 +105,7 @@ pub fn welch(a: &[f64], b: &[f64]) -> Difference {
     let (na, nb) = (a.len() as f64, b.len() as f64);
     let (va, vb) = (sd(a).powi(2) / na, sd(b).powi(2) / nb);
     let se2 = va + vb;
-    if a.len() < 2 || b.len() < 2 || !(se2 > 0.0) || !diff.is_finite() {
+    if a.len() < 2 || b.len() < 2 || se2.is_nan() || se2 <= 0.0 || !diff.is_finite() {
         return Difference {
             diff,
             ci_low: f64::NAN,

@@ -5,8 +5,9 @@
 //! - [`magnitude_pruned`]: a trained dense network keeps, in each of those layers, its
 //!   largest-magnitude weights, as many as the graph mask keeps there (one shot, per layer).
 //!
-//! Both return a [`Net`] whose masked layers carry the new masks; [`Trainer::set_model`]
-//! (crate::train::Trainer::set_model) trains it. Weight positions are individual weights (a conv
+//! Both return a [`Net`] whose masked layers carry the new masks, in the `W ⊙ M` form (such
+//! masks are not block-regular, so they cannot be packed; a packed reference is unpacked first);
+//! [`Trainer::set_model`](crate::train::Trainer::set_model) trains it. Weight positions are individual weights (a conv
 //! keeps single kernel taps, not whole channel pairs): these are unstructured baselines.
 
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
@@ -188,13 +189,12 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
     Ok(net)
 }
 
-/// The `W ⊙ M` form of a layer; these baselines cannot use the packed layout (their masks are
-/// not block-regular), so a packed layer is an error.
+/// The `W ⊙ M` form of a layer (callers unpack packed networks first).
 fn masked_lin(l: &GraphLinear) -> Result<&MaskedLinear> {
     match l {
         GraphLinear::Masked(m) => Ok(m),
         GraphLinear::Packed(_) => {
-            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+            bail!("a packed layer reached the mask baselines (unpack the network first)")
         }
     }
 }
@@ -203,7 +203,7 @@ fn masked_lin_mut(l: &mut GraphLinear) -> Result<&mut MaskedLinear> {
     match l {
         GraphLinear::Masked(m) => Ok(m),
         GraphLinear::Packed(_) => {
-            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+            bail!("a packed layer reached the mask baselines (unpack the network first)")
         }
     }
 }
@@ -212,7 +212,7 @@ fn masked_conv(l: &GraphConv) -> Result<&MaskedConv2d> {
     match l {
         GraphConv::Masked(m) => Ok(m),
         GraphConv::Packed(_) => {
-            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+            bail!("a packed layer reached the mask baselines (unpack the network first)")
         }
     }
 }
@@ -221,7 +221,7 @@ fn masked_conv_mut(l: &mut GraphConv) -> Result<&mut MaskedConv2d> {
     match l {
         GraphConv::Masked(m) => Ok(m),
         GraphConv::Packed(_) => {
-            bail!("random and magnitude baselines need W ⊙ M layers: train with kernel = masked")
+            bail!("a packed layer reached the mask baselines (unpack the network first)")
         }
     }
 }
@@ -233,11 +233,30 @@ fn check_same(a: &HostLayer, b: &HostLayer) -> Result<()> {
     Ok(())
 }
 
-/// Kept weights of every layer the graph masks, in [`Net::masked_layers`] order.
+/// Kept weights of every layer the graph masks, in [`Net::masked_layers`] order (packed layers
+/// included: their stored weights are the kept ones).
 pub async fn kept_per_layer(net: &Net) -> Result<Vec<usize>> {
     let mut out = Vec::new();
-    for (_, m) in net.masked_layers() {
-        out.push(kept(&read(m).await?));
+    let lin = |l: &GraphLinear| match l {
+        GraphLinear::Masked(m) => m.mask.clone().map(|m| m.flatten(0, 1)).map(Ok),
+        GraphLinear::Packed(p) => Some(Err(p.weight.val().dims().iter().product::<usize>())),
+    };
+    let conv = |l: &GraphConv| match l {
+        GraphConv::Masked(m) => m.mask.clone().map(|m| m.flatten(0, 3)).map(Ok),
+        GraphConv::Packed(p) => Some(Err(p.weight.val().dims().iter().product::<usize>())),
+    };
+    let layers: Vec<_> = match net {
+        Net::Mlp(m) => m.layers.iter().filter_map(lin).collect(),
+        Net::Cnn(c) => lin(&c.head)
+            .into_iter()
+            .chain(c.convs.iter().filter_map(conv))
+            .collect(),
+    };
+    for l in layers {
+        out.push(match l {
+            Ok(mask) => kept(&read(mask).await?),
+            Err(stored) => stored,
+        });
     }
     Ok(out)
 }
@@ -246,6 +265,7 @@ pub async fn kept_per_layer(net: &Net) -> Result<Vec<usize>> {
 /// same number of kept weights at random positions (from `Rng::derive(seed, "unstructured")`)
 /// and fresh Kaiming weights for it; the rest is `reference` as built.
 pub async fn random_unstructured(reference: &Net, seed: u64, device: &Device) -> Result<Net> {
+    let reference = &reference.to_masked(device).await?;
     let mut rng = Rng::derive(seed, "unstructured");
     let mut f = |src: &HostLayer, rh: &HostLayer, gain: f64| {
         let m = rh.mask.as_ref()?;
@@ -260,6 +280,8 @@ pub async fn random_unstructured(reference: &Net, seed: u64, device: &Device) ->
 /// of the trained `dense` network, as many as `reference` keeps there; biases, normalisation and
 /// the unmasked layers stay as trained.
 pub async fn magnitude_pruned(dense: &Net, reference: &Net, device: &Device) -> Result<Net> {
+    let reference = &reference.to_masked(device).await?;
+    let dense = &dense.to_masked(device).await?;
     let mut f = |src: &HostLayer, rh: &HostLayer, _gain: f64| {
         let mask = magnitude_mask(&src.weight, kept(rh.mask.as_ref()?));
         let weight = src.weight.iter().zip(&mask).map(|(w, k)| w * k).collect();

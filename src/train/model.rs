@@ -25,6 +25,8 @@ pub struct Cnn {
     pub hw: usize,
 }
 
+// One network per trainer: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Net {
     Mlp(Mlp),
@@ -179,6 +181,32 @@ impl Net {
             }
         }
         out
+    }
+
+    /// The same network with every packed layer in the `W ⊙ M` form (for baselines that
+    /// replace masks, and for checks that read masks).
+    pub async fn to_masked(&self, device: &Device) -> Result<Net> {
+        Ok(match self {
+            Net::Mlp(m) => {
+                let mut layers = Vec::with_capacity(m.layers.len());
+                for l in &m.layers {
+                    layers.push(l.to_masked(device).await?);
+                }
+                Net::Mlp(Mlp { layers })
+            }
+            Net::Cnn(c) => {
+                let mut convs = Vec::with_capacity(c.convs.len());
+                for l in &c.convs {
+                    convs.push(l.to_masked(device).await?);
+                }
+                Net::Cnn(Cnn {
+                    convs,
+                    norms: c.norms.clone(),
+                    head: c.head.to_masked(device).await?,
+                    hw: c.hw,
+                })
+            }
+        })
     }
 
     /// Number of layers in the packed (gather + blocks) layout.

@@ -7,9 +7,10 @@
 //! from the same seed (up to float summation order).
 
 use super::layers::{MaskedConv2d, MaskedLinear, init_weights};
-use crate::Result;
+use super::trainer::read;
 use crate::graph::Rng;
 use crate::mapping::{Connectivity, PackedBlocks, mask_matrix};
+use crate::{Error, Result};
 use burn::module::{Module, Param};
 use burn::tensor::module::conv2d;
 use burn::tensor::ops::ConvOptions;
@@ -37,12 +38,42 @@ fn gather_tensor(p: &PackedBlocks, device: &Device) -> Tensor<1, Int> {
     Tensor::from_data(TensorData::new(idx, [len]), device)
 }
 
+/// Reads the gather indices back to the host.
+async fn read_gather(g: &Tensor<1, Int>) -> Result<Vec<usize>> {
+    let d = g
+        .clone()
+        .into_data_async()
+        .await
+        .map_err(|e| Error::new(format!("reading data from the device failed: {e}")))?;
+    d.try_into_vec_as::<i64>()
+        .map(|v| v.into_iter().map(|c| c as usize).collect())
+        .map_err(|e| Error::new(format!("unexpected tensor data: {e:?}")))
+}
+
+/// Unpacks row-major `[out, block_in, kk]` packed weights (output `o` in block `o / group_out`)
+/// into dense `[out, inp, kk]` weights and their 0/1 mask.
+fn unpack(w: &[f32], gather: &[usize], out: usize, inp: usize, kk: usize) -> (Vec<f32>, Vec<f32>) {
+    let bi = w.len() / (out * kk);
+    let go = out / (gather.len() / bi);
+    let (mut dense, mut mask) = (vec![0f32; out * inp * kk], vec![0f32; out * inp * kk]);
+    for o in 0..out {
+        for (t, &c) in gather[(o / go) * bi..][..bi].iter().enumerate() {
+            let (src, dst) = ((o * bi + t) * kk, (o * inp + c) * kk);
+            dense[dst..dst + kk].copy_from_slice(&w[src..src + kk]);
+            mask[dst..dst + kk].fill(1.0);
+        }
+    }
+    (dense, mask)
+}
+
 /// `y = blocks(x[gather]) + b`; weights `[n, block_in, group_out]`.
 #[derive(Module, Debug)]
 pub struct PackedLinear {
     pub weight: Param<Tensor<3>>,
     pub bias: Param<Tensor<1>>,
     pub gather: Tensor<1, Int>,
+    /// Input width of the layer (the gather reads from it).
+    pub inputs: usize,
 }
 
 impl PackedLinear {
@@ -59,6 +90,23 @@ impl PackedLinear {
             .reshape([b, n * go]);
         y + self.bias.val().unsqueeze_dim(0)
     }
+
+    /// The same layer in the `W ⊙ M` form (same function, pruned weights stored as zeros).
+    pub async fn to_masked(&self, device: &Device) -> Result<MaskedLinear> {
+        let [n, _, go] = self.weight.dims();
+        let (out, inp) = (n * go, self.inputs);
+        // [n, bi, go] → [n, go, bi]: row-major [out, block_in].
+        let w = read(self.weight.val().swap_dims(1, 2).flatten(0, 2)).await?;
+        let (dense, mask) = unpack(&w, &read_gather(&self.gather).await?, out, inp, 1);
+        let t = |v: Vec<f32>| {
+            Tensor::<2>::from_data(TensorData::new(v, [out, inp]), device).transpose()
+        };
+        Ok(MaskedLinear {
+            weight: Param::from_tensor(t(dense)),
+            bias: Param::from_tensor(self.bias.val().detach()),
+            mask: Some(t(mask)),
+        })
+    }
 }
 
 /// Grouped convolution over gathered channels; weights `[n·group_out, block_in, k, k]`.
@@ -67,6 +115,8 @@ pub struct PackedConv2d {
     pub weight: Param<Tensor<4>>,
     pub bias: Option<Param<Tensor<1>>>,
     pub gather: Tensor<1, Int>,
+    /// Input channels of the layer (the gather reads from them).
+    pub inputs: usize,
     pub groups: usize,
     pub stride: usize,
     pub padding: usize,
@@ -82,6 +132,26 @@ impl PackedConv2d {
             self.bias.as_ref().map(|b| b.val()),
             opts,
         )
+    }
+
+    /// The same layer in the `W ⊙ M` form (same function, pruned weights stored as zeros).
+    pub async fn to_masked(&self, device: &Device) -> Result<MaskedConv2d> {
+        let [out, bi, k, _] = self.weight.dims();
+        let (inp, kk) = (self.inputs, k * k);
+        let w = read(self.weight.val().flatten(0, 3)).await?;
+        let (dense, mask) = unpack(&w, &read_gather(&self.gather).await?, out, inp, kk);
+        debug_assert_eq!(w.len(), out * bi * kk);
+        let t = |v: Vec<f32>| Tensor::<4>::from_data(TensorData::new(v, [out, inp, k, k]), device);
+        Ok(MaskedConv2d {
+            weight: Param::from_tensor(t(dense)),
+            bias: self
+                .bias
+                .as_ref()
+                .map(|b| Param::from_tensor(b.val().detach())),
+            mask: Some(t(mask)),
+            stride: self.stride,
+            padding: self.padding,
+        })
     }
 }
 
@@ -123,6 +193,7 @@ impl GraphLinear {
             weight: Param::from_tensor(weight),
             bias: Param::from_tensor(Tensor::zeros([out], device)),
             gather: gather_tensor(&p, device),
+            inputs: inp,
         }))
     }
 
@@ -131,6 +202,14 @@ impl GraphLinear {
             GraphLinear::Masked(l) => l.forward(x),
             GraphLinear::Packed(l) => l.forward(x),
         }
+    }
+
+    /// This layer in the `W ⊙ M` form.
+    pub async fn to_masked(&self, device: &Device) -> Result<GraphLinear> {
+        Ok(match self {
+            GraphLinear::Masked(l) => GraphLinear::Masked(l.clone()),
+            GraphLinear::Packed(l) => GraphLinear::Masked(l.to_masked(device).await?),
+        })
     }
 }
 
@@ -173,6 +252,7 @@ impl GraphConv {
             weight: Param::from_tensor(Tensor::from_data(TensorData::new(packed, shape), device)),
             bias: bias.then(|| Param::from_tensor(Tensor::zeros([out], device))),
             gather: gather_tensor(&p, device),
+            inputs: inp,
             groups: n,
             stride,
             padding: kernel / 2,
@@ -184,5 +264,13 @@ impl GraphConv {
             GraphConv::Masked(l) => l.forward(x),
             GraphConv::Packed(l) => l.forward(x),
         }
+    }
+
+    /// This layer in the `W ⊙ M` form.
+    pub async fn to_masked(&self, device: &Device) -> Result<GraphConv> {
+        Ok(match self {
+            GraphConv::Masked(l) => GraphConv::Masked(l.clone()),
+            GraphConv::Packed(l) => GraphConv::Masked(l.to_masked(device).await?),
+        })
     }
 }

@@ -249,7 +249,7 @@ impl Trainer {
         while steps < max_steps.max(1) && !self.done() {
             self.step();
             steps += 1;
-            if self.step % self.steps_per_epoch == 0 {
+            if self.step.is_multiple_of(self.steps_per_epoch) {
                 epoch_end = true;
                 break;
             }

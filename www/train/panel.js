@@ -254,8 +254,20 @@ export function mount(section, app) {
     });
   }
 
-  async function ensureInit(pref) {
-    if (client.info && client.info.pref === pref) return client.info;
+  // One backend choice at a time: a Train click during the warm-up waits for it.
+  let initPromise = null;
+  let initPref = null;
+  function ensureInit(pref) {
+    if (initPromise && initPref === pref) return initPromise;
+    initPref = pref;
+    initPromise = init(pref);
+    initPromise.catch(() => {
+      initPromise = null;
+    });
+    return initPromise;
+  }
+
+  async function init(pref) {
     setState('loading');
     backendLine.textContent = 'Loading the training module and measuring the backends…';
     const info = await client.init(pref);
@@ -335,6 +347,16 @@ export function mount(section, app) {
     client.stop();
     setState('stopping');
   });
+
+  // Load the training module and measure the backends as soon as the user turns to this panel,
+  // so that "Train" starts training rather than loading.
+  const warm = () => {
+    section.removeEventListener('pointerenter', warm);
+    section.removeEventListener('focusin', warm);
+    if (!running && !client.info) ensureInit(settings().backend).then(() => setState('idle'), () => {});
+  };
+  section.addEventListener('pointerenter', warm);
+  section.addEventListener('focusin', warm);
 
   // For tests and benchmarks: the client of this panel.
   section.trainClient = client;

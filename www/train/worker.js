@@ -78,30 +78,37 @@ async function init(pref) {
   const adapter = await adapterInfo();
   const calibration = {};
   let notice = '';
+  let reason = '';
   let chosen = 'cpu';
   if (pref === 'cpu') {
-    chosen = 'cpu';
+    reason = 'chosen in the settings';
   } else if (!adapter) {
     notice = 'WebGPU is not available in this browser: training runs on the CPU backend.';
+    reason = 'no WebGPU adapter';
   } else {
     try {
-      calibration.wgpu_ms_per_step = await m.calibrate('wgpu', 3);
+      calibration.wgpu_ms_per_step = await m.calibrate('wgpu', 2);
       chosen = 'wgpu';
+      reason = 'chosen in the settings';
     } catch (e) {
       notice = `WebGPU could not be used (${message(e)}): training runs on the CPU backend.`;
+      reason = 'WebGPU failed to start';
     }
     if (chosen === 'wgpu' && pref === 'auto') {
-      calibration.cpu_ms_per_step = await m.calibrate('cpu', 3);
+      calibration.cpu_ms_per_step = await m.calibrate('cpu', 4);
+      const what = adapter.fallback ? 'a software (fallback) adapter' : `adapter ${adapter.description || adapter.vendor}`;
       if (calibration.cpu_ms_per_step < calibration.wgpu_ms_per_step) {
         chosen = 'cpu';
-        const what = adapter.fallback ? 'a software (fallback) adapter' : `adapter ${adapter.description || adapter.vendor}`;
         const x = (calibration.wgpu_ms_per_step / calibration.cpu_ms_per_step).toFixed(1);
+        reason = `measured ${x}× faster than WebGPU`;
         notice = `WebGPU here is ${what}, measured ${x}× slower than the CPU backend: training runs on the CPU (choose WebGPU to override).`;
+      } else {
+        reason = `measured ${(calibration.cpu_ms_per_step / calibration.wgpu_ms_per_step).toFixed(1)}× faster than the CPU backend`;
       }
     }
   }
   backend = chosen;
-  return { type: 'ready', backend, adapter, calibration, notice, module_ms: moduleMs, init_ms: performance.now() - t0 };
+  return { type: 'ready', backend, reason, adapter, calibration, notice, module_ms: moduleMs, init_ms: performance.now() - t0 };
 }
 
 async function fetchBytes(url) {
@@ -135,6 +142,19 @@ async function train(msg) {
   const session = await m.TrainSession.create(
     JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend,
   );
+  try {
+    return await runSession(session, msg, tStart);
+  } finally {
+    // The dataset and the model live in wasm memory until freed (after a trap, freeing fails).
+    try {
+      session.free();
+    } catch {
+      /* the module is unusable anyway; the client replaces this worker */
+    }
+  }
+}
+
+async function runSession(session, msg, tStart) {
   const batch = session.batch();
   const total = session.total_steps();
   const perEpoch = session.steps_per_epoch();
@@ -149,6 +169,7 @@ async function train(msg) {
   let epochAcc = 0;
   let epochSteps = 0;
   let last = null;
+  let fullEval = null; // the last evaluation on the whole test split, and its step
   for (;;) {
     const t0 = performance.now();
     const c = await session.run(steps);
@@ -165,6 +186,7 @@ async function train(msg) {
     const rate = seen / (trainMs / 1000);
     if (c.epoch_end || c.done) {
       const e = await session.evaluate();
+      fullEval = { step: c.step, e };
       history.push({
         epoch: Math.round(c.epoch),
         train_loss: epochLoss / epochSteps,
@@ -201,7 +223,7 @@ async function train(msg) {
     await yieldToEvents();
   }
   if (deviceLost && backend === 'wgpu') throw Object.assign(new Error('the GPU device was lost'), { deviceLost: true });
-  const test = await session.evaluate();
+  const test = fullEval && fullEval.step === last.step ? fullEval.e : await session.evaluate();
   const pruned = await session.pruned_check();
   return {
     stopped: !last.done,
