@@ -6,6 +6,7 @@
 
 use super::family::{self, FamilySpec, SweepGraph};
 use super::results::{Kind, Row, RunKey};
+#[cfg(not(target_family = "wasm"))]
 use super::summary::{Summary, summarize};
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
@@ -603,6 +604,7 @@ pub fn graph_info(g: &SweepGraphs) -> Vec<GraphInfo> {
 }
 
 /// The first key whose value differs, for the resume error.
+#[cfg(not(target_family = "wasm"))]
 fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
     match (a.as_object(), b.as_object()) {
         (Some(x), Some(y)) => {
@@ -626,6 +628,7 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
 }
 
 /// Pretty JSON, newline-terminated, for the files a sweep writes.
+#[cfg(not(target_family = "wasm"))]
 fn pretty<T: Serialize>(v: &T) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("sweep files serialise");
     s.push('\n');

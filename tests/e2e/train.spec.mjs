@@ -167,3 +167,35 @@ test('with WebGPU disabled the CPU fallback trains, with a visible notice', asyn
     await browser.close();
   }
 }, { timeout: T });
+
+test('training settings travel in the link; hostile values fall back to the defaults', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&search=none&model=cnn&dataset=fashion&epochs=7&optimizer=adam&lr=0.002&train_seed=42&dense=true');
+  await ready(page);
+  const value = (key) => page.$eval(`[data-testid="train-${key}"]`, (e) => (e.type === 'checkbox' ? e.checked : e.value));
+  assert.equal(await value('model'), 'cnn');
+  assert.equal(await value('dataset'), 'fashion');
+  assert.equal(await value('epochs'), '7');
+  assert.equal(await value('optimizer'), 'adam');
+  assert.equal(Number(await value('lr')), 0.002);
+  assert.equal(await value('train_seed'), '42');
+  assert.equal(await value('dense'), true);
+  // An edit in the panel is written to the link, and a graph edit keeps it there.
+  await set(page, 'batch', 64);
+  await page.waitForFunction(() => location.hash.includes('batch=64'));
+  await page.fill('#f-nodes', '32');
+  await page.waitForFunction(() => location.hash.includes('nodes=32'));
+  const hash = new URL(page.url()).hash;
+  for (const kv of ['model=cnn', 'dataset=fashion', 'epochs=7', 'batch=64', 'train_seed=42']) assert.ok(hash.includes(kv), `${kv} missing in ${hash}`);
+
+  const bad = await open('v=1&nodes=64&degree=4&search=none&model=%3Cscript%3E&epochs=-5&lr=1e999&batch=abc&train_seed=99999999999');
+  await ready(bad);
+  const v2 = (key) => bad.$eval(`[data-testid="train-${key}"]`, (e) => e.value);
+  assert.equal(await v2('model'), 'mlp');
+  assert.equal(await v2('epochs'), '3');
+  assert.ok(Number(await v2('lr')) > 0 && Number(await v2('lr')) <= 10);
+  assert.equal(await v2('batch'), '128');
+  assert.equal(await v2('train_seed'), '1');
+  // Nothing of the hostile values is written back to the link.
+  const h = new URL(bad.url()).hash;
+  assert.ok(!/script|abc|1e999|-5/.test(decodeURIComponent(h)), h);
+}, { timeout: 180000 });
