@@ -97,10 +97,34 @@ def report(name, d):
     return "\n".join(out)
 
 
+def overview(sweeps):
+    """One line per sweep: the effect the paper reports (lowest-ASPL graph against the ring)."""
+    out = [
+        "| sweep | model, data | k/n | seeds | lowest ASPL → ring | accuracy %, lowest-ASPL graph | ring | "
+        "lowest minus ring, points [95% CI] | r(accuracy, ASPL), graph means [95% CI] | dense |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, d in sweeps:
+        c, s = d["config"], d["summary"]
+        b = s["best_vs_ring"]
+        dense = next((x for x in s["baselines"] if x["kind"] == "dense"), None)
+        data = c["dataset"] + ("" if c.get("limit_train") is None else f" ({c['limit_train'] // 1000}k)")
+        out.append(
+            f"| {name} | {c['train']['model'].upper()}, {data} | {s['degree']}/{s['nodes']} | {c['seeds']} | "
+            f"{num(b['best']['aspl'], 2)} → {num(b['ring']['aspl'], 2)} | "
+            f"{pct(b['best']['mean'])} ± {pct(b['best']['sd'])} | {pct(b['ring']['mean'])} ± {pct(b['ring']['sd'])} | "
+            f"{gain(b['gain'])} | "
+            f"{corr(s['accuracy_vs_aspl']['means']['pearson'])} | {pct(dense['mean']) if dense else '—'} |"
+        )
+    return "\n".join(out) + "\n"
+
+
 def main():
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/sweep_results")
-    for p in sorted(root.glob("*/summary.json")):
-        print(report(p.parent.name, load(p)))
+    sweeps = [(p.parent.name, load(p)) for p in sorted(root.glob("*/summary.json"))]
+    print(overview(sweeps))
+    for name, d in sweeps:
+        print(report(name, d))
 
 
 if __name__ == "__main__":

@@ -159,7 +159,7 @@ impl MlpSpec {
 }
 
 /// 3×3 convs (padding 1; stride 2 for the first two, 1 after), each followed by BatchNorm and
-/// ReLU, then global average pooling and a linear head. The first conv is dense by default; the
+/// ReLU, then global max pooling and a linear head. The first conv is dense by default; the
 /// rest carry the mask.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CnnSpec {

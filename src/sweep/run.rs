@@ -6,8 +6,9 @@
 
 use super::family::{self, FamilySpec, SweepGraph};
 use super::results::{Kind, Row, RunKey};
+use super::summary::Summary;
 #[cfg(not(target_family = "wasm"))]
-use super::summary::{Summary, summarize};
+use super::summary::summarize;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};

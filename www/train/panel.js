@@ -78,7 +78,7 @@ export function mount(section, app) {
     lr: 'Learning rate', train_seed: 'Seed', backend: 'Backend', dense: 'Dense baseline',
   };
   const optionText = {
-    mlp: 'MLP 784-256-256-256-10', cnn: 'CNN 3×conv64 + GAP', mnist: 'MNIST', fashion: 'Fashion-MNIST',
+    mlp: 'MLP 784-256-256-256-10', cnn: 'CNN 3×conv64 + global max pool', mnist: 'MNIST', fashion: 'Fashion-MNIST',
     quick: 'quick (6000 / 1000)', full: 'full (60000 / 10000)', sgd: 'SGD momentum, cosine', adam: 'Adam, cosine',
     auto: 'auto (measured)', webgpu: 'WebGPU', cpu: 'CPU',
   };
