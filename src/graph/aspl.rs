@@ -202,7 +202,9 @@ impl AsplKernel {
         let mut level = 1u32;
         let table = g.table();
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        let offsets = (W % 2 == 0).then(|| lanes::Offsets::<W>::new(&mut self.offsets, table));
+        let offsets = W
+            .is_multiple_of(2)
+            .then(|| lanes::Offsets::<W>::new(&mut self.offsets, table));
         while reached < total {
             let lower = sum + (level as u64 + 1) * (total - reached);
             if lower > job.max_sum || level >= job.max_diameter {
@@ -261,7 +263,7 @@ impl AsplKernel {
 #[inline(always)]
 fn fill_rows<const W: usize>(rows: &mut Rows<W>, which: &[u32], full: &[u64; W]) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if W % 2 == 0 {
+    if W.is_multiple_of(2) {
         return lanes::fill_rows(rows, which, full);
     }
     for &i in which {
@@ -356,13 +358,15 @@ mod lanes {
         #[inline(always)]
         fn row(rows: &Rows<W>, o: u32) -> &[u64; W] {
             let o = o as usize;
-            debug_assert!(o % size_of::<[u64; W]>() == 0 && o < size_of::<Rows<W>>());
+            debug_assert!(o.is_multiple_of(size_of::<[u64; W]>()) && o < size_of::<Rows<W>>());
             // SAFETY: the entries of an `Offsets` are byte offsets of rows below ROWS (see
             // `new`), so the row lies inside `rows`.
             unsafe { &*rows.as_ptr().cast::<u8>().add(o).cast::<[u64; W]>() }
         }
     }
 
+    // Indexed loops over `acc` keep the accumulators in v128 registers.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     pub fn reach<const W: usize>(
         cur: &Rows<W>,

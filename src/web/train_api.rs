@@ -9,7 +9,7 @@
 use crate::config::GraphConfig;
 use crate::data::{Dataset, DatasetName};
 use crate::graph::{Graph, Rng};
-use crate::mapping::Connectivity;
+use crate::mapping::{Accounting, Connectivity};
 use crate::train::{BackendKind, TrainConfig, Trainer, device};
 use crate::{Error, Result, bail};
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub fn graph_table(config_json: &str) -> std::result::Result<Vec<u32>, JsValue> 
 }
 
 fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
-    if n == 0 || table.is_empty() || table.len() % n as usize != 0 {
+    if n == 0 || table.is_empty() || !table.len().is_multiple_of(n as usize) {
         bail!(
             "neighbour table of {} entries does not fit {n} nodes",
             table.len()
@@ -107,6 +107,33 @@ pub struct TrainSession {
     trainer: Rc<RefCell<Trainer>>,
     backend: BackendKind,
     fingerprint: String,
+    facts: Facts,
+}
+
+/// What does not change during a run, read once, so the getters never borrow the trainer
+/// (a chunk in flight holds it mutably across an await).
+struct Facts {
+    batch: u32,
+    steps_per_epoch: f64,
+    total_steps: f64,
+    train_samples: u32,
+    test_samples: u32,
+    accounting: Accounting,
+    config: String,
+}
+
+impl Facts {
+    fn of(t: &Trainer) -> Facts {
+        Facts {
+            batch: t.batch() as u32,
+            steps_per_epoch: t.steps_per_epoch() as f64,
+            total_steps: t.total_steps() as f64,
+            train_samples: t.dataset().train.len() as u32,
+            test_samples: t.dataset().test.len() as u32,
+            accounting: t.accounting().clone(),
+            config: serde_json::to_string(t.config()).unwrap_or_default(),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -152,6 +179,7 @@ impl TrainSession {
             let conn = Connectivity::from_graph(&g, self_loops);
             let trainer = Trainer::new(cfg, data, &conn, dev).map_err(js_error)?;
             Ok(TrainSession {
+                facts: Facts::of(&trainer),
                 trainer: Rc::new(RefCell::new(trainer)),
                 backend: kind,
                 fingerprint: g.fingerprint(),
@@ -169,37 +197,39 @@ impl TrainSession {
     }
 
     pub fn batch(&self) -> u32 {
-        self.trainer.borrow().batch() as u32
+        self.facts.batch
     }
 
     pub fn steps_per_epoch(&self) -> f64 {
-        self.trainer.borrow().steps_per_epoch() as f64
+        self.facts.steps_per_epoch
     }
 
     pub fn total_steps(&self) -> f64 {
-        self.trainer.borrow().total_steps() as f64
+        self.facts.total_steps
     }
 
     pub fn train_samples(&self) -> u32 {
-        self.trainer.borrow().dataset().train.len() as u32
+        self.facts.train_samples
     }
 
     pub fn test_samples(&self) -> u32 {
-        self.trainer.borrow().dataset().test.len() as u32
+        self.facts.test_samples
     }
 
     /// Parameters and FLOPs per layer, dense against pruned (exact convention).
     pub fn accounting(&self) -> std::result::Result<JsValue, JsValue> {
-        to_js(self.trainer.borrow().accounting())
+        to_js(&self.facts.accounting)
     }
 
     /// The configuration in use, as JSON.
     pub fn config(&self) -> String {
-        serde_json::to_string(self.trainer.borrow().config()).unwrap_or_default()
+        self.facts.config.clone()
     }
 
     /// Takes up to `max_steps` steps (stopping at an epoch's end) and resolves to the chunk's
     /// mean loss and accuracy. Calls must not overlap.
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
     pub fn run(&self, max_steps: u32) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
@@ -213,6 +243,8 @@ impl TrainSession {
 
     /// Evaluates on the test split (the first `limit` samples, or all): accuracy, loss,
     /// confusion matrix, per-class accuracy.
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
     pub fn evaluate(&self, limit: Option<u32>) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
@@ -228,6 +260,8 @@ impl TrainSession {
     }
 
     /// `{max_abs, count}`: the largest |weight| among pruned positions (always 0) and their number.
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
     pub fn pruned_check(&self) -> js_sys::Promise {
         let t = self.trainer.clone();
         future_to_promise(async move {
