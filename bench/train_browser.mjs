@@ -50,7 +50,7 @@ async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
       const t0 = performance.now();
       const timer = setTimeout(() => client.stop(), seconds * 1000);
       const r = await client.train(
-        { model, dense, kernel, epochs: 1, batch: 128, optimizer: 'sgd', lr: 0.05, seed: 1 },
+        { model, dense, kernel, epochs: 100, batch: 128, optimizer: 'sgd', lr: 0.05, seed: 1 },
         { dataset: 'mnist', variant: 'quick', graph: { n, table }, onProgress: (p) => chunks.push(p) },
       );
       clearTimeout(timer);
