@@ -12,7 +12,8 @@ use rgp::graph::metrics::moore_bound;
 use rgp::search::run_with_clock;
 use std::time::Instant;
 
-/// Published RGP minima (64 nodes, paper.md §1.4) and the best known values (graph-anchors.md).
+/// Published RGP minima (64 nodes, the reference code's graph families) and the best known values
+/// (Graph Golf tables).
 fn published(n: u32, k: u32) -> Option<f64> {
     match (n, k) {
         (64, 4) => Some(3.046),

@@ -33,7 +33,7 @@ pub fn bfs_sum(g: &Graph) -> Option<(u64, u32)> {
 #[test]
 fn ring_lattice_matches_bfs_and_published_values() {
     let mut kern = AsplKernel::new();
-    // Published ring ASPLs for n = 64 (paper.md §1.2).
+    // Published ring ASPLs for n = 64 (the reference code's graph files).
     for (k, want) in [
         (4, 8.381),
         (6, 5.762),

@@ -22,7 +22,7 @@ fn complete(n: u32) -> Graph {
 
 #[test]
 fn moore_bound_closed_forms() {
-    // Values from the Cerf et al. recurrence (graph-anchors.md §5.1).
+    // Values from the Moore-bound recurrence of Cerf et al. (1974).
     for (n, k, aspl, d) in [
         (64u32, 4u32, 2.857143, 4u32),
         (64, 8, 1.873016, 2),
@@ -103,7 +103,7 @@ fn clustering_matches_brute_force() {
 
 #[test]
 fn gradient_resistance_reference_values() {
-    // paper.md §1.5: the 64_4 ring has GR 16 / 16 and AOPU 430.
+    // The reference analysis code gives the 64_4 ring GR 16 / 16 and AOPU 430.
     let gr = gradient_resistance(&generate::ring(64, 4).unwrap(), 15, 64);
     assert_eq!((gr.mean, gr.max, gr.aopu), (16.0, 16, 430.0));
     // K_n: W_1 = all but i, W_2 = all: GR = 2, AOPU = (15 - 2)·64 + (n - 1).
