@@ -107,6 +107,8 @@ def overview(sweeps):
     for name, d in sweeps:
         c, s = d["config"], d["summary"]
         b = s["best_vs_ring"]
+        if not b or not b.get("best") or not b.get("ring"):
+            continue  # a sweep still running: no ring or lowest-ASPL runs yet
         dense = next((x for x in s["baselines"] if x["kind"] == "dense"), None)
         data = c["dataset"] + ("" if c.get("limit_train") is None else f" ({c['limit_train'] // 1000}k)")
         out.append(
