@@ -8,6 +8,7 @@
 
 import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
+import { el } from '../dom.js';
 import { pngBlob, scatterSvg, svgText } from './charts.js';
 import {
   APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, plan, rowKey, toCsv, trainJob,
@@ -59,17 +60,6 @@ const CSS = `
 .sw-warn { background: #fff8db; border: 1px solid #ecd77e; border-radius: 4px; padding: 0.35rem 0.5rem; font-size: 0.85em; }
 .sw-cmd { font-size: 0.8em; overflow-wrap: anywhere; }
 `;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 const f3 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '—');

@@ -4,6 +4,7 @@
 // itself loads only when the panel first needs it (init or Train).
 
 import { TrainClient } from './client.js';
+import { el } from '../dom.js';
 
 const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -43,17 +44,6 @@ const CSS = `
 .tp-acc-bar { display: inline-block; height: 0.6em; background: var(--accent, #e8590c); vertical-align: middle; }
 .tp-chart { width: 100%; height: 150px; display: block; border: 1px solid var(--line, #ccc); border-radius: 4px; background: #fbfcfd; }
 `;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 const num = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
