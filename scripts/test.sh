@@ -12,6 +12,9 @@ scripts/setup.sh --test
 step "format"
 cargo fmt --check
 
+step "link parser fuzzed with fast-check (Node)"
+node --test tests/url-state.fuzz.mjs
+
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli
 
