@@ -42,6 +42,13 @@ pub struct Metrics {
     pub fingerprint: String,
     /// Fraction of masked weights kept, k/n.
     pub kept_fraction: f64,
+    /// `walk_reach[L-1]`: fraction of the n² ordered group pairs that `L` stacked masked layers
+    /// connect, `(A^L)_ij > 0`; `path_reach` the same with residual connections, `(I+A)^L`
+    /// (see [`super::reach`]). `L = 1..=16`.
+    #[serde(default)]
+    pub walk_reach: Vec<f64>,
+    #[serde(default)]
+    pub path_reach: Vec<f64>,
 }
 
 impl Metrics {
@@ -67,6 +74,7 @@ impl Metrics {
         let (moore_bound, moore_diameter) = moore_bound(n, k);
         let (clustering, transitivity) = clustering(g);
         let gr = gradient_resistance(g, layers, channels);
+        let reach = super::reach(g, super::REACH_DEPTHS);
         Metrics {
             nodes: n,
             degree: k,
@@ -85,6 +93,8 @@ impl Metrics {
             distance_histogram: hist.unwrap_or_default(),
             fingerprint: g.fingerprint(),
             kept_fraction: k as f64 / n as f64,
+            walk_reach: reach.walk,
+            path_reach: reach.path,
         }
     }
 }

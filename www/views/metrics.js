@@ -27,12 +27,74 @@ export function showMetrics(view) {
   const kept = view.k / view.n;
   set('m-kept', `${view.k}/${view.n} = ${fixed(kept, 4)}`);
   set('m-ratio', `${(100 * (1 - kept)).toFixed(2)} %`);
+  showReach(m.walk_reach, m.path_reach);
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const CHART = { w: 168, h: 64, pad: 4 };
+
+function svgEl(name, attrs) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+/** The reach row of the metrics list (made once; index.html stays as it is). */
+function reachRow() {
+  let dd = $('m-reach');
+  if (dd) return dd;
+  const dl = $('metrics');
+  if (!dl) return null;
+  const dt = document.createElement('dt');
+  dt.textContent = 'Reach vs depth L';
+  dt.title = 'Fraction of group pairs joined by L stacked masked layers: walks of exactly L edges ' +
+    '(solid, plain stack) and paths of at most L edges (dashed, residual stack), L = 1…16';
+  dd = document.createElement('dd');
+  dd.id = 'm-reach';
+  dl.append(dt, dd);
+  return dd;
+}
+
+/** First L (1-based) at which every pair is reached, or null. */
+function fullAt(xs) {
+  const i = xs.findIndex((v) => v >= 1);
+  return i < 0 ? null : i + 1;
+}
+
+/** A tiny line chart of walk and path reachability against depth. */
+function showReach(walk, path) {
+  const dd = reachRow();
+  if (!dd) return;
+  dd.replaceChildren();
+  if (!Array.isArray(walk) || !Array.isArray(path) || walk.length < 2) {
+    dd.textContent = '—';
+    return;
+  }
+  const { w, h, pad } = CHART;
+  const x = (i) => pad + (i / (walk.length - 1)) * (w - 2 * pad);
+  const y = (v) => h - pad - v * (h - 2 * pad);
+  const line = (xs) => xs.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const svg = svgEl('svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, 'data-testid': 'reach-chart', role: 'img' });
+  const fw = fullAt(walk);
+  const fp = fullAt(path);
+  const label = `walks reach ${(100 * walk[1]).toFixed(0)}% of pairs at L = 2; all pairs from L = ${fw ?? '>16'} ` +
+    `(walks), ${fp ?? '>16'} (paths)`;
+  svg.setAttribute('aria-label', label);
+  svg.append(
+    svgEl('rect', { x: 0.5, y: 0.5, width: w - 1, height: h - 1, fill: 'none', stroke: 'currentColor', 'stroke-opacity': 0.25 }),
+    svgEl('polyline', { points: line(path), fill: 'none', stroke: 'currentColor', 'stroke-dasharray': '3 2', 'stroke-opacity': 0.6 }),
+    svgEl('polyline', { points: line(walk), fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }),
+  );
+  const note = document.createElement('div');
+  note.dataset.testid = 'reach-full';
+  note.textContent = `all pairs from L = ${fw ?? '>16'} (walks), ${fp ?? '>16'} (paths)`;
+  dd.append(svg, note);
 }
 
 /** While a search runs, the finished-graph metrics do not apply: show dashes. */
 export function showSearching() {
   set('m-fingerprint', 'searching…');
-  for (const id of ['m-clustering', 'm-transitivity', 'm-gr', 'm-aopu']) set(id, '…');
+  for (const id of ['m-clustering', 'm-transitivity', 'm-gr', 'm-aopu', 'm-reach']) set(id, '…');
 }
 
 /** Live ASPL and diameter of the graph being searched. */
