@@ -6,6 +6,7 @@
 //! - [`io`]: JSON / CSV / `.npy` export and validated import;
 //! - [`mapping`]: graph → channel-group masks, parameter and FLOP accounting;
 //! - [`data`]: IDX and digits dataset parsing;
+//! - [`model_file`]: trained networks as safetensors files (dense or packed layout);
 //! - [`train`] (feature `train`): masked Burn models and the training loop;
 //! - [`web`] (features `web-graph`, `web-train`): the wasm-bindgen API used by the browser app.
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod graph;
 pub mod io;
 pub mod mapping;
+pub mod model_file;
 pub mod search;
 pub mod sweep;
 

@@ -9,16 +9,9 @@ pub const MAGIC: &[u8] = b"\x93NUMPY";
 
 pub fn write(g: &Graph) -> Vec<u8> {
     let n = g.n() as usize;
-    let mut header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': ({n}, {n}), }}");
-    // Pad with spaces so the data starts on a 64-byte boundary; the header ends in '\n'.
-    let unpadded = MAGIC.len() + 2 + 2 + header.len() + 1;
-    header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
-    header.push('\n');
-    let mut out = Vec::with_capacity(MAGIC.len() + 4 + header.len() + 8 * n * n);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&[1, 0]);
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
+    let mut out = header(&format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({n}, {n}), }}"
+    ));
     for u in 0..g.n() {
         for v in 0..g.n() {
             let x: f64 = if g.has_edge(u, v) { 1.0 } else { 0.0 };
@@ -36,7 +29,48 @@ enum Kind {
     Float,
 }
 
-pub fn read(bytes: &[u8]) -> Result<Graph> {
+/// A parsed `.npy` array: its header facts and its data bytes.
+struct Array<'a> {
+    descr: String,
+    fortran: bool,
+    shape: Vec<usize>,
+    little: bool,
+    kind: Kind,
+    size: usize,
+    data: &'a [u8],
+}
+
+impl Array<'_> {
+    /// Value at row-major position (`i`, `j`) of a 2-D array.
+    fn at(&self, i: usize, j: usize) -> f64 {
+        let (rows, cols) = (self.shape[0], self.shape[1]);
+        let idx = if self.fortran { j * rows + i } else { i * cols + j };
+        decode(&self.data[idx * self.size..][..self.size], self.little, self.kind)
+    }
+
+    /// Checks that the data holds exactly `rows × cols` items.
+    fn check_len(&self, rows: usize, cols: usize) -> Result<()> {
+        let descr = &self.descr;
+        let Some(need) = rows.checked_mul(cols).and_then(|v| v.checked_mul(self.size)) else {
+            bail!("the .npy shape ({rows}, {cols}) is too large");
+        };
+        if self.data.len() < need {
+            bail!(
+                "truncated .npy file: {rows} x {cols} {descr} needs {need} bytes of data, found {}",
+                self.data.len()
+            );
+        }
+        if self.data.len() > need {
+            bail!(
+                "the .npy file has {} bytes after the {rows} x {cols} matrix",
+                self.data.len() - need
+            );
+        }
+        Ok(())
+    }
+}
+
+fn parse(bytes: &[u8]) -> Result<Array<'_>> {
     if !bytes.starts_with(MAGIC) {
         bail!("not a .npy file (it does not start with the numpy magic string)");
     }
@@ -55,7 +89,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
         .iter()
         .rev()
         .fold(0usize, |acc, &b| acc << 8 | b as usize);
-    let Some(header) = bytes.get(start..start + header_len) else {
+    let Some(header) = bytes.get(start..start.saturating_add(header_len)) else {
         bail!("truncated .npy file: the header is incomplete");
     };
     let Ok(header) = std::str::from_utf8(header) else {
@@ -68,9 +102,22 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
         _ => bail!("the .npy header has an unreadable 'fortran_order'"),
     };
     let shape = shape(header)?;
-    let (order, kind, size) = dtype(&descr)?;
-    let [rows, cols] = shape[..] else {
-        bail!("the .npy array must be a 2-D matrix, its shape is {shape:?}");
+    let (little, kind, size) = dtype(&descr)?;
+    Ok(Array {
+        descr,
+        fortran,
+        shape,
+        little,
+        kind,
+        size,
+        data: &bytes[start + header_len..],
+    })
+}
+
+pub fn read(bytes: &[u8]) -> Result<Graph> {
+    let a = parse(bytes)?;
+    let [rows, cols] = a.shape[..] else {
+        bail!("the .npy array must be a 2-D matrix, its shape is {:?}", a.shape);
     };
     if rows != cols {
         bail!("the matrix is not square: its shape is ({rows}, {cols})");
@@ -83,25 +130,52 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
             crate::graph::MAX_NODES
         );
     }
-    let data = &bytes[start + header_len..];
-    let need = n * n * size;
-    if data.len() < need {
-        bail!(
-            "truncated .npy file: {n} x {n} {descr} needs {need} bytes of data, found {}",
-            data.len()
-        );
-    }
-    if data.len() > need {
-        bail!(
-            "the .npy file has {} bytes after the {n} x {n} matrix",
-            data.len() - need
-        );
-    }
-    let at = |i: usize, j: usize| -> f64 {
-        let idx = if fortran { j * n + i } else { i * n + j };
-        decode(&data[idx * size..][..size], order, kind)
+    a.check_len(n, n)?;
+    super::graph_from_matrix(n, |i, j| a.at(i, j))
+}
+
+/// Reads a 2-D numeric array as row-major f32 `(rows, cols, values)` (model inputs for
+/// `rgp predict`). Non-finite values are refused.
+pub fn read_f32_matrix(bytes: &[u8]) -> Result<(usize, usize, Vec<f32>)> {
+    let a = parse(bytes)?;
+    let [rows, cols] = a.shape[..] else {
+        bail!("the .npy array must be 2-D (N x features), its shape is {:?}", a.shape);
     };
-    super::graph_from_matrix(n, at)
+    a.check_len(rows, cols)?;
+    let mut out = Vec::with_capacity(rows * cols);
+    for i in 0..rows {
+        for j in 0..cols {
+            let v = a.at(i, j) as f32;
+            if !v.is_finite() {
+                bail!("the .npy array holds a non-finite value at ({i}, {j})");
+            }
+            out.push(v);
+        }
+    }
+    Ok((rows, cols, out))
+}
+
+/// Writes row-major f32 values as a `rows × cols` `<f4` array.
+pub fn write_f32_matrix(rows: usize, cols: usize, values: &[f32]) -> Vec<u8> {
+    let mut out = header(&format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}"));
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// Magic, version 1.0 and the header dictionary padded so the data starts on a 64-byte boundary.
+fn header(dict: &str) -> Vec<u8> {
+    let mut header = dict.to_string();
+    let unpadded = MAGIC.len() + 2 + 2 + header.len() + 1;
+    header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
+    header.push('\n');
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + header.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[1, 0]);
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    out
 }
 
 /// Byte order (`true` = little endian), kind, item size.

@@ -10,6 +10,6 @@ pub mod groups;
 pub mod mask;
 
 pub use accounting::{Accounting, Convention, LayerRow, account};
-pub use arch::{Arch, ArchName, CnnSpec, Layer, LayerKind, MaskOptions, MlpSpec, Op};
+pub use arch::{Arch, ArchName, CnnSpec, Layer, LayerKind, MaskOptions, MlpSpec, ModelKind, Op};
 pub use groups::{compute_size, group_of};
 pub use mask::{Connectivity, PackedBlocks, mask_matrix};

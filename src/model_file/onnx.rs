@@ -1,0 +1,391 @@
+//! ONNX export of a [`ModelFile`] (docs/MODEL_FILES.md, "ONNX graphs"), opset 13.
+//!
+//! Dense layout: `Gemm` and `Conv` over the full weights (pruned entries zero). Packed layout:
+//! every graph-masked layer multiplies only its kept weights — a linear layer gathers the input
+//! channels of each block and runs one batched `MatMul` over the `n` blocks; a conv gathers them
+//! and runs a grouped `Conv` (`group = n`). The packed MLP works channel-major (`[C, B]`) so each
+//! gather copies whole rows and the stored blocks `[n, group_out, block_in]` are the `MatMul`'s
+//! left operand as they are; it transposes once on the way in and once on the way out.
+//!
+//! Both graphs take `x`, float32 `[N, features]` (normalised as the file's metadata says), and
+//! return `logits`, float32 `[N, classes]`; `N` is free.
+
+use super::arch::WeightLayer;
+use super::safetensors::{gather, pack};
+use super::{Dtype, Layout, ModelFile};
+use crate::mapping::{LayerKind, ModelKind};
+use crate::{Error, Result, bail};
+use onnx_protobuf::attribute_proto::AttributeType;
+use onnx_protobuf::tensor_proto::DataType;
+use onnx_protobuf::tensor_shape_proto::{Dimension, dimension};
+use onnx_protobuf::type_proto;
+use onnx_protobuf::{
+    AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto,
+    StringStringEntryProto, TensorProto, TensorShapeProto, TypeProto, ValueInfoProto,
+};
+
+/// Operator set the graphs are written against (`ReduceMax` still takes `axes` as an attribute).
+pub const OPSET: i64 = 13;
+/// The IR version that goes with opset 13.
+const IR_VERSION: i64 = 7;
+/// Burn's `BatchNormConfig` default, which the trainer uses.
+const BN_EPSILON: f32 = 1e-5;
+
+/// Graph under construction: nodes in order, initializers, fresh value names.
+struct Builder {
+    nodes: Vec<NodeProto>,
+    inits: Vec<TensorProto>,
+    dtype: Dtype,
+    count: usize,
+}
+
+fn attr_int(name: &str, v: i64) -> AttributeProto {
+    let mut a = AttributeProto::new();
+    a.name = name.into();
+    a.type_ = AttributeType::INT.into();
+    a.i = v;
+    a
+}
+
+fn attr_ints(name: &str, v: &[i64]) -> AttributeProto {
+    let mut a = AttributeProto::new();
+    a.name = name.into();
+    a.type_ = AttributeType::INTS.into();
+    a.ints = v.to_vec();
+    a
+}
+
+fn attr_float(name: &str, v: f32) -> AttributeProto {
+    let mut a = AttributeProto::new();
+    a.name = name.into();
+    a.type_ = AttributeType::FLOAT.into();
+    a.f = v;
+    a
+}
+
+fn dims(shape: &[usize]) -> Vec<i64> {
+    shape.iter().map(|&d| d as i64).collect()
+}
+
+impl Builder {
+    fn tensor(&mut self, name: &str, shape: &[usize], dt: DataType, raw: Vec<u8>) {
+        let mut t = TensorProto::new();
+        t.name = name.into();
+        t.dims = dims(shape);
+        t.data_type = dt as i32;
+        t.raw_data = raw;
+        self.inits.push(t);
+    }
+
+    /// A float initializer named `name`; in half precision it is stored as FLOAT16 and cast
+    /// back (ONNX Runtime folds the cast when it loads the model).
+    fn floats(&mut self, name: &str, shape: &[usize], v: &[f32]) -> String {
+        match self.dtype {
+            Dtype::F32 => {
+                let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                self.tensor(name, shape, DataType::FLOAT, raw);
+            }
+            Dtype::F16 => {
+                let stored = format!("{name}.f16");
+                let raw = v
+                    .iter()
+                    .flat_map(|&x| half::f16::from_f32(x).to_le_bytes())
+                    .collect();
+                self.tensor(&stored, shape, DataType::FLOAT16, raw);
+                self.node_named("Cast", &[&stored], vec![attr_int("to", DataType::FLOAT as i64)], name);
+            }
+        }
+        name.into()
+    }
+
+    fn ints(&mut self, name: &str, shape: &[usize], v: &[i64]) -> String {
+        let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        self.tensor(name, shape, DataType::INT64, raw);
+        name.into()
+    }
+
+    fn node_named(&mut self, op: &str, inputs: &[&str], attrs: Vec<AttributeProto>, out: &str) {
+        let mut n = NodeProto::new();
+        n.op_type = op.into();
+        n.name = format!("{op}_{}", self.nodes.len());
+        n.input = inputs.iter().map(|s| s.to_string()).collect();
+        n.output = vec![out.into()];
+        n.attribute = attrs;
+        self.nodes.push(n);
+    }
+
+    /// Appends a node and returns the name of its (single) output.
+    fn node(&mut self, op: &str, inputs: &[&str], attrs: Vec<AttributeProto>) -> String {
+        self.count += 1;
+        let out = format!("t{}_{}", self.count, op.to_lowercase());
+        self.node_named(op, inputs, attrs, &out);
+        out
+    }
+
+    fn transpose(&mut self, h: &str) -> String {
+        self.node("Transpose", &[h], vec![attr_ints("perm", &[1, 0])])
+    }
+}
+
+/// The gather indices of a packed layer (input channels block by block), as int64.
+fn gather_index(rows: &[Vec<u32>], inp: usize) -> Vec<i64> {
+    gather(rows, inp / rows.len())
+        .into_iter()
+        .map(|c| c as i64)
+        .collect()
+}
+
+/// Linear layer on `[B, C]` activations: `Gemm(h, W, b, transB = 1)`.
+fn dense_linear(g: &mut Builder, h: &str, s: &WeightLayer, w: &[f32], b: Option<&[f32]>) -> String {
+    let w = g.floats(&format!("{}.weight", s.name), &s.shape(), w);
+    let mut inputs = vec![h.to_string(), w];
+    if let Some(b) = b {
+        inputs.push(g.floats(&format!("{}.bias", s.name), &[s.out], b));
+    }
+    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    g.node("Gemm", &refs, vec![attr_int("transB", 1)])
+}
+
+/// Linear layer on channel-major `[C, B]` activations: `Gemm(W, h, b[out, 1])`.
+fn dense_linear_cm(g: &mut Builder, h: &str, s: &WeightLayer, w: &[f32], b: Option<&[f32]>) -> String {
+    let w = g.floats(&format!("{}.weight", s.name), &s.shape(), w);
+    let mut inputs = vec![w, h.to_string()];
+    if let Some(b) = b {
+        inputs.push(g.floats(&format!("{}.bias", s.name), &[s.out, 1], b));
+    }
+    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    g.node("Gemm", &refs, vec![])
+}
+
+/// Packed linear layer on `[C, B]`: Gather rows → `[n, block_in, B]` → blocks `[n, group_out,
+/// block_in]` × that → `[n, group_out, B]` = `[out, B]` (+ bias).
+fn packed_linear_cm(
+    g: &mut Builder,
+    h: &str,
+    s: &WeightLayer,
+    blocks: &[f32],
+    rows: &[Vec<u32>],
+    b: Option<&[f32]>,
+) -> String {
+    let n = rows.len();
+    let idx = gather_index(rows, s.inp);
+    let bi = idx.len() / n;
+    let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
+    let split = g.ints(&format!("{}.split_shape", s.name), &[3], &[n as i64, bi as i64, -1]);
+    let join = g.ints(&format!("{}.join_shape", s.name), &[2], &[s.out as i64, -1]);
+    let w = g.floats(&format!("{}.blocks", s.name), &[n, s.out / n, bi], blocks);
+    let x = g.node("Gather", &[h, &idx], vec![attr_int("axis", 0)]);
+    let x = g.node("Reshape", &[&x, &split], vec![]);
+    let y = g.node("MatMul", &[&w, &x], vec![]);
+    let y = g.node("Reshape", &[&y, &join], vec![]);
+    match b {
+        Some(b) => {
+            let b = g.floats(&format!("{}.bias", s.name), &[s.out, 1], b);
+            g.node("Add", &[&y, &b], vec![])
+        }
+        None => y,
+    }
+}
+
+/// The MLP: linear layers with ReLU between them.
+fn mlp(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<Vec<f32>>]) -> String {
+    let channel_major = packed.iter().any(Option::is_some);
+    let mut h = "x".to_string();
+    if channel_major {
+        h = g.transpose(&h);
+    }
+    for (i, (l, s)) in f.layers.iter().zip(specs).enumerate() {
+        let b = l.bias.as_deref();
+        h = match (&packed[i], channel_major) {
+            (Some(blocks), _) => {
+                let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+                packed_linear_cm(g, &h, s, blocks, rows, b)
+            }
+            (None, true) => dense_linear_cm(g, &h, s, &l.weight, b),
+            (None, false) => dense_linear(g, &h, s, &l.weight, b),
+        };
+        if i + 1 < specs.len() {
+            h = g.node("Relu", &[&h], vec![]);
+        }
+    }
+    if channel_major {
+        h = g.transpose(&h);
+    }
+    h
+}
+
+/// The CNN: 3×3 convs (no bias) → BatchNorm → ReLU, global max pooling, linear head.
+fn cnn(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<Vec<f32>>]) -> Result<String> {
+    let hw = f.meta.arch.input_hw as i64;
+    let shape = g.ints("input_shape", &[4], &[-1, 1, hw, hw]);
+    let mut h = g.node("Reshape", &["x", &shape], vec![]);
+    let convs = specs.len() - 1;
+    if f.norms.len() != convs {
+        bail!("the CNN has {convs} convs but {} BatchNorm layers", f.norms.len());
+    }
+    for (i, (l, s)) in f.layers.iter().zip(specs).take(convs).enumerate() {
+        let pad = (s.kernel / 2) as i64;
+        let mut attrs = vec![
+            attr_ints("kernel_shape", &[s.kernel as i64, s.kernel as i64]),
+            attr_ints("pads", &[pad; 4]),
+            attr_ints("strides", &[s.stride as i64, s.stride as i64]),
+        ];
+        h = match &packed[i] {
+            Some(blocks) => {
+                let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+                let idx = gather_index(rows, s.inp);
+                let bi = idx.len() / rows.len();
+                let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
+                let w = g.floats(&format!("{}.blocks", s.name), &[s.out, bi, s.kernel, s.kernel], blocks);
+                let x = g.node("Gather", &[&h, &idx], vec![attr_int("axis", 1)]);
+                attrs.push(attr_int("group", rows.len() as i64));
+                g.node("Conv", &[&x, &w], attrs)
+            }
+            None => {
+                let w = g.floats(&format!("{}.weight", s.name), &s.shape(), &l.weight);
+                g.node("Conv", &[&h, &w], attrs)
+            }
+        };
+        let n = &f.norms[i];
+        let c = [s.out];
+        let p = |w: &str| format!("norms.{i}.{w}");
+        let scale = g.floats(&p("weight"), &c, &n.weight);
+        let bias = g.floats(&p("bias"), &c, &n.bias);
+        let mean = g.floats(&p("running_mean"), &c, &n.running_mean);
+        let var = g.floats(&p("running_var"), &c, &n.running_var);
+        h = g.node(
+            "BatchNormalization",
+            &[&h, &scale, &bias, &mean, &var],
+            vec![attr_float("epsilon", BN_EPSILON)],
+        );
+        h = g.node("Relu", &[&h], vec![]);
+    }
+    h = g.node("ReduceMax", &[&h], vec![attr_ints("axes", &[2, 3]), attr_int("keepdims", 0)]);
+    let (l, s) = (&f.layers[convs], &specs[convs]);
+    Ok(match &packed[convs] {
+        Some(blocks) => {
+            let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+            let t = g.transpose(&h);
+            let y = packed_linear_cm(g, &t, s, blocks, rows, l.bias.as_deref());
+            g.transpose(&y)
+        }
+        None => dense_linear(g, &h, s, &l.weight, l.bias.as_deref()),
+    })
+}
+
+fn value_info(name: &str, features: u32) -> ValueInfoProto {
+    let dim = |v: dimension::Value| {
+        let mut d = Dimension::new();
+        d.value = Some(v);
+        d
+    };
+    let mut shape = TensorShapeProto::new();
+    shape.dim = vec![
+        dim(dimension::Value::DimParam("N".into())),
+        dim(dimension::Value::DimValue(features as i64)),
+    ];
+    let mut t = type_proto::Tensor::new();
+    t.elem_type = DataType::FLOAT as i32;
+    t.shape = Some(shape).into();
+    let mut ty = TypeProto::new();
+    ty.value = Some(type_proto::Value::TensorType(t));
+    let mut v = ValueInfoProto::new();
+    v.name = name.into();
+    v.type_ = Some(ty).into();
+    v
+}
+
+/// What the model says about itself (ONNX `metadata_props`).
+fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
+    let m = &f.meta;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let pairs = [
+        ("format", "rgp-studio-model".to_string()),
+        ("format_version", super::FORMAT_VERSION.to_string()),
+        ("layout", format!("{layout:?}").to_lowercase()),
+        ("architecture", m.arch.describe()),
+        ("dataset", m.dataset.clone()),
+        (
+            "normalisation",
+            format!(
+                "x = (pixel / {} - {}) / {}, row-major pixels",
+                m.input_max, m.input_mean, m.input_std
+            ),
+        ),
+        ("nodes", opt(m.nodes.map(|v| v.to_string()))),
+        ("degree", opt(m.degree.map(|v| v.to_string()))),
+        ("fingerprint", opt(m.fingerprint.clone())),
+        ("link", opt(m.link.clone())),
+        ("test_accuracy", opt(m.test_accuracy.map(|v| v.to_string()))),
+    ];
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            let mut e = StringStringEntryProto::new();
+            e.key = k.into();
+            e.value = v;
+            e
+        })
+        .collect()
+}
+
+/// Encodes `f` (already validated) as an ONNX model. Weights are stored in `dtype`; the graph
+/// computes in float32 either way.
+pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
+    let specs = f.meta.arch.weight_layer_list()?;
+    if f.layers.len() != specs.len() {
+        bail!("expected {} weight layers, the model has {}", specs.len(), f.layers.len());
+    }
+    // The same layers the packed safetensors layout stores as blocks.
+    let packed: Vec<Option<Vec<f32>>> = f
+        .layers
+        .iter()
+        .zip(&specs)
+        .map(|(l, s)| match (layout, f.neighbors.as_deref()) {
+            (Layout::Packed, Some(rows)) => pack(l, s.out, s.inp, s.kk(), rows),
+            _ => None,
+        })
+        .collect();
+    let mut g = Builder {
+        nodes: Vec::new(),
+        inits: Vec::new(),
+        dtype,
+        count: 0,
+    };
+    let out = match f.meta.arch.model {
+        ModelKind::Mlp => mlp(&mut g, f, &specs, &packed),
+        ModelKind::Cnn => {
+            if specs.last().map(|s| s.kind) != Some(LayerKind::Linear) {
+                bail!("the CNN must end in a linear head");
+            }
+            cnn(&mut g, f, &specs, &packed)?
+        }
+    };
+    // Name the graph's result: the last node wrote it.
+    let last = g.nodes.last_mut().ok_or_else(|| Error::new("the network has no layers"))?;
+    debug_assert_eq!(last.output[0], out);
+    last.output[0] = "logits".into();
+
+    let mut graph = GraphProto::new();
+    graph.name = f.meta.arch.describe();
+    graph.node = g.nodes;
+    graph.initializer = g.inits;
+    graph.input = vec![value_info("x", f.meta.arch.inputs)];
+    graph.output = vec![value_info("logits", f.meta.arch.classes)];
+    let mut opset = OperatorSetIdProto::new();
+    opset.version = OPSET;
+    let mut model = ModelProto::new();
+    model.ir_version = IR_VERSION;
+    model.opset_import = vec![opset];
+    model.producer_name = "rgp-studio".into();
+    model.producer_version = env!("CARGO_PKG_VERSION").into();
+    model.graph = Some(graph).into();
+    model.metadata_props = metadata(f, layout);
+    model
+        .write_to_bytes()
+        .map_err(|e| Error::new(format!("cannot encode the ONNX model: {e}")))
+}
+
+#[cfg(test)]
+#[path = "onnx_tests.rs"]
+mod tests;
