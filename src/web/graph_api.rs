@@ -27,12 +27,17 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Reads a configuration from JSON and validates it.
-fn config_from_json(json: &str) -> Result<GraphConfig, JsError> {
+/// Reads a configuration from JSON and validates it: the path every configuration from a page
+/// or a link takes (plain Rust, so the fuzz target in `fuzz/` calls it natively).
+pub fn config_from_json_str(json: &str) -> crate::Result<GraphConfig> {
     let cfg: GraphConfig = serde_json::from_str(json)
-        .map_err(|e| JsError::new(&format!("invalid configuration: {e}")))?;
-    cfg.validate().map_err(js_error)?;
+        .map_err(|e| Error::new(format!("invalid configuration: {e}")))?;
+    cfg.validate()?;
     Ok(cfg)
+}
+
+fn config_from_json(json: &str) -> Result<GraphConfig, JsError> {
+    config_from_json_str(json).map_err(js_error)
 }
 
 #[wasm_bindgen(start)]
