@@ -47,5 +47,11 @@ scripts/fetch-data.sh
 
 if [ "${1:-}" = "--test" ]; then
   apt_install chromium mesa-vulkan-drivers
+  # The fuzz targets (fuzz/, scripts/fuzz.sh): cargo fuzz runs them on the stable toolchain.
+  CARGO_FUZZ=0.13.2
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ" ]; then
+    echo "setup: cargo install cargo-fuzz $CARGO_FUZZ"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ" --locked
+  fi
 fi
 echo "setup: ready"

@@ -21,6 +21,9 @@ cargo test --release --no-default-features --features cli
 step "same graphs on wasm32 as on x86_64 (pinned fingerprints, under Node)"
 tests/wasm-fingerprints/run.sh
 
+step "fuzz every parser of outside data, 30 s per target (cargo fuzz, two at a time)"
+FUZZ_JOBS=2 scripts/fuzz.sh 30
+
 step "graph wasm bindings (native unit tests)"
 cargo test --release --no-default-features --features web-graph --lib web::
 
