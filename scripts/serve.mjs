@@ -1,13 +1,19 @@
-// A small static file server for dist/ (the app) on 127.0.0.1. No dependencies.
-// Usage: node scripts/serve.mjs [root=dist] [port=8080]
-// Serves .wasm as application/wasm (streaming compile) and .gz as plain application/gzip bytes
-// (no Content-Encoding: the app gunzips datasets itself).
+// The app's static server for dist/ on 127.0.0.1. No dependencies.
+//   node scripts/serve.mjs [root=dist] [port=8080]
+//   node scripts/serve.mjs --precompress [dir=dist]   writes .br/.gz siblings (scripts/build-web.sh)
+//
+// - Pre-compressed brotli/gzip siblings (x.js.br, x.js.gz) are sent with Content-Encoding and
+//   Vary: Accept-Encoding; a dataset that *is* a .gz file is sent as plain application/gzip bytes
+//   (the app gunzips datasets itself).
+// - Content-hashed names (webpack's [contenthash] chunks and wasm) are immutable for a year;
+//   everything else (index.html, app.js, sw.js, data) is `no-cache` with an ETag (304 when unchanged).
+// - Security headers on every response (CSP as in index.html's meta tag, plus frame-ancestors,
+//   which a meta tag cannot carry), nosniff, no referrer, cross-origin isolation (all same-origin).
+// - Only GET and HEAD (405), request headers at most 8 KB (431), nothing outside the root (403).
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const root = resolve(process.argv[2] || 'dist');
-const port = Number(process.argv[3] || process.env.PORT || 8080);
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -19,44 +25,163 @@ const TYPES = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
   '.gz': 'application/gzip',
+  '.br': 'application/octet-stream',
   '.csv': 'text/csv',
   '.npy': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json',
 };
+/** Types worth compressing (the datasets are gzip already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.csv', '.txt', '.map', '.npy']);
 
-export function startServer(dir = root, listenPort = port) {
+/** The policy of index.html's meta tag; the header adds what only a header can carry. */
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': `${CSP}; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+export const MAX_HEADER_BYTES = 8192;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** webpack's content-hashed outputs: `name.0123abcd.js`, `0123abcd….module.wasm`. */
+export function isHashed(name) {
+  return /(^|[./-])[0-9a-f]{8,}(\.module)?\.(js|wasm|css)$/.test(name);
+}
+
+/** The encodings the client accepts (q > 0), of those we store. */
+function accepted(header) {
+  const ok = new Set();
+  for (const part of String(header || '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q && !(Number(q.slice(2)) > 0)) continue;
+    ok.add(name);
+  }
+  return ok;
+}
+
+function fileOf(path) {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? st : null;
+  } catch {
+    return null;
+  }
+}
+
+function plain(res, status, text, extra = {}) {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+  res.end(text);
+}
+
+function handle(base, req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    return plain(res, 400, 'bad request');
+  }
+  if (path.includes('\0')) return plain(res, 400, 'bad request');
+  let file = normalize(join(base, path));
+  if (file !== base && !file.startsWith(base + sep)) return plain(res, 403, 'forbidden');
+  let st = fileOf(file);
+  if (!st) {
+    file = join(file, 'index.html');
+    st = fileOf(file);
+  }
+  if (!st) return plain(res, 404, 'not found');
+
+  const ext = extname(file);
+  const headers = {
+    ...SECURITY_HEADERS,
+    'Content-Type': TYPES[ext] || 'application/octet-stream',
+    'Cache-Control': isHashed(file) ? IMMUTABLE : 'no-cache',
+  };
+  let body = file;
+  let tag = `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`;
+  if (COMPRESSIBLE.has(ext)) {
+    headers.Vary = 'Accept-Encoding';
+    const ok = accepted(req.headers['accept-encoding']);
+    for (const [enc, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+      const cst = ok.has(enc) && fileOf(file + suffix);
+      if (cst) {
+        headers['Content-Encoding'] = enc;
+        body = file + suffix;
+        st = cst;
+        tag += `-${enc}`;
+        break;
+      }
+    }
+  }
+  headers.ETag = `"${tag}"`;
+  const inm = req.headers['if-none-match'];
+  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.ETag)) {
+    delete headers['Content-Type'];
+    res.writeHead(304, headers).end();
+    return;
+  }
+  headers['Content-Length'] = st.size;
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(body).on('error', () => res.destroy()).pipe(res);
+}
+
+export function startServer(dir = 'dist', listenPort = 8080) {
   const base = resolve(dir);
-  const server = createServer((req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end('bad request');
-      return;
-    }
-    let file = normalize(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(403).end('forbidden');
-      return;
-    }
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const st = statSync(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
-        'Content-Length': st.size,
-        'Cache-Control': 'no-cache',
-      });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handle(base, req, res));
+  // Oversized headers, malformed requests: answer and close instead of dropping the socket.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return new Promise((ok) => server.listen(listenPort, '127.0.0.1', () => ok(server)));
 }
 
+/** Writes `.br` (quality 11) and `.gz` (level 9) beside every compressible file under `dir` that
+ * they make smaller; returns [[file, raw, br, gz]]. */
+export function precompress(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (COMPRESSIBLE.has(extname(p))) {
+        const raw = readFileSync(p);
+        if (raw.length < 1024) continue;
+        const br = brotliCompressSync(raw, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 11,
+            [constants.BROTLI_PARAM_LGWIN]: 24,
+            [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+          },
+        });
+        const gz = gzipSync(raw, { level: 9 });
+        if (br.length < raw.length * 0.95) writeFileSync(`${p}.br`, br);
+        if (gz.length < raw.length * 0.95) writeFileSync(`${p}.gz`, gz);
+        out.push([p, raw.length, br.length, gz.length]);
+      }
+    }
+  };
+  walk(resolve(dir));
+  return out;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startServer();
-  console.log(`RGP Studio is served at http://127.0.0.1:${server.address().port}/`);
+  if (process.argv[2] === '--precompress') {
+    const dir = process.argv[3] || 'dist';
+    for (const [p, raw, br, gz] of precompress(dir)) {
+      if (raw > 32 * 1024) console.log(`  ${p.slice(resolve(dir).length + 1).padEnd(40)} ${String(raw).padStart(9)}  br ${String(br).padStart(8)}  gz ${String(gz).padStart(8)}`);
+    }
+  } else {
+    const server = await startServer(process.argv[2] || 'dist', Number(process.argv[3] || process.env.PORT || 8080));
+    console.log(`RGP Studio is served at http://127.0.0.1:${server.address().port}/`);
+  }
 }
