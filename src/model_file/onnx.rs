@@ -92,7 +92,12 @@ impl Builder {
                     .flat_map(|&x| half::f16::from_f32(x).to_le_bytes())
                     .collect();
                 self.tensor(&stored, shape, DataType::FLOAT16, raw);
-                self.node_named("Cast", &[&stored], vec![attr_int("to", DataType::FLOAT as i64)], name);
+                self.node_named(
+                    "Cast",
+                    &[&stored],
+                    vec![attr_int("to", DataType::FLOAT as i64)],
+                    name,
+                );
             }
         }
         name.into()
@@ -147,7 +152,13 @@ fn dense_linear(g: &mut Builder, h: &str, s: &WeightLayer, w: &[f32], b: Option<
 }
 
 /// Linear layer on channel-major `[C, B]` activations: `Gemm(W, h, b[out, 1])`.
-fn dense_linear_cm(g: &mut Builder, h: &str, s: &WeightLayer, w: &[f32], b: Option<&[f32]>) -> String {
+fn dense_linear_cm(
+    g: &mut Builder,
+    h: &str,
+    s: &WeightLayer,
+    w: &[f32],
+    b: Option<&[f32]>,
+) -> String {
     let w = g.floats(&format!("{}.weight", s.name), &s.shape(), w);
     let mut inputs = vec![w, h.to_string()];
     if let Some(b) = b {
@@ -171,7 +182,11 @@ fn packed_linear_cm(
     let idx = gather_index(rows, s.inp);
     let bi = idx.len() / n;
     let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
-    let split = g.ints(&format!("{}.split_shape", s.name), &[3], &[n as i64, bi as i64, -1]);
+    let split = g.ints(
+        &format!("{}.split_shape", s.name),
+        &[3],
+        &[n as i64, bi as i64, -1],
+    );
     let join = g.ints(&format!("{}.join_shape", s.name), &[2], &[s.out as i64, -1]);
     let w = g.floats(&format!("{}.blocks", s.name), &[n, s.out / n, bi], blocks);
     let x = g.node("Gather", &[h, &idx], vec![attr_int("axis", 0)]);
@@ -188,7 +203,12 @@ fn packed_linear_cm(
 }
 
 /// The MLP: linear layers with ReLU between them.
-fn mlp(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<Vec<f32>>]) -> String {
+fn mlp(
+    g: &mut Builder,
+    f: &ModelFile,
+    specs: &[WeightLayer],
+    packed: &[Option<Vec<f32>>],
+) -> String {
     let channel_major = packed.iter().any(Option::is_some);
     let mut h = "x".to_string();
     if channel_major {
@@ -198,7 +218,10 @@ fn mlp(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<V
         let b = l.bias.as_deref();
         h = match (&packed[i], channel_major) {
             (Some(blocks), _) => {
-                let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+                let rows = f
+                    .neighbors
+                    .as_deref()
+                    .expect("packed layers come with a graph");
                 packed_linear_cm(g, &h, s, blocks, rows, b)
             }
             (None, true) => dense_linear_cm(g, &h, s, &l.weight, b),
@@ -215,13 +238,21 @@ fn mlp(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<V
 }
 
 /// The CNN: 3×3 convs (no bias) → BatchNorm → ReLU, global max pooling, linear head.
-fn cnn(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<Vec<f32>>]) -> Result<String> {
+fn cnn(
+    g: &mut Builder,
+    f: &ModelFile,
+    specs: &[WeightLayer],
+    packed: &[Option<Vec<f32>>],
+) -> Result<String> {
     let hw = f.meta.arch.input_hw as i64;
     let shape = g.ints("input_shape", &[4], &[-1, 1, hw, hw]);
     let mut h = g.node("Reshape", &["x", &shape], vec![]);
     let convs = specs.len() - 1;
     if f.norms.len() != convs {
-        bail!("the CNN has {convs} convs but {} BatchNorm layers", f.norms.len());
+        bail!(
+            "the CNN has {convs} convs but {} BatchNorm layers",
+            f.norms.len()
+        );
     }
     for (i, (l, s)) in f.layers.iter().zip(specs).take(convs).enumerate() {
         let pad = (s.kernel / 2) as i64;
@@ -232,11 +263,18 @@ fn cnn(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<V
         ];
         h = match &packed[i] {
             Some(blocks) => {
-                let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+                let rows = f
+                    .neighbors
+                    .as_deref()
+                    .expect("packed layers come with a graph");
                 let idx = gather_index(rows, s.inp);
                 let bi = idx.len() / rows.len();
                 let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
-                let w = g.floats(&format!("{}.blocks", s.name), &[s.out, bi, s.kernel, s.kernel], blocks);
+                let w = g.floats(
+                    &format!("{}.blocks", s.name),
+                    &[s.out, bi, s.kernel, s.kernel],
+                    blocks,
+                );
                 let x = g.node("Gather", &[&h, &idx], vec![attr_int("axis", 1)]);
                 attrs.push(attr_int("group", rows.len() as i64));
                 g.node("Conv", &[&x, &w], attrs)
@@ -260,11 +298,18 @@ fn cnn(g: &mut Builder, f: &ModelFile, specs: &[WeightLayer], packed: &[Option<V
         );
         h = g.node("Relu", &[&h], vec![]);
     }
-    h = g.node("ReduceMax", &[&h], vec![attr_ints("axes", &[2, 3]), attr_int("keepdims", 0)]);
+    h = g.node(
+        "ReduceMax",
+        &[&h],
+        vec![attr_ints("axes", &[2, 3]), attr_int("keepdims", 0)],
+    );
     let (l, s) = (&f.layers[convs], &specs[convs]);
     Ok(match &packed[convs] {
         Some(blocks) => {
-            let rows = f.neighbors.as_deref().expect("packed layers come with a graph");
+            let rows = f
+                .neighbors
+                .as_deref()
+                .expect("packed layers come with a graph");
             let t = g.transpose(&h);
             let y = packed_linear_cm(g, &t, s, blocks, rows, l.bias.as_deref());
             g.transpose(&y)
@@ -334,7 +379,11 @@ fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
 pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
     let specs = f.meta.arch.weight_layer_list()?;
     if f.layers.len() != specs.len() {
-        bail!("expected {} weight layers, the model has {}", specs.len(), f.layers.len());
+        bail!(
+            "expected {} weight layers, the model has {}",
+            specs.len(),
+            f.layers.len()
+        );
     }
     // The same layers the packed safetensors layout stores as blocks.
     let packed: Vec<Option<Vec<f32>>> = f
@@ -362,7 +411,10 @@ pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
         }
     };
     // Name the graph's result: the last node wrote it.
-    let last = g.nodes.last_mut().ok_or_else(|| Error::new("the network has no layers"))?;
+    let last = g
+        .nodes
+        .last_mut()
+        .ok_or_else(|| Error::new("the network has no layers"))?;
     debug_assert_eq!(last.output[0], out);
     last.output[0] = "logits".into();
 

@@ -26,8 +26,17 @@ fn block_mask(rows: &[Vec<u32>], out: usize, inp: usize, kk: usize) -> Vec<u8> {
     m
 }
 
-fn layer(name: &str, out: usize, inp: usize, kk: usize, bias: bool, mask: Option<Vec<u8>>) -> Layer {
-    let mut weight: Vec<f32> = (0..out * inp * kk).map(|i| (i as f32 * 0.37).sin()).collect();
+fn layer(
+    name: &str,
+    out: usize,
+    inp: usize,
+    kk: usize,
+    bias: bool,
+    mask: Option<Vec<u8>>,
+) -> Layer {
+    let mut weight: Vec<f32> = (0..out * inp * kk)
+        .map(|i| (i as f32 * 0.37).sin())
+        .collect();
     if let Some(m) = &mask {
         weight.iter_mut().zip(m).for_each(|(w, &m)| *w *= m as f32);
     }
@@ -66,7 +75,14 @@ fn mlp() -> ModelFile {
         meta: meta(ModelKind::Mlp, 8, 0, vec![8, 8]),
         layers: vec![
             layer("layers.0", 8, 8, 1, true, None),
-            layer("layers.1", 8, 8, 1, true, Some(block_mask(&ring(), 8, 8, 1))),
+            layer(
+                "layers.1",
+                8,
+                8,
+                1,
+                true,
+                Some(block_mask(&ring(), 8, 8, 1)),
+            ),
             layer("layers.2", 3, 8, 1, true, None),
         ],
         norms: vec![],
@@ -86,7 +102,14 @@ fn cnn() -> ModelFile {
         meta: meta(ModelKind::Cnn, 16, 4, vec![4, 8]),
         layers: vec![
             layer("convs.0", 4, 1, 9, false, None),
-            layer("convs.1", 8, 4, 9, false, Some(block_mask(&ring(), 8, 4, 9))),
+            layer(
+                "convs.1",
+                8,
+                4,
+                9,
+                false,
+                Some(block_mask(&ring(), 8, 4, 9)),
+            ),
             layer("head", 3, 8, 1, true, None),
         ],
         norms: vec![norm(4), norm(8)],
@@ -129,7 +152,10 @@ fn dense_mlp_is_gemm_and_relu_with_free_batch() {
     assert_eq!(d[0].value, Some(dimension::Value::DimParam("N".into())));
     assert_eq!(d[1].value, Some(dimension::Value::DimValue(8)));
     let (name, d) = io(&m.graph.output[0]);
-    assert_eq!((name.as_str(), &d[1].value), ("logits", &Some(dimension::Value::DimValue(3))));
+    assert_eq!(
+        (name.as_str(), &d[1].value),
+        ("logits", &Some(dimension::Value::DimValue(3)))
+    );
     assert_eq!(m.graph.node.last().unwrap().output[0], "logits");
     // Pruned weights are stored as zeros in the dense layout.
     let w = floats(init(&m, "layers.1.weight").unwrap());
@@ -143,8 +169,17 @@ fn packed_mlp_multiplies_only_the_kept_blocks() {
     assert_eq!(
         ops(&m),
         [
-            "Transpose", "Gemm", "Relu", "Gather", "Reshape", "MatMul", "Reshape", "Add", "Relu",
-            "Gemm", "Transpose"
+            "Transpose",
+            "Gemm",
+            "Relu",
+            "Gather",
+            "Reshape",
+            "MatMul",
+            "Reshape",
+            "Add",
+            "Relu",
+            "Gemm",
+            "Transpose"
         ]
     );
     assert!(init(&m, "layers.1.weight").is_none());
@@ -168,12 +203,25 @@ fn cnn_dense_and_packed_graphs() {
     assert_eq!(
         ops(&m),
         [
-            "Reshape", "Conv", "BatchNormalization", "Relu", "Conv", "BatchNormalization", "Relu",
-            "ReduceMax", "Gemm"
+            "Reshape",
+            "Conv",
+            "BatchNormalization",
+            "Relu",
+            "Conv",
+            "BatchNormalization",
+            "Relu",
+            "ReduceMax",
+            "Gemm"
         ]
     );
     let m = read(&cnn(), Layout::Packed, Dtype::F32);
-    let conv = m.graph.node.iter().filter(|n| n.op_type == "Conv").nth(1).unwrap();
+    let conv = m
+        .graph
+        .node
+        .iter()
+        .filter(|n| n.op_type == "Conv")
+        .nth(1)
+        .unwrap();
     let group = conv.attribute.iter().find(|a| a.name == "group").unwrap();
     assert_eq!(group.i, 4);
     assert_eq!(init(&m, "convs.1.blocks").unwrap().dims, [8, 2, 3, 3]);
@@ -186,12 +234,20 @@ fn half_precision_stores_float16_and_casts() {
     let t = init(&m, "layers.1.blocks.f16").unwrap();
     assert_eq!(t.data_type, DataType::FLOAT16 as i32);
     assert_eq!(t.raw_data.len(), 4 * 2 * 4 * 2);
-    assert!(m.graph.node.iter().any(|n| n.op_type == "Cast" && n.output[0] == "layers.1.blocks"));
+    assert!(
+        m.graph
+            .node
+            .iter()
+            .any(|n| n.op_type == "Cast" && n.output[0] == "layers.1.blocks")
+    );
 }
 
 #[test]
 fn layouts_without_a_graph_fall_back_to_dense() {
     let mut f = mlp();
     f.neighbors = None;
-    assert_eq!(ops(&read(&f, Layout::Packed, Dtype::F32)), ["Gemm", "Relu", "Gemm", "Relu", "Gemm"]);
+    assert_eq!(
+        ops(&read(&f, Layout::Packed, Dtype::F32)),
+        ["Gemm", "Relu", "Gemm", "Relu", "Gemm"]
+    );
 }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Model files leave the project and give the same logits everywhere (docs/MODEL_FILES.md): on the
+# digits fixture, tiny MLP and CNN models trained and saved by `rgp train --save` (dense and
+# packed layouts) are run by `rgp predict`, by numpy from the file (python/rgp_model.py) and by
+# ONNX Runtime from `rgp export --format onnx` in both layouts; all must agree within 1e-4.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo build --release --quiet --bin rgp
+rgp=target/release/rgp
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# The first 300 digits, normalised as the model file says.
+inputs() { # model.safetensors out.npy
+  python3 - "$1" "$2" <<'EOF'
+import gzip, sys
+import numpy as np
+from safetensors import safe_open
+with safe_open(sys.argv[1], framework="numpy") as f:
+    m = f.metadata()
+rows = np.loadtxt(gzip.open("fixtures/digits.csv.gz", "rt"), delimiter=",", max_rows=300)
+x = (rows[:, :64] / float(m["input_max"]) - float(m["input_mean"])) / float(m["input_std"])
+np.save(sys.argv[2], x.astype(np.float32))
+EOF
+}
+
+check() { # name: model file $dir/$name.safetensors exists
+  local name=$1 m="$dir/$1.safetensors"
+  inputs "$m" "$dir/x.npy"
+  $rgp predict --weights "$m" --input "$dir/x.npy" --out "$dir/$name.y.npy" >/dev/null
+  for layout in dense packed; do
+    $rgp export --weights "$m" --format onnx --layout "$layout" --out "$dir/$name.$layout.onnx" >/dev/null
+  done
+  python3 python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/$name.y.npy" \
+    "$m" "$dir/$name.dense.onnx" "$dir/$name.packed.onnx"
+}
+
+train=(--dataset digits --epochs 2 --quiet --seed 3)
+for layout in dense packed; do
+  $rgp train "${train[@]}" --model mlp --hidden 64,64 --nodes 16 --degree 4 \
+    --layout "$layout" --save "$dir/mlp-$layout.safetensors" >/dev/null
+  check "mlp-$layout"
+  $rgp train "${train[@]}" --model cnn --channels 16,16,16 --nodes 8 --degree 2 \
+    --layout "$layout" --save "$dir/cnn-$layout.safetensors" >/dev/null
+  check "cnn-$layout"
+done
+
+# Half precision: the f16 file and its f16 ONNX export compute what `rgp predict` does.
+$rgp export --weights "$dir/mlp-packed.safetensors" --format safetensors --layout packed --dtype f16 \
+  --out "$dir/mlp-f16.safetensors" >/dev/null
+$rgp export --weights "$dir/mlp-f16.safetensors" --format onnx --layout packed --dtype f16 \
+  --out "$dir/mlp-f16.onnx" >/dev/null
+$rgp predict --weights "$dir/mlp-f16.safetensors" --input "$dir/x.npy" --out "$dir/mlp-f16.y.npy" >/dev/null
+python3 python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/mlp-f16.y.npy" \
+  "$dir/mlp-f16.safetensors" "$dir/mlp-f16.onnx"
+
+# Bad input: one line on stderr, exit 2.
+expect_error() { # pattern, command...
+  local pattern=$1
+  shift
+  set +e
+  "$@" >/dev/null 2>"$dir/err"
+  local rc=$?
+  set -e
+  if [ "$rc" -ne 2 ] || [ "$(wc -l <"$dir/err")" -ne 1 ] || ! grep -q "$pattern" "$dir/err"; then
+    echo "FAIL: '$*' exited $rc with: $(cat "$dir/err")"
+    exit 1
+  fi
+}
+head -c 100 "$dir/mlp-dense.safetensors" >"$dir/cut.safetensors"
+expect_error "safetensors" $rgp export --weights "$dir/cut.safetensors" --format onnx --out "$dir/o.onnx"
+expect_error "cannot read" $rgp export --weights "$dir/none.safetensors" --format onnx --out "$dir/o.onnx"
+expect_error "invalid value" $rgp export --weights "$dir/mlp-dense.safetensors" --format tflite --out "$dir/o"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict"
