@@ -1,11 +1,12 @@
 //! ONNX export of a [`ModelFile`] (docs/MODEL_FILES.md, "ONNX graphs"), opset 13.
 //!
 //! Dense layout: `Gemm` and `Conv` over the full weights (pruned entries zero). Packed layout:
-//! every graph-masked layer multiplies only its kept weights — a linear layer gathers the input
-//! channels of each block and runs one batched `MatMul` over the `n` blocks; a conv gathers them
-//! and runs a grouped `Conv` (`group = n`). The packed MLP works channel-major (`[C, B]`) so each
-//! gather copies whole rows and the stored blocks `[n, group_out, block_in]` are the `MatMul`'s
-//! left operand as they are; it transposes once on the way in and once on the way out.
+//! every graph-masked layer multiplies only its kept weights — a linear layer gathers whole input
+//! groups by the neighbour table and runs one batched `MatMul` over the `n` blocks; a conv
+//! gathers the blocks' input channels and runs a grouped `Conv` (`group = n`). The packed MLP
+//! works channel-major (`[C, B]`): each gathered group is one contiguous `group_in × B` copy, and
+//! the stored blocks `[n, group_out, block_in]` are the `MatMul`'s left operand as they are; it
+//! transposes once on the way in and once on the way out.
 //!
 //! Both graphs take `x`, float32 `[N, features]` (normalised as the file's metadata says), and
 //! return `logits`, float32 `[N, classes]`; `N` is free.
@@ -168,8 +169,9 @@ fn dense_linear_cm(
     g.node("Gemm", &refs, vec![])
 }
 
-/// Packed linear layer on `[C, B]`: Gather rows → `[n, block_in, B]` → blocks `[n, group_out,
-/// block_in]` × that → `[n, group_out, B]` = `[out, B]` (+ bias).
+/// Packed linear layer on `[C, B]`: view the input as `[n, group_in, B]`, gather whole groups by
+/// the neighbour table → `[n, k, group_in, B]` = `[n, block_in, B]`, multiply by the blocks
+/// `[n, group_out, block_in]` → `[n, group_out, B]` = `[out, B]` (+ bias).
 fn packed_linear_cm(
     g: &mut Builder,
     h: &str,
@@ -178,18 +180,19 @@ fn packed_linear_cm(
     rows: &[Vec<u32>],
     b: Option<&[f32]>,
 ) -> String {
-    let n = rows.len();
-    let idx = gather_index(rows, s.inp);
-    let bi = idx.len() / n;
-    let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
-    let split = g.ints(
-        &format!("{}.split_shape", s.name),
-        &[3],
-        &[n as i64, bi as i64, -1],
-    );
-    let join = g.ints(&format!("{}.join_shape", s.name), &[2], &[s.out as i64, -1]);
+    let (n, r) = (rows.len(), rows[0].len());
+    let (gi, bi) = (s.inp / n, r * (s.inp / n));
+    let table: Vec<i64> = rows.iter().flatten().map(|&j| j as i64).collect();
+    let table = g.ints(&format!("{}.neighbors", s.name), &[n, r], &table);
+    let shape = |g: &mut Builder, what: &str, v: &[i64]| {
+        g.ints(&format!("{}.{what}", s.name), &[v.len()], v)
+    };
+    let groups = shape(g, "group_shape", &[n as i64, gi as i64, -1]);
+    let split = shape(g, "block_shape", &[n as i64, bi as i64, -1]);
+    let join = shape(g, "out_shape", &[s.out as i64, -1]);
     let w = g.floats(&format!("{}.blocks", s.name), &[n, s.out / n, bi], blocks);
-    let x = g.node("Gather", &[h, &idx], vec![attr_int("axis", 0)]);
+    let x = g.node("Reshape", &[h, &groups], vec![]);
+    let x = g.node("Gather", &[&x, &table], vec![attr_int("axis", 0)]);
     let x = g.node("Reshape", &[&x, &split], vec![]);
     let y = g.node("MatMul", &[&w, &x], vec![]);
     let y = g.node("Reshape", &[&y, &join], vec![]);

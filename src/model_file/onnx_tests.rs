@@ -172,6 +172,7 @@ fn packed_mlp_multiplies_only_the_kept_blocks() {
             "Transpose",
             "Gemm",
             "Relu",
+            "Reshape",
             "Gather",
             "Reshape",
             "MatMul",
@@ -185,14 +186,16 @@ fn packed_mlp_multiplies_only_the_kept_blocks() {
     assert!(init(&m, "layers.1.weight").is_none());
     let blocks = init(&m, "layers.1.blocks").unwrap();
     assert_eq!(blocks.dims, [4, 2, 4]);
-    // Block 0 (outputs 0, 1) reads groups 1 and 3: input channels 2, 3, 6, 7.
-    let idx: Vec<i64> = init(&m, "layers.1.gather")
-        .unwrap()
+    // Whole groups are gathered by the neighbour table: block 0 (outputs 0, 1) reads groups 1
+    // and 3, i.e. input channels 2, 3, 6, 7.
+    let table = init(&m, "layers.1.neighbors").unwrap();
+    assert_eq!(table.dims, [4, 2]);
+    let idx: Vec<i64> = table
         .raw_data
         .chunks_exact(8)
         .map(|b| i64::from_le_bytes(b.try_into().unwrap()))
         .collect();
-    assert_eq!(&idx[..4], [2, 3, 6, 7]);
+    assert_eq!(idx, [1, 3, 0, 2, 1, 3, 0, 2]);
     let w = &f.layers[1].weight;
     assert_eq!(&floats(blocks)[..4], [w[2], w[3], w[6], w[7]]);
 }
