@@ -2,7 +2,8 @@
 # Installs whatever this checkout needs and is missing. Idempotent; safe to run on every build.
 #   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli (the version pinned in
 #                             Cargo.lock), npm packages, datasets
-#   scripts/setup.sh --test   also what the tests need: Debian's chromium, mesa's Vulkan drivers
+#   scripts/setup.sh --test   also what the tests need: Debian's chromium, mesa's Vulkan drivers,
+#                             cargo-fuzz, python/requirements.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,6 +53,11 @@ if [ "${1:-}" = "--test" ]; then
   if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ" ]; then
     echo "setup: cargo install cargo-fuzz $CARGO_FUZZ"
     cargo install cargo-fuzz --version "$CARGO_FUZZ" --locked
+  fi
+  # Model-file interop test (tests/model_interop.sh): numpy, safetensors, ONNX Runtime.
+  if ! python3 -c "import numpy, safetensors, onnxruntime" 2>/dev/null; then
+    echo "setup: pip install -r python/requirements.txt"
+    python3 -m pip install -q -r python/requirements.txt
   fi
 fi
 echo "setup: ready"
