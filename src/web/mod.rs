@@ -2,9 +2,10 @@
 //!
 //! - [`graph_api`] (feature `web-graph`): the graph engine for the graph worker. Small, no Burn:
 //!   it is the module the page loads first.
-//! - [`train_api`] (feature `web-train`): masked training, loaded lazily by the training panel.
+//! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
+//!   lazily by the training panel.
 
 #[cfg(feature = "web-graph")]
 pub mod graph_api;
-#[cfg(feature = "web-train")]
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod train_api;
