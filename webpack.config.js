@@ -1,6 +1,8 @@
 // Bundles the front end (www/) into dist/. The wasm modules come from wasm-bindgen
 // (`--target bundler`) in pkg/graph and pkg/train; webpack loads them as async WebAssembly.
 // index.html, style.css and uPlot's stylesheet are copied by scripts/build-web.sh.
+// Chunks and wasm get content-hashed names (served as immutable); app.js keeps its name (index.html
+// loads it; served with no-cache + ETag).
 
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -11,6 +13,11 @@ const at = (p) => resolve(root, p);
 
 // The training panel is optional: a build without www/train/ still gives a working app.
 const trainPanel = existsSync(at('www/train/panel.js')) ? at('www/train/panel.js') : at('www/no-training.js');
+const trainClient = existsSync(at('www/train/client.js')) ? at('www/train/client.js') : at('www/no-training.js');
+// The training modules (scripts/build-train-wasm.sh): CPU-only and full (WebGPU); a build with one
+// of them uses it for both.
+const trainCpu = existsSync(at('pkg/train-cpu/rgp.js')) ? at('pkg/train-cpu/rgp.js') : at('pkg/train/rgp.js');
+const trainFull = existsSync(at('pkg/train/rgp.js')) ? at('pkg/train/rgp.js') : trainCpu;
 
 export default (env, argv) => ({
   mode: argv.mode ?? 'production',
@@ -27,8 +34,10 @@ export default (env, argv) => ({
     alias: {
       'rgp-graph$': at('pkg/graph/rgp.js'),
       // The training module's bindings (scripts/build-train-wasm.sh), for www/train/.
-      'rgp-train$': at('pkg/train/rgp.js'),
+      'rgp-train$': trainFull,
+      'rgp-train-cpu$': trainCpu,
       'rgp-train-panel$': trainPanel,
+      'rgp-train-client$': trainClient,
     },
   },
   devtool: false,

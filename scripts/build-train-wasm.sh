@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Builds the training wasm module (Burn with its wgpu/WebGPU and flex/CPU backends) into
-# pkg/train/ for webpack (`import 'rgp-train'`, loaded lazily by the training worker):
-#   1. cargo, wasm32, feature web-train, simd128 on (Burn flex's matrix kernels use it);
-#   2. wasm-bindgen --target bundler, at the exact version in Cargo.lock;
-#   3. wasm-opt -O2 from npm `binaryen` (Debian's wasm-opt 108 produces a module that fails at
-#      start-up; without wasm-opt, Burn 0.22 runs about 5x slower per step).
+# Builds the training wasm modules for webpack (loaded lazily by the training worker):
+#   pkg/train-cpu/  feature web-train-cpu: Burn's flex CPU backend only (`import 'rgp-train-cpu'`),
+#                   what every visitor fetches first;
+#   pkg/train/      feature web-train: Burn with wgpu/WebGPU (and flex), fetched only when an
+#                   adapter that is not a software fallback may beat the CPU (`import 'rgp-train'`).
+# Each: cargo (wasm32, simd128: flex's matrix kernels use it) → wasm-bindgen --target bundler at
+# the exact version in Cargo.lock → wasm-opt from npm `binaryen` (Debian's wasm-opt 108 produces a
+# module that fails at start-up; without wasm-opt, Burn 0.22 runs about 5x slower per step).
+#
+# Knobs (for size experiments; README, "Training benchmarks", has the measurements):
+#   TRAIN_MODULES="cpu gpu"   which modules to build
+#   TRAIN_OUT_PREFIX=pkg/train  output folders are <prefix>-cpu and <prefix>
+#   GPU_OPT_LEVEL / CPU_OPT_LEVEL   cargo opt-level of the whole build (3 / 3)
+#   GPU_WASM_OPT / CPU_WASM_OPT     wasm-opt level flags (-O2 / -O2)
 # Cargo builds go to target/web (WEB_TARGET_DIR overrides), with the profile settings of the
 # graph module's build so the shared dependencies are compiled once.
 set -euo pipefail
@@ -12,7 +20,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 ROOT=$PWD
 TARGET_DIR=${WEB_TARGET_DIR:-$ROOT/target/web}
-OUT=pkg/train
+PREFIX=${TRAIN_OUT_PREFIX:-pkg/train}
 step() { printf '== build-train-wasm: %s\n' "$*"; }
 
 WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
@@ -26,30 +34,44 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
   exit 1
 fi
 
-step "cargo (wasm32, feature web-train)"
-t0=$(date +%s)
-CARGO_PROFILE_RELEASE_OPT_LEVEL=3 \
-CARGO_PROFILE_RELEASE_LTO=fat \
-CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-RUSTFLAGS="-C target-feature=+simd128" \
-  cargo build --release --target wasm32-unknown-unknown --no-default-features --features web-train \
-  --lib --target-dir "$TARGET_DIR" -j2 --quiet
-step "cargo took $(( $(date +%s) - t0 )) s"
+# build <feature> <out dir> <opt-level> <wasm-opt flags...>
+build() {
+  local feature=$1 out=$2 level=$3
+  shift 3
+  step "$out: cargo (wasm32, feature $feature, opt-level $level)"
+  local t0
+  t0=$(date +%s)
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level \
+  CARGO_PROFILE_RELEASE_LTO=fat \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  RUSTFLAGS="-C target-feature=+simd128" \
+    cargo build --release --target wasm32-unknown-unknown --no-default-features --features "$feature" \
+    --lib --target-dir "$TARGET_DIR" -j2 --quiet
+  step "$out: cargo took $(( $(date +%s) - t0 )) s"
 
-step "wasm-bindgen $WB"
-rm -rf "$OUT.tmp"
-wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "$OUT.tmp" --out-name rgp \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+  rm -rf "$out.tmp"
+  wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "$out.tmp" --out-name rgp \
+    "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
 
-step "wasm-opt -O2 (npm binaryen)"
-t0=$(date +%s)
-node_modules/.bin/wasm-opt -O2 --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-simd \
-  "$OUT.tmp/rgp_bg.wasm" -o "$OUT.tmp/rgp_bg.opt.wasm"
-mv "$OUT.tmp/rgp_bg.opt.wasm" "$OUT.tmp/rgp_bg.wasm"
-step "wasm-opt took $(( $(date +%s) - t0 )) s"
-# webpack must read the generated glue as an ES module.
-echo '{ "type": "module" }' > "$OUT.tmp/package.json"
-rm -rf "$OUT" && mv "$OUT.tmp" "$OUT"
-printf '== build-train-wasm: %s  %d bytes, %d gzipped\n' "$OUT/rgp_bg.wasm" \
-  "$(wc -c < "$OUT/rgp_bg.wasm")" "$(gzip -9 -c "$OUT/rgp_bg.wasm" | wc -c)"
+  step "$out: wasm-opt $* (npm binaryen)"
+  t0=$(date +%s)
+  node_modules/.bin/wasm-opt "$@" --strip-debug --enable-bulk-memory --enable-reference-types \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-simd \
+    "$out.tmp/rgp_bg.wasm" -o "$out.tmp/rgp_bg.opt.wasm"
+  mv "$out.tmp/rgp_bg.opt.wasm" "$out.tmp/rgp_bg.wasm"
+  step "$out: wasm-opt took $(( $(date +%s) - t0 )) s"
+  # webpack must read the generated glue as an ES module.
+  echo '{ "type": "module" }' > "$out.tmp/package.json"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+  printf '== build-train-wasm: %s  %d bytes, %d gzipped, %d brotli\n' "$out/rgp_bg.wasm" \
+    "$(wc -c < "$out/rgp_bg.wasm")" "$(gzip -9 -c "$out/rgp_bg.wasm" | wc -c)" \
+    "$(node -e 'const z=require("zlib");const b=require("fs").readFileSync(process.argv[1]);console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length)' "$out/rgp_bg.wasm")"
+}
+
+for m in ${TRAIN_MODULES:-cpu gpu}; do
+  case $m in
+    cpu) build web-train-cpu "$PREFIX-cpu" "${CPU_OPT_LEVEL:-3}" ${CPU_WASM_OPT:--O2} ;;
+    gpu) build web-train "$PREFIX" "${GPU_OPT_LEVEL:-3}" ${GPU_WASM_OPT:--O2} ;;
+    *) echo "error: unknown training module '$m' (expected cpu or gpu)" >&2; exit 2 ;;
+  esac
+done

@@ -3,6 +3,8 @@
 #   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/
 #   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
 #   3. webpack (www/ → dist/), plus index.html, the stylesheets and data/ (the datasets) → dist/
+#   4. the service worker with this build's precache list (scripts/sw-manifest.mjs)
+#   5. brotli and gzip siblings of every compressible file (scripts/serve.mjs sends them)
 # Cargo builds go to target/web (WEB_TARGET_DIR overrides) so they never wait on other builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,10 +61,14 @@ if [ -d data ]; then
   mkdir -p dist/data
   cp -a data/. dist/data/
 fi
+step "pretrained networks (models/pretrained/ → dist/models/)"
+mkdir -p dist/models
+cp models/pretrained/*.safetensors dist/models/
 
-gz() { gzip -9 -c "$1" | wc -c; }
-step "sizes (bytes, raw / gzip -9)"
-for f in dist/*.wasm dist/*.js; do
-  [ -e "$f" ] && printf '  %-40s %9d  %8d\n' "${f#dist/}" "$(wc -c < "$f")" "$(gz "$f")"
-done
+step "service worker (dist/sw.js: build id and precache list)"
+node scripts/sw-manifest.mjs dist
+
+# Brotli (quality 11) and gzip (-9) siblings for the server to send as they are (Content-Encoding).
+step "pre-compressed .br/.gz siblings; sizes (bytes, raw / brotli / gzip) of files over 32 KB"
+node scripts/serve.mjs --precompress dist
 echo "== build-web: done → dist/ (serve with: node scripts/serve.mjs dist 8080)"

@@ -391,6 +391,14 @@ async function start() {
   performance.mark('rgp-interactive');
   mountTraining($('training'), appApi);
   mountSweep($('sweep'), appApi);
+  registerServiceWorker();
+}
+
+// The service worker (www/sw.js) makes a second visit work offline; registered once the page
+// runs, so its precaching never delays the first graph.
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('service worker:', e.message));
 }
 
 start();

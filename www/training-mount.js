@@ -12,6 +12,11 @@
 //   accounting(arch, nodes, degree, convention) → Promise of the engine's parameter/FLOP accounting
 
 export function mountTraining(section, app) {
+  // Fetch and compile the CPU training module while the graph runs, so that "Train" (or a link
+  // that trains) does not wait for it (a separate worker; the panel's client adopts it).
+  import(/* webpackChunkName: "train-client" */ 'rgp-train-client')
+    .then((m) => m.prewarm?.())
+    .catch((e) => console.warn('training prewarm:', e));
   const note = section.querySelector('#training-note');
   const load = () =>
     import(/* webpackChunkName: "train-panel" */ 'rgp-train-panel')

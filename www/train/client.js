@@ -1,7 +1,8 @@
 // A small promise/event API over the training worker.
 //
+//   prewarm();                                  // early: fetch and compile the CPU module
 //   const t = new TrainClient();
-//   const info = await t.init('auto');          // {backend, adapter, calibration, notice}
+//   const info = await t.init('auto');          // {backend, adapter, calibration, notice, reason}
 //   const result = await t.train(config, {dataset, variant, graph, onProgress, onEpoch, onNotice});
 //   t.stop();                                   // ends the run after the current chunk
 //
@@ -9,10 +10,34 @@
 // weight_decay, batch, epochs, seed, dense, mask). `graph` is {n, table: Uint32Array, selfLoops}.
 // When WebGPU fails during a run (an error, or the device is lost), the run restarts on the CPU
 // backend in a fresh worker and `onNotice` says so; the result then carries `fallback`.
+//
+// Backend choice ('auto'): training starts on the CPU at once; when the adapter may be faster
+// (not a software fallback, nothing remembered), a second worker measures both backends in the
+// background once training runs, the outcome is remembered per adapter (backend-choice.js), and
+// the next run uses WebGPU if it won (onNotice says so).
+
+import { allRemembered, measureFallback, remember } from './backend-choice.js';
+
+const newWorker = () => new Worker(new URL('./worker.js', import.meta.url));
+let spare = null;
+
+/** Starts a training worker that fetches and compiles the CPU module now; the next client adopts it. */
+export function prewarm() {
+  if (!spare) {
+    spare = newWorker();
+    spare.postMessage({ type: 'load' });
+  }
+}
 
 export class TrainClient {
   constructor({ makeWorker } = {}) {
-    this.makeWorker = makeWorker || (() => new Worker(new URL('./worker.js', import.meta.url)));
+    this.makeWorker =
+      makeWorker ||
+      (() => {
+        const w = spare || newWorker();
+        spare = null;
+        return w;
+      });
     this.worker = null;
     this.info = null;
     this.pending = null;
@@ -76,27 +101,68 @@ export class TrainClient {
     else this.handlers.onNotice?.(err.message);
   }
 
-  /** Loads the training module and picks the backend: 'auto' (measured), 'webgpu' or 'cpu'. */
-  async init(backendPref = 'auto') {
-    if (this.info && this.info.pref === backendPref) return this.info;
-    this.terminate();
-    this._start();
-    const info = await this._request({ type: 'init', backend: backendPref });
+  /** Loads the training module and picks the backend: 'auto' (CPU first, measured in the
+   * background, remembered), 'webgpu' or 'cpu'. */
+  async init(backendPref = 'auto', { fullModule = false } = {}) {
+    if (this.info && this.info.pref === backendPref && !this.rechoose && this.info.fullModule === fullModule) return this.info;
+    if (!this.worker || this.info?.pref !== backendPref) {
+      this.terminate();
+      this._start();
+    }
+    this.rechoose = false;
+    const info = await this._request({ type: 'init', backend: backendPref, memory: allRemembered(), measureFallback: measureFallback(), fullModule });
     info.pref = backendPref;
+    info.fullModule = fullModule;
     this.info = info;
     return info;
   }
 
+  /** Measures both backends in a second worker while training runs on the CPU; remembers the
+   * outcome for this adapter and, if WebGPU won, has the next run use it. */
+  _compareInBackground(onNotice) {
+    if (this.comparer || !this.info?.compare) return;
+    const w = newWorker();
+    this.comparer = w;
+    const done = () => {
+      w.terminate();
+      if (this.comparer === w) this.comparer = null;
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault?.();
+      done();
+    };
+    w.onmessage = ({ data: m }) => {
+      if (m.type !== 'compared' && m.type !== 'error') return;
+      done();
+      if (m.type === 'error' || !this.info) return;
+      const r = remember(m.adapter, m.calibration);
+      this.info.compare = false;
+      this.info.calibration = m.calibration;
+      if (r?.backend === 'wgpu') {
+        this.rechoose = true;
+        const x = (m.calibration.cpu_ms_per_step / m.calibration.wgpu_ms_per_step).toFixed(1);
+        onNotice?.(`Measured in the background: WebGPU is ${x}× faster than the CPU on this adapter; the next run uses it (remembered).`);
+      } else if (r) {
+        const x = (m.calibration.wgpu_ms_per_step / m.calibration.cpu_ms_per_step).toFixed(1);
+        onNotice?.(`Measured in the background: WebGPU is ${x}× slower than the CPU backend on this adapter; training stays on the CPU (remembered).`);
+      }
+    };
+    w.postMessage({ type: 'compare' });
+  }
+
   /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
   async train(config, { dataset = 'mnist', variant = 'quick', graph, onProgress, onEpoch, onNotice, dataBase } = {}) {
-    if (!this.info) await this.init('auto');
+    if (!this.info || this.rechoose) await this.init(this.info?.pref || 'auto');
     this.handlers = { onProgress, onEpoch, onNotice };
     const base = dataBase || new URL('data/', globalThis.document?.baseURI || self.location.href).href;
     const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base };
     const t0 = performance.now();
     let firstProgress = null;
     this.handlers.onProgress = (p) => {
-      if (firstProgress === null) firstProgress = performance.now() - t0;
+      if (firstProgress === null) {
+        firstProgress = performance.now() - t0;
+        this._compareInBackground(onNotice);
+      }
       onProgress?.(p);
     };
     try {
@@ -129,6 +195,8 @@ export class TrainClient {
 
   terminate() {
     if (this.worker) this.worker.terminate();
+    this.comparer?.terminate();
+    this.comparer = null;
     this.worker = null;
     this.info = null;
     if (this.pending) this._fail(new Error('the training worker was stopped'));

@@ -1,15 +1,26 @@
-// The training worker: loads the training wasm module (Burn, with its WebGPU and CPU backends),
-// picks a backend by measurement, fetches the dataset from this server, and runs the training
-// loop in chunks of about 100 ms so progress flows and Stop is honoured between chunks.
+// The training worker: loads a training wasm module, picks a backend, fetches the dataset from
+// this server, and runs the training loop in chunks of about 100 ms so progress flows and Stop is
+// honoured between chunks. Two modules (scripts/build-train-wasm.sh): 'rgp-train-cpu' (Burn flex
+// only, small: what starts every run on the CPU) and 'rgp-train' (with wgpu, fetched only when
+// WebGPU may be used).
 //
-// Messages in:  {type:'init', backend:'auto'|'webgpu'|'cpu'}
+// Messages in:  {type:'load'} (start fetching and compiling the CPU module early)
+//               {type:'init', backend:'auto'|'webgpu'|'cpu', memory, measureFallback}
+//               {type:'compare'} (measure both backends; for a second, background worker)
 //               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
 //               {type:'stop'}   {type:'lose-device'} (test hook: destroys the GPU device)
-// Messages out: {type:'ready', backend, adapter, calibration, notice}
+// Messages out: {type:'ready', backend, adapter, calibration, notice, compare}
+//               {type:'compared', calibration, adapter}
 //               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
 //               {type:'notice', text}   {type:'error', message, backend, deviceLost}
 
-let wasm = null;
+import { adapterKey } from './backend-choice.js';
+
+const modules = {}; // 'cpu' | 'wgpu' → promise of that module's bindings
+// The module the CPU backend runs from: the small CPU-only one, or (benchmarks, to compare the
+// size work's speed) the full one, which carries the same flex backend.
+let cpuModule = 'cpu';
+const moduleOf = (b) => (b === 'cpu' ? cpuModule : 'wgpu');
 let backend = null;
 let stopRequested = false;
 let training = false;
@@ -49,9 +60,16 @@ function yieldToEvents() {
   });
 }
 
-async function loadModule() {
-  if (!wasm) wasm = await import(/* webpackChunkName: "rgp-train" */ 'rgp-train');
-  return wasm;
+/** The bindings for `kind` ('cpu' or 'wgpu'), loaded once. */
+function loadModule(kind) {
+  if (!modules[kind]) {
+    modules[kind] =
+      kind === 'cpu'
+        ? import(/* webpackChunkName: "rgp-train-cpu" */ 'rgp-train-cpu')
+        : import(/* webpackChunkName: "rgp-train" */ 'rgp-train');
+    modules[kind].catch(() => delete modules[kind]);
+  }
+  return modules[kind];
 }
 
 async function adapterInfo() {
@@ -71,44 +89,63 @@ async function adapterInfo() {
   }
 }
 
-async function init(pref) {
+const describe = (a) => (a.fallback ? 'a software (fallback) adapter' : `adapter ${a.description || a.vendor || a.architecture}`);
+
+/** Picks the backend without measuring on the critical path: the CPU unless WebGPU was chosen in
+ * the settings or remembered as faster on this adapter. `compare` asks the client to measure
+ * both in the background once training has begun. */
+async function init({ backend: pref = 'auto', memory = {}, measureFallback = false, fullModule = false }) {
   const t0 = performance.now();
-  const m = await loadModule();
-  const moduleMs = performance.now() - t0;
-  const adapter = await adapterInfo();
+  cpuModule = fullModule ? 'wgpu' : 'cpu';
+  const adapter = pref === 'cpu' ? null : await adapterInfo();
   const calibration = {};
-  let notice = '';
-  let reason = '';
+  const out = { type: 'ready', adapter, calibration, notice: '', reason: '', compare: false };
   let chosen = 'cpu';
   if (pref === 'cpu') {
-    reason = 'chosen in the settings';
+    out.reason = 'chosen in the settings';
   } else if (!adapter) {
-    notice = 'WebGPU is not available in this browser: training runs on the CPU backend.';
-    reason = 'no WebGPU adapter';
+    out.notice = 'WebGPU is not available in this browser: training runs on the CPU backend.';
+    out.reason = 'no WebGPU adapter';
+  } else if (pref === 'webgpu') {
+    chosen = 'wgpu';
+    out.reason = 'chosen in the settings';
+  } else if (adapter.fallback && !measureFallback) {
+    out.reason = 'WebGPU adapter is a software fallback';
+    out.notice = 'WebGPU here is a software (fallback) adapter, far slower than the CPU backend: training runs on the CPU (choose WebGPU to override).';
+  } else if (memory[adapterKey(adapter)]) {
+    const r = memory[adapterKey(adapter)];
+    chosen = r.backend;
+    Object.assign(calibration, { cpu_ms_per_step: r.cpu_ms_per_step, wgpu_ms_per_step: r.wgpu_ms_per_step });
+    out.remembered = r.at;
+    out.reason = `remembered: measured on this adapter on ${String(r.at).slice(0, 10)}`;
   } else {
+    out.compare = true;
+    out.reason = `WebGPU (${describe(adapter)}) is measured in the background once training runs`;
+  }
+  if (chosen === 'wgpu') {
+    const m = await loadModule('wgpu');
     try {
+      // Also starts the device and compiles the kernels of the first steps.
       calibration.wgpu_ms_per_step = await m.calibrate('wgpu', 2);
-      chosen = 'wgpu';
-      reason = 'chosen in the settings';
     } catch (e) {
-      notice = `WebGPU could not be used (${message(e)}): training runs on the CPU backend.`;
-      reason = 'WebGPU failed to start';
-    }
-    if (chosen === 'wgpu' && pref === 'auto') {
-      calibration.cpu_ms_per_step = await m.calibrate('cpu', 4);
-      const what = adapter.fallback ? 'a software (fallback) adapter' : `adapter ${adapter.description || adapter.vendor}`;
-      if (calibration.cpu_ms_per_step < calibration.wgpu_ms_per_step) {
-        chosen = 'cpu';
-        const x = (calibration.wgpu_ms_per_step / calibration.cpu_ms_per_step).toFixed(1);
-        reason = `measured ${x}× faster than WebGPU`;
-        notice = `WebGPU here is ${what}, measured ${x}× slower than the CPU backend: training runs on the CPU (choose WebGPU to override).`;
-      } else {
-        reason = `measured ${(calibration.cpu_ms_per_step / calibration.wgpu_ms_per_step).toFixed(1)}× faster than the CPU backend`;
-      }
+      chosen = 'cpu';
+      out.notice = `WebGPU could not be used (${message(e)}): training runs on the CPU backend.`;
+      out.reason = 'WebGPU failed to start';
     }
   }
+  const tm = performance.now();
+  await loadModule(moduleOf(chosen));
   backend = chosen;
-  return { type: 'ready', backend, reason, adapter, calibration, notice, module_ms: moduleMs, init_ms: performance.now() - t0 };
+  return { ...out, backend, module_ms: performance.now() - tm, init_ms: performance.now() - t0 };
+}
+
+/** Milliseconds per step of both backends on the calibration model (a background worker). */
+async function compare() {
+  const adapter = await adapterInfo();
+  const [gpu, cpu] = await Promise.all([loadModule('wgpu'), loadModule('cpu')]);
+  const wgpu = await gpu.calibrate('wgpu', 2);
+  const c = await cpu.calibrate('cpu', 4);
+  return { type: 'compared', adapter, calibration: { wgpu_ms_per_step: wgpu, cpu_ms_per_step: c } };
 }
 
 async function fetchBytes(url) {
@@ -135,8 +172,8 @@ async function datasetFiles(dataset, variant, base) {
 
 async function train(msg) {
   const tStart = performance.now();
-  const m = await loadModule();
   if (!backend) throw new Error('the worker was not initialised');
+  const m = await loadModule(moduleOf(backend));
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
   const g = msg.graph;
   const session = await m.TrainSession.create(
@@ -248,8 +285,12 @@ async function runSession(session, msg, tStart) {
 self.onmessage = async (ev) => {
   const msg = ev.data;
   try {
-    if (msg.type === 'init') {
-      post(await init(msg.backend || 'auto'));
+    if (msg.type === 'load') {
+      loadModule('cpu').catch(() => {}); // errors surface at init
+    } else if (msg.type === 'init') {
+      post(await init(msg));
+    } else if (msg.type === 'compare') {
+      post(await compare());
     } else if (msg.type === 'train') {
       if (training) throw new Error('a training run is already in progress');
       training = true;

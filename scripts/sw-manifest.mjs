@@ -1,0 +1,40 @@
+// Writes dist/sw.js from www/sw.js with the build's id and precache list (scripts/build-web.sh):
+//   node scripts/sw-manifest.mjs [dist]
+// Precached: the page (as ./), scripts, styles, every wasm module except the WebGPU training
+// module when a CPU-only one exists (it is cached when first fetched), and the quick data sets.
+// BUILD is a hash of the precached files' contents, so any change gives a new cache.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = resolve(process.argv[2] || join(root, 'dist'));
+
+const files = [];
+const walk = (d) => {
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) walk(p);
+    else files.push(relative(dist, p).split('\\').join('/'));
+  }
+};
+walk(dist);
+
+// The WebGPU module: the dist wasm of the same size as pkg/train's, when pkg/train-cpu exists.
+const gpu = join(root, 'pkg/train/rgp_bg.wasm');
+const gpuSize = existsSync(join(root, 'pkg/train-cpu/rgp_bg.wasm')) && existsSync(gpu) ? statSync(gpu).size : -1;
+
+const precache = files
+  .filter((f) => !/\.(br|gz)$/.test(f) || /^data\/[a-z]+-quick\/[^/]+\.gz$/.test(f))
+  .filter((f) => !f.startsWith('data/') || /-quick\//.test(f))
+  .filter((f) => f !== 'sw.js' && f !== 'index.html')
+  .filter((f) => !(f.endsWith('.wasm') && statSync(join(dist, f)).size === gpuSize))
+  .sort();
+const hash = createHash('sha256');
+for (const f of ['index.html', ...precache]) hash.update(f).update(readFileSync(join(dist, f)));
+const build = hash.digest('hex').slice(0, 16);
+const list = ['./', ...precache];
+const body = readFileSync(join(root, 'www/sw.js'), 'utf8');
+writeFileSync(join(dist, 'sw.js'), `const BUILD = '${build}';\nconst PRECACHE = ${JSON.stringify(list)};\n${body}`);
+const bytes = precache.reduce((a, f) => a + statSync(join(dist, f)).size, 0);
+console.log(`  sw.js: build ${build}, ${list.length} files precached (${(bytes / 1e6).toFixed(1)} MB before compression)`);
