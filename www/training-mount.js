@@ -15,7 +15,10 @@ export function mountTraining(section, app) {
   // Fetch and compile the CPU training module while the graph runs, so that "Train" (or a link
   // that trains) does not wait for it (a separate worker; the panel's client adopts it).
   import(/* webpackChunkName: "train-client" */ 'rgp-train-client')
-    .then((m) => m.prewarm?.())
+    .then((m) => {
+      const c = app.config();
+      m.prewarm?.({ dataset: c.dataset || 'mnist', variant: c.data || 'quick' });
+    })
     .catch((e) => console.warn('training prewarm:', e));
   const note = section.querySelector('#training-note');
   const load = () =>

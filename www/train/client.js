@@ -21,11 +21,12 @@ import { allRemembered, measureFallback, remember } from './backend-choice.js';
 const newWorker = () => new Worker(new URL('./worker.js', import.meta.url));
 let spare = null;
 
-/** Starts a training worker that fetches and compiles the CPU module now; the next client adopts it. */
-export function prewarm() {
+/** Starts a training worker that fetches and compiles the CPU module now, and fetches the data set
+ * the first run will likely use ({dataset, variant}); the next client adopts it. */
+export function prewarm(data) {
   if (!spare) {
     spare = newWorker();
-    spare.postMessage({ type: 'load' });
+    spare.postMessage({ type: 'load', ...data, dataBase: new URL('data/', globalThis.document?.baseURI || self.location.href).href });
   }
 }
 

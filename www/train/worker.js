@@ -4,7 +4,7 @@
 // only, small: what starts every run on the CPU) and 'rgp-train' (with wgpu, fetched only when
 // WebGPU may be used).
 //
-// Messages in:  {type:'load'} (start fetching and compiling the CPU module early)
+// Messages in:  {type:'load', dataset?, variant?, dataBase?} (early: the CPU module, the adapter, the data)
 //               {type:'init', backend:'auto'|'webgpu'|'cpu', memory, measureFallback}
 //               {type:'compare'} (measure both backends; for a second, background worker)
 //               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
@@ -72,6 +72,9 @@ function loadModule(kind) {
   return modules[kind];
 }
 
+let adapterPromise = null;
+const adapterOnce = () => (adapterPromise ??= adapterInfo());
+
 async function adapterInfo() {
   if (!self.navigator?.gpu) return null;
   try {
@@ -97,7 +100,7 @@ const describe = (a) => (a.fallback ? 'a software (fallback) adapter' : `adapter
 async function init({ backend: pref = 'auto', memory = {}, measureFallback = false, fullModule = false }) {
   const t0 = performance.now();
   cpuModule = fullModule ? 'wgpu' : 'cpu';
-  const adapter = pref === 'cpu' ? null : await adapterInfo();
+  const adapter = pref === 'cpu' ? null : await adapterOnce();
   const calibration = {};
   const out = { type: 'ready', adapter, calibration, notice: '', reason: '', compare: false };
   let chosen = 'cpu';
@@ -286,7 +289,10 @@ self.onmessage = async (ev) => {
   const msg = ev.data;
   try {
     if (msg.type === 'load') {
-      loadModule('cpu').catch(() => {}); // errors surface at init
+      // Early work a first run needs (errors surface at init and train).
+      loadModule('cpu').catch(() => {});
+      adapterOnce();
+      if (msg.dataset) datasetFiles(msg.dataset, msg.variant, msg.dataBase).catch(() => {});
     } else if (msg.type === 'init') {
       post(await init(msg));
     } else if (msg.type === 'compare') {
