@@ -81,7 +81,8 @@ impl Target {
         let kept = walk.propose().and_then(|s| {
             let miss = self.miss(walk.stats);
             // A sum above goal + miss is farther away whatever the rest of the levels hold.
-            let ceiling = (self.goal_sum + miss) as u64 + 1;
+            // Saturating: a goal beyond every graph (found by fuzzing) must not wrap to 0.
+            let ceiling = ((self.goal_sum + miss) as u64).saturating_add(1);
             walk.apply(s);
             match walk.kernel.eval(&walk.graph, ceiling, u32::MAX) {
                 Eval::Done(st) if self.miss(st) <= miss => {
