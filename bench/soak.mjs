@@ -18,7 +18,8 @@ export async function watchWorkers(page) {
   const live = new Map(); // sessionId → { url, kind }
   const pending = new Map();
   let nextId = 1;
-  const kindOf = (url) => (/graph-worker/.test(url) ? 'graph' : /render-worker/.test(url) ? 'render' : 'training');
+  // Worker chunks are named after the Worker's name option: graph.HASH.js, render.HASH.js.
+  const kindOf = (url) => (/\/graph\.[0-9a-f]+\.js$/.test(url) ? 'graph' : /\/render\.[0-9a-f]+\.js$/.test(url) ? 'render' : 'training');
   cdp.on('Target.attachedToTarget', (e) => {
     if (e.targetInfo.type === 'worker') live.set(e.sessionId, { url: e.targetInfo.url, kind: kindOf(e.targetInfo.url) });
   });
