@@ -1,13 +1,19 @@
 //! `rgp sweep`: accuracy against ASPL over a graph family, with baselines at equal sparsity.
 //! Writes `sweep.json`, `graphs.json`, `results.csv` and `summary.json` into `--out`, prints the
 //! summary on stdout and progress on stderr. Resumable: runs already in `results.csv` are skipped.
+//! `--depths 2,4,8` runs the sweep at each depth into `OUT/depth-L/` and writes
+//! `OUT/depth-summary.json`. Across machines: `rgp sweep plan --out DIR …`, then
+//! `rgp sweep run --dir DIR --shard I/N` on each (see [`crate::sweep::shard`]), then
+//! `rgp sweep merge --dir DIR`.
 
 use super::train::load_dataset;
 use crate::data::DatasetName;
 use crate::mapping::MaskOptions;
+use crate::sweep::depth_run::{check_depths, run_depths};
 use crate::sweep::family::FamilySpec;
 use crate::sweep::results::Kind;
 use crate::sweep::run::{Event, SweepConfig, run_dir};
+use crate::sweep::shard::{Shard, merge_dir, plan_dir, run_shard};
 use crate::train::trainer::block_on;
 use crate::train::{ModelKind, OptimizerKind, TrainConfig, device};
 use crate::{Result, bail};
@@ -15,8 +21,50 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The flat form (`rgp sweep --out DIR …`, one process) or one of the subcommands.
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Step>,
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Step {
+    /// Write the configuration, graphs and run list (plan.csv) into --out, for `sweep run`.
+    Plan(SweepArgs),
+    /// Run shard I of N of a planned sweep (every N-th run from I), resumable.
+    Run(RunArgs),
+    /// Gather the shards' results into results.csv and summary.json.
+    Merge(MergeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The planned sweep's folder (shared by every machine).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// I/N (0-based), or env/N to take I from SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN)
+    /// or JOB_COMPLETION_INDEX.
+    #[arg(long)]
+    pub shard: String,
+    /// Folder with the dataset on this machine (default data/<dataset>).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    #[arg(long)]
+    pub dir: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
     /// Model: mlp or cnn.
     #[arg(long, default_value = "mlp")]
     pub model: String,
@@ -80,6 +128,18 @@ pub struct Args {
     /// CNN conv widths, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
     pub channels: Vec<u32>,
+    /// Deep variant: L masked hidden-to-hidden layers of the first --hidden (--channels) width.
+    #[arg(long, default_value_t = 0)]
+    pub depth: u32,
+    /// Depth sweep: the whole sweep at each depth, into OUT/depth-L/, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub depths: Vec<u32>,
+    /// Residual connections around equal-width hidden layers.
+    #[arg(long)]
+    pub residual: bool,
+    /// MLP: BatchNorm after every hidden layer.
+    #[arg(long)]
+    pub norm: bool,
     /// Mask the first / last layer too (dense by default).
     #[arg(long)]
     pub mask_first: bool,
@@ -92,8 +152,8 @@ pub struct Args {
     #[arg(long)]
     pub limit_train: Option<usize>,
     /// Output folder (created; an existing sweep there is resumed).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -141,7 +201,7 @@ pub fn parse_dataset(s: &str) -> Result<(DatasetName, bool)> {
     Ok((d, quick))
 }
 
-pub fn config(a: &Args) -> Result<SweepConfig> {
+pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
     let model = match a.model.as_str() {
         "mlp" => ModelKind::Mlp,
         "cnn" => ModelKind::Cnn,
@@ -189,6 +249,9 @@ pub fn config(a: &Args) -> Result<SweepConfig> {
                 last_dense: !a.mask_last,
                 self_loops: a.self_loops,
             },
+            depth: a.depth,
+            residual: a.residual,
+            norm: a.norm,
         },
         baselines: parse_baselines(&a.baselines)?,
         finetune_epochs: a.finetune_epochs.unwrap_or(a.epochs),
@@ -199,22 +262,77 @@ pub fn config(a: &Args) -> Result<SweepConfig> {
     Ok(cfg)
 }
 
-pub fn run(a: Args) -> Result<()> {
-    let cfg = config(&a)?;
-    let (name, quick) = parse_dataset(&a.dataset)?;
-    // The digits split is fixed (seed 1) so every run of the sweep sees the same test set.
-    let mut data = load_dataset(name, a.data_dir.as_deref(), quick, 1)?;
-    if let Some(n) = a.limit_train {
+/// The sweep's dataset (the digits split is fixed, seed 1, so every run sees the same test set).
+fn load(cfg: &SweepConfig, data_dir: Option<&std::path::Path>) -> Result<crate::data::Dataset> {
+    let (name, quick) = parse_dataset(&cfg.dataset)?;
+    let mut data = load_dataset(name, data_dir, quick, 1)?;
+    if let Some(n) = cfg.limit_train {
         let t = data.test.len();
         data.truncate(n.max(1), t);
     }
-    let dev = block_on(device::device(cfg.backend))?;
-    let mut log = Log::new(a.quiet);
-    let summary = run_dir(&cfg, data, dev, &a.out, &mut |e| log.event(e))?;
+    Ok(data)
+}
+
+fn print<T: serde::Serialize>(v: &T) {
     println!(
         "{}",
-        serde_json::to_string_pretty(&summary).expect("the summary serialises")
+        serde_json::to_string_pretty(v).expect("the summary serialises")
     );
+}
+
+pub fn run(a: Args) -> Result<()> {
+    match a.command {
+        None => run_flat(a.sweep),
+        Some(Step::Plan(s)) => {
+            if !s.depths.is_empty() {
+                bail!("plan one folder per depth (--depth L) for a sharded depth sweep");
+            }
+            let cfg = config(&s)?;
+            let out = s.out.clone().unwrap_or_default();
+            let mut log = Log::new(s.quiet);
+            let jobs = plan_dir(&cfg, &out, &mut |e| log.event(e))?;
+            print(&serde_json::json!({ "dir": out, "runs": jobs.len() }));
+            Ok(())
+        }
+        Some(Step::Run(r)) => {
+            let shard = Shard::parse(&r.shard, &|k| std::env::var(k).ok())?;
+            let (cfg, _, _) = crate::sweep::shard::load_plan(&r.dir)?;
+            let data = load(&cfg, r.data_dir.as_deref())?;
+            let dev = block_on(device::device(cfg.backend))?;
+            let mut log = Log::new(r.quiet);
+            let (planned, ran) = run_shard(&r.dir, shard, data, dev, &mut |e| log.event(e))?;
+            print(&serde_json::json!({
+                "shard": shard.index, "of": shard.count, "runs": planned, "ran_now": ran
+            }));
+            Ok(())
+        }
+        Some(Step::Merge(m)) => {
+            print(&merge_dir(&m.dir)?);
+            Ok(())
+        }
+    }
+}
+
+fn run_flat(a: SweepArgs) -> Result<()> {
+    let cfg = config(&a)?;
+    check_depths(&a.depths)?;
+    let data = load(&cfg, a.data_dir.as_deref())?;
+    let dev = block_on(device::device(cfg.backend))?;
+    let out = a.out.clone().unwrap_or_default();
+    let mut log = Log::new(a.quiet);
+    if a.depths.is_empty() {
+        print(&run_dir(&cfg, data, dev, &out, &mut |e| log.event(e))?);
+    } else {
+        let mut last = 0;
+        let s = run_depths(&cfg, &a.depths, data, dev, &out, &mut |l, e| {
+            if l != last {
+                last = l;
+                log.line(&format!("depth {l}"));
+            }
+            log.event(e)
+        })?;
+        print(&s);
+    }
     Ok(())
 }
 

@@ -61,6 +61,15 @@ pub struct Args {
     /// CNN conv widths, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
     pub channels: Vec<u32>,
+    /// Deep variant: L masked hidden-to-hidden layers of the first --hidden (--channels) width.
+    #[arg(long, default_value_t = 0)]
+    pub depth: u32,
+    /// Residual connections around equal-width hidden layers.
+    #[arg(long)]
+    pub residual: bool,
+    /// MLP: BatchNorm after every hidden layer.
+    #[arg(long)]
+    pub norm: bool,
     /// Mask the first / last layer too (dense by default).
     #[arg(long)]
     pub mask_first: bool,
@@ -204,6 +213,9 @@ pub fn run(a: Args) -> Result<()> {
             last_dense: !a.mask_last,
             self_loops: a.graph.self_loops,
         },
+        depth: a.depth,
+        residual: a.residual,
+        norm: a.norm,
     };
     cfg.validate()?;
     let mut data = load_dataset(dataset, a.data_dir.as_deref(), a.quick, a.seed)?;

@@ -6,11 +6,18 @@
 //! - [`results`]: one CSV row per run, read back to resume;
 //! - [`summary`]: correlations, gains and baselines, from the rows alone;
 //! - [`stats`]: Pearson, Spearman and Welch with intervals;
-//! - [`run`] (feature `train`): the plan of runs and the training of each.
+//! - [`run`] (feature `train`): the plan of runs and the training of each;
+//! - [`shard`] (native): plan, run shard I of N, merge — sweeps spread over machines;
+//! - [`depth`]: the same sweep at several depths, and what reachability predicts.
 
+pub mod depth;
+#[cfg(all(feature = "train", not(target_family = "wasm")))]
+pub mod depth_run;
 pub mod family;
 pub mod results;
 #[cfg(feature = "train")]
 pub mod run;
+#[cfg(all(feature = "train", not(target_family = "wasm")))]
+pub mod shard;
 pub mod stats;
 pub mod summary;

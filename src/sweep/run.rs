@@ -583,18 +583,33 @@ pub struct GraphInfo {
     pub clustering: f64,
     pub fingerprint: String,
     pub origin: String,
+    /// Reachability at depths 1..=16 (see [`crate::graph::reach`]): walks of exactly L edges
+    /// (a plain stack of L masked layers) and paths of at most L (a residual stack).
+    pub walk_reach: Vec<f64>,
+    pub path_reach: Vec<f64>,
 }
 
 pub fn graph_info(g: &SweepGraphs) -> Vec<GraphInfo> {
-    let info = |kind, s: &SweepGraph| GraphInfo {
-        kind,
-        index: s.index,
-        degree: s.degree,
-        aspl: s.aspl,
-        diameter: s.diameter,
-        clustering: s.clustering,
-        fingerprint: s.fingerprint.clone(),
-        origin: s.origin.clone(),
+    let info = |kind, s: &SweepGraph| {
+        let r = s
+            .graph()
+            .map(|g| crate::graph::reach(&g, crate::graph::REACH_DEPTHS))
+            .unwrap_or(crate::graph::Reach {
+                walk: Vec::new(),
+                path: Vec::new(),
+            });
+        GraphInfo {
+            kind,
+            index: s.index,
+            degree: s.degree,
+            aspl: s.aspl,
+            diameter: s.diameter,
+            clustering: s.clustering,
+            fingerprint: s.fingerprint.clone(),
+            origin: s.origin.clone(),
+            walk_reach: r.walk,
+            path_reach: r.path,
+        }
     };
     let mut out: Vec<GraphInfo> = g.family.iter().map(|s| info("graph", s)).collect();
     for [b, w] in &g.degrees {
@@ -606,7 +621,7 @@ pub fn graph_info(g: &SweepGraphs) -> Vec<GraphInfo> {
 
 /// The first key whose value differs, for the resume error.
 #[cfg(not(target_family = "wasm"))]
-fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
+pub(crate) fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
     match (a.as_object(), b.as_object()) {
         (Some(x), Some(y)) => {
             for (k, v) in x {
@@ -630,7 +645,7 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
 
 /// Pretty JSON, newline-terminated, for the files a sweep writes.
 #[cfg(not(target_family = "wasm"))]
-fn pretty<T: Serialize>(v: &T) -> String {
+pub(crate) fn pretty<T: Serialize>(v: &T) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("sweep files serialise");
     s.push('\n');
     s

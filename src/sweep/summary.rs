@@ -20,7 +20,7 @@ pub struct Both {
     pub spearman: Correlation,
 }
 
-fn both(x: &[f64], y: &[f64]) -> Both {
+pub(crate) fn both(x: &[f64], y: &[f64]) -> Both {
     Both {
         pearson: pearson(x, y),
         spearman: spearman(x, y),
@@ -47,7 +47,7 @@ pub struct Group {
     pub clustering: Option<f64>,
 }
 
-fn group(rows: &[&Row]) -> Group {
+pub(crate) fn group(rows: &[&Row]) -> Group {
     let acc: Vec<f64> = rows.iter().map(|r| r.test_accuracy).collect();
     let avg = |f: fn(&Row) -> Option<f64>| {
         let v: Vec<f64> = rows.iter().filter_map(|r| f(r)).collect();
@@ -81,7 +81,7 @@ pub struct Gain {
     pub p: f64,
 }
 
-fn gain(a: &[&Row], b: &[&Row]) -> Gain {
+pub(crate) fn gain(a: &[&Row], b: &[&Row]) -> Gain {
     let acc = |rs: &[&Row]| {
         rs.iter()
             .map(|r| 100.0 * r.test_accuracy)

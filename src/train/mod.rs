@@ -87,6 +87,21 @@ pub struct TrainConfig {
     /// multiplied; where `n` divides the widths) or `W ⊙ M`.
     pub kernel: Kernel,
     pub mask: MaskOptions,
+    /// Deep variant: `L > 0` replaces `hidden` (MLP) or `channels` (CNN) by `L + 1` copies of
+    /// its first width, so `L` hidden-to-hidden layers carry the mask (with the default dense
+    /// first and last layers). 0 keeps the lists as given.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub depth: u32,
+    /// Skip connections `(h + f(h)) / √2` around equal-width (stride-1) hidden layers.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub residual: bool,
+    /// MLP: BatchNorm after every hidden layer (the CNN always has it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub norm: bool,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 impl Default for TrainConfig {
@@ -105,6 +120,9 @@ impl Default for TrainConfig {
             dense: false,
             kernel: Kernel::Auto,
             mask: MaskOptions::default(),
+            depth: 0,
+            residual: false,
+            norm: false,
         }
     }
 }
@@ -112,6 +130,8 @@ impl Default for TrainConfig {
 pub const MAX_EPOCHS: u32 = 1000;
 pub const MAX_BATCH: u32 = 8192;
 pub const MAX_WIDTH: u32 = 4096;
+/// Most hidden-to-hidden layers of a deep variant (`depth`).
+pub const MAX_DEPTH: u32 = 32;
 
 impl TrainConfig {
     pub fn validate(&self) -> Result<()> {
@@ -136,26 +156,41 @@ impl TrainConfig {
                 self.epochs
             );
         }
-        let widths = match self.model {
+        if self.depth > MAX_DEPTH {
+            bail!(
+                "depth must be between 0 and {MAX_DEPTH} (got {})",
+                self.depth
+            );
+        }
+        let given = match self.model {
             ModelKind::Mlp => &self.hidden,
             ModelKind::Cnn => &self.channels,
         };
-        if widths.is_empty() || widths.len() > 16 {
+        if given.is_empty() || (self.depth == 0 && given.len() > 16) {
             bail!(
-                "the model needs between 1 and 16 hidden layers (got {})",
-                widths.len()
+                "the model needs between 1 and 16 hidden layers (got {}; --depth allows more)",
+                given.len()
             );
         }
+        let widths = &self.widths(given);
         if let Some(w) = widths.iter().find(|&&w| w == 0 || w > MAX_WIDTH) {
             bail!("layer widths must be between 1 and {MAX_WIDTH} (got {w})");
         }
         Ok(())
     }
 
+    /// `given` itself, or `depth + 1` copies of its first width.
+    fn widths(&self, given: &[u32]) -> Vec<u32> {
+        match (self.depth, given.first()) {
+            (0, _) | (_, None) => given.to_vec(),
+            (l, Some(&w)) => vec![w; l as usize + 1],
+        }
+    }
+
     pub fn mlp_spec(&self, inputs: u32, classes: u32) -> MlpSpec {
         MlpSpec {
             inputs,
-            hidden: self.hidden.clone(),
+            hidden: self.widths(&self.hidden),
             classes,
         }
     }
@@ -164,8 +199,16 @@ impl TrainConfig {
         CnnSpec {
             in_ch: 1,
             input_hw: hw,
-            channels: self.channels.clone(),
+            channels: self.widths(&self.channels),
             classes,
+        }
+    }
+
+    /// The deep-variant options the networks are built with.
+    pub fn deep(&self) -> model::Deep {
+        model::Deep {
+            residual: self.residual,
+            norm: self.norm,
         }
     }
 }

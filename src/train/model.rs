@@ -1,4 +1,5 @@
-//! The two networks the app trains: an MLP and a small CNN, masked or dense.
+//! The two networks the app trains: an MLP and a small CNN, masked or dense, optionally deep
+//! (see [`Deep`]): residual connections and, for the MLP, BatchNorm after each hidden layer.
 
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
 use super::packed::{GraphConv, GraphLinear};
@@ -13,6 +14,26 @@ use burn::tensor::{Device, Tensor};
 #[derive(Module, Debug)]
 pub struct Mlp {
     pub layers: Vec<GraphLinear>,
+    /// BatchNorm after every hidden layer (before its ReLU), or empty. Per feature, so it passes
+    /// no signal between groups and the mask's reachability stays exact.
+    pub norms: Vec<BatchNorm>,
+    /// Skip connections around the hidden layers whose input and output widths match.
+    pub residual: bool,
+}
+
+/// Options of the deep variants; the default is the plain network.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deep {
+    pub residual: bool,
+    /// MLP only (the CNN always normalises).
+    pub norm: bool,
+}
+
+/// `(h + f(h)) / √2`: the identity path keeps every input group reachable (paths of at most L
+/// edges instead of walks of exactly L), and the scale keeps the activations' second moment
+/// from doubling at every layer (2^16 at depth 16) without changing the initialisation.
+fn residual<const D: usize>(h: Tensor<D>, f: Tensor<D>) -> Tensor<D> {
+    (h + f).mul_scalar(std::f32::consts::FRAC_1_SQRT_2)
 }
 
 #[derive(Module, Debug)]
@@ -23,6 +44,8 @@ pub struct Cnn {
     pub head: GraphLinear,
     /// Input image side.
     pub hw: usize,
+    /// Skip connections around the stride-1 convs whose input and output widths match.
+    pub residual: bool,
 }
 
 // One network per trainer: the size difference between variants does not matter.
@@ -45,6 +68,19 @@ impl Net {
         seed: u64,
         device: &Device,
     ) -> Result<Net> {
+        Self::mlp_deep(spec, conn, opts, packed, seed, Deep::default(), device)
+    }
+
+    /// [`Net::mlp`] with the deep-variant options (residual connections, BatchNorm).
+    pub fn mlp_deep(
+        spec: &MlpSpec,
+        conn: Option<&Connectivity>,
+        opts: &MaskOptions,
+        packed: bool,
+        seed: u64,
+        deep: Deep,
+        device: &Device,
+    ) -> Result<Net> {
         let arch = spec.arch(opts)?;
         let mut rng = Rng::derive(seed, "init");
         let count = arch.layers().count();
@@ -64,8 +100,20 @@ impl Net {
                     device,
                 )
             })
-            .collect::<Result<_>>()?;
-        Ok(Net::Mlp(Mlp { layers }))
+            .collect::<Result<Vec<_>>>()?;
+        let norms = if deep.norm {
+            spec.hidden
+                .iter()
+                .map(|&w| BatchNormConfig::new(w as usize).init(device))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Net::Mlp(Mlp {
+            layers,
+            norms,
+            residual: deep.residual,
+        }))
     }
 
     pub fn cnn(
@@ -74,6 +122,19 @@ impl Net {
         opts: &MaskOptions,
         packed: (bool, bool),
         seed: u64,
+        device: &Device,
+    ) -> Result<Net> {
+        Self::cnn_deep(spec, conn, opts, packed, seed, Deep::default(), device)
+    }
+
+    /// [`Net::cnn`] with residual connections around its stride-1 convs when `deep.residual`.
+    pub fn cnn_deep(
+        spec: &CnnSpec,
+        conn: Option<&Connectivity>,
+        opts: &MaskOptions,
+        packed: (bool, bool),
+        seed: u64,
+        deep: Deep,
         device: &Device,
     ) -> Result<Net> {
         let arch = spec.arch(opts)?;
@@ -118,6 +179,7 @@ impl Net {
             norms,
             head,
             hw: spec.input_hw as usize,
+            residual: deep.residual,
         }))
     }
 
@@ -128,10 +190,22 @@ impl Net {
                 let last = m.layers.len() - 1;
                 let mut h = x;
                 for (i, l) in m.layers.iter().enumerate() {
-                    h = l.forward(h);
-                    if i < last {
-                        h = relu(h);
+                    // Hidden-to-hidden layers only (digits' 64 inputs can match a width of 64).
+                    let skip = (m.residual && i > 0).then(|| h.clone());
+                    let mut z = l.forward(h);
+                    if i == last {
+                        return z;
                     }
+                    if let Some(norm) = m.norms.get(i) {
+                        // BatchNorm reads [batch, channels, …]: a length-1 trailing axis.
+                        let [b, w] = z.dims();
+                        z = norm.forward(z.reshape([b, w, 1])).reshape([b, w]);
+                    }
+                    let z = relu(z);
+                    h = match skip {
+                        Some(s) if s.dims() == z.dims() => residual(s, z),
+                        _ => z,
+                    };
                 }
                 h
             }
@@ -139,7 +213,12 @@ impl Net {
                 let [b, _] = x.dims();
                 let mut h: Tensor<4> = x.reshape([b, 1, c.hw, c.hw]);
                 for (conv, norm) in c.convs.iter().zip(&c.norms) {
-                    h = relu(norm.forward(conv.forward(h)));
+                    let skip = c.residual.then(|| h.clone());
+                    let z = relu(norm.forward(conv.forward(h)));
+                    h = match skip {
+                        Some(s) if s.dims() == z.dims() => residual(s, z),
+                        _ => z,
+                    };
                 }
                 let [b, ch, hh, ww] = h.dims();
                 // Global max pooling: on 28×28 digits most positions are background, and their
@@ -192,7 +271,11 @@ impl Net {
                 for l in &m.layers {
                     layers.push(l.to_masked(device).await?);
                 }
-                Net::Mlp(Mlp { layers })
+                Net::Mlp(Mlp {
+                    layers,
+                    norms: m.norms.clone(),
+                    residual: m.residual,
+                })
             }
             Net::Cnn(c) => {
                 let mut convs = Vec::with_capacity(c.convs.len());
@@ -204,6 +287,7 @@ impl Net {
                     norms: c.norms.clone(),
                     head: c.head.to_masked(device).await?,
                     hw: c.hw,
+                    residual: c.residual,
                 })
             }
         })

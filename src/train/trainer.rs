@@ -102,8 +102,12 @@ impl Trainer {
         let c = if cfg.dense { None } else { Some(conn) };
         let packing = cfg.kernel.packing(&device);
         let model = match cfg.model {
-            ModelKind::Mlp => Net::mlp(&mlp, c, &cfg.mask, packing.0, cfg.seed, &device)?,
-            ModelKind::Cnn => Net::cnn(&cnn, c, &cfg.mask, packing, cfg.seed, &device)?,
+            ModelKind::Mlp => {
+                Net::mlp_deep(&mlp, c, &cfg.mask, packing.0, cfg.seed, cfg.deep(), &device)?
+            }
+            ModelKind::Cnn => {
+                Net::cnn_deep(&cnn, c, &cfg.mask, packing, cfg.seed, cfg.deep(), &device)?
+            }
         };
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
