@@ -16,7 +16,11 @@ fn mlp_file() -> ModelFile {
         classes: 3,
         widths: vec![16, 16],
     };
-    let w = |n: usize, salt: f32| (0..n).map(|i| (i as f32 * 0.37 + salt).sin()).collect::<Vec<_>>();
+    let w = |n: usize, salt: f32| {
+        (0..n)
+            .map(|i| (i as f32 * 0.37 + salt).sin())
+            .collect::<Vec<_>>()
+    };
     let mask: Vec<u8> = mask_matrix(&conn, 16, 16)
         .unwrap()
         .iter()
@@ -42,9 +46,24 @@ fn mlp_file() -> ModelFile {
             test_accuracy: Some(0.5),
         },
         layers: vec![
-            Layer { name: "layers.0".into(), weight: w(256, 0.0), bias: Some(w(16, 2.0)), mask: None },
-            Layer { name: "layers.1".into(), weight: mid, bias: Some(w(16, 3.0)), mask: Some(mask) },
-            Layer { name: "layers.2".into(), weight: w(48, 4.0), bias: Some(w(3, 5.0)), mask: None },
+            Layer {
+                name: "layers.0".into(),
+                weight: w(256, 0.0),
+                bias: Some(w(16, 2.0)),
+                mask: None,
+            },
+            Layer {
+                name: "layers.1".into(),
+                weight: mid,
+                bias: Some(w(16, 3.0)),
+                mask: Some(mask),
+            },
+            Layer {
+                name: "layers.2".into(),
+                weight: w(48, 4.0),
+                bias: Some(w(3, 5.0)),
+                mask: None,
+            },
         ],
         norms: vec![],
         neighbors: Some((0..8).map(|i| conn.row(i).to_vec()).collect()),
@@ -56,8 +75,15 @@ fn cnn_file() -> ModelFile {
     let g = ring(8, 2).unwrap();
     let conn = Connectivity::from_graph(&g, false);
     let m = mask_matrix(&conn, 8, 8).unwrap();
-    let mask: Vec<u8> = m.iter().flat_map(|&v| std::iter::repeat_n(v as u8, 9)).collect();
-    let w = |n: usize, salt: f32| (0..n).map(|i| (i as f32 * 0.11 + salt).cos()).collect::<Vec<_>>();
+    let mask: Vec<u8> = m
+        .iter()
+        .flat_map(|&v| std::iter::repeat_n(v as u8, 9))
+        .collect();
+    let w = |n: usize, salt: f32| {
+        (0..n)
+            .map(|i| (i as f32 * 0.11 + salt).cos())
+            .collect::<Vec<_>>()
+    };
     let mut c1 = w(8 * 8 * 9, 1.0);
     c1.iter_mut().zip(&mask).for_each(|(x, &m)| *x *= m as f32);
     let norm = |s: f32| Norm {
@@ -75,9 +101,24 @@ fn cnn_file() -> ModelFile {
         widths: vec![8, 8],
     };
     f.layers = vec![
-        Layer { name: "convs.0".into(), weight: w(8 * 9, 0.0), bias: None, mask: None },
-        Layer { name: "convs.1".into(), weight: c1, bias: None, mask: Some(mask) },
-        Layer { name: "head".into(), weight: w(24, 2.0), bias: Some(w(3, 3.0)), mask: None },
+        Layer {
+            name: "convs.0".into(),
+            weight: w(8 * 9, 0.0),
+            bias: None,
+            mask: None,
+        },
+        Layer {
+            name: "convs.1".into(),
+            weight: c1,
+            bias: None,
+            mask: Some(mask),
+        },
+        Layer {
+            name: "head".into(),
+            weight: w(24, 2.0),
+            bias: Some(w(3, 3.0)),
+            mask: None,
+        },
     ];
     f.norms = vec![norm(0.5), norm(1.5)];
     f
@@ -90,7 +131,12 @@ fn both_layouts_round_trip_exactly() {
         let packed = encode(&f, Layout::Packed, Dtype::F32).unwrap();
         assert_eq!(decode(&dense, None).unwrap(), f);
         assert_eq!(decode(&packed, None).unwrap(), f);
-        assert!(packed.len() < dense.len(), "{} vs {}", packed.len(), dense.len());
+        assert!(
+            packed.len() < dense.len(),
+            "{} vs {}",
+            packed.len(),
+            dense.len()
+        );
         // A file of our own also loads against the architecture it was made for.
         assert_eq!(decode(&packed, Some(&f.meta)).unwrap(), f);
     }
@@ -131,7 +177,10 @@ fn a_mask_zeroes_the_weights_under_it() {
 }
 
 /// Rewrites one tensor of a dense file through `edit(name, dtype, shape, bytes)`.
-fn rewrite(f: &ModelFile, edit: impl Fn(&str, &mut safetensors::Dtype, &mut Vec<usize>, &mut Vec<u8>) -> bool) -> Vec<u8> {
+fn rewrite(
+    f: &ModelFile,
+    edit: impl Fn(&str, &mut safetensors::Dtype, &mut Vec<usize>, &mut Vec<u8>) -> bool,
+) -> Vec<u8> {
     let bytes = encode(f, Layout::Dense, Dtype::F32).unwrap();
     let (_, meta) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
@@ -144,7 +193,12 @@ fn rewrite(f: &ModelFile, edit: impl Fn(&str, &mut safetensors::Dtype, &mut Vec<
     }
     let views: Vec<_> = owned
         .iter()
-        .map(|(n, d, s, b)| (n.clone(), safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap()))
+        .map(|(n, d, s, b)| {
+            (
+                n.clone(),
+                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
+            )
+        })
         .collect();
     let info = meta.metadata().clone();
     safetensors::serialize(views, info).unwrap()
@@ -161,12 +215,24 @@ fn another_architecture_names_the_first_tensor_that_does_not_fit() {
     let f = mlp_file();
     let mut other = f.meta.clone();
     other.arch.widths = vec![32, 16];
-    let e = err(&encode(&f, Layout::Dense, Dtype::F32).unwrap(), Some(&other));
-    assert!(e.contains("layers.0.weight") && e.contains("[16, 16]") && e.contains("[32, 16]"), "{e}");
+    let e = err(
+        &encode(&f, Layout::Dense, Dtype::F32).unwrap(),
+        Some(&other),
+    );
+    assert!(
+        e.contains("layers.0.weight") && e.contains("[16, 16]") && e.contains("[32, 16]"),
+        "{e}"
+    );
     let mut classes = f.meta.clone();
     classes.arch.classes = 10;
-    let e = err(&encode(&f, Layout::Dense, Dtype::F32).unwrap(), Some(&classes));
-    assert!(e.contains("layers.2.weight") && e.contains("[10, 16]"), "{e}");
+    let e = err(
+        &encode(&f, Layout::Dense, Dtype::F32).unwrap(),
+        Some(&classes),
+    );
+    assert!(
+        e.contains("layers.2.weight") && e.contains("[10, 16]"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -230,7 +296,12 @@ fn a_packed_file_needs_a_regular_neighbour_table() {
     nb.3[..4].copy_from_slice(&2i32.to_le_bytes());
     let views: Vec<_> = owned
         .iter()
-        .map(|(n, d, s, b)| (n.clone(), safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap()))
+        .map(|(n, d, s, b)| {
+            (
+                n.clone(),
+                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
+            )
+        })
         .collect();
     let bad = safetensors::serialize(views, meta.metadata().clone()).unwrap();
     let e = err(&bad, None);
@@ -251,12 +322,20 @@ fn a_file_without_our_metadata_loads_against_the_current_network() {
         .collect();
     let views: Vec<_> = owned
         .iter()
-        .map(|(n, d, s, b)| (n.clone(), safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap()))
+        .map(|(n, d, s, b)| {
+            (
+                n.clone(),
+                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
+            )
+        })
         .collect();
     let plain = safetensors::serialize(views.clone(), None).unwrap();
     let mut more = views;
     let stray = [0u8; 4];
-    more.push(("fc9.weight".to_string(), safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![1], &stray).unwrap()));
+    more.push((
+        "fc9.weight".to_string(),
+        safetensors::tensor::TensorView::new(safetensors::Dtype::F32, vec![1], &stray).unwrap(),
+    ));
     let e = err(&safetensors::serialize(more, None).unwrap(), Some(&f.meta));
     assert!(e.contains("unexpected tensor fc9.weight"), "{e}");
     assert!(err(&plain, None).contains("no RGP Studio metadata"));

@@ -204,10 +204,7 @@ pub fn read_graph(path: &Path) -> Result<Graph> {
         .map_err(|e| Error::new(format!("{}: {e}", path.display())))
 }
 
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes)
-        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))
-}
+pub use super::files::write_file;
 
 /// Progress lines on stderr, at most four a second.
 pub struct Meter {

@@ -3,9 +3,13 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod export;
 pub mod family;
+pub mod files;
 pub mod graph;
 pub mod mask;
+#[cfg(feature = "train")]
+pub mod predict;
 #[cfg(feature = "train")]
 pub mod sweep;
 #[cfg(feature = "train")]
@@ -33,9 +37,14 @@ pub enum Command {
     /// Train a masked (or dense) model on a real dataset.
     #[cfg(feature = "train")]
     Train(train::Args),
+    /// A saved model as ONNX (dense or packed graph) or re-encoded safetensors.
+    Export(export::Args),
     /// Accuracy-vs-ASPL sweep over a graph family, with baselines.
     #[cfg(feature = "train")]
     Sweep(sweep::Args),
+    /// Logits of a saved model for a .npy matrix of inputs.
+    #[cfg(feature = "train")]
+    Predict(predict::Args),
 }
 
 pub fn run(cli: Cli) -> crate::Result<()> {
@@ -43,9 +52,12 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Graph(a) => graph::run(a),
         Command::Family(a) => family::run(a),
         Command::Mask(a) => mask::run(a),
+        Command::Export(a) => export::run(a),
         #[cfg(feature = "train")]
         Command::Train(a) => train::run(a),
         #[cfg(feature = "train")]
         Command::Sweep(a) => sweep::run(a),
+        #[cfg(feature = "train")]
+        Command::Predict(a) => predict::run(a),
     }
 }

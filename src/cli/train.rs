@@ -1,11 +1,15 @@
 //! `rgp train`: train a masked (or dense) MLP or CNN on digits, MNIST or Fashion-MNIST with the
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
+use super::files::{read_file, write_file};
 use super::mask::GraphFlags;
 use crate::data::{Dataset, DatasetName, load_dir};
+use crate::mapping::Connectivity;
 use crate::mapping::MaskOptions;
+use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
 use crate::train::{BackendKind, Kernel, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
+use crate::train::{finetune, weights};
 use crate::{Error, Result, bail};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -32,7 +36,8 @@ pub struct Args {
     pub epochs: u32,
     #[arg(long, default_value_t = 128)]
     pub batch: u32,
-    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam.
+    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam,
+    /// and a fifth of those with --init-from (fine-tuning).
     #[arg(long)]
     pub lr: Option<f64>,
     /// sgd (momentum 0.9, the paper's recipe) or adam.
@@ -78,9 +83,32 @@ pub struct Args {
     /// Use only the first N training images.
     #[arg(long)]
     pub limit_train: Option<usize>,
+    /// Start from this model file (dense or pruned, same architecture): the graph's mask is
+    /// applied to its weights, then training continues (fine-tuning).
+    #[arg(long)]
+    pub init_from: Option<PathBuf>,
+    /// With --init-from: prune by the graph's mask, or by one-shot magnitude pruning at the
+    /// graph's per-layer kept counts.
+    #[arg(long, value_enum, default_value_t = PruneBy::Graph)]
+    pub prune: PruneBy,
+    /// Save the trained network to this model file (safetensors).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Layout of the saved file: dense (masks kept) or packed (only kept weights).
+    #[arg(long, value_enum, default_value_t = Layout::Dense)]
+    pub layout: Layout,
+    /// Storage type of the saved weights (f16 halves the file; its accuracy is re-measured).
+    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    pub dtype: Dtype,
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PruneBy {
+    Graph,
+    Magnitude,
 }
 
 #[derive(Serialize)]
@@ -95,6 +123,13 @@ struct EpochRow {
 #[derive(Serialize)]
 struct Output<'a> {
     model: ModelKind,
+    /// With --init-from: the loaded network's test accuracy, and right after masking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pretrained_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pruned_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved: Option<Saved>,
     dataset: &'a str,
     backend: &'a str,
     dense: bool,
@@ -196,10 +231,12 @@ pub fn run(a: Args) -> Result<()> {
         hidden: a.hidden.clone(),
         channels: a.channels.clone(),
         optimizer,
-        lr: a.lr.unwrap_or(if optimizer == OptimizerKind::Adam {
-            1e-3
-        } else {
-            0.05
+        // Fine-tuning recovers a trained network: a fifth of the from-scratch rate.
+        lr: a.lr.unwrap_or(match (optimizer, a.init_from.is_some()) {
+            (OptimizerKind::Adam, false) => 1e-3,
+            (OptimizerKind::Adam, true) => 2e-4,
+            (OptimizerKind::Sgd, false) => 0.05,
+            (OptimizerKind::Sgd, true) => 0.01,
         }),
         momentum: a.momentum,
         weight_decay: a.weight_decay,
@@ -225,7 +262,19 @@ pub fn run(a: Args) -> Result<()> {
     }
     let (graph, conn) = a.graph.build()?;
     let dev = block_on(device::device(backend))?;
-    let mut t = Trainer::new(cfg, data, &conn, dev)?;
+    let (mut t, start_accs) = match &a.init_from {
+        None => (Trainer::new(cfg, data, &conn, dev)?, None),
+        Some(path) => {
+            let file = finetune::read_for(&read_file(path)?, &cfg, &mut data)?;
+            let mask = match a.prune {
+                PruneBy::Graph => finetune::MaskSource::Graph,
+                PruneBy::Magnitude => finetune::MaskSource::Magnitude,
+            };
+            let ft = block_on(finetune::start_with(cfg, data, &conn, dev, &file, mask))?;
+            let accs = (ft.pretrained.accuracy, ft.pruned.accuracy);
+            (ft.trainer, Some(accs))
+        }
+    };
 
     let mut bar = Bar::new(a.quiet);
     let mut history = Vec::new();
@@ -264,10 +313,24 @@ pub fn run(a: Args) -> Result<()> {
         None => block_on(t.evaluate(None))?,
     };
     let (pruned_max, _) = block_on(t.pruned_weight_check())?;
+    let saved = match &a.save {
+        Some(path) => {
+            let g = finetune::GraphMeta {
+                fingerprint: graph.fingerprint(),
+                link: a.graph.graph.is_none().then(|| a.graph.config().link()),
+                degree: graph.k(),
+            };
+            Some(save(&t, &conn, g, e.accuracy, path, a.layout, a.dtype)?)
+        }
+        None => None,
+    };
     let acc = t.accounting();
     let last = history.last();
     let out = Output {
         model,
+        pretrained_accuracy: start_accs.map(|s| s.0),
+        pruned_accuracy: start_accs.map(|s| s.1),
+        saved,
         dataset: dataset.as_str(),
         backend: backend.as_str(),
         dense: t.config().dense,
@@ -300,6 +363,52 @@ pub fn run(a: Args) -> Result<()> {
         serde_json::to_string_pretty(&out).expect("output serialises")
     );
     Ok(())
+}
+
+#[derive(Serialize)]
+struct Saved {
+    path: PathBuf,
+    layout: Layout,
+    dtype: Dtype,
+    bytes: usize,
+    sha256: String,
+    /// Test accuracy of the network as stored (differs from the trained one only through f16).
+    test_accuracy: f64,
+}
+
+/// Writes the trainer's network; with f16 the stored network is re-evaluated, so the accuracy
+/// in the file is the one loading it gives.
+fn save(
+    t: &Trainer,
+    conn: &Connectivity,
+    g: finetune::GraphMeta,
+    accuracy: f64,
+    path: &Path,
+    layout: Layout,
+    dtype: Dtype,
+) -> Result<Saved> {
+    let mut f = block_on(finetune::snapshot(t, conn, Some(g), Some(accuracy)))?;
+    if dtype == Dtype::F16 {
+        f.round_to_f16();
+        let net = block_on(weights::load(t.model(), &f.layers, &f.norms, t.device()))?;
+        let e = block_on(crate::train::trainer::evaluate(
+            &net,
+            t.dataset(),
+            t.device(),
+            None,
+        ))?;
+        f.meta.test_accuracy = Some(e.accuracy);
+    }
+    let bytes = encode(&f, layout, dtype)?;
+    write_file(path, &bytes)?;
+    Ok(Saved {
+        path: path.to_path_buf(),
+        layout,
+        dtype,
+        bytes: bytes.len(),
+        sha256: super::files::sha256_hex(&bytes),
+        test_accuracy: f.meta.test_accuracy.unwrap_or(accuracy),
+    })
 }
 
 /// One progress line on stderr: redrawn in place on a terminal, otherwise printed every 2 s.

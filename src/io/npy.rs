@@ -44,14 +44,25 @@ impl Array<'_> {
     /// Value at row-major position (`i`, `j`) of a 2-D array.
     fn at(&self, i: usize, j: usize) -> f64 {
         let (rows, cols) = (self.shape[0], self.shape[1]);
-        let idx = if self.fortran { j * rows + i } else { i * cols + j };
-        decode(&self.data[idx * self.size..][..self.size], self.little, self.kind)
+        let idx = if self.fortran {
+            j * rows + i
+        } else {
+            i * cols + j
+        };
+        decode(
+            &self.data[idx * self.size..][..self.size],
+            self.little,
+            self.kind,
+        )
     }
 
     /// Checks that the data holds exactly `rows × cols` items.
     fn check_len(&self, rows: usize, cols: usize) -> Result<()> {
         let descr = &self.descr;
-        let Some(need) = rows.checked_mul(cols).and_then(|v| v.checked_mul(self.size)) else {
+        let Some(need) = rows
+            .checked_mul(cols)
+            .and_then(|v| v.checked_mul(self.size))
+        else {
             bail!("the .npy shape ({rows}, {cols}) is too large");
         };
         if self.data.len() < need {
@@ -117,7 +128,10 @@ fn parse(bytes: &[u8]) -> Result<Array<'_>> {
 pub fn read(bytes: &[u8]) -> Result<Graph> {
     let a = parse(bytes)?;
     let [rows, cols] = a.shape[..] else {
-        bail!("the .npy array must be a 2-D matrix, its shape is {:?}", a.shape);
+        bail!(
+            "the .npy array must be a 2-D matrix, its shape is {:?}",
+            a.shape
+        );
     };
     if rows != cols {
         bail!("the matrix is not square: its shape is ({rows}, {cols})");
@@ -139,7 +153,10 @@ pub fn read(bytes: &[u8]) -> Result<Graph> {
 pub fn read_f32_matrix(bytes: &[u8]) -> Result<(usize, usize, Vec<f32>)> {
     let a = parse(bytes)?;
     let [rows, cols] = a.shape[..] else {
-        bail!("the .npy array must be 2-D (N x features), its shape is {:?}", a.shape);
+        bail!(
+            "the .npy array must be 2-D (N x features), its shape is {:?}",
+            a.shape
+        );
     };
     a.check_len(rows, cols)?;
     let mut out = Vec::with_capacity(rows * cols);
@@ -157,7 +174,9 @@ pub fn read_f32_matrix(bytes: &[u8]) -> Result<(usize, usize, Vec<f32>)> {
 
 /// Writes row-major f32 values as a `rows × cols` `<f4` array.
 pub fn write_f32_matrix(rows: usize, cols: usize, values: &[f32]) -> Vec<u8> {
-    let mut out = header(&format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}"));
+    let mut out = header(&format!(
+        "{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}"
+    ));
     for v in values {
         out.extend_from_slice(&v.to_le_bytes());
     }

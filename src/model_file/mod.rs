@@ -105,7 +105,11 @@ impl ModelFile {
                 self.layers.len()
             );
         }
-        for (l, s) in self.layers.iter_mut().zip(specs.iter().filter(|s| s.is_weight())) {
+        for (l, s) in self
+            .layers
+            .iter_mut()
+            .zip(specs.iter().filter(|s| s.is_weight()))
+        {
             check_len(&s.name, &l.weight, s.len())?;
             check_finite(&s.name, &l.weight)?;
             if let Some(b) = &l.bias {
@@ -113,10 +117,18 @@ impl ModelFile {
             }
             if let Some(m) = &l.mask {
                 if m.len() != l.weight.len() {
-                    bail!("tensor {}.mask has {} values, expected {}", l.name, m.len(), l.weight.len());
+                    bail!(
+                        "tensor {}.mask has {} values, expected {}",
+                        l.name,
+                        m.len(),
+                        l.weight.len()
+                    );
                 }
                 if let Some(v) = m.iter().find(|&&v| v > 1) {
-                    bail!("tensor {}.mask holds {v}; a mask holds only 0 and 1", l.name);
+                    bail!(
+                        "tensor {}.mask holds {v}; a mask holds only 0 and 1",
+                        l.name
+                    );
                 }
                 for (w, &m) in l.weight.iter_mut().zip(m) {
                     if m == 0 {
@@ -142,7 +154,9 @@ impl ModelFile {
             || !self.meta.input_mean.is_finite()
             || !(self.meta.input_max.is_finite() && self.meta.input_max > 0.0)
         {
-            bail!("the file's input normalisation is not usable (max, mean and std must be finite, max and std positive)");
+            bail!(
+                "the file's input normalisation is not usable (max, mean and std must be finite, max and std positive)"
+            );
         }
         Ok(())
     }
@@ -187,7 +201,10 @@ fn check_len(name: &str, v: &[f32], want: usize) -> Result<()> {
 
 fn check_finite(name: &str, v: &[f32]) -> Result<()> {
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-        bail!("tensor {name} holds a non-finite value ({}) at index {i}", v[i]);
+        bail!(
+            "tensor {name} holds a non-finite value ({}) at index {i}",
+            v[i]
+        );
     }
     Ok(())
 }

@@ -51,7 +51,13 @@ pub(super) fn gather(rows: &[Vec<u32>], group_in: usize) -> Vec<usize> {
 }
 
 /// Packed blocks of a layer whose mask is exactly the graph's block mask, or `None`.
-pub(super) fn pack(l: &Layer, out: usize, inp: usize, kk: usize, rows: &[Vec<u32>]) -> Option<Vec<f32>> {
+pub(super) fn pack(
+    l: &Layer,
+    out: usize,
+    inp: usize,
+    kk: usize,
+    rows: &[Vec<u32>],
+) -> Option<Vec<f32>> {
     let n = rows.len();
     let mask = l.mask.as_ref()?;
     if n == 0 || out % n != 0 || inp % n != 0 {
@@ -123,7 +129,12 @@ pub fn encode(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
                 outs.push(floats(format!("{}.blocks", s.name), shape, &b, dtype));
             }
             None => {
-                outs.push(floats(format!("{}.weight", s.name), s.shape(), &l.weight, dtype));
+                outs.push(floats(
+                    format!("{}.weight", s.name),
+                    s.shape(),
+                    &l.weight,
+                    dtype,
+                ));
                 if let Some(m) = &l.mask {
                     outs.push(Out {
                         name: format!("{}.mask", s.name),
@@ -334,7 +345,10 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         let (&[n, r], dtype) = (t.shape(), t.dtype()) else {
-            bail!("tensor graph.neighbors must be n x k (got shape {:?})", t.shape());
+            bail!(
+                "tensor graph.neighbors must be n x k (got shape {:?})",
+                t.shape()
+            );
         };
         let vals: Vec<i64> = match dtype {
             St::I32 => t
@@ -352,7 +366,10 @@ impl<'a> Reader<'a> {
         if let Some(v) = vals.iter().find(|&&v| v < 0 || v >= n as i64) {
             bail!("graph.neighbors names node {v}, outside 0..{n}");
         }
-        let rows: Vec<Vec<u32>> = vals.chunks(r.max(1)).map(|c| c.iter().map(|&v| v as u32).collect()).collect();
+        let rows: Vec<Vec<u32>> = vals
+            .chunks(r.max(1))
+            .map(|c| c.iter().map(|&v| v as u32).collect())
+            .collect();
         let self_loops = rows.first().is_some_and(|r0| r0.contains(&0));
         for (i, row) in rows.iter().enumerate() {
             if row.windows(2).any(|w| w[0] >= w[1]) {
@@ -386,7 +403,11 @@ fn unpack(b: &[f32], rows: &[Vec<u32>], out: usize, inp: usize, kk: usize) -> (V
     (w, m)
 }
 
-fn layer(rd: &mut Reader, s: &super::arch::WeightLayer, rows: Option<&[Vec<u32>]>) -> Result<Layer> {
+fn layer(
+    rd: &mut Reader,
+    s: &super::arch::WeightLayer,
+    rows: Option<&[Vec<u32>]>,
+) -> Result<Layer> {
     let blocks_name = format!("{}.blocks", s.name);
     let (weight, mask) = if rd.st.tensor(&blocks_name).is_ok() {
         let Some(rows) = rows else {
@@ -395,7 +416,11 @@ fn layer(rd: &mut Reader, s: &super::arch::WeightLayer, rows: Option<&[Vec<u32>]
         let n = rows.len();
         let r = rows[0].len();
         if s.out % n != 0 || s.inp % n != 0 {
-            bail!("tensor {blocks_name}: {n} groups do not divide the layer's {} x {} channels", s.out, s.inp);
+            bail!(
+                "tensor {blocks_name}: {n} groups do not divide the layer's {} x {} channels",
+                s.out,
+                s.inp
+            );
         }
         let bi = r * (s.inp / n);
         let want = match s.kind {

@@ -5,10 +5,12 @@
 
 pub mod custom_masks;
 pub mod device;
+pub mod finetune;
 pub mod layers;
 pub mod model;
 pub mod packed;
 pub mod trainer;
+pub mod weights;
 
 pub use device::BackendKind;
 pub use layers::{MaskedConv2d, MaskedLinear};
@@ -19,13 +21,7 @@ use crate::mapping::{CnnSpec, MaskOptions, MlpSpec};
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    #[default]
-    Mlp,
-    Cnn,
-}
+pub use crate::mapping::ModelKind;
 
 /// How masked layers compute (see [`packed`]). Both give the same network from the same seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -78,6 +78,46 @@ pub async fn read(t: Tensor<1>) -> Result<Vec<f32>> {
         .map_err(|e| Error::new(format!("unexpected tensor data: {e:?}")))
 }
 
+fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
+    let (f, classes) = (data.features() as u32, data.classes);
+    match cfg.model {
+        ModelKind::Mlp => cfg.mlp_spec(f, classes).arch(&cfg.mask),
+        ModelKind::Cnn => cfg.cnn_spec(data.hw, classes).arch(&cfg.mask),
+    }
+}
+
+/// The network `cfg` describes for `data`, masked by `conn` (`None`: dense), with seeded
+/// initial weights, in the layout `cfg.kernel` picks for `device`.
+pub fn build_net(
+    cfg: &TrainConfig,
+    data: &Dataset,
+    conn: Option<&Connectivity>,
+    device: &Device,
+) -> Result<Net> {
+    let (f, classes) = (data.features() as u32, data.classes);
+    let packing = cfg.kernel.packing(device);
+    match cfg.model {
+        ModelKind::Mlp => Net::mlp_deep(
+            &cfg.mlp_spec(f, classes),
+            conn,
+            &cfg.mask,
+            packing.0,
+            cfg.seed,
+            cfg.deep(),
+            device,
+        ),
+        ModelKind::Cnn => Net::cnn_deep(
+            &cfg.cnn_spec(data.hw, classes),
+            conn,
+            &cfg.mask,
+            packing,
+            cfg.seed,
+            cfg.deep(),
+            device,
+        ),
+    }
+}
+
 impl Trainer {
     /// Builds the model (masked by `conn`, or dense with `cfg.dense`) and its optimizer on `device`
     /// (an autodiff device).
@@ -91,24 +131,9 @@ impl Trainer {
         if data.train.is_empty() || data.test.is_empty() {
             bail!("the dataset has an empty training or test split");
         }
-        let (f, classes) = (data.features() as u32, data.classes);
-        let mlp = cfg.mlp_spec(f, classes);
-        let cnn = cfg.cnn_spec(data.hw, classes);
-        let arch = match cfg.model {
-            ModelKind::Mlp => mlp.arch(&cfg.mask)?,
-            ModelKind::Cnn => cnn.arch(&cfg.mask)?,
-        };
-        let accounting = account(&arch, conn, Convention::Exact)?;
+        let accounting = account(&arch_of(&cfg, &data)?, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
-        let packing = cfg.kernel.packing(&device);
-        let model = match cfg.model {
-            ModelKind::Mlp => {
-                Net::mlp_deep(&mlp, c, &cfg.mask, packing.0, cfg.seed, cfg.deep(), &device)?
-            }
-            ModelKind::Cnn => {
-                Net::cnn_deep(&cnn, c, &cfg.mask, packing, cfg.seed, cfg.deep(), &device)?
-            }
-        };
+        let model = build_net(&cfg, &data, c, &device)?;
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
             OptimizerKind::Sgd => SgdConfig::new()
@@ -155,6 +180,9 @@ impl Trainer {
     }
     pub fn dataset(&self) -> &Dataset {
         &self.data
+    }
+    pub fn device(&self) -> &Device {
+        &self.device
     }
     pub fn model(&self) -> &Net {
         self.model.as_ref().expect("model is present between steps")
@@ -284,57 +312,7 @@ impl Trainer {
     /// Accuracy, loss, confusion matrix and per-class accuracy on the test split (at most
     /// `limit` samples; `None` = all).
     pub async fn evaluate(&self, limit: Option<usize>) -> Result<Evaluation> {
-        let model = self.model().valid();
-        let device = self.device.clone().without_autodiff();
-        let split = &self.data.test;
-        let n = limit.map_or(split.len(), |l| l.min(split.len()));
-        let (f, classes) = (self.data.features(), self.data.classes as usize);
-        let mut outs = Vec::new();
-        let mut buf = Vec::new();
-        for start in (0..n).step_by(500) {
-            let idx: Vec<u32> = (start as u32..(start + 500).min(n) as u32).collect();
-            self.data.batch(split, &idx, &mut buf);
-            let x = Tensor::<2>::from_data(TensorData::new(buf.clone(), [idx.len(), f]), &device);
-            outs.push(model.forward(x));
-        }
-        let logits = read(Tensor::cat(outs, 0).flatten(0, 1)).await?;
-        let mut confusion = vec![vec![0u32; classes]; classes];
-        let mut loss = 0.0;
-        for (i, row) in logits.chunks(classes).enumerate() {
-            let (pred, max) = row
-                .iter()
-                .enumerate()
-                .fold((0, f32::MIN), |a, (j, &v)| if v > a.1 { (j, v) } else { a });
-            let lse = max as f64
-                + row
-                    .iter()
-                    .map(|&v| ((v - max) as f64).exp())
-                    .sum::<f64>()
-                    .ln();
-            let truth = split.y[i] as usize;
-            loss += lse - row[truth] as f64;
-            confusion[truth][pred] += 1;
-        }
-        let correct: u32 = (0..classes).map(|c| confusion[c][c]).sum();
-        let per_class_accuracy = confusion
-            .iter()
-            .enumerate()
-            .map(|(c, r)| {
-                let t: u32 = r.iter().sum();
-                if t == 0 {
-                    f64::NAN
-                } else {
-                    r[c] as f64 / t as f64
-                }
-            })
-            .collect();
-        Ok(Evaluation {
-            accuracy: correct as f64 / n.max(1) as f64,
-            loss: loss / n.max(1) as f64,
-            samples: n,
-            confusion,
-            per_class_accuracy,
-        })
+        evaluate(self.model(), &self.data, &self.device, limit).await
     }
 
     /// Largest |weight| among pruned positions over all masked layers, and how many pruned
@@ -353,6 +331,67 @@ impl Trainer {
         }
         Ok((max, count))
     }
+}
+
+/// Accuracy, loss, confusion matrix and per-class accuracy of `net` on the test split of `data`
+/// (at most `limit` samples; `None` = all).
+pub async fn evaluate(
+    net: &Net,
+    data: &Dataset,
+    device: &Device,
+    limit: Option<usize>,
+) -> Result<Evaluation> {
+    let model = net.valid();
+    let device = device.clone().without_autodiff();
+    let split = &data.test;
+    let n = limit.map_or(split.len(), |l| l.min(split.len()));
+    let (f, classes) = (data.features(), data.classes as usize);
+    let mut outs = Vec::new();
+    let mut buf = Vec::new();
+    for start in (0..n).step_by(500) {
+        let idx: Vec<u32> = (start as u32..(start + 500).min(n) as u32).collect();
+        data.batch(split, &idx, &mut buf);
+        let x = Tensor::<2>::from_data(TensorData::new(buf.clone(), [idx.len(), f]), &device);
+        outs.push(model.forward(x));
+    }
+    let logits = read(Tensor::cat(outs, 0).flatten(0, 1)).await?;
+    let mut confusion = vec![vec![0u32; classes]; classes];
+    let mut loss = 0.0;
+    for (i, row) in logits.chunks(classes).enumerate() {
+        let (pred, max) = row
+            .iter()
+            .enumerate()
+            .fold((0, f32::MIN), |a, (j, &v)| if v > a.1 { (j, v) } else { a });
+        let lse = max as f64
+            + row
+                .iter()
+                .map(|&v| ((v - max) as f64).exp())
+                .sum::<f64>()
+                .ln();
+        let truth = split.y[i] as usize;
+        loss += lse - row[truth] as f64;
+        confusion[truth][pred] += 1;
+    }
+    let correct: u32 = (0..classes).map(|c| confusion[c][c]).sum();
+    let per_class_accuracy = confusion
+        .iter()
+        .enumerate()
+        .map(|(c, r)| {
+            let t: u32 = r.iter().sum();
+            if t == 0 {
+                f64::NAN
+            } else {
+                r[c] as f64 / t as f64
+            }
+        })
+        .collect();
+    Ok(Evaluation {
+        accuracy: correct as f64 / n.max(1) as f64,
+        loss: loss / n.max(1) as f64,
+        samples: n,
+        confusion,
+        per_class_accuracy,
+    })
 }
 
 /// Runs a future to completion on native targets (the CLI and tests drive the async loop).

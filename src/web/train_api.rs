@@ -10,7 +10,9 @@ use crate::config::GraphConfig;
 use crate::data::{Dataset, DatasetName};
 use crate::graph::{Graph, Rng};
 use crate::mapping::{Accounting, Connectivity};
-use crate::train::{BackendKind, TrainConfig, Trainer, device};
+use crate::model_file::{Dtype, Layout, encode};
+use crate::train::trainer::Evaluation;
+use crate::train::{BackendKind, TrainConfig, Trainer, device, finetune};
 use crate::{Error, Result, bail};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -108,6 +110,32 @@ pub struct TrainSession {
     backend: BackendKind,
     fingerprint: String,
     facts: Facts,
+    /// The graph's connectivity (for saving the network with its neighbour table).
+    conn: Connectivity,
+    degree: u32,
+    /// With a pretrained start: the loaded network's and the just-pruned network's evaluation.
+    start: Option<(Evaluation, Evaluation)>,
+}
+
+fn dataset_from(name: DatasetName, bytes: &[Vec<u8>], seed: u64) -> Result<Dataset> {
+    match (name, bytes.len()) {
+        (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], seed),
+        (DatasetName::Digits, n) => Err(Error::new(format!("digits needs one file, got {n}"))),
+        (_, 4) => Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3]),
+        (_, n) => Err(Error::new(format!(
+            "{} needs four IDX files, got {n}",
+            name.as_str()
+        ))),
+    }
+}
+
+/// Which mask a fine-tuning run applies to the pretrained network.
+fn parse_mask(mask: Option<String>) -> Result<finetune::MaskSource> {
+    match mask.as_deref() {
+        None | Some("graph") => Ok(finetune::MaskSource::Graph),
+        Some("magnitude") => Ok(finetune::MaskSource::Magnitude),
+        Some(m) => bail!("unknown mask '{m}' (expected graph or magnitude)"),
+    }
 }
 
 /// What does not change during a run, read once, so the getters never borrow the trainer
@@ -142,6 +170,10 @@ impl TrainSession {
     /// `files`: the four IDX files (train images, train labels, test images, test labels; raw
     /// or gzipped) or, for digits, one file (the CSV); `table`: the graph's neighbour table on
     /// `nodes` nodes; `backend`: cpu or wgpu. Resolves to the session.
+    ///
+    /// `start`: a model file (safetensors) of the same architecture to fine-tune from: it is
+    /// evaluated, pruned by the graph (or, with `mask` = `magnitude`, by one-shot magnitude
+    /// pruning at the graph's per-layer kept counts) and evaluated again before the first step.
     #[allow(clippy::too_many_arguments)]
     pub fn create(
         config_json: String,
@@ -151,6 +183,8 @@ impl TrainSession {
         table: Vec<u32>,
         self_loops: bool,
         backend: String,
+        start: Option<js_sys::Uint8Array>,
+        mask: Option<String>,
     ) -> js_sys::Promise {
         future_to_promise(async move {
             let cfg: TrainConfig = serde_json::from_str(&config_json).map_err(|e| {
@@ -159,33 +193,61 @@ impl TrainSession {
             cfg.validate().map_err(js_error)?;
             let name: DatasetName = dataset.parse().map_err(js_error)?;
             let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();
-            let data = match (name, bytes.len()) {
-                (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], cfg.seed),
-                (DatasetName::Digits, n) => {
-                    Err(Error::new(format!("digits needs one file, got {n}")))
-                }
-                (_, 4) => {
-                    Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3])
-                }
-                (_, n) => Err(Error::new(format!(
-                    "{} needs four IDX files, got {n}",
-                    name.as_str()
-                ))),
-            }
-            .map_err(js_error)?;
+            let mut data = dataset_from(name, &bytes, cfg.seed).map_err(js_error)?;
             let g = graph_from_table(nodes, &table).map_err(js_error)?;
             let kind: BackendKind = backend.parse().map_err(js_error)?;
+            let mask = parse_mask(mask).map_err(js_error)?;
             let dev = device::device(kind).await.map_err(js_error)?;
             let conn = Connectivity::from_graph(&g, self_loops);
-            let trainer = Trainer::new(cfg, data, &conn, dev).map_err(js_error)?;
+            let (trainer, start) = match start {
+                None => (Trainer::new(cfg, data, &conn, dev).map_err(js_error)?, None),
+                Some(file) => {
+                    let file =
+                        finetune::read_for(&file.to_vec(), &cfg, &mut data).map_err(js_error)?;
+                    let ft = finetune::start_with(cfg, data, &conn, dev, &file, mask)
+                        .await
+                        .map_err(js_error)?;
+                    (ft.trainer, Some((ft.pretrained, ft.pruned)))
+                }
+            };
             Ok(TrainSession {
                 facts: Facts::of(&trainer),
                 trainer: Rc::new(RefCell::new(trainer)),
                 backend: kind,
                 fingerprint: g.fingerprint(),
+                conn,
+                degree: g.k(),
+                start,
             }
             .into())
         })
+    }
+
+    /// `{pretrained, pruned}` evaluations of a run started from a model file, or `null`.
+    pub fn start_report(&self) -> std::result::Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            pretrained: &'a Evaluation,
+            pruned: &'a Evaluation,
+        }
+        match &self.start {
+            Some((p, q)) => to_js(&Report {
+                pretrained: p,
+                pruned: q,
+            }),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The current network as a model file: `layout` dense or packed, `dtype` f32 or f16;
+    /// `link` is the app link of the graph (written into the metadata).
+    pub fn save(&self, layout: String, dtype: String, link: Option<String>) -> js_sys::Promise {
+        self.file_bytes(layout, dtype, link, false)
+    }
+
+    /// The current network as an ONNX model (`layout` dense or packed), f32.
+    pub fn onnx(&self, layout: String) -> js_sys::Promise {
+        self.file_bytes(layout, "f32".into(), None, true)
     }
 
     pub fn backend(&self) -> String {
@@ -275,6 +337,52 @@ impl TrainSession {
                 count: usize,
             }
             to_js(&Check { max_abs, count })
+        })
+    }
+}
+
+impl TrainSession {
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
+    fn file_bytes(
+        &self,
+        layout: String,
+        dtype: String,
+        link: Option<String>,
+        onnx: bool,
+    ) -> js_sys::Promise {
+        let t = self.trainer.clone();
+        let conn = self.conn.clone();
+        let g = finetune::GraphMeta {
+            fingerprint: self.fingerprint.clone(),
+            link,
+            degree: self.degree,
+        };
+        future_to_promise(async move {
+            let layout = match layout.as_str() {
+                "dense" => Layout::Dense,
+                "packed" => Layout::Packed,
+                l => return Err(js_error(Error::new(format!("unknown layout '{l}'")))),
+            };
+            let dtype = match dtype.as_str() {
+                "f32" => Dtype::F32,
+                "f16" => Dtype::F16,
+                d => return Err(js_error(Error::new(format!("unknown dtype '{d}'")))),
+            };
+            let t = t
+                .try_borrow()
+                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let e = t.evaluate(None).await.map_err(js_error)?;
+            let f = finetune::snapshot(&t, &conn, Some(g), Some(e.accuracy))
+                .await
+                .map_err(js_error)?;
+            let bytes = if onnx {
+                crate::model_file::onnx::export(&f, layout, dtype)
+            } else {
+                encode(&f, layout, dtype)
+            }
+            .map_err(js_error)?;
+            Ok(js_sys::Uint8Array::from(&bytes[..]).into())
         })
     }
 }

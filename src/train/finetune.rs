@@ -1,0 +1,154 @@
+//! Starting from a trained network: load a model file, measure it, prune it by the current
+//! graph, measure again, and hand the pruned network to a [`Trainer`] to fine-tune. The CLI
+//! (`rgp train --init-from`), sweeps (`--start pretrained`) and the app all start here.
+
+use super::custom_masks::magnitude_pruned;
+use super::trainer::{Evaluation, Trainer, build_net, evaluate};
+use super::{ModelKind, TrainConfig, weights};
+use crate::data::Dataset;
+use crate::mapping::Connectivity;
+use crate::model_file::{ArchSpec, Meta, ModelFile, decode};
+use crate::{Result, bail};
+use burn::tensor::Device;
+
+/// The file description a network of `cfg` on `data` would have: what a file without our
+/// metadata is read as, and what a file with it must match.
+pub fn expected_meta(cfg: &TrainConfig, data: &Dataset) -> Meta {
+    Meta {
+        arch: arch_spec(cfg, data),
+        nodes: None,
+        degree: None,
+        fingerprint: None,
+        link: None,
+        dataset: data.name.clone(),
+        input_max: data.max_value,
+        input_mean: data.mean,
+        input_std: data.std,
+        test_accuracy: None,
+    }
+}
+
+pub fn arch_spec(cfg: &TrainConfig, data: &Dataset) -> ArchSpec {
+    ArchSpec {
+        model: cfg.model,
+        inputs: data.features() as u32,
+        input_hw: data.hw,
+        classes: data.classes,
+        widths: match cfg.model {
+            ModelKind::Mlp => cfg.hidden.clone(),
+            ModelKind::Cnn => cfg.channels.clone(),
+        },
+    }
+}
+
+/// Decodes `bytes` as a network of `cfg` on `data` (refusing any other architecture, naming the
+/// first tensor that does not fit) and makes `data` normalise its inputs as the file's network
+/// was trained to expect.
+pub fn read_for(bytes: &[u8], cfg: &TrainConfig, data: &mut Dataset) -> Result<ModelFile> {
+    let expected = expected_meta(cfg, data);
+    let f = decode(bytes, Some(&expected))?;
+    if f.meta.input_max != data.max_value {
+        bail!(
+            "the file's network reads pixels up to {}, this dataset's go up to {}",
+            f.meta.input_max,
+            data.max_value
+        );
+    }
+    data.mean = f.meta.input_mean;
+    data.std = f.meta.input_std;
+    Ok(f)
+}
+
+/// A trainer whose network is `file`'s, pruned by `conn` (unless `cfg.dense`), with the test
+/// accuracy of the file's network as loaded and right after pruning.
+pub struct FineTune {
+    pub trainer: Trainer,
+    pub pretrained: Evaluation,
+    pub pruned: Evaluation,
+}
+
+/// Which mask prunes the pretrained network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaskSource {
+    /// The graph's block mask (RGP, ring, random regular: whichever graph `conn` holds).
+    Graph,
+    /// One-shot magnitude pruning: each masked layer keeps its largest-magnitude pretrained
+    /// weights, as many as the graph's mask keeps there.
+    Magnitude,
+}
+
+pub async fn start(
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    device: Device,
+    file: &ModelFile,
+) -> Result<FineTune> {
+    start_with(cfg, data, conn, device, file, MaskSource::Graph).await
+}
+
+pub async fn start_with(
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    device: Device,
+    file: &ModelFile,
+    mask: MaskSource,
+) -> Result<FineTune> {
+    let dense = build_net(&cfg, &data, None, &device)?;
+    let dense = weights::load(&dense, &file.layers, &file.norms, &device).await?;
+    let pretrained = evaluate(&dense, &data, &device, None).await?;
+    let mut trainer = Trainer::new(cfg, data, conn, device.clone())?;
+    let net = match mask {
+        MaskSource::Graph => {
+            weights::load(trainer.model(), &file.layers, &file.norms, &device).await?
+        }
+        MaskSource::Magnitude => magnitude_pruned(&dense, trainer.model(), &device).await?,
+    };
+    drop(dense);
+    trainer.set_model(net)?;
+    let pruned = trainer.evaluate(None).await?;
+    Ok(FineTune {
+        trainer,
+        pretrained,
+        pruned,
+    })
+}
+
+/// The graph behind a pruned network, for the file's metadata and neighbour table.
+pub struct GraphMeta {
+    pub fingerprint: String,
+    pub link: Option<String>,
+    pub degree: u32,
+}
+
+/// The trainer's current network as a model file (masked layers with their masks; the
+/// neighbour table of `conn` when the network is pruned by it).
+pub async fn snapshot(
+    trainer: &Trainer,
+    conn: &Connectivity,
+    graph: Option<GraphMeta>,
+    test_accuracy: Option<f64>,
+) -> Result<ModelFile> {
+    let data = trainer.dataset();
+    let (layers, norms) = weights::export(trainer.model(), trainer.device()).await?;
+    let pruned = !trainer.config().dense && graph.is_some();
+    let g = graph.filter(|_| pruned);
+    let mut meta = expected_meta(trainer.config(), data);
+    meta.test_accuracy = test_accuracy;
+    if let Some(g) = &g {
+        meta.nodes = Some(conn.n());
+        meta.degree = Some(g.degree);
+        meta.fingerprint = Some(g.fingerprint.clone());
+        meta.link = g.link.clone();
+    }
+    let neighbors = g.map(|_| (0..conn.n()).map(|i| conn.row(i).to_vec()).collect());
+    let mut f = ModelFile {
+        meta,
+        layers,
+        norms,
+        neighbors,
+    };
+    f.validate()?;
+    Ok(f)
+}
