@@ -7,18 +7,15 @@ use rgp::search::Runner;
 /// search's pruning bound: a panic with overflow checks on; without them the bound wrapped to 0,
 /// every swap was refused and the search never moved.
 #[test]
-fn a_target_beyond_every_graph_climbs_instead_of_overflowing() {
+fn a_target_beyond_every_graph_keeps_swaps_instead_of_overflowing() {
     let json = r#"{"search": "target", "target_aspl": 99999999999999999999999999999999999993.0,
                    "nodes": 32, "degree": 6, "init": "random", "iters": 3000}"#;
     let cfg: GraphConfig = serde_json::from_str(json).unwrap();
     cfg.validate().unwrap();
     let mut run = Runner::new(&cfg).unwrap();
-    let start = run.progress().aspl;
     let p = run.step(3000);
+    // With the bound wrapped to 0 no swap was ever kept. (At 1e38 every graph is equally far in
+    // f64, so the walk keeps ties and wanders; it need not climb.)
     assert!(p.accepted > 0, "no swap was kept");
-    assert!(
-        p.best_aspl > start,
-        "the search did not climb: {start} → {}",
-        p.best_aspl
-    );
+    assert_eq!(p.iterations, 3000);
 }
