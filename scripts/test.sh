@@ -30,6 +30,9 @@ cargo test --release --no-default-features --features web-graph --lib web::
 step "all native tests"
 cargo test --release
 
+step "model files in numpy and ONNX Runtime (tests/model_interop.sh)"
+tests/model_interop.sh
+
 step "wasm modules and front end"
 scripts/build-web.sh
 

@@ -26,11 +26,11 @@ EOF
 }
 
 check() { # name: model file $dir/$name.safetensors exists
-  local name=$1 m="$dir/$1.safetensors"
+  local name=$1 m="$dir/$1.safetensors" l
   inputs "$m" "$dir/x.npy"
   $rgp predict --weights "$m" --input "$dir/x.npy" --out "$dir/$name.y.npy" >/dev/null
-  for layout in dense packed; do
-    $rgp export --weights "$m" --format onnx --layout "$layout" --out "$dir/$name.$layout.onnx" >/dev/null
+  for l in dense packed; do
+    $rgp export --weights "$m" --format onnx --layout "$l" --out "$dir/$name.$l.onnx" >/dev/null
   done
   python3 python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/$name.y.npy" \
     "$m" "$dir/$name.dense.onnx" "$dir/$name.packed.onnx"
