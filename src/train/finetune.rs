@@ -45,6 +45,9 @@ pub fn arch_spec(cfg: &TrainConfig, data: &Dataset) -> ArchSpec {
 /// first tensor that does not fit) and makes `data` normalise its inputs as the file's network
 /// was trained to expect.
 pub fn read_for(bytes: &[u8], cfg: &TrainConfig, data: &mut Dataset) -> Result<ModelFile> {
+    if cfg.residual || cfg.norm {
+        bail!("model files do not hold residual or normalised networks yet (--residual, --norm)");
+    }
     let expected = expected_meta(cfg, data);
     let f = decode(bytes, Some(&expected))?;
     if f.meta.input_max != data.max_value {
@@ -131,6 +134,10 @@ pub async fn snapshot(
     test_accuracy: Option<f64>,
 ) -> Result<ModelFile> {
     let data = trainer.dataset();
+    let c = trainer.config();
+    if c.residual || c.norm {
+        bail!("model files do not hold residual or normalised networks yet (--residual, --norm)");
+    }
     let (layers, norms) = weights::export(trainer.model(), trainer.device()).await?;
     let pruned = !trainer.config().dense && graph.is_some();
     let g = graph.filter(|_| pruned);
