@@ -34,9 +34,10 @@ pub fn arch_spec(cfg: &TrainConfig, data: &Dataset) -> ArchSpec {
         inputs: data.features() as u32,
         input_hw: data.hw,
         classes: data.classes,
+        // The widths the network really has (a deep variant repeats the first one).
         widths: match cfg.model {
-            ModelKind::Mlp => cfg.hidden.clone(),
-            ModelKind::Cnn => cfg.channels.clone(),
+            ModelKind::Mlp => cfg.mlp_spec(0, 0).hidden,
+            ModelKind::Cnn => cfg.cnn_spec(0, 0).channels,
         },
     }
 }
