@@ -60,7 +60,7 @@ pub(super) fn pack(
 ) -> Option<Vec<f32>> {
     let n = rows.len();
     let mask = l.mask.as_ref()?;
-    if n == 0 || out % n != 0 || inp % n != 0 {
+    if n == 0 || !out.is_multiple_of(n) || !inp.is_multiple_of(n) {
         return None;
     }
     let (go, gi) = (out / n, inp / n);
@@ -415,7 +415,7 @@ fn layer(
         };
         let n = rows.len();
         let r = rows[0].len();
-        if s.out % n != 0 || s.inp % n != 0 {
+        if !s.out.is_multiple_of(n) || !s.inp.is_multiple_of(n) {
             bail!(
                 "tensor {blocks_name}: {n} groups do not divide the layer's {} x {} channels",
                 s.out,
