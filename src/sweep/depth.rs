@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(s.depths[1].lowest_reach, Some(1.0));
         assert!(s.depths[0].dense.is_some() && s.depths[0].random_regular.is_none());
         let aspl = s.accuracy_vs_aspl.unwrap();
-        assert!(aspl.within_depth.pearson.r < -0.9, "{aspl:?}");
+        assert!(aspl.within_depth.pearson.r < -0.8, "{aspl:?}");
         assert!(s.accuracy_vs_reach.unwrap().within_depth.pearson.r > 0.5);
     }
 }
