@@ -39,7 +39,7 @@ fn gather_tensor(p: &PackedBlocks, device: &Device) -> Tensor<1, Int> {
 }
 
 /// Reads the gather indices back to the host.
-async fn read_gather(g: &Tensor<1, Int>) -> Result<Vec<usize>> {
+pub(crate) async fn read_gather(g: &Tensor<1, Int>) -> Result<Vec<usize>> {
     let d = g
         .clone()
         .into_data_async()

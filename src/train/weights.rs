@@ -5,14 +5,14 @@
 
 use super::layers::{MaskedConv2d, MaskedLinear};
 use super::model::{Cnn, Mlp, Net};
-use super::packed::{GraphConv, GraphLinear, PackedConv2d, PackedLinear};
+use super::packed::{GraphConv, GraphLinear, PackedConv2d, PackedLinear, read_gather};
 use super::trainer::read;
 use crate::mapping::{CnnSpec, MlpSpec, ModelKind};
 use crate::model_file::{ArchSpec, Layer, Norm};
-use crate::{Error, Result, bail};
+use crate::{Result, bail};
 use burn::module::{Module, Param, RunningState};
 use burn::nn::BatchNorm;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData};
 
 fn mask_bytes(m: Vec<f32>) -> Vec<u8> {
     m.into_iter().map(|v| (v != 0.0) as u8).collect()
@@ -89,17 +89,6 @@ pub async fn export(net: &Net, device: &Device) -> Result<(Vec<Layer>, Vec<Norm>
     Ok((layers, norms))
 }
 
-async fn gather_host(g: &Tensor<1, Int>) -> Result<Vec<usize>> {
-    let d = g
-        .clone()
-        .into_data_async()
-        .await
-        .map_err(|e| Error::new(format!("reading data from the device failed: {e}")))?;
-    d.try_into_vec_as::<i64>()
-        .map(|v| v.into_iter().map(|c| c as usize).collect())
-        .map_err(|e| Error::new(format!("unexpected tensor data: {e:?}")))
-}
-
 fn check_shape(name: &str, got: usize, want: usize) -> Result<()> {
     if got != want {
         bail!("tensor {name}.weight has {got} values; the network needs {want}");
@@ -135,7 +124,7 @@ async fn linear_in(g: &GraphLinear, l: &Layer, device: &Device) -> Result<GraphL
             let [n, bi, go] = p.weight.val().dims();
             let (out, inp) = (n * go, p.inputs);
             check_shape(&l.name, l.weight.len(), out * inp)?;
-            let gather = gather_host(&p.gather).await?;
+            let gather = read_gather(&p.gather).await?;
             let blocks = pack_blocks(&l.weight, &gather, out, inp, bi, 1);
             let w = Tensor::<3>::from_data(TensorData::new(blocks, [n, go, bi]), device)
                 .swap_dims(1, 2);
@@ -200,7 +189,7 @@ async fn conv_in(g: &GraphConv, l: &Layer, device: &Device) -> Result<GraphConv>
             let [out, bi, k, _] = p.weight.val().dims();
             let (inp, kk) = (p.inputs, k * k);
             check_shape(&l.name, l.weight.len(), out * inp * kk)?;
-            let gather = gather_host(&p.gather).await?;
+            let gather = read_gather(&p.gather).await?;
             let blocks = pack_blocks(&l.weight, &gather, out, inp, bi, kk);
             GraphConv::Packed(PackedConv2d {
                 weight: Param::from_tensor(Tensor::from_data(
