@@ -191,7 +191,19 @@ fn rewrite(
             owned.push((name, d, s, b));
         }
     }
-    let views: Vec<_> = owned
+    write(&owned, meta.metadata().clone())
+}
+
+type Owned = Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)>;
+
+/// A safetensors file of these tensors and metadata.
+fn write<I: IntoIterator<Item = (String, String)>>(owned: &Owned, info: Option<I>) -> Vec<u8> {
+    // The map type follows the crate's std/no_std build, hence the collect.
+    safetensors::serialize(views(owned), info.map(|i| i.into_iter().collect())).unwrap()
+}
+
+fn views(owned: &Owned) -> Vec<(String, safetensors::tensor::TensorView<'_>)> {
+    owned
         .iter()
         .map(|(n, d, s, b)| {
             (
@@ -199,9 +211,7 @@ fn rewrite(
                 safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
             )
         })
-        .collect();
-    let info = meta.metadata().clone();
-    safetensors::serialize(views, info).unwrap()
+        .collect()
 }
 
 fn err(bytes: &[u8], expected: Option<&Meta>) -> String {
@@ -294,16 +304,7 @@ fn a_packed_file_needs_a_regular_neighbour_table() {
     // Node 0 lists 2 twice as many times as it should: row 0 = [2, 7] instead of [1, 7].
     let nb = owned.iter_mut().find(|t| t.0 == "graph.neighbors").unwrap();
     nb.3[..4].copy_from_slice(&2i32.to_le_bytes());
-    let views: Vec<_> = owned
-        .iter()
-        .map(|(n, d, s, b)| {
-            (
-                n.clone(),
-                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
-            )
-        })
-        .collect();
-    let bad = safetensors::serialize(views, meta.metadata().clone()).unwrap();
+    let bad = write(&owned, meta.metadata().clone());
     let e = err(&bad, None);
     assert!(e.contains("graph.neighbors"), "{e}");
 }
@@ -320,17 +321,8 @@ fn a_file_without_our_metadata_loads_against_the_current_network() {
         .filter(|(n, _)| !n.ends_with(".mask") && !n.starts_with("graph."))
         .map(|(n, t)| (n, t.dtype(), t.shape().to_vec(), t.data().to_vec()))
         .collect();
-    let views: Vec<_> = owned
-        .iter()
-        .map(|(n, d, s, b)| {
-            (
-                n.clone(),
-                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
-            )
-        })
-        .collect();
-    let plain = safetensors::serialize(views.clone(), None).unwrap();
-    let mut more = views;
+    let plain = write(&owned, None::<Vec<(String, String)>>);
+    let mut more = views(&owned);
     let stray = [0u8; 4];
     more.push((
         "fc9.weight".to_string(),
