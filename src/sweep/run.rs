@@ -453,7 +453,6 @@ pub fn run_dir(
 ) -> Result<Summary> {
     use super::results::parse_csv;
     use crate::Error;
-    use std::io::Write;
 
     cfg.validate()?;
     let io = |what: &str, p: &std::path::Path, e: std::io::Error| {
@@ -536,8 +535,30 @@ pub fn run_dir(
     let t0 = std::time::Instant::now();
     let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
     let mut ex = Executor::new(cfg.clone(), data, &graphs, device, clock)?;
-    let total = todo.len();
     let mut summary = write_summary(&rows)?;
+    run_appending(&mut ex, todo, &csv_path, report, &mut |row| {
+        rows.push(row);
+        summary = write_summary(&rows)?;
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+/// Runs `todo` in order, appending each finished row to `csv` as soon as it exists (a killed
+/// process loses at most the run in flight) and then handing it to `done`.
+#[cfg(not(target_family = "wasm"))]
+pub(crate) fn run_appending(
+    ex: &mut Executor,
+    todo: Vec<&Job>,
+    csv: &std::path::Path,
+    report: &mut dyn FnMut(Event),
+    done: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write;
+    let io = |what: &str, e: std::io::Error| {
+        crate::Error::new(format!("cannot {what} {}: {e}", csv.display()))
+    };
+    let total = todo.len();
     for (i, job) in todo.into_iter().enumerate() {
         let number = i + 1;
         report(Event::Start { number, total, job });
@@ -551,18 +572,17 @@ pub fn run_dir(
         }))?;
         let mut f = std::fs::OpenOptions::new()
             .append(true)
-            .open(&csv_path)
-            .map_err(|e| io("open", &csv_path, e))?;
-        writeln!(f, "{}", row.to_csv()).map_err(|e| io("write", &csv_path, e))?;
+            .open(csv)
+            .map_err(|e| io("open", e))?;
+        writeln!(f, "{}", row.to_csv()).map_err(|e| io("write", e))?;
         report(Event::Done {
             number,
             total,
             row: &row,
         });
-        rows.push(row);
-        summary = write_summary(&rows)?;
+        done(row)?;
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// `summary.json`: the configuration, the graphs (without their tables) and the summary.

@@ -15,14 +15,13 @@ use super::family::SweepGraph;
 use super::results::{HEADER, Kind, Row, RunKey, parse_csv, to_csv};
 use super::run::{
     Event, Executor, Job, SummaryFile, SweepConfig, SweepGraphs, build_graphs, first_difference,
-    graph_info, plan, pretty,
+    graph_info, plan, pretty, run_appending,
 };
 use super::summary::{Summary, summarize};
 use crate::data::Dataset;
 use crate::{Error, Result, bail};
 use burn::tensor::Device;
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Shard `index` of `count` (0-based).
@@ -277,28 +276,7 @@ pub fn run_shard(
     let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
     let mut ex = Executor::new(cfg, data, &graphs, device, clock)?;
     let total = todo.len();
-    for (i, job) in todo.into_iter().enumerate() {
-        let number = i + 1;
-        report(Event::Start { number, total, job });
-        let row = crate::train::trainer::block_on(ex.run(job.clone(), &mut |c| {
-            report(Event::Chunk {
-                number,
-                total,
-                job,
-                chunk: c,
-            })
-        }))?;
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(|e| io("open", &path, e))?;
-        writeln!(f, "{}", row.to_csv()).map_err(|e| io("write", &path, e))?;
-        report(Event::Done {
-            number,
-            total,
-            row: &row,
-        });
-    }
+    run_appending(&mut ex, todo, &path, report, &mut |_| Ok(()))?;
     Ok((mine.len(), total))
 }
 
