@@ -53,6 +53,15 @@ build() {
   wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "$out.tmp" --out-name rgp \
     "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
 
+  # wasm-opt takes minutes; skip it when its input and flags are those of the module already there.
+  local key
+  key=$( (cat "$out.tmp"/rgp_bg.wasm "$out.tmp"/rgp_bg.js; echo "$*") | sha256sum | cut -c1-64)
+  if [ -f "$out/rgp_bg.wasm" ] && [ "$(cat "$out/.input-sha256" 2>/dev/null)" = "$key" ]; then
+    rm -rf "$out.tmp"
+    step "$out: unchanged since the last build, wasm-opt skipped"
+    return
+  fi
+
   step "$out: wasm-opt $* (npm binaryen)"
   t0=$(date +%s)
   node_modules/.bin/wasm-opt "$@" --strip-debug --enable-bulk-memory --enable-reference-types \
@@ -62,6 +71,7 @@ build() {
   step "$out: wasm-opt took $(( $(date +%s) - t0 )) s"
   # webpack must read the generated glue as an ES module.
   echo '{ "type": "module" }' > "$out.tmp/package.json"
+  echo "$key" > "$out.tmp/.input-sha256"
   rm -rf "$out" && mv "$out.tmp" "$out"
   printf '== build-train-wasm: %s  %d bytes, %d gzipped, %d brotli\n' "$out/rgp_bg.wasm" \
     "$(wc -c < "$out/rgp_bg.wasm")" "$(gzip -9 -c "$out/rgp_bg.wasm" | wc -c)" \

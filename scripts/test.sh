@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-step() { printf '\n== %s\n' "$*"; }
+# Each step says when it starts, in minutes since the start (CI must stay well under 90).
+T0=$(date +%s)
+step() { printf '\n== [%d:%02d] %s\n' $(( ($(date +%s) - T0) / 60 )) $(( ($(date +%s) - T0) % 60 )) "$*"; }
 
 step "setup"
 scripts/setup.sh --test
@@ -30,6 +32,9 @@ cargo test --release --no-default-features --features web-graph --lib web::
 step "all native tests"
 cargo test --release
 
+# Later steps use the CLI the native tests built (same features; a plain cargo build would not be).
+export RGP_BIN=target/release/rgp
+
 step "model files in numpy and ONNX Runtime (tests/model_interop.sh)"
 tests/model_interop.sh
 
@@ -39,4 +44,4 @@ scripts/build-web.sh
 step "end-to-end (headless Chromium)"
 node tests/e2e/run.mjs
 
-printf '\nall tests passed\n'
+step "all tests passed"

@@ -6,8 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release --quiet --bin rgp
-rgp=target/release/rgp
+# The binary that `cargo test --release` builds (for its integration tests): a plain `cargo build`
+# resolves dependency features without the dev-dependencies and would compile Burn a second time.
+# RGP_BIN names a binary built already (scripts/test.sh passes the one its native step built).
+if [ -z "${RGP_BIN:-}" ]; then
+  cargo test --release --quiet --no-run --test cli_graph
+  RGP_BIN=target/release/rgp
+fi
+rgp=$RGP_BIN
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 

@@ -38,9 +38,15 @@ export async function launch() {
 }
 
 let cliPath = null;
-/** The native `rgp` (feature cli only), built once into target/web. */
+/** The native `rgp`: $RGP_BIN when set (scripts/test.sh passes the binary its native step built),
+ * else the graph-only CLI (feature cli), built once into target/web. */
 export function rgpBinary() {
   if (cliPath) return cliPath;
+  if (process.env.RGP_BIN) {
+    cliPath = resolve(root, process.env.RGP_BIN);
+    if (!existsSync(cliPath)) throw new Error(`RGP_BIN=${process.env.RGP_BIN} does not exist`);
+    return cliPath;
+  }
   const target = process.env.WEB_TARGET_DIR || resolve(root, 'target/web');
   execFileSync('cargo', ['build', '--release', '--no-default-features', '--features', 'cli', '--bin', 'rgp',
     '--target-dir', target, '-j2', '--quiet'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });

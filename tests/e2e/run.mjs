@@ -20,12 +20,17 @@ for (const f of readdirSync(here).filter((f) => f.endsWith('.spec.mjs')).sort())
 }
 
 const server = await serve(dist);
-const browser = await launch();
+let browser = await launch();
 let failed = 0;
 let ran = 0;
 for (const t of tests) {
   if (filter && !t.name.includes(filter)) continue;
   ran++;
+  // A browser that died (crash, out of memory) fails the test it ran; the next test gets a new one.
+  if (!browser.isConnected()) {
+    console.log('     (the browser had closed; launching a new one)');
+    browser = await launch();
+  }
   const fx = makeFixtures(browser, server.baseURL);
   const t0 = Date.now();
   let timer;
