@@ -3,10 +3,14 @@
 # project's own code and fixed seeds, and writes models/pretrained/manifest.json (file, SHA-256,
 # bytes, test accuracy as stored in f16 and as trained in f32, the command). Reproducible:
 # running it again gives the same files (the CPU backend is deterministic for a seed).
-#   scripts/pretrain.sh [rgp binary]      (default target/release/rgp; needs data/, see fetch-data.sh)
+#   scripts/pretrain.sh [rgp binary] [model-dataset ...]
+#     (default target/release/rgp and all four; needs data/, see fetch-data.sh). Networks named
+#     replace their entries in manifest.json; the others stay as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RGP=${1:-target/release/rgp}
+[ $# -gt 0 ] && shift
+ONLY=" $* "
 OUT=models/pretrained
 mkdir -p "$OUT"
 # model dataset epochs training-images (the CNN uses the first 20,000: a few minutes on 2 cores)
@@ -19,6 +23,7 @@ runs=(
 for r in "${runs[@]}"; do
   set -- $r
   model=$1 dataset=$2 epochs=$3 limit=$4
+  [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $model-$dataset "* ]] && continue
   file="$OUT/$model-$dataset.safetensors"
   cmd="rgp train --dense --model $model --dataset $dataset --epochs $epochs --limit-train $limit --seed 1 --save $file --dtype f16"
   echo "pretrain: $cmd" >&2
@@ -37,11 +42,13 @@ done
 python3 - "$OUT" <<'PY'
 import json, os, sys
 d = sys.argv[1]
-m = {}
+path = os.path.join(d, "manifest.json")
+m = json.load(open(path)) if os.path.exists(path) else {}
 for f in sorted(os.listdir(d)):
     if f.endswith(".json") and f != "manifest.json":
         m[f[:-5]] = json.load(open(os.path.join(d, f)))
         os.remove(os.path.join(d, f))
-json.dump(m, open(os.path.join(d, "manifest.json"), "w"), indent=1)
+m = dict(sorted(m.items()))
+json.dump(m, open(path, "w"), indent=1)
 print(json.dumps(m, indent=1))
 PY

@@ -6,6 +6,7 @@
 //! `rgp sweep run --dir DIR --shard I/N` on each (see [`crate::sweep::shard`]), then
 //! `rgp sweep merge --dir DIR`.
 
+use super::files::{read_file, sha256_hex};
 use super::train::load_dataset;
 use crate::data::DatasetName;
 use crate::mapping::MaskOptions;
@@ -14,6 +15,7 @@ use crate::sweep::family::FamilySpec;
 use crate::sweep::results::Kind;
 use crate::sweep::run::{Event, SweepConfig, run_dir};
 use crate::sweep::shard::{Shard, merge_dir, plan_dir, run_shard};
+use crate::sweep::start::StartFile;
 use crate::train::trainer::block_on;
 use crate::train::{ModelKind, OptimizerKind, TrainConfig, device};
 use crate::{Result, bail};
@@ -122,6 +124,14 @@ pub struct SweepArgs {
     /// cpu (Burn flex) or wgpu.
     #[arg(long, default_value = "cpu")]
     pub backend: String,
+    /// Start every run from random weights (scratch) or from the pretrained network of the
+    /// model and dataset (models/pretrained/, scripts/pretrain.sh): pruned by the run's mask,
+    /// then fine-tuned with --epochs and --lr.
+    #[arg(long, value_enum, default_value_t = Start::Scratch)]
+    pub start: Start,
+    /// Start every run from this model file (implies --start pretrained).
+    #[arg(long)]
+    pub init_from: Option<PathBuf>,
     /// MLP hidden widths, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
     pub hidden: Vec<u32>,
@@ -157,6 +167,58 @@ pub struct SweepArgs {
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Random weights (training from scratch).
+    Scratch,
+    /// The pretrained dense network (fine-tuning).
+    Pretrained,
+}
+
+/// The model file a sweep starts from, with its SHA-256; None from scratch.
+fn start_file(a: &SweepArgs, dataset: DatasetName) -> Result<Option<StartFile>> {
+    let path = match (&a.init_from, a.start) {
+        (Some(p), _) => p.clone(),
+        (None, Start::Scratch) => return Ok(None),
+        (None, Start::Pretrained) => {
+            let p = PathBuf::from(format!(
+                "models/pretrained/{}-{}.safetensors",
+                a.model,
+                dataset.as_str()
+            ));
+            if !p.exists() {
+                bail!(
+                    "no pretrained {} for {} at {} (run scripts/pretrain.sh, or give --init-from FILE)",
+                    a.model,
+                    dataset.as_str(),
+                    p.display()
+                );
+            }
+            p
+        }
+    };
+    Ok(Some(StartFile {
+        sha256: sha256_hex(&read_file(&path)?),
+        path: path.display().to_string(),
+    }))
+}
+
+/// Refuses to run a planned sweep whose start file changed since it was planned.
+fn check_start(cfg: &SweepConfig) -> Result<()> {
+    if let Some(s) = &cfg.start {
+        let now = sha256_hex(&read_file(std::path::Path::new(&s.path))?);
+        if now != s.sha256 {
+            bail!(
+                "{} changed since the sweep was planned (SHA-256 {}…, planned {}…)",
+                s.path,
+                &now[..12],
+                &s.sha256[..12.min(s.sha256.len())]
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `all`, `none` or a comma-separated list.
@@ -212,7 +274,12 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
         "adam" => OptimizerKind::Adam,
         o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
     };
-    parse_dataset(&a.dataset)?;
+    let (dataset, _) = parse_dataset(&a.dataset)?;
+    let start = start_file(a, dataset)?;
+    let mut baselines = parse_baselines(&a.baselines)?;
+    if start.is_some() && a.baselines.trim() == "all" {
+        baselines.retain(|k| crate::sweep::start::applies(*k));
+    }
     let lr = a.lr.unwrap_or(if optimizer == OptimizerKind::Adam {
         1e-3
     } else {
@@ -253,10 +320,11 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
             residual: a.residual,
             norm: a.norm,
         },
-        baselines: parse_baselines(&a.baselines)?,
+        baselines,
         finetune_epochs: a.finetune_epochs.unwrap_or(a.epochs),
         finetune_lr: a.finetune_lr.unwrap_or(lr / 10.0),
         backend: a.backend.parse()?,
+        start,
     };
     cfg.validate()?;
     Ok(cfg)
@@ -297,6 +365,7 @@ pub fn run(a: Args) -> Result<()> {
         Some(Step::Run(r)) => {
             let shard = Shard::parse(&r.shard, &|k| std::env::var(k).ok())?;
             let (cfg, _, _) = crate::sweep::shard::load_plan(&r.dir)?;
+            check_start(&cfg)?;
             let data = load(&cfg, r.data_dir.as_deref())?;
             let dev = block_on(device::device(cfg.backend))?;
             let mut log = Log::new(r.quiet);

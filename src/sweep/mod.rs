@@ -8,7 +8,8 @@
 //! - [`stats`]: Pearson, Spearman and Welch with intervals;
 //! - [`run`] (feature `train`): the plan of runs and the training of each;
 //! - [`shard`] (native): plan, run shard I of N, merge — sweeps spread over machines;
-//! - [`depth`]: the same sweep at several depths, and what reachability predicts.
+//! - [`depth`]: the same sweep at several depths, and what reachability predicts;
+//! - [`start`] (feature `train`): sweeps that fine-tune one pretrained network.
 
 pub mod depth;
 #[cfg(all(feature = "train", not(target_family = "wasm")))]
@@ -19,5 +20,7 @@ pub mod results;
 pub mod run;
 #[cfg(all(feature = "train", not(target_family = "wasm")))]
 pub mod shard;
+#[cfg(feature = "train")]
+pub mod start;
 pub mod stats;
 pub mod summary;

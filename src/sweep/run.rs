@@ -6,11 +6,13 @@
 
 use super::family::{self, FamilySpec, SweepGraph};
 use super::results::{Kind, Row, RunKey};
+use super::start::{self, StartFile};
 use super::summary::Summary;
 #[cfg(not(target_family = "wasm"))]
 use super::summary::summarize;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
+use crate::model_file::ModelFile;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
 use crate::train::{BackendKind, Chunk, Net, TrainConfig, Trainer};
 use crate::{Result, bail};
@@ -43,6 +45,10 @@ pub struct SweepConfig {
     pub finetune_epochs: u32,
     pub finetune_lr: f64,
     pub backend: BackendKind,
+    /// Fine-tuning sweeps: every run starts from this model file, pruned by its mask, and
+    /// trains with `train`'s recipe (magnitude too; None: random weights).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<StartFile>,
 }
 
 impl Default for SweepConfig {
@@ -59,6 +65,7 @@ impl Default for SweepConfig {
             train,
             baselines: Kind::BASELINES.to_vec(),
             backend: BackendKind::Cpu,
+            start: None,
         }
     }
 }
@@ -89,6 +96,9 @@ impl SweepConfig {
         }
         if let Some(k) = self.baselines.iter().find(|k| !Kind::BASELINES.contains(k)) {
             bail!("'{}' is not a baseline", k.as_str());
+        }
+        if self.start.is_some() {
+            start::check_baselines(&self.baselines)?;
         }
         if !(1..=crate::train::MAX_EPOCHS).contains(&self.finetune_epochs) {
             bail!(
@@ -271,6 +281,8 @@ pub struct Executor {
     reference: Connectivity,
     /// Trained dense networks by seed, kept for magnitude pruning.
     dense: HashMap<u64, Net>,
+    /// The pretrained network every run starts from ([`Executor::start_from`]).
+    start: Option<ModelFile>,
     clock: Box<dyn FnMut() -> f64>,
 }
 
@@ -297,8 +309,37 @@ impl Executor {
             device,
             reference,
             dense: HashMap::new(),
+            start: None,
             clock,
         })
+    }
+
+    /// Starts every run from the model file `bytes` (the sweep's `start`): refuses a network
+    /// of another architecture, and normalises the inputs as that network expects.
+    pub fn start_from(&mut self, bytes: &[u8]) -> Result<()> {
+        self.start = Some(crate::train::finetune::read_for(
+            bytes,
+            &self.cfg.train,
+            &mut self.data,
+        )?);
+        Ok(())
+    }
+
+    /// A native executor for `cfg`, started from its start file when it has one.
+    #[cfg(not(target_family = "wasm"))]
+    pub(crate) fn native(
+        cfg: &SweepConfig,
+        data: Dataset,
+        graphs: &SweepGraphs,
+        device: Device,
+    ) -> Result<Executor> {
+        let t0 = std::time::Instant::now();
+        let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
+        let mut ex = Executor::new(cfg.clone(), data, graphs, device, clock)?;
+        if let Some(s) = &cfg.start {
+            ex.start_from(&start::read(s)?)?;
+        }
+        Ok(ex)
     }
 
     pub fn config(&self) -> &SweepConfig {
@@ -314,7 +355,34 @@ impl Executor {
     pub async fn start(&mut self, job: Job) -> Result<ActiveRun> {
         let started_ms = (self.clock)();
         let seed = job.seed;
-        let trainer = match job.kind {
+        let trainer = if let Some(file) = &self.start {
+            let conn = match &job.graph {
+                Some(g) => Connectivity::from_graph(&g.graph()?, self.cfg.train.mask.self_loops),
+                None => self.reference.clone(),
+            };
+            let cfg = self.cfg.train_config(seed, job.kind == Kind::Dense);
+            let data = self.data.clone();
+            start::trainer(job.kind, cfg, data, &conn, self.device.clone(), file).await?
+        } else {
+            self.fresh(&job).await?
+        };
+        let last_epoch_start = trainer
+            .total_steps()
+            .saturating_sub(trainer.steps_per_epoch());
+        Ok(ActiveRun {
+            job,
+            trainer,
+            started_ms,
+            last_epoch_start,
+            loss_sum: 0.0,
+            loss_steps: 0,
+        })
+    }
+
+    /// The trainer of a run from random weights.
+    async fn fresh(&mut self, job: &Job) -> Result<Trainer> {
+        let seed = job.seed;
+        Ok(match job.kind {
             Kind::Graph | Kind::DegreeBest | Kind::DegreeWorst | Kind::RandomRegular => {
                 let Some(g) = &job.graph else {
                     bail!("a {} run needs a graph", job.kind.as_str());
@@ -349,17 +417,6 @@ impl Executor {
                 t.set_model(net)?;
                 t
             }
-        };
-        let last_epoch_start = trainer
-            .total_steps()
-            .saturating_sub(trainer.steps_per_epoch());
-        Ok(ActiveRun {
-            job,
-            trainer,
-            started_ms,
-            last_epoch_start,
-            loss_sum: 0.0,
-            loss_steps: 0,
         })
     }
 
@@ -532,9 +589,7 @@ pub fn run_dir(
         Ok(s)
     };
 
-    let t0 = std::time::Instant::now();
-    let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
-    let mut ex = Executor::new(cfg.clone(), data, &graphs, device, clock)?;
+    let mut ex = Executor::native(cfg, data, &graphs, device)?;
     let mut summary = write_summary(&rows)?;
     run_appending(&mut ex, todo, &csv_path, report, &mut |row| {
         rows.push(row);

@@ -272,9 +272,7 @@ pub fn run_shard(
         total: mine.len(),
         skipped: mine.len() - todo.len(),
     });
-    let t0 = std::time::Instant::now();
-    let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
-    let mut ex = Executor::new(cfg, data, &graphs, device, clock)?;
+    let mut ex = Executor::native(&cfg, data, &graphs, device)?;
     let total = todo.len();
     run_appending(&mut ex, todo, &path, report, &mut |_| Ok(()))?;
     Ok((mine.len(), total))

@@ -1,0 +1,68 @@
+//! Sweeps that fine-tune: every run starts from one pretrained model file (`rgp sweep --start
+//! pretrained` or `--init-from FILE`), pruned by its run's mask, then trained with the sweep's
+//! recipe — so the ASPL question is asked of fine-tuning as well as of training from scratch.
+
+use super::results::Kind;
+use crate::data::Dataset;
+use crate::mapping::Connectivity;
+use crate::model_file::ModelFile;
+use crate::train::finetune::{self, MaskSource};
+use crate::train::{TrainConfig, Trainer};
+use crate::{Result, bail};
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+/// The model file a sweep starts from: where it is, and its SHA-256 (checked before any run,
+/// so a resumed or sharded sweep fine-tunes the very network it was planned with).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartFile {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Whether a baseline can start from pretrained weights: random-unstructured draws fresh ones.
+pub fn applies(kind: Kind) -> bool {
+    kind != Kind::RandomUnstructured
+}
+
+pub fn check_baselines(baselines: &[Kind]) -> Result<()> {
+    if let Some(k) = baselines.iter().find(|k| !applies(**k)) {
+        bail!(
+            "the {} baseline draws fresh weights, so a sweep from a pretrained network cannot run it (use --baselines dense,random-regular,magnitude)",
+            k.as_str()
+        );
+    }
+    Ok(())
+}
+
+/// The trainer of one run: `file`'s network pruned by `conn`'s mask — for the magnitude
+/// baseline by one-shot magnitude pruning at `conn`'s per-layer kept counts; a dense `cfg`
+/// keeps every weight.
+pub async fn trainer(
+    kind: Kind,
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    device: Device,
+    file: &ModelFile,
+) -> Result<Trainer> {
+    let mask = match kind {
+        Kind::Magnitude => MaskSource::Magnitude,
+        _ => MaskSource::Graph,
+    };
+    Ok(finetune::start_with(cfg, data, conn, device, file, mask)
+        .await?
+        .trainer)
+}
+
+/// The bytes of the start file (native sweeps read it from its path).
+#[cfg(not(target_family = "wasm"))]
+pub fn read(s: &StartFile) -> Result<Vec<u8>> {
+    std::fs::read(&s.path).map_err(|e| {
+        crate::Error::new(format!(
+            "cannot read the sweep's start file {}: {e}",
+            s.path
+        ))
+    })
+}
