@@ -66,7 +66,7 @@ pub fn run_depths(
         depths,
         summary: &summary,
     };
-    std::fs::write(&path, pretty(&doc))
+    super::results::write_atomic(&path, pretty(&doc).as_bytes())
         .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
     Ok(summary)
 }

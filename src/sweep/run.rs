@@ -534,13 +534,15 @@ pub fn run_dir(
             );
         }
     }
-    std::fs::write(&cfg_path, pretty(cfg)).map_err(|e| io("write", &cfg_path, e))?;
+    super::results::write_atomic(&cfg_path, pretty(cfg).as_bytes())
+        .map_err(|e| io("write", &cfg_path, e))?;
 
     let graphs = build_graphs(cfg, &mut |done, total| {
         report(Event::Graphs { done, total })
     })?;
     let graphs_path = out.join("graphs.json");
-    std::fs::write(&graphs_path, pretty(&graphs)).map_err(|e| io("write", &graphs_path, e))?;
+    super::results::write_atomic(&graphs_path, pretty(&graphs).as_bytes())
+        .map_err(|e| io("write", &graphs_path, e))?;
 
     let csv_path = out.join("results.csv");
     let mut rows = if csv_path.exists() {
@@ -567,7 +569,7 @@ pub fn run_dir(
         }
     }
     // Rewrite the file from the rows read, which also drops a line torn by an interruption.
-    std::fs::write(&csv_path, super::results::to_csv(&rows))
+    super::results::write_atomic(&csv_path, super::results::to_csv(&rows).as_bytes())
         .map_err(|e| io("write", &csv_path, e))?;
 
     let done: std::collections::HashSet<RunKey> = rows.iter().map(|r| r.key()).collect();
@@ -585,7 +587,8 @@ pub fn run_dir(
             graphs: graph_info(&graphs),
             summary: &s,
         };
-        std::fs::write(&summary_path, pretty(&doc)).map_err(|e| io("write", &summary_path, e))?;
+        super::results::write_atomic(&summary_path, pretty(&doc).as_bytes())
+            .map_err(|e| io("write", &summary_path, e))?;
         Ok(s)
     };
 

@@ -93,7 +93,7 @@ fn read(p: &Path) -> Result<String> {
 }
 
 fn write(p: &Path, text: &str) -> Result<()> {
-    std::fs::write(p, text).map_err(|e| io("write", p, e))
+    super::results::write_atomic(p, text.as_bytes()).map_err(|e| io("write", p, e))
 }
 
 /// Writes `sweep.json`, `graphs.json` and `plan.csv` (index, shard-independent key and graph
