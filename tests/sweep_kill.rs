@@ -108,7 +108,7 @@ fn a_sweep_killed_twice_and_resumed_matches_an_uninterrupted_one() {
     assert!(rows.len() >= 2 && rows.len() == lines, "{rows:?}");
     let after_first = rows.len();
 
-    // 2. Resumed, then killed halfway through its second run's training.
+    // 2. Resumed, then killed about halfway through its second run's training.
     let half = Duration::from_secs_f64(rows[0].seconds / 2.0);
     let second = run_and_kill(&killed, &|l: &str| {
         let kill = l.starts_with("[2/") && l.ends_with("...");
@@ -123,11 +123,13 @@ fn a_sweep_killed_twice_and_resumed_matches_an_uninterrupted_one() {
         "the resume counts exactly the rows on disk: {first:?} / {second:?}"
     );
     let (rows, lines) = rows_of(&killed);
-    assert_eq!(rows.len(), lines);
-    assert_eq!(
-        rows.len(),
-        after_first + 1,
-        "killed mid-run: one more row, not two"
+    assert_eq!(rows.len(), lines, "no torn or unreadable line");
+    // The first run of the resumed process is on disk; the second was in flight when killed
+    // (a digits run takes tens of milliseconds, so on a busy machine it may have finished).
+    assert!(
+        (after_first + 1..=after_first + 2).contains(&rows.len()),
+        "killed in its second run: {} rows after {after_first}",
+        rows.len()
     );
 
     // 3. Resumed to the end.
