@@ -229,7 +229,7 @@ async function main() {
     const page = await context.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     const watch = await watchWorkers(page);
-    await page.goto(`${server.baseURL}#v=1&nodes=512&degree=8&search=anneal&iters=1000000000`);
+    await page.goto(`${server.baseURL}#v=1&nodes=256&degree=8&search=anneal&iters=1000000000`);
     await waitFor(page, async () => ['searching', 'done'].includes(await status(page)), 'the app');
     const g = await graphSoak(page, watch, { ms: graphMinutes * 60000, log });
     const t = trainings > 0 ? await trainingSoak(page, watch, { runs: trainings, log }) : null;

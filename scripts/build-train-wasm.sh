@@ -61,6 +61,14 @@ build() {
     step "$out: unchanged since the last build, wasm-opt skipped"
     return
   fi
+  # WASM_OPT_CACHE (a folder; CI keeps one between runs): outputs by the hash of their input.
+  local cached=${WASM_OPT_CACHE:+$WASM_OPT_CACHE/$key.wasm}
+  if [ -n "$cached" ] && [ -f "$cached" ]; then
+    cp "$cached" "$out.tmp/rgp_bg.wasm"
+    step "$out: wasm-opt output for this exact input found in $WASM_OPT_CACHE"
+    finish "$out" "$key"
+    return
+  fi
 
   step "$out: wasm-opt $* (npm binaryen)"
   t0=$(date +%s)
@@ -69,9 +77,18 @@ build() {
     "$out.tmp/rgp_bg.wasm" -o "$out.tmp/rgp_bg.opt.wasm"
   mv "$out.tmp/rgp_bg.opt.wasm" "$out.tmp/rgp_bg.wasm"
   step "$out: wasm-opt took $(( $(date +%s) - t0 )) s"
+  if [ -n "$cached" ]; then
+    mkdir -p "$WASM_OPT_CACHE" && cp "$out.tmp/rgp_bg.wasm" "$cached.part" && mv "$cached.part" "$cached"
+  fi
+  finish "$out" "$key"
+}
+
+# finish <out dir> <input key>: moves the finished module from <out>.tmp into place.
+finish() {
+  local out=$1
   # webpack must read the generated glue as an ES module.
   echo '{ "type": "module" }' > "$out.tmp/package.json"
-  echo "$key" > "$out.tmp/.input-sha256"
+  echo "$2" > "$out.tmp/.input-sha256"
   rm -rf "$out" && mv "$out.tmp" "$out"
   printf '== build-train-wasm: %s  %d bytes, %d gzipped, %d brotli\n' "$out/rgp_bg.wasm" \
     "$(wc -c < "$out/rgp_bg.wasm")" "$(gzip -9 -c "$out/rgp_bg.wasm" | wc -c)" \

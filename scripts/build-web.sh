@@ -61,6 +61,11 @@ if [ -d data ]; then
   mkdir -p dist/data
   cp -a data/. dist/data/
 fi
+if [ -f models/pretrained/manifest.json ]; then
+  step "pretrained networks (models/pretrained/ → dist/models/)"
+  mkdir -p dist/models
+  cp models/pretrained/*.safetensors models/pretrained/manifest.json dist/models/
+fi
 
 step "service worker (dist/sw.js: build id and precache list)"
 node scripts/sw-manifest.mjs dist

@@ -24,6 +24,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 cd fuzz
+# Its own target folder (FUZZ_TARGET_DIR overrides): instrumented builds share nothing with others.
+FUZZ_TARGET=${FUZZ_TARGET_DIR:-target}
 # The fuzz crate follows the main crate's dependency versions: its lock file starts as a copy of
 # the main one (cargo then adds libfuzzer-sys and drops what the fuzz build does not use).
 [ Cargo.lock -nt ../Cargo.lock ] || cp ../Cargo.lock Cargo.lock
@@ -32,11 +34,11 @@ cd fuzz
 # overflow checks on, so an arithmetic overflow is a crash too. Built once, then every target
 # runs the same binaries (a rebuild between targets would mix versions of the code).
 mkdir -p artifacts
-cargo fuzz build -s none -a --release >artifacts/build.log 2>&1 || {
+cargo fuzz build -s none -a --release --target-dir "$FUZZ_TARGET" >artifacts/build.log 2>&1 || {
   cat artifacts/build.log >&2
   exit 1
 }
-BIN=target/$(rustc -vV | awk '/^host:/ {print $2}')/release
+BIN=$FUZZ_TARGET/$(rustc -vV | awk '/^host:/ {print $2}')/release
 
 if [ -n "${RUNS:-}" ]; then LIMIT=(-runs="$RUNS"); else LIMIT=(-max_total_time="$SECS"); fi
 

@@ -33,7 +33,7 @@ step "all native tests"
 cargo test --release
 
 # Later steps use the CLI the native tests built (same features; a plain cargo build would not be).
-export RGP_BIN=target/release/rgp
+export RGP_BIN=${CARGO_TARGET_DIR:-target}/release/rgp
 
 step "model files in numpy and ONNX Runtime (tests/model_interop.sh)"
 tests/model_interop.sh

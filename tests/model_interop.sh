@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # RGP_BIN names a binary built already (scripts/test.sh passes the one its native step built).
 if [ -z "${RGP_BIN:-}" ]; then
   cargo test --release --quiet --no-run --test cli_graph
-  RGP_BIN=target/release/rgp
+  RGP_BIN=${CARGO_TARGET_DIR:-target}/release/rgp
 fi
 rgp=$RGP_BIN
 dir=$(mktemp -d)

@@ -249,8 +249,12 @@ function onConfigEdited(config) {
     ui.generate.disabled = true;
     return;
   }
+  const next = { ...config, stop_after: null, pick: null };
+  // A field losing focus repeats its last value: nothing changed, so the graph on show (an
+  // imported one too) stays.
+  if (app.config && JSON.stringify(next) === JSON.stringify({ ...app.config, stop_after: null, pick: null })) return;
   showError('');
-  app.config = { ...config, stop_after: null, pick: null };
+  app.config = next;
   writeToLocation(app.config);
   clearTimeout(app.editTimer);
   // Show the new start graph shortly after the user stops typing.

@@ -53,6 +53,7 @@ export const FIELDS = [
   { key: 'sweep_degrees', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', '4-8', '4-8-16', '4-8-16-32', '2-4-8-16'] },
   { key: 'sweep_baselines', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', 'dense', 'random-regular', 'all'] },
   { key: 'sweep_backend', group: 'sweep', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
+  { key: 'sweep_start', group: 'sweep', type: 'enum', def: null, optional: true, values: ['scratch', 'pretrained'] },
   // Training panel (www/train/): optional like the sweep's, the panel holds the defaults.
   { key: 'model', group: 'train', type: 'enum', def: null, optional: true, values: ['mlp', 'cnn'] },
   { key: 'dataset', group: 'train', type: 'enum', def: null, optional: true, values: ['mnist', 'fashion'] },
@@ -64,6 +65,10 @@ export const FIELDS = [
   { key: 'train_seed', group: 'train', type: 'int', def: null, optional: true, min: 0, max: 4294967295 },
   { key: 'backend', group: 'train', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
   { key: 'dense', group: 'train', type: 'bool', def: null, optional: true },
+  // Fine-tuning (www/train/finetune-*.js): start from the pretrained network or from scratch,
+  // and the recovery race.
+  { key: 'start', group: 'train', type: 'enum', def: null, optional: true, values: ['pretrained', 'scratch'] },
+  { key: 'race', group: 'train', type: 'bool', def: null, optional: true },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));

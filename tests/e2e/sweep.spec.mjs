@@ -86,3 +86,20 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-png-degree"]')]);
   assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 }, { timeout: 600000 });
+
+test('a fine-tuning sweep starts every run from the pretrained network', async ({ open }) => {
+  const page = await open(`${LINK.replace('sweep_graphs=3', 'sweep_graphs=2')}&sweep_start=pretrained`);
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+  assert.match(await text(page, 'sweep-command'), /--start pretrained/);
+  await page.evaluate(() => localStorage.clear());
+  await page.click('[data-testid="sweep-start"]');
+  await until(page, 'done', async () => (await state(page)) === 'done', 240000);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-csv"]')]);
+  const rows = readFileSync(await dl.path(), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.equal(rows.length, 3);
+  // The dense run fine-tunes the pretrained MLP (98% on MNIST): one epoch keeps it far above
+  // what one epoch from random weights reaches on 6000 images.
+  const dense = rows.find((r) => r[0] === 'dense');
+  assert.ok(Number(dense[7]) > 0.95, `dense from pretrained: ${dense[7]}`);
+}, { timeout: 300000 });

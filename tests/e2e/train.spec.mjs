@@ -80,6 +80,7 @@ async function checkResults(page, minAccuracy) {
 test('trains on WebGPU (software adapter): the loss falls, a test accuracy shows, the page stays responsive', async ({ open }) => {
   const page = await open('');
   await ready(page);
+  await set(page, 'start-from', 'scratch'); // these tests train from random weights
   await set(page, 'backend', 'webgpu');
   await set(page, 'epochs', 1);
   let jank = null;
@@ -99,6 +100,7 @@ test('trains on WebGPU (software adapter): the loss falls, a test accuracy shows
 test('"auto" never calibrates a software (fallback) adapter: the CPU trains at once, and says why', async ({ open }) => {
   const page = await open('');
   await ready(page);
+  await set(page, 'start-from', 'scratch'); // these tests train from random weights
   await set(page, 'epochs', 1);
   const { state } = await trainAndWatch(page);
   assert.equal(state, 'done');
@@ -115,6 +117,7 @@ test('"auto" never calibrates a software (fallback) adapter: the CPU trains at o
 test('Stop ends a run within a chunk and keeps the partial result', async ({ open }) => {
   const page = await open('');
   await ready(page);
+  await set(page, 'start-from', 'scratch'); // these tests train from random weights
   await set(page, 'backend', 'cpu');
   await set(page, 'epochs', 30);
   let stoppedAt = 0;
@@ -133,6 +136,7 @@ test('Stop ends a run within a chunk and keeps the partial result', async ({ ope
 test('a lost GPU device falls back to the CPU with a visible notice', async ({ open }) => {
   const page = await open('');
   await ready(page);
+  await set(page, 'start-from', 'scratch'); // these tests train from random weights
   await set(page, 'backend', 'webgpu');
   await set(page, 'epochs', 1);
   const { state } = await trainAndWatch(page, {
@@ -156,6 +160,7 @@ test('with WebGPU disabled the CPU fallback trains, with a visible notice', asyn
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(baseURL);
     await ready(page);
+    await set(page, 'start-from', 'scratch'); // these tests train from random weights
     await set(page, 'epochs', 1);
     const { state, losses } = await trainAndWatch(page);
     assert.equal(state, 'done', await text(page, 'error'));

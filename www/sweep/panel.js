@@ -27,6 +27,7 @@ export const DEFAULTS = {
   sweep_degrees: '4-8-16',
   sweep_baselines: 'all',
   sweep_backend: 'auto',
+  sweep_start: 'scratch',
 };
 
 const CONTROLS = [
@@ -40,6 +41,7 @@ const CONTROLS = [
   { key: 'sweep_degrees', label: 'Degree sweep', values: ['none', '4-8', '4-8-16', '4-8-16-32', '2-4-8-16'] },
   { key: 'sweep_baselines', label: 'Baselines', values: ['none', 'dense', 'random-regular', 'all'] },
   { key: 'sweep_backend', label: 'Backend', values: ['auto', 'webgpu', 'cpu'] },
+  { key: 'sweep_start', label: 'Start from', values: ['scratch', 'pretrained'] },
 ];
 
 const COLORS = { main: '#e4572e', worst: '#3b6ea8', dense: '#2a9d5c', random: '#8a5cc2' };
@@ -171,6 +173,7 @@ export function mount(section, app) {
       degrees: parseDegrees(s.sweep_degrees),
       baselines: parseBaselines(s.sweep_baselines),
       backend: s.sweep_backend,
+      start: s.sweep_start,
     };
   }
 
@@ -191,7 +194,9 @@ export function mount(section, app) {
     return '';
   }
 
-  const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr]);
+  // Results saved before fine-tuning sweeps existed keep their key (scratch adds nothing).
+  const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr,
+    ...(s.start === 'pretrained' ? ['pretrained'] : [])]);
 
   function load(s) {
     try {
@@ -229,7 +234,7 @@ export function mount(section, app) {
     const degrees = s.degrees.length ? ` --degrees ${s.degrees.join(',')}` : '';
     return `rgp sweep --model ${s.model} --dataset ${s.dataset}${s.data === 'quick' ? '-quick' : ''} --nodes ${s.nodes} ` +
       `--degree ${s.degree}${degrees} --graphs ${s.graphs} --seeds ${s.seeds} --epochs ${s.epochs} --lr ${s.lr} ` +
-      `--graph-seed ${s.seed} --iters ${s.iters} --baselines ${baselines} --out sweep-out`;
+      `--graph-seed ${s.seed} --iters ${s.iters} --baselines ${baselines}${s.start === 'pretrained' ? ' --start pretrained' : ''} --out sweep-out`;
   }
 
   function refreshSettings() {

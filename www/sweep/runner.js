@@ -4,6 +4,7 @@
 // other in the training worker. Rows use the columns of the native results.csv.
 
 import { GraphWorker } from '../worker-client.js';
+import { pretrainedRef } from '../train/finetune-view.js';
 
 export const CSV_HEADER = 'kind,degree,graph,aspl,clustering,fingerprint,seed,test_accuracy,train_loss,seconds';
 
@@ -156,10 +157,14 @@ export function trainConfig(s, job) {
 /** Trains one job; resolves with its row, or null when it was stopped. */
 export async function trainJob(client, s, job, graphs, onProgress) {
   const g = job.graph ?? graphs.family[0];
+  // A fine-tuning sweep: every run starts from the pretrained network, pruned by its own mask.
+  const start = s.start === 'pretrained' ? await pretrainedRef(s.model, s.dataset) : undefined;
+  if (start === null) throw new Error(`this build has no pretrained ${s.model} for ${s.dataset}; start from scratch`);
   const r = await client.train(trainConfig(s, job), {
     dataset: s.dataset,
     variant: s.data,
     graph: { n: s.nodes, table: g.table, selfLoops: false },
+    start,
     onProgress,
   });
   if (r.stopped) return null;

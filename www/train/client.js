@@ -30,6 +30,8 @@ export function prewarm(data) {
   }
 }
 
+const dataUrl = () => new URL('data/', globalThis.document?.baseURI || self.location.href).href;
+
 export class TrainClient {
   constructor({ makeWorker } = {}) {
     this.makeWorker =
@@ -66,6 +68,12 @@ export class TrainClient {
         break;
       case 'epoch':
         h.onEpoch?.(msg);
+        break;
+      case 'start':
+        h.onStart?.(msg);
+        break;
+      case 'race-point':
+        h.onRacePoint?.(msg);
         break;
       case 'notice':
         h.onNotice?.(msg.text);
@@ -152,11 +160,11 @@ export class TrainClient {
   }
 
   /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
-  async train(config, { dataset = 'mnist', variant = 'quick', graph, onProgress, onEpoch, onNotice, dataBase } = {}) {
+  async train(config, { dataset = 'mnist', variant = 'quick', graph, onProgress, onEpoch, onNotice, onStart, dataBase, start, mask } = {}) {
     if (!this.info || this.rechoose) await this.init(this.info?.pref || 'auto');
-    this.handlers = { onProgress, onEpoch, onNotice };
-    const base = dataBase || new URL('data/', globalThis.document?.baseURI || self.location.href).href;
-    const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base };
+    this.handlers = { onProgress, onEpoch, onNotice, onStart };
+    const base = dataBase || dataUrl();
+    const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base, start, mask };
     const t0 = performance.now();
     let firstProgress = null;
     this.handlers.onProgress = (p) => {
@@ -178,7 +186,7 @@ export class TrainClient {
       onNotice?.(`WebGPU failed during training (${reason}): restarting on the CPU backend.`);
       this.terminate();
       await this.init('cpu');
-      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, dataBase: base });
+      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, dataBase: base, start, mask });
       result.fallback = { from: 'wgpu', reason };
       return result;
     }
@@ -187,6 +195,29 @@ export class TrainClient {
   /** Ends the current run after its current chunk; `train` then resolves with `stopped: true`. */
   stop() {
     this.worker?.postMessage({ type: 'stop' });
+  }
+
+  /** The recovery race (finetune-worker.js): lanes {label, mask, n/table or graph config}. */
+  async race(config, { dataset, variant, lanes, start, onRacePoint, evalLimit }) {
+    if (!this.info) await this.init('auto');
+    this.handlers = { onRacePoint };
+    const ls = lanes.map((l) => ({ ...l, table: l.table ? Uint32Array.from(l.table) : undefined }));
+    return this._request({ type: 'race', config, dataset, variant, lanes: ls, start, evalLimit, dataBase: dataUrl() });
+  }
+
+  /** The last run's model as a file: kind 'dense' | 'packed' (safetensors) or 'onnx-dense' | 'onnx-packed'. */
+  async saveModel(kind, link) {
+    const msg = kind.startsWith('onnx-')
+      ? { type: 'onnx', layout: kind.slice(5) }
+      : { type: 'save', layout: kind, dtype: 'f32', link };
+    return (await this._request(msg)).bytes;
+  }
+
+  /** Evaluates a model file's bytes in the network `config` describes; it becomes the kept model. */
+  async loadWeights(config, { dataset, variant, graph, bytes }) {
+    if (!this.info) await this.init('auto');
+    const msg = { type: 'load-weights', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, bytes, dataBase: dataUrl() };
+    return this._request(msg);
   }
 
   /** Test hook: destroys the worker's GPU device to exercise the CPU fallback. */

@@ -5,6 +5,8 @@
 
 import { TrainClient } from './client.js';
 import { el } from '../dom.js';
+import { drawLines, pretrainedRef, startNumbers } from './finetune-view.js';
+import { mountFinetune } from './finetune-panel.js';
 
 const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -21,6 +23,10 @@ const SETTINGS = [
   { key: 'train_seed', def: 1, min: 0, max: 4294967295, int: true },
   { key: 'backend', def: 'auto', values: ['auto', 'webgpu', 'cpu'] },
   { key: 'dense', def: false, bool: true },
+  // Fine-tuning from the pretrained network (the default: the drop and the recovery are the point).
+  // It uses the epochs, rate and optimizer above: at 4/64 to 16/64 a smaller rate recovers less
+  // (README, "Fine-tuning").
+  { key: 'start', def: 'pretrained', values: ['pretrained', 'scratch'], testid: 'train-start-from' },
 ];
 
 const CSS = `
@@ -66,22 +72,24 @@ export function mount(section, app) {
   const labels = {
     model: 'Model', dataset: 'Dataset', data: 'Size', epochs: 'Epochs', batch: 'Batch', optimizer: 'Optimizer',
     lr: 'Learning rate', train_seed: 'Seed', backend: 'Backend', dense: 'Dense baseline',
+    start: 'Start from',
   };
   const optionText = {
     mlp: 'MLP 784-256-256-256-10', cnn: 'CNN 3×conv64 + global max pool', mnist: 'MNIST', fashion: 'Fashion-MNIST',
     quick: 'quick (6000 / 1000)', full: 'full (60000 / 10000)', sgd: 'SGD momentum, cosine', adam: 'Adam, cosine',
     auto: 'auto (measured)', webgpu: 'WebGPU', cpu: 'CPU',
+    pretrained: 'pretrained network (fine-tune)', scratch: 'random weights (from scratch)',
   };
   const cfg = app.config();
   for (const s of SETTINGS) {
     let input;
     if (s.values) {
-      input = el('select', { name: s.key, 'data-testid': `train-${s.key}` });
+      input = el('select', { name: s.key, 'data-testid': s.testid || `train-${s.key}` });
       for (const v of s.values) input.append(el('option', { value: v, text: optionText[v] || v }));
     } else if (s.bool) {
-      input = el('input', { type: 'checkbox', name: s.key, 'data-testid': `train-${s.key}` });
+      input = el('input', { type: 'checkbox', name: s.key, 'data-testid': s.testid || `train-${s.key}` });
     } else {
-      input = el('input', { type: 'number', name: s.key, min: String(s.min), max: String(s.max), step: s.int ? '1' : 'any', 'data-testid': `train-${s.key}` });
+      input = el('input', { type: 'number', name: s.key, min: String(s.min), max: String(s.max), step: s.int ? '1' : 'any', 'data-testid': s.testid || `train-${s.key}` });
     }
     const v = readSetting(s, cfg[s.key]);
     if (s.bool) input.checked = v;
@@ -105,9 +113,15 @@ export function mount(section, app) {
   }
   const chart = el('canvas', { class: 'tp-chart', 'data-testid': 'train-chart', width: '600', height: '150' });
   const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
-  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, notice, bar, statList, chart, results);
+  const numbers = startNumbers();
+  const ftChart = el('canvas', { class: 'tp-chart', 'data-testid': 'finetune-chart', width: '600', height: '150' });
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, notice, numbers.element, bar, statList, chart, ftChart, results);
 
   const client = new TrainClient();
+  // The Rust TrainConfig of a run.
+  const runConfig = (s) => ({
+    model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
+  });
   const runs = new Map(); // 'dense' | 'pruned' → last result of the current settings
   let lossPoints = [];
   let running = false;
@@ -286,6 +300,11 @@ export function mount(section, app) {
     stopBtn.disabled = false;
     lossPoints = [];
     drawChart();
+    numbers.clear();
+    const start = s.start === 'pretrained' && !s.dense ? await pretrainedRef(s.model, s.dataset) : null;
+    if (s.start === 'pretrained' && !s.dense && !start) notice.textContent = `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
+    const curve = new Map([['rgp', []]]);
+    drawLines(ftChart, new Map());
     results.hidden = true;
     bar.firstChild.style.width = '0';
     for (const k of ['epoch', 'loss', 'train', 'test', 'rate', 'left', 'first']) stats[k].textContent = '—';
@@ -293,20 +312,29 @@ export function mount(section, app) {
     try {
       await ensureInit(s.backend);
       setState('training');
-      const config = {
-        model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
-      };
+      const config = runConfig(s);
       let first = true;
       const r = await client.train(config, {
         dataset: s.dataset,
         variant: s.data,
         graph: { n: graph.n, table: graph.table, selfLoops: false },
+        start,
+        onStart: (m) => {
+          numbers.set('pretrained', m.pretrained);
+          numbers.set('pruned', m.pruned);
+          curve.get('rgp').push([0, m.pruned]);
+          drawLines(ftChart, curve, { level: m.pretrained, title: 'fine-tuning, test accuracy' });
+        },
         onProgress: (p) => {
           if (first) {
             stats.first.textContent = `${((performance.now() - t0) / 1000).toFixed(2)} s`;
             first = false;
           }
           onProgress(p);
+          if (start && p.test_accuracy !== null) {
+            curve.get('rgp').push([p.step, p.test_accuracy]);
+            drawLines(ftChart, curve, { level: r0(), title: 'fine-tuning, test accuracy' });
+          }
         },
         onNotice: (text) => {
           notice.textContent = text;
@@ -322,6 +350,7 @@ export function mount(section, app) {
       runs.set(key, r);
       renderResults(r, s.dataset === 'fashion' ? FASHION : DIGITS);
       stats.test.textContent = pct(r.test.accuracy);
+      numbers.set('test', r.test.accuracy);
       setState(r.stopped ? 'stopped' : 'done');
     } catch (e) {
       setState('error');
@@ -347,6 +376,33 @@ export function mount(section, app) {
   };
   section.addEventListener('pointerenter', warm);
   section.addEventListener('focusin', warm);
+
+  // The dense level of the fine-tuning chart: the pretrained network's accuracy as measured.
+  const r0 = () => {
+    const t = section.querySelector('[data-testid="pretrained-accuracy"]').textContent;
+    return t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : null;
+  };
+
+  const ft = mountFinetune({
+    app, client, settings, runConfig, setState, ensureInit,
+    busy: () => running,
+    setBusy: (b) => {
+      running = b;
+      trainBtn.disabled = b;
+      stopBtn.disabled = !b;
+    },
+  });
+  section.append(ft.element);
+  // A link with race=true runs the race once its graph is on show.
+  if (app.config().race === true) {
+    if (app.graph()) ft.startRace();
+    else {
+      const off = app.onGraph(() => {
+        off();
+        ft.startRace();
+      });
+    }
+  }
 
   // For tests and benchmarks: the client of this panel.
   section.trainClient = client;

@@ -15,6 +15,7 @@
 //               {type:'notice', text}   {type:'error', message, backend, deviceLost}
 
 import { adapterKey } from './backend-choice.js';
+import { kept, race, startBytes } from './finetune-worker.js';
 
 const modules = {}; // 'cpu' | 'wgpu' → promise of that module's bindings
 // The module the CPU backend runs from: the small CPU-only one, or (benchmarks, to compare the
@@ -178,20 +179,40 @@ async function train(msg) {
   if (!backend) throw new Error('the worker was not initialised');
   const m = await loadModule(moduleOf(backend));
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const start = await startBytes(msg.start, fetchBytes);
   const g = msg.graph;
   const session = await m.TrainSession.create(
-    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend,
+    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend, start, msg.mask,
   );
+  const report = session.start_report();
+  if (report) post({ type: 'start', pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy });
   try {
-    return await runSession(session, msg, tStart);
-  } finally {
-    // The dataset and the model live in wasm memory until freed (after a trap, freeing fails).
+    const r = await runSession(session, msg, tStart);
+    r.start = report ? { pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy } : null;
+    // The dataset and the model stay in wasm memory until the next run: "Download model" reads them.
+    kept.replace(session);
+    return r;
+  } catch (e) {
     try {
       session.free();
     } catch {
       /* the module is unusable anyway; the client replaces this worker */
     }
+    throw e;
   }
+}
+
+/** Evaluates a user's model file in the current network (it becomes the kept model). */
+async function loadWeights(msg) {
+  const m = await loadModule(moduleOf(backend));
+  const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const g = msg.graph;
+  const session = await m.TrainSession.create(
+    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, false, backend, msg.bytes, undefined,
+  );
+  const r = session.start_report();
+  kept.replace(session);
+  return { accuracy: r.pretrained.accuracy };
 }
 
 async function runSession(session, msg, tStart) {
@@ -306,6 +327,30 @@ self.onmessage = async (ev) => {
       } finally {
         training = false;
       }
+    } else if (msg.type === 'race') {
+      if (training) throw new Error('a training run is already in progress');
+      training = true;
+      stopRequested = false;
+      try {
+        const m = await loadModule(moduleOf(backend));
+        const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+        const bytes = await startBytes(msg.start, fetchBytes);
+        for (const lane of msg.lanes) if (lane.graph) lane.table = m.graph_table(JSON.stringify(lane.graph));
+        const r = await race(m, msg, files, bytes, backend, { post, stopped: () => stopRequested, yieldToEvents });
+        post({ type: 'done', result: r });
+      } finally {
+        training = false;
+      }
+    } else if (msg.type === 'save') {
+      if (!kept.session) throw new Error('train or load a model first');
+      const bytes = await kept.session.save(msg.layout, msg.dtype, msg.link);
+      post({ type: 'done', result: { bytes } }, [bytes.buffer]);
+    } else if (msg.type === 'onnx') {
+      if (!kept.session) throw new Error('train or load a model first');
+      const bytes = await kept.session.onnx(msg.layout);
+      post({ type: 'done', result: { bytes } }, [bytes.buffer]);
+    } else if (msg.type === 'load-weights') {
+      post({ type: 'done', result: await loadWeights(msg) });
     } else if (msg.type === 'stop') {
       stopRequested = true;
     } else if (msg.type === 'lose-device') {
