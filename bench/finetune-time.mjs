@@ -25,7 +25,6 @@ const browser = await chromium.launch({
   ignoreDefaultArgs: ['--headless'],
   args: CHROMIUM_ARGS,
 });
-const trainState = () => document.querySelector('[data-testid="training"]').dataset.trainState;
 
 async function visit() {
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -38,7 +37,7 @@ async function visit() {
   await page.click('[data-testid="train-start"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="pruned-accuracy"]').textContent.includes('%'), null, { timeout: 120000, polling: 20 });
   const tPruned = Date.now();
-  await page.waitForFunction(`['done', 'error', 'stopped'].includes((${trainState})())`, null, { timeout: 600000, polling: 50 });
+  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 600000, polling: 50 });
   const tDone = Date.now();
   const r = { ready: tReady - t0, pruned: tPruned - tReady, recovered: tDone - tPruned, total: tDone - t0 };
   r.accuracies = await Promise.all(['pretrained-accuracy', 'pruned-accuracy', 'test-accuracy'].map((id) => text(page, id)));

@@ -77,6 +77,7 @@ export async function text(page, testid) {
 
 export function makeFixtures(browser, baseURL) {
   const contexts = [];
+  const browsers = [];
   const errors = [];
   let allow = false;
   const fx = {
@@ -87,8 +88,12 @@ export function makeFixtures(browser, baseURL) {
     allowErrors() {
       allow = true;
     },
-    async page({ permissions = [], viewport = { width: 1280, height: 860 } } = {}) {
-      const context = await browser.newContext({ acceptDownloads: true, viewport });
+    // fresh: a browser of its own, for measurements that earlier tests' leftovers in the shared
+    // browser (its GPU process, caches) must not disturb.
+    async page({ permissions = [], viewport = { width: 1280, height: 860 }, fresh = false } = {}) {
+      const b = fresh ? await launch() : browser;
+      if (fresh) browsers.push(b);
+      const context = await b.newContext({ acceptDownloads: true, viewport });
       if (permissions.length) await context.grantPermissions(permissions, { origin: baseURL.replace(/\/$/, '') });
       contexts.push(context);
       const page = await context.newPage();
@@ -110,6 +115,7 @@ export function makeFixtures(browser, baseURL) {
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
+      for (const b of browsers) await b.close().catch(() => {});
       if (!allow && errors.length) throw new Error(`errors in the page:\n  ${errors.join('\n  ')}`);
     },
   };

@@ -1,13 +1,13 @@
 // Runs the end-to-end suite: serves dist/ (built by scripts/build-web.sh), launches headless
 // Chromium and runs every tests/e2e/*.spec.mjs in name order.
-//   node tests/e2e/run.mjs [name filter]
+//   node tests/e2e/run.mjs [name filter]      (a|b: tests whose name contains a or b)
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, makeFixtures, root, tests } from './harness.mjs';
 import { serve } from './serve.mjs';
 
-const filter = process.argv[2] ?? '';
+const filters = (process.argv[2] ?? '').split('|').filter(Boolean);
 const dist = resolve(root, 'dist');
 if (!existsSync(resolve(dist, 'index.html'))) {
   console.error('error: dist/ is missing; run scripts/build-web.sh first');
@@ -24,7 +24,7 @@ let browser = await launch();
 let failed = 0;
 let ran = 0;
 for (const t of tests) {
-  if (filter && !t.name.includes(filter)) continue;
+  if (filters.length && !filters.some((f) => t.name.includes(f))) continue;
   ran++;
   // A browser that died (crash, out of memory) fails the test it ran; the next test gets a new one.
   if (!browser.isConnected()) {

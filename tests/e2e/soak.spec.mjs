@@ -30,6 +30,8 @@ test('soak (short): searches and trainings in a row, memory flat, no stray worke
   assert.equal(t.runs, 2);
   assert.ok(s.training.worker_count_constant, `training workers came and went: ${JSON.stringify(t.workers)}`);
   assert.ok(t.memory[1] <= t.memory[0] * 1.1, `training worker memory ${t.memory}`);
-  assert.ok(t.stopMs <= t.chunkMs + 100, `training Stop took ${t.stopMs} ms; chunks take up to ${t.chunkMs} ms`);
+  // Stop ends the run at the end of the chunk in flight; the partial network is then evaluated
+  // on the test set before the panel says "stopped".
+  assert.ok(t.stopMs <= 2 * t.chunkMs + 250, `training Stop took ${t.stopMs} ms; chunks take up to ${t.chunkMs} ms`);
   assert.ok(t.workersAfterStop.training <= t.workers.at(-1).training, `stray training worker: ${JSON.stringify(t.workersAfterStop)}`);
 }, { timeout: 300000 });
