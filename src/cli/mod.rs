@@ -26,6 +26,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// The subcommands' flag sets differ in size; the enum is parsed once per process.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build a k-regular graph, optionally search it to lower (or raise) its ASPL, and export it.

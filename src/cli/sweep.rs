@@ -33,6 +33,8 @@ pub struct Args {
     pub sweep: SweepArgs,
 }
 
+// `plan` carries every sweep flag; the enum is parsed once per process.
+#[allow(clippy::large_enum_variant)]
 #[derive(clap::Subcommand, Debug)]
 pub enum Step {
     /// Write the configuration, graphs and run list (plan.csv) into --out, for `sweep run`.

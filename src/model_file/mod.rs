@@ -150,10 +150,13 @@ impl ModelFile {
                 bail!("tensor norms.{i}.running_var holds a negative variance");
             }
         }
-        if !(self.meta.input_std.is_finite() && self.meta.input_std > 0.0)
-            || !self.meta.input_mean.is_finite()
-            || !(self.meta.input_max.is_finite() && self.meta.input_max > 0.0)
-        {
+        let m = &self.meta;
+        let usable = m.input_std.is_finite()
+            && m.input_std > 0.0
+            && m.input_mean.is_finite()
+            && m.input_max.is_finite()
+            && m.input_max > 0.0;
+        if !usable {
             bail!(
                 "the file's input normalisation is not usable (max, mean and std must be finite, max and std positive)"
             );

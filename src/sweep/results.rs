@@ -226,6 +226,16 @@ pub fn to_csv(rows: &[Row]) -> String {
     s
 }
 
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// process killed mid-write leaves the old file or the new one, never a torn one.
+#[cfg(not(target_family = "wasm"))]
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,14 +290,4 @@ mod tests {
         let e = parse_csv(&format!("{HEADER}\ndense,4,,,,<script>,1,0.5,0.1,1\n")).unwrap_err();
         assert!(e.message().contains("fingerprint"), "{e}");
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// process killed mid-write leaves the old file or the new one, never a torn one.
-#[cfg(not(target_family = "wasm"))]
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
