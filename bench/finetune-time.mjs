@@ -5,9 +5,8 @@
 //
 //   scripts/build-web.sh && node bench/finetune-time.mjs [--runs 3] [--hash 'epochs=3&backend=cpu']
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
-import { CHROMIUM_ARGS, root } from '../tests/e2e/harness.mjs';
+import { launch, root } from '../tests/e2e/harness.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,11 +19,7 @@ const text = (page, id) => page.evaluate((i) => document.querySelector(`[data-te
 
 const app = await startServer(resolve(root, 'dist'), 0);
 const base = `http://127.0.0.1:${app.address().port}/${HASH ? `#${HASH}` : ''}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  ignoreDefaultArgs: ['--headless'],
-  args: CHROMIUM_ARGS,
-});
+const browser = await launch();
 
 async function visit() {
   const context = await browser.newContext({ serviceWorkers: 'block' });

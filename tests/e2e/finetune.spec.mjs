@@ -3,9 +3,8 @@
 // after one epoch; the recovery race draws four lines and stops; the model leaves the tab as a
 // safetensors file that loads back; a bad file is refused next to its control, the model kept.
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { CHROMIUM_ARGS, test, text, waitForState } from './harness.mjs';
+import { launch, test, text, waitForState } from './harness.mjs';
 
 const T = 300000;
 const LINK = 'v=1&nodes=64&degree=4&search=anneal&iters=20000&start=pretrained&epochs=1&backend=cpu';
@@ -65,11 +64,7 @@ test('a pretrained start shows the drop and the recovery; the race draws four li
 }, { timeout: T + 120000 });
 
 test('with WebGPU disabled a pretrained start fine-tunes on the CPU', async ({ baseURL }) => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    ignoreDefaultArgs: ['--headless'],
-    args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
-  });
+  const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage();
     await page.goto(`${baseURL}#${LINK.replace('&backend=cpu', '')}`);

@@ -29,11 +29,12 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-export async function launch() {
+/** Debian's Chromium, headless; `webgpu: false` leaves WebGPU off (the CPU fallback's tests). */
+export async function launch({ webgpu = true } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     ignoreDefaultArgs: ['--headless'],
-    args: CHROMIUM_ARGS,
+    args: webgpu ? CHROMIUM_ARGS : CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
   });
 }
 

@@ -3,8 +3,7 @@
 // CPU fallback with WebGPU disabled; the loss falls, a test accuracy and a confusion matrix
 // appear, the page stays responsive, Stop stops, and a lost GPU device falls back to the CPU.
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, test, text, waitForState } from './harness.mjs';
+import { launch, test, text, waitForState } from './harness.mjs';
 
 const T = 300000;
 
@@ -153,11 +152,7 @@ test('a lost GPU device falls back to the CPU with a visible notice', async ({ o
 }, { timeout: T });
 
 test('with WebGPU disabled the CPU fallback trains, with a visible notice', async ({ baseURL }) => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    ignoreDefaultArgs: ['--headless'],
-    args: CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'),
-  });
+  const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage();
     const errors = [];
