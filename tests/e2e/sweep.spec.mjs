@@ -103,3 +103,25 @@ test('a fine-tuning sweep starts every run from the pretrained network', async (
   const dense = rows.find((r) => r[0] === 'dense');
   assert.ok(Number(dense[7]) > 0.95, `dense from pretrained: ${dense[7]}`);
 }, { timeout: 300000 });
+
+test('a tab reloaded mid-sweep resumes: no run lost, none counted twice', async ({ open }) => {
+  const page = await open(LINK);
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+  await page.evaluate(() => localStorage.clear());
+  await page.click('[data-testid="sweep-start"]');
+  await until(page, 'two runs', async () => (await runs(page)) >= 2, 240000);
+  // Reload while the next run trains: the finished runs are kept, the one in flight is not.
+  await page.reload();
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+  const kept = await runs(page);
+  assert.ok(kept >= 2 && kept < 4, `runs kept over the reload: ${kept}`);
+  await page.click('[data-testid="sweep-start"]');
+  await until(page, 'done', async () => (await state(page)) === 'done', 240000);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-csv"]')]);
+  const rows = readFileSync(await dl.path(), 'utf8').trim().split('\n').slice(1);
+  const keys = rows.map((l) => l.split(',').slice(0, 3).concat(l.split(',')[6]).join('|'));
+  assert.equal(rows.length, 4, `rows: ${rows.join(' / ')}`);
+  assert.equal(new Set(keys).size, 4, `a run counted twice: ${keys}`);
+}, { timeout: 600000 });
