@@ -29,13 +29,13 @@ for r in "${runs[@]}"; do
   echo "pretrain: $cmd" >&2
   "$RGP" train --dense --model "$model" --dataset "$dataset" --epochs "$epochs" --limit-train "$limit" --seed 1 \
     --save "$file" --dtype f16 --quiet > "$OUT/$model-$dataset.json"
-  python3 - "$OUT/$model-$dataset.json" "$cmd" <<'PY'
+  python3 - "$OUT/$model-$dataset.json" "$cmd" "$limit" <<'PY'
 import json, sys
 out = json.load(open(sys.argv[1]))
 s = out["saved"]
 json.dump({"file": s["path"].split("/")[-1], "sha256": s["sha256"], "bytes": s["bytes"],
            "test_accuracy": s["test_accuracy"], "test_accuracy_f32": out["test_accuracy"],
-           "epochs": out["config"]["epochs"], "train_images": out.get("train_samples"), "command": sys.argv[2]},
+           "epochs": out["config"]["epochs"], "train_images": int(sys.argv[3]), "command": sys.argv[2]},
           open(sys.argv[1], "w"), indent=1)
 PY
 done
