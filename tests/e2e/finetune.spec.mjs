@@ -51,7 +51,11 @@ test('a pretrained start shows the drop and the recovery; the race draws four li
   await page.waitForFunction(() => document.querySelector('[data-testid="weights-error"]').textContent.length > 0, null, { timeout: 60000 });
   assert.match(await text(page, 'weights-error'), /bad\.safetensors: not a safetensors file/);
   assert.match(await text(page, 'weights-accuracy'), /%/);
-  // The race: four lanes from the same pretrained network; Stop ends it.
+  await race(page);
+}, { timeout: T + 120000 });
+
+/** The race: four lanes from the same pretrained network, each with an accuracy; Stop ends it. */
+async function race(page) {
   await page.click('[data-testid="race-start"]');
   await page.waitForFunction(
     () => ['rgp', 'ring', 'random', 'magnitude'].every((l) => document.querySelector(`[data-testid="race-${l}"]`).textContent.includes('%')),
@@ -61,15 +65,16 @@ test('a pretrained start shows the drop and the recovery; the race draws four li
   await page.click('[data-testid="train-stop"]');
   assert.ok(['stopped', 'done'].includes(await until(page, ['stopped', 'done', 'error'], 60000)));
   assert.match(await page.evaluate(() => location.hash), /race=true/);
-}, { timeout: T + 120000 });
+}
 
-test('with WebGPU disabled a pretrained start fine-tunes on the CPU', async ({ baseURL }) => {
+test('with WebGPU disabled a pretrained start fine-tunes and races on the CPU', async ({ baseURL }) => {
   const browser = await launch({ webgpu: false });
   try {
     const page = await browser.newPage();
     await page.goto(`${baseURL}#${LINK.replace('&backend=cpu', '')}`);
     await ready(page);
     await fineTune(page);
+    await race(page);
   } finally {
     await browser.close();
   }
