@@ -271,8 +271,6 @@ const familyList = new FamilyList($('family'), $('family-list'), (index) => {
 
 ui.run.addEventListener('click', () => {
   if (!app.config) return;
-  // A start graph still pending from an edit would replace this search 150 ms later.
-  clearTimeout(app.editTimer);
   app.config = { ...app.config, stop_after: null, pick: null };
   writeToLocation(app.config);
   startRun(true);
@@ -280,10 +278,7 @@ ui.run.addEventListener('click', () => {
 ui.stop.addEventListener('click', () => {
   if (app.state === 'searching') worker.stop(app.active);
 });
-ui.generate.addEventListener('click', () => {
-  clearTimeout(app.editTimer);
-  startRun(false);
-});
+ui.generate.addEventListener('click', () => startRun(false));
 $('new-seed').addEventListener('click', () => {
   controls.setSeed(crypto.getRandomValues(new Uint32Array(1))[0]);
 });
