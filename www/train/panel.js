@@ -304,6 +304,7 @@ export function mount(section, app) {
     const start = s.start === 'pretrained' && !s.dense ? await pretrainedRef(s.model, s.dataset) : null;
     if (s.start === 'pretrained' && !s.dense && !start) notice.textContent = `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
     const curve = new Map([['rgp', []]]);
+    let level = null; // the dense level of the chart: the pretrained network's measured accuracy
     drawLines(ftChart, new Map());
     results.hidden = true;
     bar.firstChild.style.width = '0';
@@ -320,6 +321,7 @@ export function mount(section, app) {
         graph: { n: graph.n, table: graph.table, selfLoops: false },
         start,
         onStart: (m) => {
+          level = m.pretrained;
           numbers.set('pretrained', m.pretrained);
           numbers.set('pruned', m.pruned);
           curve.get('rgp').push([0, m.pruned]);
@@ -333,7 +335,7 @@ export function mount(section, app) {
           onProgress(p);
           if (start && p.test_accuracy !== null) {
             curve.get('rgp').push([p.step, p.test_accuracy]);
-            drawLines(ftChart, curve, { level: r0(), title: 'fine-tuning, test accuracy' });
+            drawLines(ftChart, curve, { level, title: 'fine-tuning, test accuracy' });
           }
         },
         onNotice: (text) => {
@@ -376,12 +378,6 @@ export function mount(section, app) {
   };
   section.addEventListener('pointerenter', warm);
   section.addEventListener('focusin', warm);
-
-  // The dense level of the fine-tuning chart: the pretrained network's accuracy as measured.
-  const r0 = () => {
-    const t = section.querySelector('[data-testid="pretrained-accuracy"]').textContent;
-    return t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : null;
-  };
 
   const ft = mountFinetune({
     app, client, settings, runConfig, setState, ensureInit,
