@@ -77,7 +77,8 @@ export function recordChunks() {
 }
 
 /** Clicks `button` and resolves with the ms until `attr` of `target` says `value`. */
-function clickAndTime(page, button, target, attr, value) {
+/** Click `button` and time, in the page, until `target`'s `attr` reads `value` (no test-side round trips). */
+export function clickAndTime(page, button, target, attr, value) {
   return page.evaluate(
     ({ button, target, attr, value }) =>
       new Promise((resolve) => {
