@@ -5,8 +5,9 @@
 
 use rgp::data::Dataset;
 use rgp::sweep::family::FamilySpec;
+use rgp::sweep::plan::{Job, SweepConfig, build_graphs};
 use rgp::sweep::results::{Kind, Row, parse_csv};
-use rgp::sweep::run::{Event, Executor, Job, SweepConfig, build_graphs, run_dir};
+use rgp::sweep::run::{Event, Executor, run_dir};
 use rgp::sweep::stats::mean;
 use rgp::train::custom_masks::kept_per_layer;
 use rgp::train::device::cpu;

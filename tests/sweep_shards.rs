@@ -6,8 +6,9 @@
 
 use rgp::data::Dataset;
 use rgp::sweep::family::FamilySpec;
+use rgp::sweep::plan::SweepConfig;
 use rgp::sweep::results::{Kind, parse_csv};
-use rgp::sweep::run::{SweepConfig, run_dir};
+use rgp::sweep::run::run_dir;
 use rgp::sweep::shard::{Shard, assign, load_plan, merge_dir, plan_dir, run_shard};
 use rgp::train::device::cpu;
 use rgp::train::{ModelKind, TrainConfig};

@@ -1,12 +1,15 @@
-//! Running a sweep: its configuration, the graphs, the plan of runs, and the training of each
-//! run with the same [`Trainer`] as `rgp train`. A run is driven chunk by chunk
-//! ([`Executor::start`], [`Executor::advance`], [`Executor::finish`]) so the browser can show
-//! progress and stop between chunks; natively [`run_dir`] runs a whole sweep into a folder,
+//! Training the runs of a sweep with the same [`Trainer`] as `rgp train`. A run is driven chunk
+//! by chunk ([`Executor::start`], [`Executor::advance`], [`Executor::finish`]) so the browser can
+//! show progress and stop between chunks; natively [`run_dir`] runs a whole sweep into a folder,
 //! appending one CSV row per run and skipping the runs already there.
 
-use super::family::{self, FamilySpec, SweepGraph};
-use super::results::{Kind, Row, RunKey};
-use super::start::{self, StartFile};
+#[cfg(not(target_family = "wasm"))]
+use super::files::{SummaryFile, first_difference, graph_info, pretty};
+use super::plan::{Job, SweepConfig, SweepGraphs};
+#[cfg(not(target_family = "wasm"))]
+use super::plan::{build_graphs, plan};
+use super::results::{Kind, Row};
+use super::start;
 use super::summary::Summary;
 #[cfg(not(target_family = "wasm"))]
 use super::summary::summarize;
@@ -14,244 +17,10 @@ use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::ModelFile;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
-use crate::train::{BackendKind, Chunk, Net, TrainConfig, Trainer};
+use crate::train::{Chunk, Net, TrainConfig, Trainer};
 use crate::{Result, bail};
 use burn::tensor::Device;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// Most seeds and degrees a sweep may ask for.
-pub const MAX_SEEDS: u32 = 100;
-pub const MAX_DEGREES: usize = 32;
-
-/// Everything that decides a sweep. `seeds`, `degrees` and `baselines` may grow when a sweep is
-/// resumed; the rest must stay the same (see [`SweepConfig::identity`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SweepConfig {
-    /// Dataset name as given (`digits`, `mnist`, `fashion`, `mnist-quick`, `fashion-quick`).
-    pub dataset: String,
-    /// Training images used (`None` = all).
-    pub limit_train: Option<usize>,
-    pub family: FamilySpec,
-    /// Degree sweep: for each degree, its annealed and ring graphs.
-    pub degrees: Vec<u32>,
-    /// Training seeds 1..=seeds for every graph and baseline.
-    pub seeds: u32,
-    /// Model and recipe (its `seed` and `dense` are set per run).
-    pub train: TrainConfig,
-    pub baselines: Vec<Kind>,
-    /// Magnitude pruning: epochs and initial learning rate of the fine-tune (cosine to zero).
-    pub finetune_epochs: u32,
-    pub finetune_lr: f64,
-    pub backend: BackendKind,
-    /// Fine-tuning sweeps: every run starts from this model file, pruned by its mask, and
-    /// trains with `train`'s recipe (magnitude too; None: random weights).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<StartFile>,
-}
-
-impl Default for SweepConfig {
-    fn default() -> Self {
-        let train = TrainConfig::default();
-        SweepConfig {
-            dataset: "digits".into(),
-            limit_train: None,
-            family: FamilySpec::default(),
-            degrees: Vec::new(),
-            seeds: 3,
-            finetune_epochs: train.epochs,
-            finetune_lr: train.lr / 10.0,
-            train,
-            baselines: Kind::BASELINES.to_vec(),
-            backend: BackendKind::Cpu,
-            start: None,
-        }
-    }
-}
-
-impl SweepConfig {
-    pub fn validate(&self) -> Result<()> {
-        self.family.validate()?;
-        self.train.validate()?;
-        if !(1..=MAX_SEEDS).contains(&self.seeds) {
-            bail!(
-                "seeds must be between 1 and {MAX_SEEDS} (got {})",
-                self.seeds
-            );
-        }
-        if self.degrees.len() > MAX_DEGREES {
-            bail!(
-                "at most {MAX_DEGREES} degrees in a degree sweep (got {})",
-                self.degrees.len()
-            );
-        }
-        for &k in &self.degrees {
-            FamilySpec {
-                degree: k,
-                ..self.family.clone()
-            }
-            .validate()
-            .map_err(|e| crate::Error::new(format!("degree sweep: {e}")))?;
-        }
-        if let Some(k) = self.baselines.iter().find(|k| !Kind::BASELINES.contains(k)) {
-            bail!("'{}' is not a baseline", k.as_str());
-        }
-        if self.start.is_some() {
-            start::check_baselines(&self.baselines)?;
-        }
-        if !(1..=crate::train::MAX_EPOCHS).contains(&self.finetune_epochs) {
-            bail!(
-                "fine-tune epochs must be between 1 and {} (got {})",
-                crate::train::MAX_EPOCHS,
-                self.finetune_epochs
-            );
-        }
-        if !(self.finetune_lr.is_finite() && self.finetune_lr > 0.0 && self.finetune_lr <= 10.0) {
-            bail!(
-                "fine-tune learning rate must be in (0, 10] (got {})",
-                self.finetune_lr
-            );
-        }
-        Ok(())
-    }
-
-    /// The part that must match for a sweep to be resumed: everything except the lists that may
-    /// grow (seeds, degrees, baselines).
-    pub fn identity(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).expect("the configuration serialises");
-        if let Some(o) = v.as_object_mut() {
-            for k in ["seeds", "degrees", "baselines"] {
-                o.remove(k);
-            }
-        }
-        v
-    }
-
-    fn train_config(&self, seed: u64, dense: bool) -> TrainConfig {
-        TrainConfig {
-            seed,
-            dense,
-            ..self.train.clone()
-        }
-    }
-}
-
-/// The graphs of a sweep.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SweepGraphs {
-    /// The ASPL family at the sweep's degree, lowest ASPL first.
-    pub family: Vec<SweepGraph>,
-    /// Degree sweep: `[annealed, ring]` of every other degree.
-    pub degrees: Vec<[SweepGraph; 2]>,
-}
-
-/// Builds the family and the degree sweep's graphs; `report(done, total)` after each graph.
-pub fn build_graphs(cfg: &SweepConfig, report: &mut dyn FnMut(u32, u32)) -> Result<SweepGraphs> {
-    let others: Vec<u32> = extra_degrees(cfg);
-    let total = cfg.family.graphs + 2 * others.len() as u32;
-    let family = family::aspl_family(&cfg.family, &mut |d, _| report(d, total))?;
-    let mut degrees = Vec::new();
-    for (i, &k) in others.iter().enumerate() {
-        degrees.push(family::degree_pair(&FamilySpec {
-            degree: k,
-            ..cfg.family.clone()
-        })?);
-        report(cfg.family.graphs + 2 * (i as u32 + 1), total);
-    }
-    Ok(SweepGraphs { family, degrees })
-}
-
-/// Degrees of the degree sweep other than the family's own, ascending, without repeats.
-fn extra_degrees(cfg: &SweepConfig) -> Vec<u32> {
-    let mut d: Vec<u32> = cfg
-        .degrees
-        .iter()
-        .copied()
-        .filter(|&k| k != cfg.family.degree)
-        .collect();
-    d.sort_unstable();
-    d.dedup();
-    d
-}
-
-/// One training run of the plan.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Job {
-    pub kind: Kind,
-    pub degree: u32,
-    /// The graph mask (graph kinds); `None` for dense and the non-graph baselines.
-    pub graph: Option<SweepGraph>,
-    pub seed: u64,
-}
-
-impl Job {
-    pub fn key(&self) -> RunKey {
-        RunKey {
-            kind: self.kind,
-            degree: self.degree,
-            graph: self.graph.as_ref().map(|g| g.index),
-            seed: self.seed,
-        }
-    }
-
-    /// A short description for progress lines.
-    pub fn label(&self) -> String {
-        match (&self.graph, self.kind) {
-            (Some(g), Kind::Graph) => format!("graph {} (ASPL {:.3})", g.index, g.aspl),
-            (Some(g), _) => format!(
-                "{} k={} (ASPL {:.3})",
-                self.kind.as_str(),
-                self.degree,
-                g.aspl
-            ),
-            (None, _) => self.kind.as_str().to_string(),
-        }
-    }
-}
-
-/// Every run of the sweep, seed by seed (so an interrupted sweep holds whole seeds): the family,
-/// the degree sweep, then the baselines (dense before magnitude pruning, which starts from it).
-pub fn plan(cfg: &SweepConfig, graphs: &SweepGraphs) -> Result<Vec<Job>> {
-    let k = cfg.family.degree;
-    let mut jobs = Vec::new();
-    for seed in 1..=cfg.seeds as u64 {
-        for g in &graphs.family {
-            jobs.push(Job {
-                kind: Kind::Graph,
-                degree: k,
-                graph: Some(g.clone()),
-                seed,
-            });
-        }
-        for [best, ring] in &graphs.degrees {
-            for (kind, g) in [(Kind::DegreeBest, best), (Kind::DegreeWorst, ring)] {
-                jobs.push(Job {
-                    kind,
-                    degree: g.degree,
-                    graph: Some(g.clone()),
-                    seed,
-                });
-            }
-        }
-        for &b in &Kind::BASELINES {
-            if !cfg.baselines.contains(&b) {
-                continue;
-            }
-            let graph = match b {
-                Kind::RandomRegular => Some(family::random_regular(cfg.family.nodes, k, seed)?),
-                _ => None,
-            };
-            jobs.push(Job {
-                kind: b,
-                degree: k,
-                graph,
-                seed,
-            });
-        }
-    }
-    Ok(jobs)
-}
 
 /// A run in progress.
 pub struct ActiveRun {
@@ -508,7 +277,7 @@ pub fn run_dir(
     out: &std::path::Path,
     report: &mut dyn FnMut(Event),
 ) -> Result<Summary> {
-    use super::results::parse_csv;
+    use super::results::{RunKey, parse_csv};
     use crate::Error;
 
     cfg.validate()?;
@@ -641,90 +410,4 @@ pub(crate) fn run_appending(
         done(row)?;
     }
     Ok(())
-}
-
-/// `summary.json`: the configuration, the graphs (without their tables) and the summary.
-#[derive(Serialize)]
-pub struct SummaryFile<'a> {
-    pub config: &'a SweepConfig,
-    pub graphs: Vec<GraphInfo>,
-    pub summary: &'a Summary,
-}
-
-#[derive(Serialize)]
-pub struct GraphInfo {
-    pub kind: &'static str,
-    pub index: u32,
-    pub degree: u32,
-    pub aspl: f64,
-    pub diameter: u32,
-    pub clustering: f64,
-    pub fingerprint: String,
-    pub origin: String,
-    /// Reachability at depths 1..=16 (see [`crate::graph::reach`]): walks of exactly L edges
-    /// (a plain stack of L masked layers) and paths of at most L (a residual stack).
-    pub walk_reach: Vec<f64>,
-    pub path_reach: Vec<f64>,
-}
-
-pub fn graph_info(g: &SweepGraphs) -> Vec<GraphInfo> {
-    let info = |kind, s: &SweepGraph| {
-        let r = s
-            .graph()
-            .map(|g| crate::graph::reach(&g, crate::graph::REACH_DEPTHS))
-            .unwrap_or(crate::graph::Reach {
-                walk: Vec::new(),
-                path: Vec::new(),
-            });
-        GraphInfo {
-            kind,
-            index: s.index,
-            degree: s.degree,
-            aspl: s.aspl,
-            diameter: s.diameter,
-            clustering: s.clustering,
-            fingerprint: s.fingerprint.clone(),
-            origin: s.origin.clone(),
-            walk_reach: r.walk,
-            path_reach: r.path,
-        }
-    };
-    let mut out: Vec<GraphInfo> = g.family.iter().map(|s| info("graph", s)).collect();
-    for [b, w] in &g.degrees {
-        out.push(info("degree-best", b));
-        out.push(info("degree-worst", w));
-    }
-    out
-}
-
-/// The first key whose value differs, for the resume error.
-#[cfg(not(target_family = "wasm"))]
-pub(crate) fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
-    match (a.as_object(), b.as_object()) {
-        (Some(x), Some(y)) => {
-            for (k, v) in x {
-                if y.get(k) != Some(v) {
-                    let inner = first_difference(v, y.get(k).unwrap_or(&serde_json::Value::Null));
-                    return if inner.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{k}.{inner}")
-                    };
-                }
-            }
-            y.keys()
-                .find(|k| !x.contains_key(*k))
-                .cloned()
-                .unwrap_or_default()
-        }
-        _ => String::new(),
-    }
-}
-
-/// Pretty JSON, newline-terminated, for the files a sweep writes.
-#[cfg(not(target_family = "wasm"))]
-pub(crate) fn pretty<T: Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("sweep files serialise");
-    s.push('\n');
-    s
 }

@@ -12,11 +12,10 @@
 //! network, which the shard then trains once instead of twice.
 
 use super::family::SweepGraph;
+use super::files::{SummaryFile, first_difference, graph_info, pretty};
+use super::plan::{Job, SweepConfig, SweepGraphs, build_graphs, plan};
 use super::results::{HEADER, Kind, Row, RunKey, parse_csv, to_csv};
-use super::run::{
-    Event, Executor, Job, SummaryFile, SweepConfig, SweepGraphs, build_graphs, first_difference,
-    graph_info, plan, pretty, run_appending,
-};
+use super::run::{Event, Executor, run_appending};
 use super::summary::{Summary, summarize};
 use crate::data::Dataset;
 use crate::{Error, Result, bail};

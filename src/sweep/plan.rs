@@ -1,0 +1,242 @@
+//! A sweep's configuration, its graphs and the plan of runs: what a sweep is, before anything
+//! trains. The plan is seed-major, so an interrupted sweep holds whole seeds.
+
+use super::family::{self, FamilySpec, SweepGraph};
+use super::results::{Kind, RunKey};
+use super::start::{self, StartFile};
+use crate::train::{BackendKind, TrainConfig};
+use crate::{Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// Most seeds and degrees a sweep may ask for.
+pub const MAX_SEEDS: u32 = 100;
+pub const MAX_DEGREES: usize = 32;
+
+/// Everything that decides a sweep. `seeds`, `degrees` and `baselines` may grow when a sweep is
+/// resumed; the rest must stay the same (see [`SweepConfig::identity`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SweepConfig {
+    /// Dataset name as given (`digits`, `mnist`, `fashion`, `mnist-quick`, `fashion-quick`).
+    pub dataset: String,
+    /// Training images used (`None` = all).
+    pub limit_train: Option<usize>,
+    pub family: FamilySpec,
+    /// Degree sweep: for each degree, its annealed and ring graphs.
+    pub degrees: Vec<u32>,
+    /// Training seeds 1..=seeds for every graph and baseline.
+    pub seeds: u32,
+    /// Model and recipe (its `seed` and `dense` are set per run).
+    pub train: TrainConfig,
+    pub baselines: Vec<Kind>,
+    /// Magnitude pruning: epochs and initial learning rate of the fine-tune (cosine to zero).
+    pub finetune_epochs: u32,
+    pub finetune_lr: f64,
+    pub backend: BackendKind,
+    /// Fine-tuning sweeps: every run starts from this model file, pruned by its mask, and
+    /// trains with `train`'s recipe (magnitude too; None: random weights).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<StartFile>,
+}
+
+impl Default for SweepConfig {
+    fn default() -> Self {
+        let train = TrainConfig::default();
+        SweepConfig {
+            dataset: "digits".into(),
+            limit_train: None,
+            family: FamilySpec::default(),
+            degrees: Vec::new(),
+            seeds: 3,
+            finetune_epochs: train.epochs,
+            finetune_lr: train.lr / 10.0,
+            train,
+            baselines: Kind::BASELINES.to_vec(),
+            backend: BackendKind::Cpu,
+            start: None,
+        }
+    }
+}
+
+impl SweepConfig {
+    pub fn validate(&self) -> Result<()> {
+        self.family.validate()?;
+        self.train.validate()?;
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            bail!(
+                "seeds must be between 1 and {MAX_SEEDS} (got {})",
+                self.seeds
+            );
+        }
+        if self.degrees.len() > MAX_DEGREES {
+            bail!(
+                "at most {MAX_DEGREES} degrees in a degree sweep (got {})",
+                self.degrees.len()
+            );
+        }
+        for &k in &self.degrees {
+            FamilySpec {
+                degree: k,
+                ..self.family.clone()
+            }
+            .validate()
+            .map_err(|e| crate::Error::new(format!("degree sweep: {e}")))?;
+        }
+        if let Some(k) = self.baselines.iter().find(|k| !Kind::BASELINES.contains(k)) {
+            bail!("'{}' is not a baseline", k.as_str());
+        }
+        if self.start.is_some() {
+            start::check_baselines(&self.baselines)?;
+        }
+        if !(1..=crate::train::MAX_EPOCHS).contains(&self.finetune_epochs) {
+            bail!(
+                "fine-tune epochs must be between 1 and {} (got {})",
+                crate::train::MAX_EPOCHS,
+                self.finetune_epochs
+            );
+        }
+        if !(self.finetune_lr.is_finite() && self.finetune_lr > 0.0 && self.finetune_lr <= 10.0) {
+            bail!(
+                "fine-tune learning rate must be in (0, 10] (got {})",
+                self.finetune_lr
+            );
+        }
+        Ok(())
+    }
+
+    /// The part that must match for a sweep to be resumed: everything except the lists that may
+    /// grow (seeds, degrees, baselines).
+    pub fn identity(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).expect("the configuration serialises");
+        if let Some(o) = v.as_object_mut() {
+            for k in ["seeds", "degrees", "baselines"] {
+                o.remove(k);
+            }
+        }
+        v
+    }
+
+    pub(crate) fn train_config(&self, seed: u64, dense: bool) -> TrainConfig {
+        TrainConfig {
+            seed,
+            dense,
+            ..self.train.clone()
+        }
+    }
+}
+
+/// The graphs of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepGraphs {
+    /// The ASPL family at the sweep's degree, lowest ASPL first.
+    pub family: Vec<SweepGraph>,
+    /// Degree sweep: `[annealed, ring]` of every other degree.
+    pub degrees: Vec<[SweepGraph; 2]>,
+}
+
+/// Builds the family and the degree sweep's graphs; `report(done, total)` after each graph.
+pub fn build_graphs(cfg: &SweepConfig, report: &mut dyn FnMut(u32, u32)) -> Result<SweepGraphs> {
+    let others: Vec<u32> = extra_degrees(cfg);
+    let total = cfg.family.graphs + 2 * others.len() as u32;
+    let family = family::aspl_family(&cfg.family, &mut |d, _| report(d, total))?;
+    let mut degrees = Vec::new();
+    for (i, &k) in others.iter().enumerate() {
+        degrees.push(family::degree_pair(&FamilySpec {
+            degree: k,
+            ..cfg.family.clone()
+        })?);
+        report(cfg.family.graphs + 2 * (i as u32 + 1), total);
+    }
+    Ok(SweepGraphs { family, degrees })
+}
+
+/// Degrees of the degree sweep other than the family's own, ascending, without repeats.
+fn extra_degrees(cfg: &SweepConfig) -> Vec<u32> {
+    let mut d: Vec<u32> = cfg
+        .degrees
+        .iter()
+        .copied()
+        .filter(|&k| k != cfg.family.degree)
+        .collect();
+    d.sort_unstable();
+    d.dedup();
+    d
+}
+
+/// One training run of the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub kind: Kind,
+    pub degree: u32,
+    /// The graph mask (graph kinds); `None` for dense and the non-graph baselines.
+    pub graph: Option<SweepGraph>,
+    pub seed: u64,
+}
+
+impl Job {
+    pub fn key(&self) -> RunKey {
+        RunKey {
+            kind: self.kind,
+            degree: self.degree,
+            graph: self.graph.as_ref().map(|g| g.index),
+            seed: self.seed,
+        }
+    }
+
+    /// A short description for progress lines.
+    pub fn label(&self) -> String {
+        match (&self.graph, self.kind) {
+            (Some(g), Kind::Graph) => format!("graph {} (ASPL {:.3})", g.index, g.aspl),
+            (Some(g), _) => format!(
+                "{} k={} (ASPL {:.3})",
+                self.kind.as_str(),
+                self.degree,
+                g.aspl
+            ),
+            (None, _) => self.kind.as_str().to_string(),
+        }
+    }
+}
+
+/// Every run of the sweep, seed by seed (so an interrupted sweep holds whole seeds): the family,
+/// the degree sweep, then the baselines (dense before magnitude pruning, which starts from it).
+pub fn plan(cfg: &SweepConfig, graphs: &SweepGraphs) -> Result<Vec<Job>> {
+    let k = cfg.family.degree;
+    let mut jobs = Vec::new();
+    for seed in 1..=cfg.seeds as u64 {
+        for g in &graphs.family {
+            jobs.push(Job {
+                kind: Kind::Graph,
+                degree: k,
+                graph: Some(g.clone()),
+                seed,
+            });
+        }
+        for [best, ring] in &graphs.degrees {
+            for (kind, g) in [(Kind::DegreeBest, best), (Kind::DegreeWorst, ring)] {
+                jobs.push(Job {
+                    kind,
+                    degree: g.degree,
+                    graph: Some(g.clone()),
+                    seed,
+                });
+            }
+        }
+        for &b in &Kind::BASELINES {
+            if !cfg.baselines.contains(&b) {
+                continue;
+            }
+            let graph = match b {
+                Kind::RandomRegular => Some(family::random_regular(cfg.family.nodes, k, seed)?),
+                _ => None,
+            };
+            jobs.push(Job {
+                kind: b,
+                degree: k,
+                graph,
+                seed,
+            });
+        }
+    }
+    Ok(jobs)
+}
