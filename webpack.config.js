@@ -33,6 +33,8 @@ export default (env, argv) => ({
   resolve: {
     alias: {
       'rgp-graph$': at('pkg/graph/rgp.js'),
+      // The sweep panel's statistics (src/web/sweep_api.rs), a small module of its own.
+      'rgp-sweep$': at('pkg/sweep/rgp.js'),
       // The training module's bindings (scripts/build-train-wasm.sh), for www/train/.
       'rgp-train$': trainFull,
       'rgp-train-cpu$': trainCpu,

@@ -103,7 +103,10 @@ const status = (page) => page.getAttribute('[data-testid="status"]', 'data-state
 async function waitFor(page, fn, what, ms = 120000) {
   const t0 = Date.now();
   while (!(await fn())) {
-    if (Date.now() - t0 > ms) throw new Error(`soak: timed out waiting for ${what}`);
+    if (Date.now() - t0 > ms) {
+      const now = await page.textContent('[data-testid="status"]').catch(() => '?');
+      throw new Error(`soak: timed out waiting for ${what} (status: ${now})`);
+    }
     await page.waitForTimeout(20);
   }
 }
@@ -143,7 +146,7 @@ async function setTraining(page, key, value) {
  * stopped mid-epoch. After each: the training workers' memory and the live worker counts.
  */
 export async function trainingSoak(page, watch, { runs, log = () => {} }) {
-  const out = { runs: 0, seconds: [], memory: [], workers: [], stopMs: null, chunkMs: null };
+  const out = { runs: 0, seconds: [], memory: [], wasm: [], workers: [], stopMs: null, chunkMs: null };
   await page.waitForSelector('[data-testid="train-start"]', { timeout: 120000 });
   await setTraining(page, 'backend', 'cpu');
   await setTraining(page, 'epochs', 1);
@@ -154,9 +157,10 @@ export async function trainingSoak(page, watch, { runs, log = () => {} }) {
     if ((await trainState(page)) !== 'done') throw new Error(`training ${i + 1} failed`);
     out.seconds.push((Date.now() - t0) / 1000);
     out.memory.push(await watch.memory('training'));
+    out.wasm.push(await wasmMemory(page));
     out.workers.push(watch.counts());
     out.runs++;
-    log(`training soak: run ${i + 1}/${runs} in ${out.seconds.at(-1).toFixed(1)} s, ${mb(out.memory.at(-1))} MB`);
+    log(`training soak: run ${i + 1}/${runs} in ${out.seconds.at(-1).toFixed(1)} s, JS ${mb(out.memory.at(-1))} MB, wasm ${mb(out.wasm.at(-1))} MB`);
   }
   // Stop mid-run: latency against the chunks the worker was running.
   await setTraining(page, 'epochs', 30);
@@ -173,6 +177,14 @@ export async function trainingSoak(page, watch, { runs, log = () => {} }) {
 }
 
 export const mb = (b) => (b / 2 ** 20).toFixed(1);
+
+/** The training module's linear memory after a run, in bytes, as the run's summary states it. */
+async function wasmMemory(page) {
+  const t = await page.textContent('[data-testid="train-summary"]');
+  const m = /training module memory ([\d.]+) MB/.exec(t);
+  if (!m) throw new Error(`soak: no module memory in the summary: ${t}`);
+  return Number(m[1]) * 2 ** 20;
+}
 
 /**
  * Growth of a memory series after warm-up: the median of the last third over the median of the
@@ -207,6 +219,11 @@ export function summarise(g, t) {
       seconds_per_run: quantile(t.seconds, 0.5),
       memory_mb: { first: mb(t.memory[0]), max: mb(Math.max(...t.memory)), last: mb(t.memory.at(-1)) },
       growth_after_warmup: t.memory.length >= 3 ? Number(growth(t.memory).toFixed(3)) : null,
+      // The module's linear memory never shrinks, so a leak shows as a rise run after run. The
+      // second run settles it (the first run's freed blocks do not fit the second's layout);
+      // growth is measured from there.
+      wasm_memory_mb: { first: mb(t.wasm[0]), second: mb(t.wasm[1] ?? NaN), last: mb(t.wasm.at(-1)) },
+      wasm_growth_after_second_run: t.wasm.length >= 2 ? Number((Math.max(...t.wasm.slice(1)) / t.wasm[1]).toFixed(3)) : null,
       stop_ms: t.stopMs,
       longest_chunk_ms: t.chunkMs,
       workers_after_runs: t.workers.at(-1),

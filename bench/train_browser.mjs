@@ -2,7 +2,8 @@
 //   ours in the browser (the app's training worker) on WebGPU and on the CPU backend,
 //   ours natively (`rgp train`, CPU and wgpu), and the same MLP in TensorFlow.js in the same
 //   browser: its WebGPU backend on the same adapter, its wasm backend against our CPU backend.
-// Also the gzipped size of the training module and the time from "Train" to the first step.
+// Also the gzipped size of the training module, the time from "Train" to the first step, and the
+// WebGPU calls per training step (dispatches, writes, reads back, submits), ours against TF.js.
 //
 //   scripts/build-web.sh && cargo build --release && node bench/train_browser.mjs [seconds per run]
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,59 @@ function serve() {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+/**
+ * Counts WebGPU calls in whatever global it runs in: compute dispatches, buffer writes from the
+ * CPU, reads back to the CPU (mapAsync for reading) and queue submits. In a worker it also stamps
+ * every 'progress' message with the counts so far, so the page can split them by training chunk.
+ */
+const GPU_COUNTER = `(() => {
+  const c = { dispatches: 0, writes: 0, reads: 0, submits: 0 };
+  self.__gpuCalls = c;
+  const wrap = (proto, name, count) => {
+    if (!proto || !proto[name]) return;
+    const orig = proto[name];
+    proto[name] = function (...a) { count(a); return orig.apply(this, a); };
+  };
+  wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroups', () => c.dispatches++);
+  wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroupsIndirect', () => c.dispatches++);
+  wrap(self.GPUQueue?.prototype, 'writeBuffer', () => c.writes++);
+  wrap(self.GPUQueue?.prototype, 'submit', () => c.submits++);
+  wrap(self.GPUBuffer?.prototype, 'mapAsync', (a) => { if (a[0] & 1) c.reads++; });
+  if (typeof WorkerGlobalScope !== 'undefined') {
+    const post = self.postMessage.bind(self);
+    self.postMessage = (m, t) => post(m && m.type === 'progress' ? { ...m, gpu_calls: { ...c } } : m, t);
+  }
+})();`;
+
+/** Installs GPU_COUNTER in every worker of `page` before its script runs (CDP, paused start). */
+async function countGpuCallsInWorkers(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let id = 1;
+  const send = (sessionId, method, params = {}) =>
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) });
+  cdp.on('Target.attachedToTarget', async (e) => {
+    if (e.targetInfo.type !== 'worker') return;
+    await send(e.sessionId, 'Runtime.evaluate', { expression: GPU_COUNTER });
+    await send(e.sessionId, 'Runtime.runIfWaitingForDebugger');
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+}
+
+/** WebGPU calls per training step from the chunks' stamps: the median over steady chunks (the
+ * first two skipped), so the chunks that also ran a quick test evaluation do not count. */
+function callsPerStep(chunks) {
+  const rows = [];
+  for (let i = 3; i < chunks.length; i++) {
+    const [a, b] = [chunks[i - 1].gpu_calls, chunks[i].gpu_calls];
+    if (!a || !b) continue;
+    const n = chunks[i].chunk_steps;
+    rows.push(Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] - a[k]) / n])));
+  }
+  if (!rows.length) return null;
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
+}
+
 /** Ours in the page: steady images/s from the worker's chunk timings (first two chunks skipped). */
 async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
   return page.evaluate(
@@ -58,6 +112,7 @@ async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
       const steps = steady.reduce((a, c) => a + c.chunk_steps, 0);
       const ms = steady.reduce((a, c) => a + c.chunk_ms, 0);
       return {
+        chunks: chunks.map((c) => ({ chunk_steps: c.chunk_steps, gpu_calls: c.gpu_calls })),
         images_per_sec: steps ? (steps * 128) / (ms / 1000) : r.images_per_sec,
         first_step_ms: r.first_step_ms,
         steps: r.steps,
@@ -98,6 +153,7 @@ const results = {};
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  await countGpuCallsInWorkers(page);
   await page.goto(base);
   await page.waitForSelector('[data-testid="train-start"]', { timeout: 120000 });
   const adapter = await page.evaluate(async () => {
@@ -125,6 +181,7 @@ try {
     }
   }
   const tf = await browser.newPage();
+  await tf.addInitScript(GPU_COUNTER);
   await tf.goto(`${base}bench/train_tfjs.html`);
   for (const [name, masked] of [['MLP 784-256-256-256-10, pruned 4/64', true], ['MLP 784-256-256-256-10, dense', false]]) {
     for (const backend of ['webgpu', 'wasm']) {
@@ -148,6 +205,15 @@ try {
   for (const [name] of runs.slice(0, 2)) {
     const r = results[name];
     console.log(`\n${name}: ours/TF.js on WebGPU ${ratio(r['browser-wgpu'], r['tfjs-webgpu'])}×, on CPU ${ratio(r['browser-cpu'], r['tfjs-wasm'])}×`);
+  }
+  console.log('\nWebGPU calls per training step (batch 128; ours: median over steady chunks; TF.js: over its timed steps):');
+  console.log('| model | dispatches ours / TF.js | buffer writes ours / TF.js | reads to CPU ours / TF.js | submits ours / TF.js |');
+  console.log('|---|---:|---:|---:|---:|');
+  const per = (x, k) => (x ? (Math.round(x[k] * 10) / 10).toLocaleString('en-US') : '—');
+  for (const [name] of runs.slice(0, 2)) {
+    const o = callsPerStep(results[name]['browser-wgpu'].chunks ?? []);
+    const t = results[name]['tfjs-webgpu']?.calls_per_step;
+    console.log(`| ${name} | ${['dispatches', 'writes', 'reads', 'submits'].map((k) => `${per(o, k)} / ${per(t, k)}`).join(' | ')} |`);
   }
   console.log('\nMasked-layer kernels, pruned MLP (images/s):');
   console.log('| backend | packed (gather + blocks) | masked (W ⊙ M) |');

@@ -82,6 +82,8 @@ async function runTfjs({ backend, hidden = [256, 256, 256], batch = 128, steps =
     if (loss0 === null) loss0 = (await l.data())[0];
     l.dispose();
   }
+  // WebGPU calls (bench/train_browser.mjs counts them on this page) over the timed steps.
+  const calls0 = globalThis.__gpuCalls ? { ...globalThis.__gpuCalls } : null;
   const t0 = performance.now();
   let last = null;
   for (let i = 0; i < steps; i++) {
@@ -93,5 +95,7 @@ async function runTfjs({ backend, hidden = [256, 256, 256], batch = 128, steps =
   const lossEnd = (await last.data())[0];
   const ms = performance.now() - t0;
   last.dispose();
-  return { backend: tf.getBackend(), images_per_sec: (steps * batch) / (ms / 1000), ms_per_step: ms / steps, loss0, lossEnd };
+  const c = globalThis.__gpuCalls;
+  const calls_per_step = calls0 && Object.fromEntries(Object.keys(c).map((k) => [k, (c[k] - calls0[k]) / steps]));
+  return { backend: tf.getBackend(), images_per_sec: (steps * batch) / (ms / 1000), ms_per_step: ms / steps, loss0, lossEnd, calls_per_step };
 }

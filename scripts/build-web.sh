@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser app into dist/:
-#   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/
+#   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/,
+#      and the sweep statistics module (feature web-sweep) → pkg/sweep/
 #   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
 #   3. webpack (www/ → dist/), plus index.html, the stylesheets and data/ (the datasets) → dist/
 #   4. the service worker with this build's precache list (scripts/sw-manifest.mjs)
@@ -42,6 +43,21 @@ wasm-bindgen --target bundler --remove-name-section --remove-producers-section -
   "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
 # webpack must read the generated glue as an ES module.
 echo '{ "type": "module" }' > pkg/graph/package.json
+
+step "sweep statistics module (cargo, wasm32, feature web-sweep)"
+# Only the sweep panel loads it: the statistics and results.csv of src/sweep, without the graph
+# engine's exports (the graph module stays as small as it was).
+# The graph module's settings and target folder: its dependencies are reused, not rebuilt.
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
+CARGO_PROFILE_RELEASE_LTO=fat \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+RUSTFLAGS="${GRAPH_RUSTFLAGS:--C target-feature=+simd128}" \
+  cargo build --release --target wasm32-unknown-unknown --no-default-features --features web-sweep \
+  --lib --target-dir "$TARGET_DIR" -j2 --quiet
+rm -rf pkg/sweep
+wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir pkg/sweep --out-name rgp \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+echo '{ "type": "module" }' > pkg/sweep/package.json
 
 if [ "${RGP_TRAIN:-1}" != "0" ]; then
   if [ -x scripts/build-train-wasm.sh ]; then

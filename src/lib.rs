@@ -28,5 +28,5 @@ pub mod cli;
 #[cfg(feature = "train")]
 pub mod train;
 
-#[cfg(any(feature = "web-graph", feature = "web-train"))]
+#[cfg(any(feature = "web-graph", feature = "web-train", feature = "web-sweep"))]
 pub mod web;

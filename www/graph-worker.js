@@ -12,6 +12,8 @@
 //   import  { req, name, bytes }            validate a graph file and make it the current graph.
 //   accounting { req, request }             parameter/FLOP accounting of a network masked with the
 //                                           current graph (request: see GraphView.accounting).
+//   sweep-graphs { req, request }           a sweep's graphs (src/web/sweep_api.rs); sends
+//                                           sweep-progress { done, total } after each graph.
 // Replies (worker → main):
 //   ready    { version, limits, defaults }
 //   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
@@ -268,6 +270,9 @@ self.onmessage = (e) => {
       return reply(m.req, () => accounting(m.request));
     case 'limits':
       return reply(m.req, () => rgp.limits());
+    case 'sweep-graphs':
+      return reply(m.req, () =>
+        rgp.sweep_graphs(JSON.stringify(m.request), (done, total) => self.postMessage({ type: 'sweep-progress', done, total })));
     default:
       self.postMessage({ type: 'error', id: m.id ?? null, message: `unknown request ${String(m.type).slice(0, 40)}` });
   }

@@ -2,8 +2,9 @@
 //! like any sweep), then `OUT/depth-summary.json` from their rows and graphs.
 
 use super::depth::{DepthRuns, DepthSummary, MAX_DEPTHS, summarize_depths};
+use super::family::SweepGraphs;
 use super::files::pretty;
-use super::plan::{SweepConfig, SweepGraphs, plan};
+use super::plan::{SweepConfig, plan};
 use super::results::parse_csv;
 use super::run::{Event, run_dir};
 use crate::data::Dataset;

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// Most graphs one ASPL family may hold.
 pub const MAX_GRAPHS: u32 = 64;
+/// Most seeds and degrees a sweep may ask for.
+pub const MAX_SEEDS: u32 = 100;
+pub const MAX_DEGREES: usize = 32;
 
 /// How the sweep's graphs are searched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,6 +173,45 @@ pub fn aspl_family(spec: &FamilySpec, report: &mut dyn FnMut(u32, u32)) -> Resul
         g.index = i as u32;
     }
     Ok(out)
+}
+
+/// The graphs of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepGraphs {
+    /// The ASPL family at the sweep's degree, lowest ASPL first.
+    pub family: Vec<SweepGraph>,
+    /// Degree sweep: `[annealed, ring]` of every other degree.
+    pub degrees: Vec<[SweepGraph; 2]>,
+}
+
+/// The family at `spec`'s degree and the degree sweep's `[annealed, ring]` pair of every other
+/// degree in `degrees` (ascending, once each); `report(done, total)` after each graph.
+pub fn sweep_graphs(
+    spec: &FamilySpec,
+    degrees: &[u32],
+    report: &mut dyn FnMut(u32, u32),
+) -> Result<SweepGraphs> {
+    let mut others: Vec<u32> = degrees
+        .iter()
+        .copied()
+        .filter(|&k| k != spec.degree)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let total = spec.graphs + 2 * others.len() as u32;
+    let family = aspl_family(spec, &mut |d, _| report(d, total))?;
+    let mut pairs = Vec::new();
+    for (i, &k) in others.iter().enumerate() {
+        pairs.push(degree_pair(&FamilySpec {
+            degree: k,
+            ..spec.clone()
+        })?);
+        report(spec.graphs + 2 * (i as u32 + 1), total);
+    }
+    Ok(SweepGraphs {
+        family,
+        degrees: pairs,
+    })
 }
 
 /// Best (annealed, index 0) and worst (ring, index 1) graph of one degree.

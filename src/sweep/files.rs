@@ -1,8 +1,8 @@
 //! The files a sweep folder holds besides its rows: `summary.json`'s layout and the helpers that
 //! write sweep files and explain a refused resume.
 
-use super::family::SweepGraph;
-use super::plan::{SweepConfig, SweepGraphs};
+use super::family::{SweepGraph, SweepGraphs};
+use super::plan::SweepConfig;
 use super::summary::Summary;
 use serde::Serialize;
 

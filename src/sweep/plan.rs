@@ -1,16 +1,12 @@
 //! A sweep's configuration, its graphs and the plan of runs: what a sweep is, before anything
 //! trains. The plan is seed-major, so an interrupted sweep holds whole seeds.
 
-use super::family::{self, FamilySpec, SweepGraph};
+use super::family::{self, FamilySpec, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs};
 use super::results::{Kind, RunKey};
 use super::start::{self, StartFile};
 use crate::train::{BackendKind, TrainConfig};
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
-
-/// Most seeds and degrees a sweep may ask for.
-pub const MAX_SEEDS: u32 = 100;
-pub const MAX_DEGREES: usize = 32;
 
 /// Everything that decides a sweep. `seeds`, `degrees` and `baselines` may grow when a sweep is
 /// resumed; the rest must stay the same (see [`SweepConfig::identity`]).
@@ -125,42 +121,9 @@ impl SweepConfig {
     }
 }
 
-/// The graphs of a sweep.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SweepGraphs {
-    /// The ASPL family at the sweep's degree, lowest ASPL first.
-    pub family: Vec<SweepGraph>,
-    /// Degree sweep: `[annealed, ring]` of every other degree.
-    pub degrees: Vec<[SweepGraph; 2]>,
-}
-
 /// Builds the family and the degree sweep's graphs; `report(done, total)` after each graph.
 pub fn build_graphs(cfg: &SweepConfig, report: &mut dyn FnMut(u32, u32)) -> Result<SweepGraphs> {
-    let others: Vec<u32> = extra_degrees(cfg);
-    let total = cfg.family.graphs + 2 * others.len() as u32;
-    let family = family::aspl_family(&cfg.family, &mut |d, _| report(d, total))?;
-    let mut degrees = Vec::new();
-    for (i, &k) in others.iter().enumerate() {
-        degrees.push(family::degree_pair(&FamilySpec {
-            degree: k,
-            ..cfg.family.clone()
-        })?);
-        report(cfg.family.graphs + 2 * (i as u32 + 1), total);
-    }
-    Ok(SweepGraphs { family, degrees })
-}
-
-/// Degrees of the degree sweep other than the family's own, ascending, without repeats.
-fn extra_degrees(cfg: &SweepConfig) -> Vec<u32> {
-    let mut d: Vec<u32> = cfg
-        .degrees
-        .iter()
-        .copied()
-        .filter(|&k| k != cfg.family.degree)
-        .collect();
-    d.sort_unstable();
-    d.dedup();
-    d
+    family::sweep_graphs(&cfg.family, &cfg.degrees, report)
 }
 
 /// One training run of the plan.

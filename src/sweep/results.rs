@@ -89,6 +89,10 @@ pub struct RunKey {
     pub seed: u64,
 }
 
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub kind: Kind,
@@ -104,7 +108,9 @@ pub struct Row {
     pub seed: u64,
     /// Test accuracy after the last epoch, in [0, 1].
     pub test_accuracy: f64,
-    /// Mean training loss over the last epoch.
+    /// Mean training loss over the last epoch (NaN when unknown: JSON, which has no NaN, gives
+    /// null, read back as NaN).
+    #[serde(deserialize_with = "nan_if_null")]
     pub train_loss: f64,
     /// Wall-clock seconds of the run.
     pub seconds: f64,
@@ -239,6 +245,20 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_read_from_json_take_a_null_loss_as_nan() {
+        // The page keeps its rows as JSON, which writes NaN as null.
+        let r: Row = serde_json::from_str(
+            r#"{"kind":"dense","degree":4,"graph":null,"aspl":null,"clustering":null,"fingerprint":"","seed":2,"test_accuracy":0.9,"train_loss":null,"seconds":1.5}"#,
+        )
+        .unwrap();
+        assert!(r.train_loss.is_nan());
+        assert_eq!((r.kind, r.seed, r.graph), (Kind::Dense, 2, None));
+        let back = parse_csv(&to_csv(std::slice::from_ref(&r))).unwrap();
+        assert!(back[0].train_loss.is_nan());
+        assert!(serde_json::from_str::<Row>(r#"{"kind":"nope"}"#).is_err());
+    }
 
     fn row(kind: Kind, graph: Option<u32>, seed: u64, acc: f64) -> Row {
         Row {

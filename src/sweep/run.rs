@@ -3,16 +3,16 @@
 //! show progress and stop between chunks; natively [`run_dir`] runs a whole sweep into a folder,
 //! appending one CSV row per run and skipping the runs already there.
 
+use super::family::SweepGraphs;
 #[cfg(not(target_family = "wasm"))]
 use super::files::{SummaryFile, first_difference, graph_info, pretty};
-use super::plan::{Job, SweepConfig, SweepGraphs};
+use super::plan::{Job, SweepConfig};
 #[cfg(not(target_family = "wasm"))]
 use super::plan::{build_graphs, plan};
 use super::results::{Kind, Row};
 use super::start;
-use super::summary::Summary;
 #[cfg(not(target_family = "wasm"))]
-use super::summary::summarize;
+use super::summary::{Summary, summarize};
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::ModelFile;

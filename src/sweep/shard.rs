@@ -11,9 +11,9 @@
 //! A magnitude-pruning run goes to the shard of its seed's dense run: it starts from that dense
 //! network, which the shard then trains once instead of twice.
 
-use super::family::SweepGraph;
+use super::family::{SweepGraph, SweepGraphs};
 use super::files::{SummaryFile, first_difference, graph_info, pretty};
-use super::plan::{Job, SweepConfig, SweepGraphs, build_graphs, plan};
+use super::plan::{Job, SweepConfig, build_graphs, plan};
 use super::results::{HEADER, Kind, Row, RunKey, parse_csv, to_csv};
 use super::run::{Event, Executor, run_appending};
 use super::summary::{Summary, summarize};

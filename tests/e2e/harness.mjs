@@ -61,6 +61,15 @@ export function rgp(args) {
   return JSON.parse(out.toString());
 }
 
+/** A CLI with training (`sweep`, `predict`, `export`): $RGP_BIN, else the default build. */
+export function fullCli() {
+  if (process.env.RGP_BIN) return resolve(root, process.env.RGP_BIN);
+  execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'rgp'], { cwd: root, stdio: 'inherit' });
+  const bin = resolve(root, process.env.CARGO_TARGET_DIR || 'target', 'release/rgp');
+  if (!existsSync(bin)) throw new Error(`native CLI missing at ${bin}`);
+  return bin;
+}
+
 /** Waits until the status line is in one of `states` (data-state attribute). */
 export async function waitForState(page, states, timeout = 60000) {
   const list = Array.isArray(states) ? states : [states];

@@ -5,19 +5,10 @@
 // agree within 1e-4 (python/check_roundtrip.py).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { root, test, text, waitForState } from './harness.mjs';
-
-/** A CLI with `predict` and `export` (feature train): $RGP_BIN, else the default build. */
-function fullCli() {
-  if (process.env.RGP_BIN) return resolve(root, process.env.RGP_BIN);
-  execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'rgp'], { cwd: root, stdio: 'inherit' });
-  const bin = resolve(root, process.env.CARGO_TARGET_DIR || 'target', 'release/rgp');
-  assert.ok(existsSync(bin), bin);
-  return bin;
-}
+import { join } from 'node:path';
+import { fullCli, root, test, text, waitForState } from './harness.mjs';
 
 /** The first 200 quick-MNIST test images as float32 .npy, normalised as the model file says. */
 function inputs(model, out) {

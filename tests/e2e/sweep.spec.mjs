@@ -1,14 +1,29 @@
 // The sweep mode in the page: a link opens the panel with its settings, Start builds the family
 // (same graphs as the native engine) and trains it in the training worker on the quick MNIST
 // subset, the charts and correlations fill in live, Stop stops, Start resumes from the runs kept,
-// and the downloads parse.
+// the downloads parse, and the app's summary equals the native merge of its results.csv.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { rgp, test, text, waitForState } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fullCli, rgp, root, test, text, waitForState } from './harness.mjs';
 
 // 16 nodes of degree 4, three graphs, one seed, one epoch, the dense baseline, CPU backend.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=anneal&iters=20000&sweep=true&sweep_model=mlp&sweep_dataset=mnist' +
   '&sweep_data=quick&sweep_graphs=3&sweep_seeds=1&sweep_epochs=1&sweep_lr=0.05&sweep_degrees=none&sweep_baselines=dense&sweep_backend=cpu';
+
+/** Deep equality, numbers within 1e-12 relative (JSON text of the same f64 may differ). */
+function assertSameNumbers(a, b, path) {
+  if (typeof a === 'number' && typeof b === 'number') {
+    assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${path}: ${a} (app) vs ${b} (native)`);
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${path}: keys`);
+    for (const k of Object.keys(a)) assertSameNumbers(a[k], b[k], `${path}.${k}`);
+  } else {
+    assert.deepEqual(a, b, path);
+  }
+}
 
 const state = (page) => page.getAttribute('[data-testid="sweep-status"]', 'data-state');
 const runs = async (page) => Number(await text(page, 'sweep-runs'));
@@ -81,6 +96,21 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   assert.equal(rgp([...base, '--search', 'none']).fingerprint, ring.fingerprint);
   const target = rgp([...base, '--search', 'target', '--target-aspl', String(middle.requested_aspl), '--tolerance', '0.01']);
   assert.equal(target.fingerprint, middle.fingerprint);
+  // The same rows merged natively give the same summary: the command the panel prints, as a
+  // plan, with the app's results.csv as its one shard (the merge also checks every row's graph
+  // fingerprint against the native plan).
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-app-sweep-'));
+  try {
+    const command = (await text(page, 'sweep-command')).split(' ').slice(2, -2);
+    execFileSync(fullCli(), ['sweep', 'plan', ...command, '--out', dir, '--quiet'], { cwd: root, stdio: 'pipe' });
+    mkdirSync(join(dir, 'shards'));
+    copyFileSync(await csv.path(), join(dir, 'shards', 'app.csv'));
+    execFileSync(fullCli(), ['sweep', 'merge', '--dir', dir], { cwd: root, stdio: 'pipe' });
+    const native = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).summary;
+    assertSameNumbers(doc.summary, native, 'summary');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-svg-aspl"]')]);
   assert.match(readFileSync(await svg.path(), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-png-degree"]')]);

@@ -10,10 +10,10 @@ import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
 import { el } from '../dom.js';
 import { pngBlob, scatterSvg, svgText } from './charts.js';
+import { CONFOUND_NOTE, summarize, toCsv } from './engine.js';
 import {
-  APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, plan, rowKey, toCsv, trainJob,
+  APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, plan, rowKey, trainJob,
 } from './runner.js';
-import { CONFOUND_NOTE, summarize } from './stats.js';
 
 /** Defaults of the optional sweep_* link keys (www/url-state.js). */
 export const DEFAULTS = {
@@ -350,7 +350,15 @@ export function mount(section, app) {
   }
 
   function render(s) {
-    const summary = summarize(rows, s.nodes, s.degree);
+    let summary;
+    try {
+      summary = summarize(rows, s.nodes, s.degree);
+    } catch (e) {
+      // Runs kept by another version or edited by hand: set aside, never half-read.
+      showMessage(`The runs kept in this browser could not be read (${e.message}); they are not used.`);
+      rows = [];
+      summary = summarize(rows, s.nodes, s.degree);
+    }
     runs.textContent = String(rows.length);
     setChart('aspl', familyChart(summary, 'aspl', 'ASPL'));
     setChart('clustering', familyChart(summary, 'clustering', 'clustering coefficient'));

@@ -1,12 +1,11 @@
-// The in-app sweep: builds the graphs in a graph worker of its own (the same engine and the same
-// seeded searches as `rgp sweep`, so the fingerprints match), plans the runs in the native order
-// (seed by seed: the ASPL family, the degree sweep, the baselines) and trains them one after the
-// other in the training worker. Rows use the columns of the native results.csv.
+// The in-app sweep: builds the graphs in a graph worker of its own (the native builder, so the
+// fingerprints match `rgp sweep`), plans the runs in the native order (seed by seed: the ASPL
+// family, the degree sweep, the baselines) and trains them one after the other in the training
+// worker. Rows use the columns of the native results.csv; www/sweep/engine.js writes the file
+// and the statistics with the native code.
 
 import { GraphWorker } from '../worker-client.js';
 import { pretrainedRef } from '../train/finetune-view.js';
-
-export const CSV_HEADER = 'kind,degree,graph,aspl,clustering,fingerprint,seed,test_accuracy,train_loss,seconds';
 
 /** Baselines the browser can train (the others need weight surgery: native `rgp sweep` only). */
 export const APP_BASELINES = ['dense', 'random-regular'];
@@ -22,96 +21,31 @@ export function parseBaselines(text) {
   return [text];
 }
 
-/** One graph search in `gw`; resolves with its view ({n, k, table, fingerprint, metrics}). */
-function search(gw, config, searchIt) {
-  return new Promise((resolve, reject) => {
-    const id = gw.run(config, searchIt);
-    gw.waiting = { id, resolve, reject };
-  });
-}
-
-function graphEntry(view, index, origin, requested) {
-  const m = view.metrics;
-  return {
-    index,
-    nodes: view.n,
-    degree: view.k,
-    aspl: m.aspl,
-    diameter: m.diameter,
-    clustering: m.clustering,
-    fingerprint: view.fingerprint,
-    origin,
-    requested_aspl: requested,
-    table: Array.from(view.table),
-  };
-}
-
 /**
- * Builds the sweep's graphs (src/sweep/family.rs): the annealed minimum, `graphs − 2` target
- * searches at evenly spaced ASPLs, the ring; then `[annealed, ring]` for every other degree.
- * `onGraph(done, total)` after each; `shouldStop()` is polled between graphs.
+ * Builds the sweep's graphs in a graph worker of its own, with the native builder
+ * (src/sweep/family.rs): the family, the degree sweep's pairs and one random regular graph per
+ * seed when that baseline runs. `onGraph(done, total)` after each; `shouldStop()` is polled and
+ * ends the build at once (the worker is dropped).
  */
 export async function buildGraphs(s, onGraph, shouldStop) {
   const gw = new GraphWorker((m) => {
-    const w = gw.waiting;
-    if (!w || m.id !== w.id) return;
-    if (m.type === 'error') {
-      gw.waiting = null;
-      w.reject(new Error(m.message));
-    } else if (m.type === 'graph' && m.phase === 'done') {
-      gw.waiting = null;
-      w.resolve(m.view);
-    }
+    if (m.type === 'sweep-progress') onGraph(m.done, m.total);
   });
-  const base = { nodes: s.nodes, degree: s.degree, init: 'ring', seed: s.seed, iters: s.iters, tolerance: 0.01 };
-  const extra = [...new Set(s.degrees.filter((k) => k !== s.degree))].sort((a, b) => a - b);
-  const total = s.graphs + 2 * extra.length;
-  let done = 0;
-  const step = () => {
-    done++;
-    onGraph(done, total);
-    if (shouldStop()) throw new Error('stopped');
-  };
+  let poll;
+  const stopped = new Promise((_, reject) => {
+    poll = setInterval(() => shouldStop() && reject(new Error('stopped')), 100);
+  });
   try {
-    await gw.ready;
-    const anneal = (k) => search(gw, { ...base, degree: k, search: 'anneal' }, true);
-    const ring = (k) => search(gw, { ...base, degree: k, search: 'none' }, false);
-    const best = await anneal(s.degree);
-    step();
-    const worst = await ring(s.degree);
-    const lo = best.metrics.aspl;
-    const hi = worst.metrics.aspl;
-    const g = s.graphs - 1;
-    const family = [graphEntry(best, 0, 'anneal', lo)];
-    for (let i = 1; i < s.graphs - 1; i++) {
-      const t = lo + ((hi - lo) * i) / g;
-      const v = await search(gw, { ...base, search: 'target', target_aspl: t }, true);
-      family.push(graphEntry(v, i, `target ${t.toFixed(4)}`, t));
-      step();
-    }
-    family.push(graphEntry(worst, s.graphs - 1, 'ring', hi));
-    step();
-    family.sort((a, b) => a.aspl - b.aspl || a.index - b.index);
-    family.forEach((f, i) => {
-      f.index = i;
-    });
-    const degrees = [];
-    for (const k of extra) {
-      const b = await anneal(k);
-      const w = await ring(k);
-      degrees.push([graphEntry(b, 0, 'anneal', b.metrics.aspl), graphEntry(w, 1, 'ring', w.metrics.aspl)]);
-      step();
-      step();
-    }
-    const randoms = new Map();
-    if (s.baselines.includes('random-regular')) {
-      for (let seed = 1; seed <= s.seeds; seed++) {
-        const v = await search(gw, { ...base, init: 'random', seed, search: 'none' }, false);
-        randoms.set(seed, graphEntry(v, 0, 'random', v.metrics.aspl));
-      }
-    }
-    return { family, degrees, randoms };
+    await Promise.race([gw.ready, stopped]);
+    const request = {
+      family: { nodes: s.nodes, degree: s.degree, graphs: s.graphs, seed: s.seed, iters: s.iters },
+      degrees: s.degrees,
+      random_seeds: s.baselines.includes('random-regular') ? s.seeds : 0,
+    };
+    const g = await Promise.race([gw.request('sweep-graphs', { request }), stopped]);
+    return { family: g.family, degrees: g.degrees, randoms: new Map(g.randoms.map((r, i) => [i + 1, r])) };
   } finally {
+    clearInterval(poll);
     gw.worker.terminate();
   }
 }
@@ -182,11 +116,4 @@ export async function trainJob(client, s, job, graphs, onProgress) {
     train_loss: last ? last.train_loss : NaN,
     seconds: r.seconds,
   };
-}
-
-export function toCsv(rows) {
-  const f = (x) => (x === null || x === undefined ? '' : String(x));
-  const lines = rows.map((r) => [r.kind, r.degree, f(r.graph), f(r.aspl), f(r.clustering), r.fingerprint, r.seed,
-    r.test_accuracy, r.train_loss, r.seconds.toFixed(3)].join(','));
-  return `${CSV_HEADER}\n${lines.map((l) => `${l}\n`).join('')}`;
 }

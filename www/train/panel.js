@@ -219,7 +219,8 @@ export function mount(section, app) {
     const summary = el('p', { class: 'note', 'data-testid': 'train-summary' });
     summary.textContent = `${r.dense ? 'Dense' : 'Pruned'} ${r.config.model.toUpperCase()} on ${r.dataset} (${r.variant}), ` +
       `${r.backend === 'wgpu' ? 'WebGPU' : 'CPU'}: test accuracy ${pct(r.test.accuracy)} after ${r.history.length} epoch(s), ` +
-      `${num(r.images_per_sec)} images/s; ${r.pruned.count.toLocaleString('en-US')} pruned weights, largest |w| ${r.pruned.max_abs}.`;
+      `${num(r.images_per_sec)} images/s; ${r.pruned.count.toLocaleString('en-US')} pruned weights, largest |w| ${r.pruned.max_abs}; ` +
+      `training module memory ${(r.memory_bytes / 2 ** 20).toFixed(1)} MB.`;
     const cmp = el('table', { 'data-testid': 'train-compare' }, el('tr', {},
       ...['run', 'test acc', 'params', 'FLOPs', 'images/s'].map((t) => el('th', { text: t }))));
     for (const [name, x] of runs) {

@@ -178,6 +178,9 @@ async function train(msg) {
   const tStart = performance.now();
   if (!backend) throw new Error('the worker was not initialised');
   const m = await loadModule(moduleOf(backend));
+  // The previous run's network is let go before the next one is built, so two never share the
+  // module's memory (which only grows).
+  kept.replace(null);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
   const start = await startBytes(msg.start, fetchBytes);
   const g = msg.graph;
@@ -189,6 +192,7 @@ async function train(msg) {
   try {
     const r = await runSession(session, msg, tStart);
     r.start = report ? { pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy } : null;
+    r.memory_bytes = m.wasm_memory_bytes();
     // The dataset and the model stay in wasm memory until the next run: "Download model" reads them.
     kept.replace(session);
     return r;
