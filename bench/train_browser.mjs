@@ -39,25 +39,44 @@ function serve() {
 
 /**
  * Counts WebGPU calls in whatever global it runs in: compute dispatches, buffer writes from the
- * CPU, reads back to the CPU (mapAsync for reading) and queue submits. In a worker it also stamps
- * every 'progress' message with the counts so far, so the page can split them by training chunk.
+ * CPU, reads back to the CPU (mapAsync for reading) and queue submits. In a worker it also hands
+ * every 'progress' message the times of the calls since the previous one and the time it was
+ * posted, so the page can count the calls made inside the chunk's training steps alone (a chunk
+ * is followed by a short test evaluation before its message goes out).
  */
 const GPU_COUNTER = `(() => {
   const c = { dispatches: 0, writes: 0, reads: 0, submits: 0 };
+  let log = { dispatches: [], writes: [], reads: [], submits: [] };
   self.__gpuCalls = c;
-  const wrap = (proto, name, count) => {
-    if (!proto || !proto[name]) return;
+  const wrap = (proto, name, kind, when = () => true) => {
+    if (!proto || !proto[name] || proto[name].counted) return;
     const orig = proto[name];
-    proto[name] = function (...a) { count(a); return orig.apply(this, a); };
+    proto[name] = function (...a) {
+      if (when(a)) { c[kind]++; log[kind].push(performance.now()); }
+      return orig.apply(this, a);
+    };
+    proto[name].counted = true;
   };
-  wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroups', () => c.dispatches++);
-  wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroupsIndirect', () => c.dispatches++);
-  wrap(self.GPUQueue?.prototype, 'writeBuffer', () => c.writes++);
-  wrap(self.GPUQueue?.prototype, 'submit', () => c.submits++);
-  wrap(self.GPUBuffer?.prototype, 'mapAsync', (a) => { if (a[0] & 1) c.reads++; });
+  // A worker paused at its start may not have the WebGPU interfaces yet: install now and again
+  // on its first messages (before any of its own handlers run).
+  const install = () => {
+    wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroups', 'dispatches');
+    wrap(self.GPUComputePassEncoder?.prototype, 'dispatchWorkgroupsIndirect', 'dispatches');
+    wrap(self.GPUQueue?.prototype, 'writeBuffer', 'writes');
+    wrap(self.GPUQueue?.prototype, 'submit', 'submits');
+    wrap(self.GPUBuffer?.prototype, 'mapAsync', 'reads', (a) => (a[0] & 1) !== 0);
+  };
+  install();
+  self.addEventListener('message', install);
   if (typeof WorkerGlobalScope !== 'undefined') {
     const post = self.postMessage.bind(self);
-    self.postMessage = (m, t) => post(m && m.type === 'progress' ? { ...m, gpu_calls: { ...c } } : m, t);
+    self.postMessage = (m, t) => {
+      if (m && m.type === 'progress') {
+        m = { ...m, gpu_log: log, posted_at: performance.now() };
+        log = { dispatches: [], writes: [], reads: [], submits: [] };
+      }
+      return post(m, t);
+    };
   }
 })();`;
 
@@ -68,22 +87,25 @@ async function countGpuCallsInWorkers(page) {
   const send = (sessionId, method, params = {}) =>
     cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) });
   cdp.on('Target.attachedToTarget', async (e) => {
-    if (e.targetInfo.type !== 'worker') return;
-    await send(e.sessionId, 'Runtime.evaluate', { expression: GPU_COUNTER });
+    if (e.targetInfo.type === 'worker') await send(e.sessionId, 'Runtime.evaluate', { expression: GPU_COUNTER });
     await send(e.sessionId, 'Runtime.runIfWaitingForDebugger');
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
 }
 
-/** WebGPU calls per training step from the chunks' stamps: the median over steady chunks (the
- * first two skipped), so the chunks that also ran a quick test evaluation do not count. */
+/**
+ * WebGPU calls per training step: chunk i's steps ran from the previous message's post to
+ * chunk_ms later; the calls logged in that window, over its steps. Median over the chunks after
+ * the first (whose start is not known).
+ */
 function callsPerStep(chunks) {
   const rows = [];
-  for (let i = 3; i < chunks.length; i++) {
-    const [a, b] = [chunks[i - 1].gpu_calls, chunks[i].gpu_calls];
-    if (!a || !b) continue;
-    const n = chunks[i].chunk_steps;
-    rows.push(Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] - a[k]) / n])));
+  for (let i = 1; i < chunks.length; i++) {
+    const { gpu_log: log, chunk_ms: ms, chunk_steps: steps } = chunks[i];
+    const from = chunks[i - 1].posted_at;
+    if (!log || from === undefined) continue;
+    const within = (ts) => ts.filter((t) => t >= from && t <= from + ms).length / steps;
+    rows.push(Object.fromEntries(Object.entries(log).map(([k, ts]) => [k, within(ts)])));
   }
   if (!rows.length) return null;
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
@@ -112,7 +134,7 @@ async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
       const steps = steady.reduce((a, c) => a + c.chunk_steps, 0);
       const ms = steady.reduce((a, c) => a + c.chunk_ms, 0);
       return {
-        chunks: chunks.map((c) => ({ chunk_steps: c.chunk_steps, gpu_calls: c.gpu_calls })),
+        chunks: chunks.map(({ chunk_steps, chunk_ms, gpu_log, posted_at }) => ({ chunk_steps, chunk_ms, gpu_log, posted_at })),
         images_per_sec: steps ? (steps * 128) / (ms / 1000) : r.images_per_sec,
         first_step_ms: r.first_step_ms,
         steps: r.steps,
@@ -206,7 +228,7 @@ try {
     const r = results[name];
     console.log(`\n${name}: ours/TF.js on WebGPU ${ratio(r['browser-wgpu'], r['tfjs-webgpu'])}×, on CPU ${ratio(r['browser-cpu'], r['tfjs-wasm'])}×`);
   }
-  console.log('\nWebGPU calls per training step (batch 128; ours: median over steady chunks; TF.js: over its timed steps):');
+  console.log('\nWebGPU calls per training step (batch 128; ours: median over chunks, the test evaluations between chunks left out; TF.js: over its timed steps):');
   console.log('| model | dispatches ours / TF.js | buffer writes ours / TF.js | reads to CPU ours / TF.js | submits ours / TF.js |');
   console.log('|---|---:|---:|---:|---:|');
   const per = (x, k) => (x ? (Math.round(x[k] * 10) / 10).toLocaleString('en-US') : '—');
