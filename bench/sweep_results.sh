@@ -20,9 +20,10 @@ SWEEPS=(
   "cnn-fashion-k4|--model cnn --dataset fashion --limit-train 10000 --degree 4 --degrees 4,8,16 --seeds 3 --epochs 4"
   "cnn-fashion-k8|--model cnn --dataset fashion --limit-train 10000 --degree 8 --seeds 3 --epochs 4"
   # Depth sweeps (docs/RESULTS.md "Depth"): L masked 128-wide layers, the quick sets, into <name>/depth-L/.
-  "depth-mlp-mnist|--model mlp --dataset mnist-quick --hidden 128 --depths 2,4,8,16 --degree 4 --baselines dense,random-regular --seeds 8 --epochs 5"
-  "depth-mlp-mnist-residual|--model mlp --dataset mnist-quick --hidden 128 --depths 2,4,8,16 --residual --degree 4 --baselines dense,random-regular --seeds 8 --epochs 5"
-  "depth-mlp-fashion|--model mlp --dataset fashion-quick --hidden 128 --depths 2,4,8,16 --degree 4 --baselines dense,random-regular --seeds 8 --epochs 5"
+  "depth-mlp-mnist|--model mlp --dataset mnist-quick --hidden 128 --depths 2,4,8,16 --degree 4 --baselines dense,random-regular --seeds 16 --epochs 5"
+  # Residual stacks need normalisation here: without it, SGD at lr 0.05 diverges from L = 8 on.
+  "depth-mlp-mnist-residual|--model mlp --dataset mnist-quick --hidden 128 --depths 2,4,8,16 --residual --norm --degree 4 --baselines dense,random-regular --seeds 8 --epochs 5"
+  "depth-mlp-fashion|--model mlp --dataset fashion-quick --hidden 128 --depths 2,4,8,16 --degree 4 --baselines dense,random-regular --seeds 16 --epochs 5"
 )
 
 for s in "${SWEEPS[@]}"; do

@@ -22,42 +22,35 @@ if [ "$HAVE" != "$WB" ]; then
   exit 1
 fi
 
-step "graph module (cargo, wasm32, feature web-graph)"
+# A small wasm module without Burn: cargo (feature $1) → wasm-bindgen --target bundler → pkg/$2/.
 # Settings chosen by measurement (README, "The app"):
 # - opt-level 3: opt-level s/z saved 2% of the gzipped module but cost up to half the speed;
 # - fat LTO, one codegen unit: smaller and faster than the release profile's defaults;
 # - simd128: the kernel's row ORs vectorise; 1.5x faster from 256 nodes, equal below;
 # - panics abort (wasm32's only strategy); the panic hook (1 KB gzipped) puts a bug's message
 #   on the console instead of a bare "unreachable".
-CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
-CARGO_PROFILE_RELEASE_LTO=fat \
-CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-RUSTFLAGS="${GRAPH_RUSTFLAGS:--C target-feature=+simd128}" \
-  cargo build --release --target wasm32-unknown-unknown --no-default-features --features web-graph \
-  --lib --target-dir "$TARGET_DIR" -j2 --quiet
+# Both modules share the settings and the target folder, so their dependencies build once.
+small_module() {
+  step "$2 module (cargo, wasm32, feature $1)"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
+  CARGO_PROFILE_RELEASE_LTO=fat \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  RUSTFLAGS="${GRAPH_RUSTFLAGS:--C target-feature=+simd128}" \
+    cargo build --release --target wasm32-unknown-unknown --no-default-features --features "$1" \
+    --lib --target-dir "$TARGET_DIR" -j2 --quiet
+  step "$2 module (wasm-bindgen $WB)"
+  rm -rf "pkg/$2"
+  # The name section (function names for stack traces) is 13 KB of the gzipped graph module.
+  wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "pkg/$2" --out-name rgp \
+    "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+  # webpack must read the generated glue as an ES module.
+  echo '{ "type": "module" }' > "pkg/$2/package.json"
+}
 
-step "graph module (wasm-bindgen $WB)"
-rm -rf pkg/graph
-# The name section (function names for stack traces) is 13 KB of the gzipped module.
-wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir pkg/graph --out-name rgp \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
-# webpack must read the generated glue as an ES module.
-echo '{ "type": "module" }' > pkg/graph/package.json
-
-step "sweep statistics module (cargo, wasm32, feature web-sweep)"
-# Only the sweep panel loads it: the statistics and results.csv of src/sweep, without the graph
-# engine's exports (the graph module stays as small as it was).
-# The graph module's settings and target folder: its dependencies are reused, not rebuilt.
-CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
-CARGO_PROFILE_RELEASE_LTO=fat \
-CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-RUSTFLAGS="${GRAPH_RUSTFLAGS:--C target-feature=+simd128}" \
-  cargo build --release --target wasm32-unknown-unknown --no-default-features --features web-sweep \
-  --lib --target-dir "$TARGET_DIR" -j2 --quiet
-rm -rf pkg/sweep
-wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir pkg/sweep --out-name rgp \
-  "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
-echo '{ "type": "module" }' > pkg/sweep/package.json
+# The graph engine (loads first), and the sweep panel's statistics and results.csv (loaded with
+# the panel only, so the graph module does not carry them).
+small_module web-graph graph
+small_module web-sweep sweep
 
 if [ "${RGP_TRAIN:-1}" != "0" ]; then
   if [ -x scripts/build-train-wasm.sh ]; then
