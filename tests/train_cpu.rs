@@ -79,7 +79,7 @@ fn weights(t: &Trainer) -> Vec<f32> {
     t.model()
         .masked_layers()
         .into_iter()
-        .flat_map(|(w, _)| block_on(rgp::train::trainer::read(w)).unwrap())
+        .flat_map(|(w, _)| block_on(rgp::train::host::read(w)).unwrap())
         .collect()
 }
 
@@ -113,7 +113,7 @@ fn model_parameters_match_the_accounting() {
             .masked_layers()
             .into_iter()
             .map(|(_, m)| {
-                block_on(rgp::train::trainer::read(m))
+                block_on(rgp::train::host::read(m))
                     .unwrap()
                     .iter()
                     .filter(|&&v| v == 1.0)

@@ -54,6 +54,8 @@ export const FIELDS = [
   { key: 'sweep_baselines', group: 'sweep', type: 'enum', def: null, optional: true, values: ['none', 'dense', 'random-regular', 'all'] },
   { key: 'sweep_backend', group: 'sweep', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
   { key: 'sweep_start', group: 'sweep', type: 'enum', def: null, optional: true, values: ['scratch', 'pretrained'] },
+  { key: 'sweep_depth', group: 'sweep', type: 'int', def: null, optional: true, min: 0, max: 16 },
+  { key: 'sweep_residual', group: 'sweep', type: 'enum', def: null, optional: true, values: ['no', 'yes'] },
   // Training panel (www/train/): optional like the sweep's, the panel holds the defaults.
   { key: 'model', group: 'train', type: 'enum', def: null, optional: true, values: ['mlp', 'cnn'] },
   { key: 'dataset', group: 'train', type: 'enum', def: null, optional: true, values: ['mnist', 'fashion'] },
@@ -65,6 +67,10 @@ export const FIELDS = [
   { key: 'train_seed', group: 'train', type: 'int', def: null, optional: true, min: 0, max: 4294967295 },
   { key: 'backend', group: 'train', type: 'enum', def: null, optional: true, values: ['auto', 'webgpu', 'cpu'] },
   { key: 'dense', group: 'train', type: 'bool', def: null, optional: true },
+  // Deep variants (issue: depth, reachability): L masked hidden layers, skip connections, BatchNorm.
+  { key: 'depth', group: 'train', type: 'int', def: null, optional: true, min: 0, max: 16 },
+  { key: 'residual', group: 'train', type: 'bool', def: null, optional: true },
+  { key: 'norm', group: 'train', type: 'bool', def: null, optional: true },
   // Fine-tuning (www/train/finetune-*.js): start from the pretrained network or from scratch,
   // and the recovery race.
   { key: 'start', group: 'train', type: 'enum', def: null, optional: true, values: ['pretrained', 'scratch'] },

@@ -10,10 +10,10 @@
 //! [`Trainer::set_model`](crate::train::Trainer::set_model) trains it. Weight positions are individual weights (a conv
 //! keeps single kernel taps, not whole channel pairs): these are unstructured baselines.
 
+use super::host::read;
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
 use super::model::Net;
 use super::packed::{GraphConv, GraphLinear};
-use super::trainer::read;
 use crate::graph::Rng;
 use crate::{Result, bail};
 use burn::module::Param;

@@ -6,6 +6,7 @@
 pub mod custom_masks;
 pub mod device;
 pub mod finetune;
+pub mod host;
 pub mod layers;
 pub mod model;
 pub mod packed;

@@ -6,8 +6,8 @@
 //! divides both widths; it computes exactly what [`MaskedLinear`]/[`MaskedConv2d`] compute
 //! from the same seed (up to float summation order).
 
+use super::host::read;
 use super::layers::{MaskedConv2d, MaskedLinear, init_weights};
-use super::trainer::read;
 use crate::graph::Rng;
 use crate::mapping::{Connectivity, PackedBlocks, mask_matrix};
 use crate::{Error, Result};

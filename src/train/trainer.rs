@@ -2,12 +2,13 @@
 //! running loss and accuracy kept on the device and read back asynchronously once per chunk,
 //! and a test evaluation with a confusion matrix.
 
+use super::host::read;
 use super::model::Net;
 use super::{ModelKind, OptimizerKind, TrainConfig};
 use crate::data::Dataset;
 use crate::graph::Rng;
 use crate::mapping::{Accounting, Connectivity, Convention, account};
-use crate::{Error, Result, bail};
+use crate::{Result, bail};
 use burn::module::Module;
 use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
@@ -65,17 +66,6 @@ pub struct Trainer {
     loss_sum: Option<Tensor<1>>,
     correct_sum: Option<Tensor<1>>,
     last_lr: f64,
-}
-
-fn exec_err(e: impl std::fmt::Display) -> Error {
-    Error::new(format!("reading data from the device failed: {e}"))
-}
-
-/// Reads a tensor back to the host (asynchronously, as WebGPU requires).
-pub async fn read(t: Tensor<1>) -> Result<Vec<f32>> {
-    let d = t.into_data_async().await.map_err(exec_err)?;
-    d.try_into_vec::<f32>()
-        .map_err(|e| Error::new(format!("unexpected tensor data: {e:?}")))
 }
 
 fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
@@ -288,10 +278,17 @@ impl Trainer {
         }
         let (mut loss, mut acc) = (f64::NAN, f64::NAN);
         if steps > 0 {
-            let l = read(self.loss_sum.take().expect("at least one step")).await?;
-            let c = read(self.correct_sum.take().expect("at least one step")).await?;
-            loss = l[0] as f64 / steps as f64;
-            acc = c[0] as f64 / (steps as usize * self.batch) as f64;
+            // One read back per chunk: on a GPU every read waits for the queue to drain.
+            let sums = Tensor::cat(
+                vec![
+                    self.loss_sum.take().expect("at least one step"),
+                    self.correct_sum.take().expect("at least one step"),
+                ],
+                0,
+            );
+            let both = read(sums).await?;
+            loss = both[0] as f64 / steps as f64;
+            acc = both[1] as f64 / (steps as usize * self.batch) as f64;
             if !loss.is_finite() {
                 bail!("training diverged (loss is {loss}); try a smaller learning rate");
             }

@@ -3,10 +3,10 @@
 //! built for the current graph — which applies that graph's mask, the step that turns a
 //! pretrained dense network into a pruned one.
 
+use super::host::read;
 use super::layers::{MaskedConv2d, MaskedLinear};
 use super::model::{Cnn, Mlp, Net};
 use super::packed::{GraphConv, GraphLinear, PackedConv2d, PackedLinear, read_gather};
-use super::trainer::read;
 use crate::mapping::{CnnSpec, MlpSpec, ModelKind};
 use crate::model_file::{ArchSpec, Layer, Norm};
 use crate::{Result, bail};

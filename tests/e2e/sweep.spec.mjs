@@ -25,6 +25,27 @@ function assertSameNumbers(a, b, path) {
   }
 }
 
+/**
+ * The app's rows merged natively give the app's summary: the command the panel prints, as a
+ * plan, with the app's results.csv as its one shard (the merge also checks every row's graph
+ * fingerprint against the native plan).
+ */
+async function assertNativeMerge(page, csvPath, summary) {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-app-sweep-'));
+  try {
+    const command = (await text(page, 'sweep-command')).split(' ').slice(2, -2);
+    execFileSync(fullCli(), ['sweep', 'plan', ...command, '--out', dir, '--quiet'], { cwd: root, stdio: 'pipe' });
+    mkdirSync(join(dir, 'shards'));
+    copyFileSync(csvPath, join(dir, 'shards', 'app.csv'));
+    execFileSync(fullCli(), ['sweep', 'merge', '--dir', dir], { cwd: root, stdio: 'pipe' });
+    const native = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    assertSameNumbers(summary, native.summary, 'summary');
+    return native.config;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const state = (page) => page.getAttribute('[data-testid="sweep-status"]', 'data-state');
 const runs = async (page) => Number(await text(page, 'sweep-runs'));
 
@@ -96,21 +117,7 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   assert.equal(rgp([...base, '--search', 'none']).fingerprint, ring.fingerprint);
   const target = rgp([...base, '--search', 'target', '--target-aspl', String(middle.requested_aspl), '--tolerance', '0.01']);
   assert.equal(target.fingerprint, middle.fingerprint);
-  // The same rows merged natively give the same summary: the command the panel prints, as a
-  // plan, with the app's results.csv as its one shard (the merge also checks every row's graph
-  // fingerprint against the native plan).
-  const dir = mkdtempSync(join(tmpdir(), 'rgp-app-sweep-'));
-  try {
-    const command = (await text(page, 'sweep-command')).split(' ').slice(2, -2);
-    execFileSync(fullCli(), ['sweep', 'plan', ...command, '--out', dir, '--quiet'], { cwd: root, stdio: 'pipe' });
-    mkdirSync(join(dir, 'shards'));
-    copyFileSync(await csv.path(), join(dir, 'shards', 'app.csv'));
-    execFileSync(fullCli(), ['sweep', 'merge', '--dir', dir], { cwd: root, stdio: 'pipe' });
-    const native = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).summary;
-    assertSameNumbers(doc.summary, native, 'summary');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await assertNativeMerge(page, await csv.path(), doc.summary);
   const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-svg-aspl"]')]);
   assert.match(readFileSync(await svg.path(), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-png-degree"]')]);
@@ -155,3 +162,26 @@ test('a tab reloaded mid-sweep resumes: no run lost, none counted twice', async 
   assert.equal(rows.length, 4, `rows: ${rows.join(' / ')}`);
   assert.equal(new Set(keys).size, 4, `a run counted twice: ${keys}`);
 }, { timeout: 600000 });
+
+test('a deep residual sweep: the panel runs it at depth L, its command plans the same sweep natively', async ({ open }) => {
+  const link = LINK.replace('sweep_graphs=3', 'sweep_graphs=2').replace('sweep_baselines=dense', 'sweep_baselines=none') +
+    '&sweep_depth=4&sweep_residual=yes';
+  const page = await open(link);
+  assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+  assert.match(await text(page, 'sweep-command'), /--depth 4 --residual --norm --out/);
+  await page.evaluate(() => localStorage.clear());
+  await page.click('[data-testid="sweep-start"]');
+  await until(page, 'done', async () => (await state(page)) === 'done', 240000);
+  assert.equal(await runs(page), 2);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-csv"]')]);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-json"]')]);
+  const doc = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  const config = await assertNativeMerge(page, await csv.path(), doc.summary);
+  assert.deepEqual([config.train.depth, config.train.residual, config.train.norm], [4, true, true]);
+  // A fine-tuning sweep needs the standard layers: the panel says so and does not start.
+  await page.selectOption('#sw-sweep_start', 'pretrained');
+  await page.dispatchEvent('#sw-sweep_start', 'change');
+  assert.match(await text(page, 'sweep-message'), /standard layers/);
+  assert.ok(await page.isDisabled('[data-testid="sweep-start"]'));
+}, { timeout: 300000 });

@@ -204,3 +204,22 @@ test('training settings travel in the link; hostile values fall back to the defa
   const h = new URL(bad.url()).hash;
   assert.ok(!/script|abc|1e999|-5/.test(decodeURIComponent(h)), h);
 }, { timeout: 180000 });
+
+test('a deep residual MLP from its link: L masked layers train; the pretrained start and the race say why they do not apply', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&search=anneal&iters=20000&backend=cpu&epochs=1&depth=4&residual=true&norm=true&start=pretrained');
+  await ready(page);
+  const value = (key) => page.$eval(`[data-testid="train-${key}"]`, (e) => (e.type === 'checkbox' ? e.checked : e.value));
+  assert.deepEqual([await value('depth'), await value('residual'), await value('norm')], ['4', true, true]);
+  const { state } = await trainAndWatch(page);
+  assert.equal(state, 'done', await text(page, 'error'));
+  assert.match(await text(page, 'train-notice'), /trains from random weights/);
+  // Four masked hidden-to-hidden layers in the accounting, and a network that learned.
+  const masked = await page.$$eval('[data-testid="train-accounting"] th', (ths) => ths.filter((t) => t.textContent.includes('(masked)')).length);
+  assert.equal(masked, 4);
+  await checkResults(page, 0.8);
+  // The race fine-tunes the pretrained network, which has other layers: refused with a reason.
+  await page.click('[data-testid="race-start"]');
+  assert.match(await text(page, 'error'), /standard layers/);
+  const hash = decodeURIComponent(new URL(page.url()).hash);
+  for (const kv of ['depth=4', 'residual=true', 'norm=true']) assert.ok(hash.includes(kv), `${kv} missing in ${hash}`);
+}, { timeout: T });

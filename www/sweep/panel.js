@@ -28,6 +28,8 @@ export const DEFAULTS = {
   sweep_baselines: 'all',
   sweep_backend: 'auto',
   sweep_start: 'scratch',
+  sweep_depth: 0,
+  sweep_residual: 'no',
 };
 
 const CONTROLS = [
@@ -42,6 +44,10 @@ const CONTROLS = [
   { key: 'sweep_baselines', label: 'Baselines', values: ['none', 'dense', 'random-regular', 'all'] },
   { key: 'sweep_backend', label: 'Backend', values: ['auto', 'webgpu', 'cpu'] },
   { key: 'sweep_start', label: 'Start from', values: ['scratch', 'pretrained'] },
+  // Deep networks (rgp sweep --depth L): L masked layers sharing the graph; a depth sweep is one
+  // sweep per depth. Residual stacks come with BatchNorm (without it they diverge from L = 8).
+  { key: 'sweep_depth', label: 'Depth L (0: as listed)', min: 0, max: 16 },
+  { key: 'sweep_residual', label: 'Residual + BatchNorm', values: ['no', 'yes'] },
 ];
 
 const COLORS = { main: '#e4572e', worst: '#3b6ea8', dense: '#2a9d5c', random: '#8a5cc2' };
@@ -174,6 +180,8 @@ export function mount(section, app) {
       baselines: parseBaselines(s.sweep_baselines),
       backend: s.sweep_backend,
       start: s.sweep_start,
+      depth: s.sweep_depth,
+      residual: s.sweep_residual === 'yes',
     };
   }
 
@@ -189,14 +197,17 @@ export function mount(section, app) {
     for (const k of [s.degree, ...s.degrees]) {
       if (k >= s.nodes || (s.nodes * k) % 2 !== 0) return `Degree ${k} does not fit ${s.nodes} nodes (k < n, n·k even); pick another degree sweep or more nodes.`;
     }
+    if (s.start === 'pretrained' && (s.depth > 0 || s.residual)) {
+      return 'Fine-tuning sweeps start from the pretrained networks, which have the standard layers: set depth 0 and no residual connections.';
+    }
     const width = s.model === 'mlp' ? 256 : 64;
     if (s.nodes > width) return `The ${s.model.toUpperCase()}'s masked layers are ${width} wide: at most ${width} nodes.`;
     return '';
   }
 
-  // Results saved before fine-tuning sweeps existed keep their key (scratch adds nothing).
+  // Results saved before fine-tuning and deep sweeps existed keep their key (the defaults add nothing).
   const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr,
-    ...(s.start === 'pretrained' ? ['pretrained'] : [])]);
+    ...(s.start === 'pretrained' ? ['pretrained'] : []), ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : [])]);
 
   function load(s) {
     try {
@@ -234,7 +245,8 @@ export function mount(section, app) {
     const degrees = s.degrees.length ? ` --degrees ${s.degrees.join(',')}` : '';
     return `rgp sweep --model ${s.model} --dataset ${s.dataset}${s.data === 'quick' ? '-quick' : ''} --nodes ${s.nodes} ` +
       `--degree ${s.degree}${degrees} --graphs ${s.graphs} --seeds ${s.seeds} --epochs ${s.epochs} --lr ${s.lr} ` +
-      `--graph-seed ${s.seed} --iters ${s.iters} --baselines ${baselines}${s.start === 'pretrained' ? ' --start pretrained' : ''} --out sweep-out`;
+      `--graph-seed ${s.seed} --iters ${s.iters} --baselines ${baselines}${s.start === 'pretrained' ? ' --start pretrained' : ''}` +
+      `${s.depth > 0 ? ` --depth ${s.depth}` : ''}${s.residual ? ` --residual${s.model === 'mlp' ? ' --norm' : ''}` : ''} --out sweep-out`;
   }
 
   function refreshSettings() {
@@ -244,13 +256,14 @@ export function mount(section, app) {
     cmd.textContent = nativeCommand(s);
     const p = problem(s);
     showMessage(p);
-    startBtn.disabled = running || Boolean(p);
     if (!running) {
       rows = load(s);
       render(s);
       if (rows.length) setState('stopped', `${rows.length} runs kept from before; Start resumes`);
       else setState('idle');
     }
+    // After setState, which enables Start whenever nothing runs.
+    startBtn.disabled = running || Boolean(p);
     return s;
   }
 

@@ -85,6 +85,7 @@ export function jobLabel(j) {
 export function trainConfig(s, job) {
   return {
     model: s.model, optimizer: 'sgd', lr: s.lr, batch: 128, epochs: s.epochs, seed: job.seed, dense: job.kind === 'dense',
+    depth: s.depth, residual: s.residual, norm: s.residual && s.model === 'mlp',
   };
 }
 

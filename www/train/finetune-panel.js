@@ -31,6 +31,10 @@ export function mountFinetune(ctx) {
     if (ctx.busy()) return;
     const graph = ctx.app.graph();
     const s = ctx.settings();
+    if (!ctx.standard(s)) {
+      ctx.app.showError('The race fine-tunes the pretrained network, which has the standard layers: set depth 0, no residual connections, no BatchNorm.');
+      return;
+    }
     const start = await pretrainedRef(s.model, s.dataset);
     if (!graph || !start) {
       ctx.app.showError(graph ? `No pretrained ${s.model} for ${s.dataset}.` : 'Build a graph first: the race prunes by it.');

@@ -23,6 +23,11 @@ const SETTINGS = [
   { key: 'train_seed', def: 1, min: 0, max: 4294967295, int: true },
   { key: 'backend', def: 'auto', values: ['auto', 'webgpu', 'cpu'] },
   { key: 'dense', def: false, bool: true },
+  // Deep variants: L masked hidden-to-hidden layers of the first width (0: the model as listed),
+  // skip connections around them, BatchNorm in the MLP (the CNN always has it).
+  { key: 'depth', def: 0, min: 0, max: 16, int: true },
+  { key: 'residual', def: false, bool: true },
+  { key: 'norm', def: false, bool: true },
   // Fine-tuning from the pretrained network (the default: the drop and the recovery are the point).
   // It uses the epochs, rate and optimizer above: at 4/64 to 16/64 a smaller rate recovers less
   // (README, "Fine-tuning").
@@ -72,6 +77,7 @@ export function mount(section, app) {
   const labels = {
     model: 'Model', dataset: 'Dataset', data: 'Size', epochs: 'Epochs', batch: 'Batch', optimizer: 'Optimizer',
     lr: 'Learning rate', train_seed: 'Seed', backend: 'Backend', dense: 'Dense baseline',
+    depth: 'Depth L (masked layers; 0 = as listed)', residual: 'Residual connections', norm: 'BatchNorm (MLP)',
     start: 'Start from',
   };
   const optionText = {
@@ -121,7 +127,10 @@ export function mount(section, app) {
   // The Rust TrainConfig of a run.
   const runConfig = (s) => ({
     model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
+    depth: s.depth, residual: s.residual, norm: s.norm,
   });
+  // The pretrained networks have the listed layers only.
+  const standard = (s) => s.depth === 0 && !s.residual && !s.norm;
   const runs = new Map(); // 'dense' | 'pruned' → last result of the current settings
   let lossPoints = [];
   let running = false;
@@ -302,8 +311,13 @@ export function mount(section, app) {
     lossPoints = [];
     drawChart();
     numbers.clear();
-    const start = s.start === 'pretrained' && !s.dense ? await pretrainedRef(s.model, s.dataset) : null;
-    if (s.start === 'pretrained' && !s.dense && !start) notice.textContent = `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
+    const pretrained = s.start === 'pretrained' && !s.dense;
+    const start = pretrained && standard(s) ? await pretrainedRef(s.model, s.dataset) : null;
+    // Said after the backend's own notice (ensureInit replaces the notice).
+    let startNote = '';
+    if (pretrained && !standard(s)) {
+      startNote = 'The pretrained networks have the standard layers: a deeper, residual or normalised model trains from random weights.';
+    } else if (pretrained && !start) startNote = `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
     const curve = new Map([['rgp', []]]);
     let level = null; // the dense level of the chart: the pretrained network's measured accuracy
     drawLines(ftChart, new Map());
@@ -313,6 +327,7 @@ export function mount(section, app) {
     const t0 = performance.now();
     try {
       await ensureInit(s.backend);
+      if (startNote) notice.textContent = [notice.textContent, startNote].filter(Boolean).join(' ');
       setState('training');
       const config = runConfig(s);
       let first = true;
@@ -381,7 +396,7 @@ export function mount(section, app) {
   section.addEventListener('focusin', warm);
 
   const ft = mountFinetune({
-    app, client, settings, runConfig, setState, ensureInit,
+    app, client, settings, runConfig, standard, setState, ensureInit,
     busy: () => running,
     setBusy: (b) => {
       running = b;
