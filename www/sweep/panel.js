@@ -53,29 +53,12 @@ const CONTROLS = [
 const COLORS = { main: '#e4572e', worst: '#3b6ea8', dense: '#2a9d5c', random: '#8a5cc2' };
 const STORE = 'rgp-sweep/v1:';
 
-const CSS = `
-.sw-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.4rem 0.8rem; }
-.sw-grid label { display: flex; flex-direction: column; font-size: 0.85em; color: var(--muted, #555); gap: 0.15rem; }
-.sw-grid input, .sw-grid select { font: inherit; padding: 0.25rem 0.35rem; border: 1px solid var(--line, #ccc); border-radius: 4px; }
-.sw-buttons { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.6rem 0; align-items: center; }
-.sw-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 0.8rem; }
-.sw-charts figure { margin: 0; }
-.sw-charts svg { width: 100%; height: auto; border: 1px solid var(--line, #ccc); border-radius: 4px; }
-.sw-charts figcaption { font-size: 0.8em; color: var(--muted, #555); }
-.sw-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85em; margin: 0.4rem 0; }
-.sw-table th, .sw-table td { padding: 0.15rem 0.45rem; text-align: right; border-bottom: 1px solid #eef1f4; }
-.sw-table th:first-child, .sw-table td:first-child { text-align: left; }
-.sw-warn { background: #fff8db; border: 1px solid #ecd77e; border-radius: 4px; padding: 0.35rem 0.5rem; font-size: 0.85em; }
-.sw-cmd { font-size: 0.8em; overflow-wrap: anywhere; }
-`;
-
 const f3 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '—');
 const pts = (x) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(2)}` : '—');
 const pval = (p) => (!Number.isFinite(p) ? '—' : p === 0 ? '0' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 
 export function mount(section, app) {
-  section.append(el('style', { text: CSS }));
   const body = el('div', { class: 'sw-body' });
   section.append(body);
 

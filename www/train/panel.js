@@ -34,28 +34,6 @@ const SETTINGS = [
   { key: 'start', def: 'pretrained', values: ['pretrained', 'scratch'], testid: 'train-start-from' },
 ];
 
-const CSS = `
-.tp-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10.5rem, 1fr)); gap: 0.4rem 0.8rem; }
-.tp-grid label { display: flex; flex-direction: column; font-size: 0.85em; color: var(--muted, #555); gap: 0.15rem; }
-.tp-grid input, .tp-grid select { font: inherit; padding: 0.25rem 0.35rem; border: 1px solid var(--line, #ccc); border-radius: 4px; }
-.tp-grid label.tp-check { flex-direction: row; align-items: center; gap: 0.4rem; }
-.tp-notice { background: #fff8db; border: 1px solid #ecd77e; border-radius: 4px; padding: 0.35rem 0.5rem; margin: 0.5rem 0; }
-.tp-notice:empty { display: none; }
-.tp-bar { height: 0.5rem; background: #eef1f4; border-radius: 3px; overflow: hidden; margin: 0.5rem 0; }
-.tp-bar > span { display: block; height: 100%; width: 0; background: var(--accent, #e8590c); transition: width 0.1s; }
-.tp-stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.2rem 0.8rem; margin: 0; font-variant-numeric: tabular-nums; }
-.tp-stats div { display: flex; justify-content: space-between; gap: 0.4rem; }
-.tp-stats dt { color: var(--muted, #555); } .tp-stats dd { margin: 0; }
-.tp-results { display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 0.8rem; margin-top: 0.6rem; }
-.tp-results[hidden] { display: none; }
-.tp-results table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85em; }
-.tp-results th, .tp-results td { padding: 0.15rem 0.3rem; text-align: right; border-bottom: 1px solid #eef1f4; }
-.tp-results th { color: var(--muted, #555); font-weight: normal; }
-.tp-conf td { min-width: 1.8rem; }
-.tp-acc-bar { display: inline-block; height: 0.6em; background: var(--accent, #e8590c); vertical-align: middle; }
-.tp-chart { width: 100%; height: 150px; display: block; border: 1px solid var(--line, #ccc); border-radius: 4px; background: #fbfcfd; }
-`;
-
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 const num = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
 const secs = (s) => (!Number.isFinite(s) ? '—' : s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
@@ -71,7 +49,6 @@ function readSetting(s, raw) {
 }
 
 export function mount(section, app) {
-  section.append(el('style', { text: CSS }));
   const form = el('form', { class: 'tp-grid', 'data-testid': 'train-form', novalidate: '' });
   const inputs = {};
   const labels = {
