@@ -23,12 +23,8 @@ TARGET_DIR=${WEB_TARGET_DIR:-$ROOT/target/web}
 PREFIX=${TRAIN_OUT_PREFIX:-pkg/train}
 step() { printf '== build-train-wasm: %s\n' "$*"; }
 
-WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
-HAVE=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
-if [ "$HAVE" != "$WB" ]; then
-  echo "error: wasm-bindgen ${HAVE:-(missing)} found, Cargo.lock needs $WB; run scripts/setup.sh" >&2
-  exit 1
-fi
+source scripts/wasm-common.sh
+require_wasm_bindgen
 if [ ! -x node_modules/.bin/wasm-opt ]; then
   echo "error: node_modules/.bin/wasm-opt (npm binaryen) is missing; run scripts/setup.sh" >&2
   exit 1
@@ -41,17 +37,11 @@ build() {
   step "$out: cargo (wasm32, feature $feature, opt-level $level)"
   local t0
   t0=$(date +%s)
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level \
-  CARGO_PROFILE_RELEASE_LTO=fat \
-  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-  RUSTFLAGS="-C target-feature=+simd128" \
-    cargo build --release --target wasm32-unknown-unknown --no-default-features --features "$feature" \
-    --lib --target-dir "$TARGET_DIR" -j2 --quiet
+  cargo_wasm "$feature" "$level"
   step "$out: cargo took $(( $(date +%s) - t0 )) s"
 
   rm -rf "$out.tmp"
-  wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "$out.tmp" --out-name rgp \
-    "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+  bindgen "$out.tmp"
 
   # wasm-opt takes minutes; skip it when its input and flags are those of the module already there.
   local key

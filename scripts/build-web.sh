@@ -14,35 +14,20 @@ ROOT=$PWD
 TARGET_DIR=${WEB_TARGET_DIR:-$ROOT/target/web}
 step() { printf '== build-web: %s\n' "$*"; }
 
-# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
-WB=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
-HAVE=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
-if [ "$HAVE" != "$WB" ]; then
-  echo "error: wasm-bindgen ${HAVE:-(missing)} found, Cargo.lock needs $WB; run scripts/setup.sh" >&2
-  exit 1
-fi
+source scripts/wasm-common.sh
+require_wasm_bindgen
 
 # A small wasm module without Burn: cargo (feature $1) → wasm-bindgen --target bundler → pkg/$2/.
-# Settings chosen by measurement (README, "The app"):
-# - opt-level 3: opt-level s/z saved 2% of the gzipped module but cost up to half the speed;
-# - fat LTO, one codegen unit: smaller and faster than the release profile's defaults;
-# - simd128: the kernel's row ORs vectorise; 1.5x faster from 256 nodes, equal below;
-# - panics abort (wasm32's only strategy); the panic hook (1 KB gzipped) puts a bug's message
-#   on the console instead of a bare "unreachable".
-# Both modules share the settings and the target folder, so their dependencies build once.
+# Settings chosen by measurement (README, "The app"): opt-level 3 (s/z saved 2% of the gzipped
+# graph module but cost up to half the speed); simd128 (the kernel's row ORs vectorise: 1.5x
+# faster from 256 nodes, equal below); the panic hook (1 KB gzipped) puts a bug's message on the
+# console instead of a bare "unreachable".
 small_module() {
   step "$2 module (cargo, wasm32, feature $1)"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=${GRAPH_OPT_LEVEL:-3} \
-  CARGO_PROFILE_RELEASE_LTO=fat \
-  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-  RUSTFLAGS="${GRAPH_RUSTFLAGS:--C target-feature=+simd128}" \
-    cargo build --release --target wasm32-unknown-unknown --no-default-features --features "$1" \
-    --lib --target-dir "$TARGET_DIR" -j2 --quiet
+  cargo_wasm "$1" "${GRAPH_OPT_LEVEL:-3}" "${GRAPH_RUSTFLAGS:-}"
   step "$2 module (wasm-bindgen $WB)"
   rm -rf "pkg/$2"
-  # The name section (function names for stack traces) is 13 KB of the gzipped graph module.
-  wasm-bindgen --target bundler --remove-name-section --remove-producers-section --out-dir "pkg/$2" --out-name rgp \
-    "$TARGET_DIR/wasm32-unknown-unknown/release/rgp.wasm"
+  bindgen "pkg/$2"
   # webpack must read the generated glue as an ES module.
   echo '{ "type": "module" }' > "pkg/$2/package.json"
 }
