@@ -14,9 +14,6 @@ scripts/setup.sh --test
 step "format"
 cargo fmt --check
 
-step "link parser fuzzed with fast-check (Node)"
-node --test tests/url-state.fuzz.mjs
-
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli
 
@@ -40,6 +37,9 @@ tests/model_interop.sh
 
 step "wasm modules and front end"
 scripts/build-web.sh
+
+step "link parser: fuzzed with fast-check, and links of earlier versions (Node, the app's engine)"
+node --test tests/url-state.fuzz.mjs tests/links.test.mjs
 
 step "end-to-end (headless Chromium)"
 node tests/e2e/run.mjs

@@ -1,13 +1,14 @@
 // Fuzzes the link parser (www/url-state.js) with fast-check, under Node (the module has no DOM
 // dependency at import). Any hash gives either a configuration inside every field's limits that
-// the engine rules accept, or the whole default configuration with one message: never an
-// exception, never a value out of range.
+// the engine reads (pkg/graph, the app's own module: its check accepts it, or names the setting
+// at fault), or the whole default configuration with one message: never an exception, never a
+// value out of range. Needs www/generated/settings.js and pkg/graph (scripts/build-web.sh).
 //   node --test tests/url-state.fuzz.mjs          (RUNS=N to change the run count, SEED=S to replay)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FIELDS, MAX_HASH_LENGTH, defaults, parseHash, serialize } from '../www/url-state.js';
-import { checkGraphConfig } from '../www/limits.js';
+import { checkApp } from './engine-node.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 20000);
 const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31);
@@ -45,7 +46,9 @@ function checkResult(hash) {
     const why = outOfRange(f, r.config[f.key]);
     assert.equal(why, null, `${f.key}: ${why} (hash ${JSON.stringify(hash).slice(0, 200)})`);
   }
-  assert.equal(checkGraphConfig(r.config), null, 'an accepted link passes the engine rules');
+  const graph = Object.fromEntries(FIELDS.filter((f) => f.group === 'graph').map((f) => [f.key, r.config[f.key]]));
+  const problem = checkApp(graph);
+  if (problem) assert.ok(FIELDS.some((f) => f.key === problem.field), `the engine read the link: ${problem.message}`);
   // What the app writes back into the address bar reads back as the same configuration.
   const again = parseHash(serialize(r.config));
   assert.equal(again.rejected, false);

@@ -4,10 +4,9 @@
 
 import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
-import { LIMITS, fieldOfMessage } from './limits.js';
 import { mountTraining } from './training-mount.js';
 import { mountSweep } from './sweep/mount.js';
-import { engineConfig, parseHash, writeToLocation } from './url-state.js';
+import { engineConfig, parseHash, refuseLink, writeToLocation } from './url-state.js';
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
 import { GraphViews } from './views/graph-views.js';
@@ -83,8 +82,7 @@ function onWorkerMessage(m) {
     case 'graph':
       return onGraph(m);
     case 'error': {
-      const field = fieldOfMessage(m.message);
-      if (field) controls.message(field, m.message);
+      if (m.field) controls.message(m.field, m.message);
       showError(`Error: ${m.message}`);
       setStatus('error');
       return;
@@ -242,8 +240,18 @@ function startRun(search) {
   } else setStatus('loading', 'start graph');
 }
 
-function onConfigEdited(config) {
-  if (config === null) {
+/** The engine's first problem with a configuration (null or { field, message }). */
+function problemOf(config) {
+  return worker.check(engineConfig(config), config.search === 'family').catch((e) => ({ field: null, message: e.message }));
+}
+
+async function onConfigEdited(config) {
+  const edit = (app.edits = (app.edits ?? 0) + 1);
+  const problem = config && (await problemOf(config));
+  if (edit !== app.edits) return; // a later edit is being checked
+  if (config === null || problem) {
+    if (problem?.field) controls.message(problem.field, problem.message);
+    else if (problem) showError(`Error: ${problem.message}`);
     app.config = null;
     ui.run.disabled = true;
     ui.generate.disabled = true;
@@ -367,29 +375,32 @@ const appApi = {
 
 // ---- start ----------------------------------------------------------------------------------
 
-function sameLimits(l) {
-  return l.min_nodes === LIMITS.minNodes && l.max_nodes === LIMITS.maxNodes && l.max_seed === LIMITS.maxSeed &&
-    l.max_steps === LIMITS.maxSteps && l.max_iters === LIMITS.maxIters &&
-    l.max_trajectories === LIMITS.maxTrajectories && l.max_family === LIMITS.maxFamily;
+/** The link's configuration: parsed by the schema's rules, then checked by the engine. */
+async function openLink() {
+  const parsed = parseHash(window.location.hash);
+  if (parsed.rejected) return parsed;
+  const problem = await problemOf(parsed.config);
+  return problem ? refuseLink(problem) : parsed;
 }
 
-async function start() {
-  const parsed = parseHash(window.location.hash);
+function show(parsed) {
   app.config = parsed.config;
   controls.write(app.config);
   writeToLocation(app.config);
   if (parsed.messages.length) showError(parsed.messages.join(' '));
+}
+
+async function start() {
   requestAnimationFrame(frame);
   try {
-    const ready = await worker.ready;
-    if (!sameLimits(ready.limits)) {
-      console.error('www/limits.js does not match the engine limits', JSON.stringify(ready.limits));
-    }
+    await worker.ready;
   } catch (e) {
+    show(parseHash(window.location.hash));
     setStatus('error');
     showError(e.message);
     return;
   }
+  show(await openLink());
   // Opening a page runs its configuration: a link shows the graph it describes.
   startRun(true);
   performance.mark('rgp-interactive');

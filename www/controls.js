@@ -1,8 +1,29 @@
-// The configuration form: reads and writes the graph fields of the config, explains each bad value
-// next to its control, and links degree ⇄ pruning ratio (either sets the other).
+// The configuration form: reads and writes the graph fields of the config, explains a value that
+// is not of its setting's type or range next to its control (the engine's rules that tie settings
+// together come back from the graph worker, naming their field: app.js), and links degree ⇄
+// pruning ratio (either sets the other).
 
-import { checkGraphConfig, degreeForRatio, pruningRatio } from './limits.js';
 import { fieldOf, parseValue } from './url-state.js';
+
+/** Pruning ratio (fraction of masked weights removed) for a degree: 1 - k/n. */
+export function pruningRatio(n, k) {
+  return 1 - k / n;
+}
+
+/**
+ * The valid degree nearest to a requested pruning ratio: k ≈ (1 - ratio)·n, 2 <= k <= n-1, and
+ * n·k even (for odd n the degree must be even). Ties go to the larger degree (less pruning).
+ */
+export function degreeForRatio(n, ratio) {
+  const want = (1 - ratio) * n;
+  let best = null;
+  for (let k = 2; k < n; k++) {
+    if ((n * k) % 2 !== 0) continue;
+    const d = Math.abs(k - want);
+    if (best === null || d < best.d || (d === best.d && k > best.k)) best = { k, d };
+  }
+  return best ? best.k : null;
+}
 
 const GRAPH_KEYS = [
   'nodes', 'degree', 'init', 'seed', 'search', 'direction', 'steps',
@@ -101,7 +122,7 @@ export class Controls {
     this.inputs.get('degree').value = String(k);
   }
 
-  /** The edited config, or null after showing why it is not valid. */
+  /** The edited config, or null after showing which value is not of its type or range. */
   read() {
     this.clearMessages();
     const c = { ...this.base };
@@ -122,12 +143,6 @@ export class Controls {
       }
       c[key] = r.value;
     }
-    if (!ok) return null;
-    const problem = checkGraphConfig(c);
-    if (problem) {
-      this.message(problem.field, problem.message);
-      return null;
-    }
-    return c;
+    return ok ? c : null;
   }
 }

@@ -12,16 +12,18 @@
 //   import  { req, name, bytes }            validate a graph file and make it the current graph.
 //   accounting { req, request }             parameter/FLOP accounting of a network masked with the
 //                                           current graph (request: see GraphView.accounting).
+//   check   { req, config, family }        the engine's first problem with a configuration:
+//                                           null or { field, message } (field: a link key).
 //   sweep-graphs { req, request }           a sweep's graphs (src/web/sweep_api.rs); sends
 //                                           sweep-progress { done, total } after each graph.
 // Replies (worker → main):
-//   ready    { version, limits, defaults }
+//   ready    { version }
 //   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
 //   progress { id, progress, evalsPerSec, chunk, table?, lastSwap }   at most every ~50 ms
 //   family   { id, progress, evalsPerSec, final, members?, stopped? }  members (sorted by ASPL)
 //                                           come with the final message, then a 'picked' graph
 //   reply    { req, ok, value | error }
-//   error    { id, message }
+//   error    { id, message, field? }         field: the link key of the setting at fault
 // `view` = { n, k, table: Uint32Array (n×k neighbour table), fingerprint, metrics }.
 
 import * as rgp from 'rgp-graph';
@@ -50,6 +52,12 @@ function yieldThen(fn) {
 function messageOf(e) {
   if (e && typeof e.message === 'string') return e.message;
   return String(e);
+}
+
+/** A configuration the engine refused: the message, and the setting at fault when one is. */
+function refused(id, config, family, e) {
+  const problem = rgp.check_config(JSON.stringify(config), family);
+  self.postMessage({ type: 'error', id, message: messageOf(e), field: problem?.field ?? null });
 }
 
 function view(g) {
@@ -81,8 +89,7 @@ function startRun({ id, config, search }) {
     engine = new rgp.Search(JSON.stringify(config));
   } catch (e) {
     run = null;
-    self.postMessage({ type: 'error', id, message: messageOf(e) });
-    return;
+    return refused(id, config, false, e);
   }
   current?.free();
   current = engine.result();
@@ -157,8 +164,7 @@ function startFamily({ id, config, pick }) {
   try {
     engine = new rgp.Family(JSON.stringify(config));
   } catch (e) {
-    self.postMessage({ type: 'error', id, message: messageOf(e) });
-    return;
+    return refused(id, config, true, e);
   }
   family?.free();
   family = null;
@@ -268,8 +274,8 @@ self.onmessage = (e) => {
       return importGraph(m);
     case 'accounting':
       return reply(m.req, () => accounting(m.request));
-    case 'limits':
-      return reply(m.req, () => rgp.limits());
+    case 'check':
+      return reply(m.req, () => rgp.check_config(JSON.stringify(m.config), Boolean(m.family)));
     case 'sweep-graphs':
       return reply(m.req, () =>
         rgp.sweep_graphs(JSON.stringify(m.request), (done, total) => self.postMessage({ type: 'sweep-progress', done, total })));
@@ -278,4 +284,4 @@ self.onmessage = (e) => {
   }
 };
 
-self.postMessage({ type: 'ready', version: rgp.version(), limits: rgp.limits(), defaults: JSON.parse(rgp.default_config()) });
+self.postMessage({ type: 'ready', version: rgp.version() });

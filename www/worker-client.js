@@ -81,7 +81,8 @@ export class GraphWorker {
     return this.request('accounting', { request });
   }
 
-  limits() {
-    return this.request('limits');
+  /** The engine's first problem with a graph configuration: null or { field, message }. */
+  check(config, family) {
+    return this.request('check', { config, family });
   }
 }

@@ -1,15 +1,17 @@
 //! The graph configuration as JSON text: what the graph worker hands the wasm module for every
-//! search, family and link (`config_from_json_str`, behind `parse_config`, `Search`, `Family`).
+//! search, family and link (`config_from_json_str`, behind `check_config`, `Search`, `Family`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use rgp::search::Runner;
-use rgp::web::graph_api::config_from_json_str;
+use rgp::web::graph_api::{config_from_json_str, problem_of};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // The page's check (family rules and the tab's memory included) never panics either.
+    let _ = problem_of(text, true);
     let Ok(cfg) = config_from_json_str(text) else {
         return;
     };

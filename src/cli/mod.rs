@@ -10,6 +10,7 @@ pub mod graph;
 pub mod mask;
 #[cfg(feature = "train")]
 pub mod predict;
+pub mod settings;
 #[cfg(feature = "train")]
 pub mod sweep;
 #[cfg(feature = "train")]
@@ -44,6 +45,8 @@ pub enum Command {
     /// Accuracy-vs-ASPL sweep over a graph family, with baselines.
     #[cfg(feature = "train")]
     Sweep(sweep::Args),
+    /// Every setting of links, forms and flags: default, range, help (JSON, or --js for the page).
+    Settings(settings::Args),
     /// Logits of a saved model for a .npy matrix of inputs.
     #[cfg(feature = "train")]
     Predict(predict::Args),
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Family(a) => family::run(a),
         Command::Mask(a) => mask::run(a),
         Command::Export(a) => export::run(a),
+        Command::Settings(a) => settings::run(a),
         #[cfg(feature = "train")]
         Command::Train(a) => train::run(a),
         #[cfg(feature = "train")]

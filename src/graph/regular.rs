@@ -1,7 +1,7 @@
 //! The k-regular simple undirected graph: a neighbour table (`n × k`, slot-indexed so a swap is
 //! O(k)) plus one bitset row per node (O(1) edge test, and the rows the ASPL kernel ORs together).
 
-use crate::{Error, Result, bail};
+use crate::{Error, Result, bail, bail_at};
 
 pub const MIN_NODES: u32 = 4;
 pub const MAX_NODES: u32 = 1024;
@@ -31,13 +31,23 @@ impl Eq for Graph {}
 /// Checks `(n, k)` against the limits every part of the product shares.
 pub fn check_size(n: u32, k: u32) -> Result<()> {
     if !(MIN_NODES..=MAX_NODES).contains(&n) {
-        bail!("nodes must be between {MIN_NODES} and {MAX_NODES} (got {n})");
+        bail_at!(
+            "nodes",
+            "nodes must be between {MIN_NODES} and {MAX_NODES} (got {n})"
+        );
     }
     if k < 2 || k >= n {
-        bail!("degree must be between 2 and nodes-1 = {} (got {k})", n - 1);
+        bail_at!(
+            "degree",
+            "degree must be between 2 and nodes-1 = {} (got {k})",
+            n - 1
+        );
     }
     if !(n as u64 * k as u64).is_multiple_of(2) {
-        bail!("nodes x degree must be even for a regular graph to exist (got {n} x {k})");
+        bail_at!(
+            "degree",
+            "nodes x degree must be even for a regular graph to exist (got {n} x {k})"
+        );
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::paper::Paper;
 use super::{Walk, start_graph};
 use crate::config::GraphConfig;
 use crate::graph::{Graph, PathStats, Rng};
-use crate::{Result, bail};
+use crate::{Result, bail_at};
 use serde::{Deserialize, Serialize};
 
 /// Most graphs one family may hold.
@@ -76,17 +76,7 @@ impl FamilyBuilder {
     }
 
     pub fn with_start(cfg: &GraphConfig, start: Graph) -> Result<FamilyBuilder> {
-        cfg.validate()?;
-        if cfg.trajectories == 0 || cfg.steps == 0 {
-            bail!("a family needs at least one trajectory and one graph per trajectory");
-        }
-        if cfg.trajectories as u64 * cfg.steps as u64 > MAX_MEMBERS {
-            bail!(
-                "a family holds at most {MAX_MEMBERS} graphs (asked for {} x {})",
-                cfg.trajectories,
-                cfg.steps
-            );
-        }
+        check_family(cfg)?;
         let mut b = FamilyBuilder {
             cfg: cfg.clone(),
             start,
@@ -221,4 +211,24 @@ pub fn build(cfg: &GraphConfig) -> Result<Vec<Member>> {
         b.step(1 << 16);
     }
     Ok(b.into_members())
+}
+
+/// A family configuration's own rules on top of [`GraphConfig::validate`].
+pub fn check_family(cfg: &GraphConfig) -> Result<()> {
+    cfg.validate()?;
+    if cfg.trajectories == 0 || cfg.steps == 0 {
+        bail_at!(
+            "steps",
+            "a family needs at least one trajectory and one graph per trajectory"
+        );
+    }
+    if cfg.trajectories as u64 * cfg.steps as u64 > MAX_MEMBERS {
+        bail_at!(
+            "trajectories",
+            "a family holds at most {MAX_MEMBERS} graphs (asked for {} x {})",
+            cfg.trajectories,
+            cfg.steps
+        );
+    }
+    Ok(())
 }

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_GRAPHS: u32 = 64;
 /// Most seeds and degrees a sweep may ask for.
 pub const MAX_SEEDS: u32 = 100;
+/// Training seeds per graph and baseline when a sweep does not say.
+pub const DEFAULT_SEEDS: u32 = 3;
 pub const MAX_DEGREES: usize = 32;
 
 /// How the sweep's graphs are searched.

@@ -1,7 +1,9 @@
 //! A sweep's configuration, its graphs and the plan of runs: what a sweep is, before anything
 //! trains. The plan is seed-major, so an interrupted sweep holds whole seeds.
 
-use super::family::{self, FamilySpec, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs};
+use super::family::{
+    self, DEFAULT_SEEDS, FamilySpec, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs,
+};
 use super::results::{Kind, RunKey};
 use super::start::{self, StartFile};
 use crate::train::{BackendKind, TrainConfig};
@@ -43,7 +45,7 @@ impl Default for SweepConfig {
             limit_train: None,
             family: FamilySpec::default(),
             degrees: Vec::new(),
-            seeds: 3,
+            seeds: DEFAULT_SEEDS,
             finetune_epochs: train.epochs,
             finetune_lr: train.lr / 10.0,
             train,

@@ -5,8 +5,6 @@ import { test, text, waitForState } from './harness.mjs';
 
 const LONG = 'v=1&nodes=128&degree=8&init=ring&seed=3&search=anneal&iters=50000000';
 
-// The app logs a console error when www/limits.js differs from the engine's limits(), so this
-// test also checks that the page explains values by the engine's own rules.
 test('loads with no console errors and shows a graph with its fingerprint', async ({ open }) => {
   const page = await open('');
   assert.equal(await waitForState(page, ['done', 'error']), 'done');

@@ -9,45 +9,20 @@
 import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
 import { el } from '../dom.js';
+import { fieldOf, valueOf } from '../url-state.js';
+import { control, labelled, rangeProblem } from '../views/form.js';
 import { pngBlob, scatterSvg, svgText } from './charts.js';
 import { CONFOUND_NOTE, summarize, toCsv } from './engine.js';
 import {
   APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, plan, rowKey, trainJob,
 } from './runner.js';
 
-/** Defaults of the optional sweep_* link keys (www/url-state.js). */
-export const DEFAULTS = {
-  sweep_model: 'mlp',
-  sweep_dataset: 'mnist',
-  sweep_data: 'quick',
-  sweep_graphs: 6,
-  sweep_seeds: 3,
-  sweep_epochs: 2,
-  sweep_lr: 0.05,
-  sweep_degrees: '4-8-16',
-  sweep_baselines: 'all',
-  sweep_backend: 'auto',
-  sweep_start: 'scratch',
-  sweep_depth: 0,
-  sweep_residual: 'no',
-};
-
-const CONTROLS = [
-  { key: 'sweep_model', label: 'Model', values: ['mlp', 'cnn'] },
-  { key: 'sweep_dataset', label: 'Dataset', values: ['mnist', 'fashion'] },
-  { key: 'sweep_data', label: 'Data', values: ['quick', 'full'] },
-  { key: 'sweep_graphs', label: 'Graphs', min: 2, max: 12 },
-  { key: 'sweep_seeds', label: 'Seeds', min: 1, max: 10 },
-  { key: 'sweep_epochs', label: 'Epochs', min: 1, max: 50 },
-  { key: 'sweep_lr', label: 'Learning rate', min: 1e-6, max: 10, float: true },
-  { key: 'sweep_degrees', label: 'Degree sweep', values: ['none', '4-8', '4-8-16', '4-8-16-32', '2-4-8-16'] },
-  { key: 'sweep_baselines', label: 'Baselines', values: ['none', 'dense', 'random-regular', 'all'] },
-  { key: 'sweep_backend', label: 'Backend', values: ['auto', 'webgpu', 'cpu'] },
-  { key: 'sweep_start', label: 'Start from', values: ['scratch', 'pretrained'] },
-  // Deep networks (rgp sweep --depth L): L masked layers sharing the graph; a depth sweep is one
-  // sweep per depth. Residual stacks come with BatchNorm (without it they diverge from L = 8).
-  { key: 'sweep_depth', label: 'Depth L (0: as listed)', min: 0, max: 16 },
-  { key: 'sweep_residual', label: 'Residual + BatchNorm', values: ['no', 'yes'] },
+// The panel's settings in form order; their defaults, ranges, labels and help are the schema's
+// (src/config/schema.rs). Deep networks (rgp sweep --depth L): L masked layers sharing the graph;
+// a depth sweep is one sweep per depth.
+const KEYS = [
+  'sweep_model', 'sweep_dataset', 'sweep_data', 'sweep_graphs', 'sweep_seeds', 'sweep_epochs', 'sweep_lr',
+  'sweep_degrees', 'sweep_baselines', 'sweep_backend', 'sweep_start', 'sweep_depth', 'sweep_residual',
 ];
 
 const COLORS = { main: '#e4572e', worst: '#3b6ea8', dense: '#2a9d5c', random: '#8a5cc2' };
@@ -66,18 +41,10 @@ export function mount(section, app) {
   const grid = el('div', { class: 'sw-grid' });
   const inputs = {};
   const cfg0 = app.config();
-  for (const c of CONTROLS) {
-    const id = `sw-${c.key}`;
-    let input;
-    if (c.values) {
-      input = el('select', { id, name: c.key });
-      for (const v of c.values) input.append(el('option', { value: v, text: v }));
-    } else {
-      input = el('input', { id, name: c.key, type: 'number', min: c.min, max: c.max, step: c.float ? 'any' : 1 });
-    }
-    input.value = String(cfg0[c.key] ?? DEFAULTS[c.key]);
-    inputs[c.key] = input;
-    grid.append(el('label', { for: id }, c.label, input));
+  for (const key of KEYS) {
+    const id = `sw-${key}`;
+    inputs[key] = control(key, valueOf(cfg0, key), { id });
+    grid.append(labelled(key, inputs[key], { for: id }));
   }
   const graphLine = el('p', { class: 'note', 'data-testid': 'sweep-graph-settings' });
   const message = el('p', { class: 'error', 'data-testid': 'sweep-message', hidden: '' });
@@ -142,9 +109,9 @@ export function mount(section, app) {
   function settings() {
     const c = app.config();
     const s = {};
-    for (const k of CONTROLS) {
-      const v = inputs[k.key].value;
-      s[k.key] = k.values ? v : Number(v);
+    for (const key of KEYS) {
+      const v = inputs[key].value;
+      s[key] = fieldOf(key).type === 'enum' ? v : Number(v);
     }
     return {
       link: s,
@@ -170,12 +137,9 @@ export function mount(section, app) {
 
   /** The first problem with the settings, or ''. */
   function problem(s) {
-    for (const c of CONTROLS) {
-      if (c.values) continue;
-      const v = s.link[c.key];
-      if (!Number.isFinite(v) || v < c.min || v > c.max || (!c.float && !Number.isInteger(v))) {
-        return `${c.label} must be ${c.float ? 'a number' : 'a whole number'} between ${c.min} and ${c.max}.`;
-      }
+    for (const key of KEYS) {
+      const why = rangeProblem(inputs[key]);
+      if (why) return why;
     }
     for (const k of [s.degree, ...s.degrees]) {
       if (k >= s.nodes || (s.nodes * k) % 2 !== 0) return `Degree ${k} does not fit ${s.nodes} nodes (k < n, n·k even); pick another degree sweep or more nodes.`;
@@ -312,7 +276,7 @@ export function mount(section, app) {
   }
 
   function renderStats(summary) {
-    const head = el('tr', {}, ...['', 'r', '95% CI', 'p', 'n'].map((h) => el('th', { text: h })));
+    const head = el('tr', {}, ...['', 'r', '95% CI', 'p', 'n'].map((h) => el(h ? 'th' : 'td', { text: h })));
     const body = [head];
     const add = (label, both, testid) => {
       if (!both) return;
@@ -329,7 +293,7 @@ export function mount(section, app) {
     statsTable.replaceChildren(el('caption', { text: 'Correlations (Fisher-z intervals; p for r = 0)' }), ...body);
 
     const b = summary.best_vs_ring;
-    const rowsOut = [el('tr', {}, ...['', 'runs', 'mean', 'sd', 'minus lowest-ASPL graph (points, 95% CI)'].map((h) => el('th', { text: h })))];
+    const rowsOut = [el('tr', {}, ...['', 'runs', 'mean', 'sd', 'minus lowest-ASPL graph (points, 95% CI)'].map((h) => el(h ? 'th' : 'td', { text: h })))];
     if (b) {
       rowsOut.push(el('tr', { 'data-testid': 'sweep-best' }, el('td', { text: `lowest ASPL (graph ${b.best_index}, ASPL ${f3(b.best.aspl)})` }),
         el('td', { text: String(b.best.runs) }), el('td', { text: pct(b.best.mean) }), el('td', { text: pct(b.best.sd) }), el('td', { text: '—' })));

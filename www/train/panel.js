@@ -5,80 +5,29 @@
 
 import { TrainClient } from './client.js';
 import { el } from '../dom.js';
+import { coerce, control, labelled, valueOfControl } from '../views/form.js';
 import { drawLines, pretrainedRef, startNumbers } from './finetune-view.js';
 import { mountFinetune } from './finetune-panel.js';
 
 const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-// Training settings: link key, default, and how to read a form value.
-const SETTINGS = [
-  { key: 'model', def: 'mlp', values: ['mlp', 'cnn'] },
-  { key: 'dataset', def: 'mnist', values: ['mnist', 'fashion'] },
-  { key: 'data', def: 'quick', values: ['quick', 'full'] },
-  { key: 'epochs', def: 3, min: 1, max: 100, int: true },
-  { key: 'batch', def: 128, min: 1, max: 4096, int: true },
-  { key: 'optimizer', def: 'sgd', values: ['sgd', 'adam'] },
-  { key: 'lr', def: 0.05, min: 1e-6, max: 10 },
-  { key: 'train_seed', def: 1, min: 0, max: 4294967295, int: true },
-  { key: 'backend', def: 'auto', values: ['auto', 'webgpu', 'cpu'] },
-  { key: 'dense', def: false, bool: true },
-  // Deep variants: L masked hidden-to-hidden layers of the first width (0: the model as listed),
-  // skip connections around them, BatchNorm in the MLP (the CNN always has it).
-  { key: 'depth', def: 0, min: 0, max: 16, int: true },
-  { key: 'residual', def: false, bool: true },
-  { key: 'norm', def: false, bool: true },
-  // Fine-tuning from the pretrained network (the default: the drop and the recovery are the point).
-  // It uses the epochs, rate and optimizer above: at 4/64 to 16/64 a smaller rate recovers less
-  // (README, "Fine-tuning").
-  { key: 'start', def: 'pretrained', values: ['pretrained', 'scratch'], testid: 'train-start-from' },
-];
+// The panel's settings in form order; their defaults, ranges, labels and help are the schema's
+// (src/config/schema.rs). Fine-tuning from the pretrained network is the default start.
+const KEYS = ['model', 'dataset', 'data', 'epochs', 'batch', 'optimizer', 'lr', 'train_seed', 'backend', 'dense', 'depth', 'residual', 'norm', 'start'];
+const testid = (key) => (key === 'start' ? 'train-start-from' : `train-${key}`);
 
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 const num = (x) => (x === null || x === undefined ? '—' : Math.round(x).toLocaleString('en-US'));
 const secs = (s) => (!Number.isFinite(s) ? '—' : s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
 
-function readSetting(s, raw) {
-  if (raw === undefined || raw === null || raw === '') return s.def;
-  if (s.values) return s.values.includes(raw) ? raw : s.def;
-  if (s.bool) return raw === true || raw === 'true';
-  const x = Number(raw);
-  if (!Number.isFinite(x)) return s.def;
-  const c = Math.min(s.max, Math.max(s.min, x));
-  return s.int ? Math.round(c) : c;
-}
-
 export function mount(section, app) {
   const form = el('form', { class: 'tp-grid', 'data-testid': 'train-form', novalidate: '' });
   const inputs = {};
-  const labels = {
-    model: 'Model', dataset: 'Dataset', data: 'Size', epochs: 'Epochs', batch: 'Batch', optimizer: 'Optimizer',
-    lr: 'Learning rate', train_seed: 'Seed', backend: 'Backend', dense: 'Dense baseline',
-    depth: 'Depth L (masked layers; 0 = as listed)', residual: 'Residual connections', norm: 'BatchNorm (MLP)',
-    start: 'Start from',
-  };
-  const optionText = {
-    mlp: 'MLP 784-256-256-256-10', cnn: 'CNN 3×conv64 + global max pool', mnist: 'MNIST', fashion: 'Fashion-MNIST',
-    quick: 'quick (6000 / 1000)', full: 'full (60000 / 10000)', sgd: 'SGD momentum, cosine', adam: 'Adam, cosine',
-    auto: 'auto (measured)', webgpu: 'WebGPU', cpu: 'CPU',
-    pretrained: 'pretrained network (fine-tune)', scratch: 'random weights (from scratch)',
-  };
   const cfg = app.config();
-  for (const s of SETTINGS) {
-    let input;
-    if (s.values) {
-      input = el('select', { name: s.key, 'data-testid': s.testid || `train-${s.key}` });
-      for (const v of s.values) input.append(el('option', { value: v, text: optionText[v] || v }));
-    } else if (s.bool) {
-      input = el('input', { type: 'checkbox', name: s.key, 'data-testid': s.testid || `train-${s.key}` });
-    } else {
-      input = el('input', { type: 'number', name: s.key, min: String(s.min), max: String(s.max), step: s.int ? '1' : 'any', 'data-testid': s.testid || `train-${s.key}` });
-    }
-    const v = readSetting(s, cfg[s.key]);
-    if (s.bool) input.checked = v;
-    else input.value = String(v);
-    inputs[s.key] = input;
-    form.append(el('label', s.bool ? { class: 'tp-check' } : {}, s.bool ? input : labels[s.key], s.bool ? labels[s.key] : input));
+  for (const key of KEYS) {
+    inputs[key] = control(key, coerce(key, cfg[key]), { 'data-testid': testid(key) });
+    form.append(labelled(key, inputs[key]));
   }
   const trainBtn = el('button', { type: 'button', 'data-testid': 'train-start', text: 'Train' });
   const stopBtn = el('button', { type: 'button', 'data-testid': 'train-stop', text: 'Stop', disabled: '' });
@@ -114,7 +63,7 @@ export function mount(section, app) {
 
   function settings() {
     const o = {};
-    for (const s of SETTINGS) o[s.key] = readSetting(s, s.bool ? inputs[s.key].checked : inputs[s.key].value);
+    for (const key of KEYS) o[key] = valueOfControl(inputs[key]);
     return o;
   }
 
@@ -216,11 +165,13 @@ export function mount(section, app) {
         el('td', { text: num(dense ? x.accounting.flops_dense : x.accounting.flops_pruned) }),
         el('td', { text: num(x.images_per_sec) })));
     }
+    // Each result a named region that the keyboard can focus (it scrolls sideways when narrow).
+    const box = (title, ...kids) => el('div', { role: 'region', 'aria-label': title, tabindex: '0' }, el('h3', { text: title }), ...kids);
     results.append(
-      el('div', {}, el('h3', { text: 'Confusion matrix (test)' }), conf),
-      el('div', {}, el('h3', { text: 'Per-class accuracy' }), per),
-      el('div', {}, el('h3', { text: 'Parameters and FLOPs' }), table, bars),
-      el('div', {}, el('h3', { text: runs.size > 1 ? 'Dense vs pruned' : 'Run' }), summary, cmp,
+      box('Confusion matrix (test)', conf),
+      box('Per-class accuracy', per),
+      box('Parameters and FLOPs', table, bars),
+      box(runs.size > 1 ? 'Dense vs pruned' : 'Run', summary, cmp,
         runs.size < 2 ? el('p', { class: 'note', text: 'Train again with "Dense baseline" toggled to compare.' }) : ''),
     );
     results.hidden = false;

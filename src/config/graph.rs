@@ -1,9 +1,10 @@
 //! The graph configuration shared by the CLI, the browser app and shareable links.
+//! Errors name the link key of the setting at fault (`Error::field`).
 //! Every field has a default and a validated range; the same configuration gives the same graph
 //! on every platform (all randomness flows from `seed`).
 
 use crate::graph::check_size;
-use crate::{Result, bail};
+use crate::{Result, bail_at};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -102,13 +103,22 @@ impl GraphConfig {
     pub fn validate(&self) -> Result<()> {
         check_size(self.nodes, self.degree)?;
         if self.steps > MAX_STEPS {
-            bail!("steps must be at most {MAX_STEPS} (got {})", self.steps);
+            bail_at!(
+                "steps",
+                "steps must be at most {MAX_STEPS} (got {})",
+                self.steps
+            );
         }
         if self.iters > MAX_ITERS {
-            bail!("iters must be at most {MAX_ITERS} (got {})", self.iters);
+            bail_at!(
+                "iters",
+                "iters must be at most {MAX_ITERS} (got {})",
+                self.iters
+            );
         }
         if self.trajectories > MAX_TRAJECTORIES {
-            bail!(
+            bail_at!(
+                "trajectories",
                 "trajectories must be at most {MAX_TRAJECTORIES} (got {})",
                 self.trajectories
             );
@@ -118,7 +128,8 @@ impl GraphConfig {
             || !ok(self.interval_up)
             || self.interval_down >= self.interval_up
         {
-            bail!(
+            bail_at!(
+                "interval_up",
                 "intervals must satisfy 0 <= interval_down < interval_up (got {} and {})",
                 self.interval_down,
                 self.interval_up
@@ -127,13 +138,15 @@ impl GraphConfig {
         if self.search == SearchKind::Target
             && !(self.target_aspl.is_finite() && self.target_aspl >= 1.0)
         {
-            bail!(
+            bail_at!(
+                "target_aspl",
                 "target ASPL must be a number >= 1 (got {})",
                 self.target_aspl
             );
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            bail!(
+            bail_at!(
+                "tolerance",
                 "tolerance must be a positive number (got {})",
                 self.tolerance
             );

@@ -1,0 +1,437 @@
+//! The settings schema: every setting a user can give, once, with its link key, type, default,
+//! range, allowed values and one line of help. `rgp settings` prints it; the build writes it into
+//! the page (`www/generated/settings.js`), where the link parser and the panels' forms are built
+//! from it. Defaults come from the configurations' `Default` impls where a configuration owns
+//! the setting; the page-only settings (dataset size, backend, start) are declared here.
+//!
+//! The order is the order in which a link writes its keys: keep it (existing links stay equal).
+
+use super::graph::{GraphConfig, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES};
+use super::train::{MAX_DEPTH, OptimizerKind, TrainConfig};
+use crate::graph::{MAX_NODES, MIN_NODES};
+use crate::search::family::MAX_MEMBERS;
+use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Which part of the app owns a key: `graph` keys go to the graph engine as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    Graph,
+    App,
+    Train,
+    Sweep,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A whole number in `[min, max]` (a link's out-of-range value is clamped, with a message).
+    Int,
+    /// A finite number in `[min, max]`.
+    Float,
+    /// One of `values`.
+    Enum,
+    /// `true` / `false` (links also accept 1 / 0).
+    Bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Setting {
+    pub key: &'static str,
+    pub group: Group,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    /// The value used when the link does not set the key (null: unset).
+    pub def: Value,
+    /// Absent from a link unless set (so links without a panel's keys stay short).
+    pub optional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<&'static str>,
+    /// What a form shows for each of `values` (same order).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<&'static str>,
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
+impl Setting {
+    fn new(key: &'static str, group: Group, kind: Kind, def: Value, label: &'static str) -> Self {
+        Setting {
+            key,
+            group,
+            kind,
+            def,
+            optional: false,
+            min: None,
+            max: None,
+            values: Vec::new(),
+            labels: Vec::new(),
+            label,
+            help: "",
+        }
+    }
+
+    fn int(key: &'static str, group: Group, def: impl Into<Value>, range: (f64, f64)) -> Self {
+        Setting {
+            min: Some(range.0),
+            max: Some(range.1),
+            ..Setting::new(key, group, Kind::Int, def.into(), key)
+        }
+    }
+
+    fn float(key: &'static str, group: Group, def: f64, range: (f64, f64)) -> Self {
+        Setting {
+            min: Some(range.0),
+            max: Some(range.1),
+            ..Setting::new(key, group, Kind::Float, json!(def), key)
+        }
+    }
+
+    /// `choices`: (value, form text) pairs.
+    fn choice(
+        key: &'static str,
+        group: Group,
+        def: &str,
+        choices: &[(&'static str, &'static str)],
+    ) -> Self {
+        Setting {
+            values: choices.iter().map(|c| c.0).collect(),
+            labels: choices.iter().map(|c| c.1).collect(),
+            ..Setting::new(key, group, Kind::Enum, json!(def), key)
+        }
+    }
+
+    fn flag(key: &'static str, group: Group, def: bool) -> Self {
+        Setting::new(key, group, Kind::Bool, json!(def), key)
+    }
+
+    fn label(self, label: &'static str) -> Self {
+        Setting { label, ..self }
+    }
+
+    fn help(self, help: &'static str) -> Self {
+        Setting { help, ..self }
+    }
+
+    /// Not written into a link unless set.
+    fn optional(self) -> Self {
+        Setting {
+            optional: true,
+            ..self
+        }
+    }
+
+    /// No default at all: unset unless a link or the app sets it.
+    fn unset(self) -> Self {
+        Setting {
+            def: Value::Null,
+            ..self.optional()
+        }
+    }
+}
+
+fn lower(v: impl std::fmt::Debug) -> String {
+    format!("{v:?}").to_lowercase()
+}
+
+/// The browser's own limits where they are tighter than the engine's: a tab trains one network
+/// at a time on one thread, so longer runs belong to `rgp train` / `rgp sweep`.
+pub const PAGE_MAX_EPOCHS: u32 = 100;
+pub const PAGE_MAX_BATCH: u32 = 4096;
+pub const PAGE_MAX_SWEEP_EPOCHS: u32 = 50;
+pub const PAGE_MAX_SWEEP_GRAPHS: u32 = 12;
+pub const PAGE_MAX_SWEEP_SEEDS: u32 = 10;
+/// A browser sweep trains fewer epochs than `rgp sweep` by default (one tab, one network at a time).
+pub const PAGE_SWEEP_EPOCHS: u32 = 2;
+
+fn graph_settings() -> Vec<Setting> {
+    use Group::Graph as G;
+    let d = GraphConfig::default();
+    let nodes = (MIN_NODES as f64, MAX_NODES as f64);
+    vec![
+        Setting::int("nodes", G, d.nodes, nodes)
+            .label("Nodes n")
+            .help("channel groups per layer"),
+        Setting::int("degree", G, d.degree, (2.0, MAX_NODES as f64 - 1.0))
+            .label("Degree k")
+            .help("k/n of the masked weights are kept"),
+        Setting::choice(
+            "init",
+            G,
+            &lower(d.init),
+            &[("ring", "ring lattice"), ("random", "random regular")],
+        )
+        .label("Start graph"),
+        Setting::int("seed", G, d.seed, (0.0, u32::MAX as f64))
+            .label("Seed")
+            .help("every random choice of the graph flows from it"),
+        // 'family' is the app's name for the family builder (`rgp family`); the engine then
+        // runs the reference rule.
+        Setting::choice(
+            "search",
+            G,
+            &lower(d.search),
+            &[
+                ("none", "none (start graph)"),
+                ("paper", "reference rule"),
+                ("anneal", "annealing"),
+                ("target", "target ASPL"),
+                ("family", "family (reference rule)"),
+            ],
+        )
+        .label("Search"),
+        Setting::choice(
+            "direction",
+            G,
+            &lower(d.direction),
+            &[
+                ("min", "lower ASPL"),
+                ("max", "higher ASPL"),
+                ("random", "random"),
+            ],
+        )
+        .label("Direction"),
+        Setting::int("steps", G, d.steps, (0.0, MAX_STEPS as f64)).label("Steps"),
+        Setting::float("interval_down", G, d.interval_down, (0.0, 1000.0)),
+        Setting::float("interval_up", G, d.interval_up, (0.0, 1000.0)),
+        Setting::flag("extreme", G, d.extreme),
+        Setting::int("iters", G, d.iters, (0.0, MAX_ITERS as f64)).label("Iterations"),
+        Setting::float("target_aspl", G, d.target_aspl, (1.0, MAX_NODES as f64))
+            .label("Target ASPL"),
+        Setting::float("tolerance", G, d.tolerance, (1e-9, 1000.0)),
+        Setting::int(
+            "trajectories",
+            G,
+            d.trajectories,
+            (1.0, MAX_TRAJECTORIES as f64),
+        ),
+        Setting::int("stop_after", G, Value::Null, (0.0, MAX_ITERS as f64))
+            .unset()
+            .help("iterations after which a search was stopped (the link reproduces that graph)"),
+    ]
+}
+
+fn sweep_settings() -> Vec<Setting> {
+    use Group::Sweep as S;
+    let t = TrainConfig::default();
+    let f = FamilySpec::default();
+    let depth = (0.0, MAX_DEPTH as f64);
+    vec![
+        Setting::flag("sweep", S, false)
+            .unset()
+            .help("the link opens the sweep panel"),
+        Setting::choice("sweep_model", S, t.model.as_str(), &MODELS).label("Model"),
+        Setting::choice("sweep_dataset", S, "mnist", &DATASETS).label("Dataset"),
+        Setting::choice("sweep_data", S, "quick", &SIZES).label("Data"),
+        Setting::int(
+            "sweep_graphs",
+            S,
+            f.graphs,
+            (2.0, PAGE_MAX_SWEEP_GRAPHS as f64),
+        )
+        .label("Graphs"),
+        Setting::int(
+            "sweep_seeds",
+            S,
+            DEFAULT_SEEDS,
+            (1.0, PAGE_MAX_SWEEP_SEEDS as f64),
+        )
+        .label("Seeds"),
+        Setting::int(
+            "sweep_epochs",
+            S,
+            PAGE_SWEEP_EPOCHS,
+            (1.0, PAGE_MAX_SWEEP_EPOCHS as f64),
+        )
+        .label("Epochs"),
+        Setting::float("sweep_lr", S, t.lr, (1e-6, 10.0)).label("Learning rate"),
+        Setting::choice(
+            "sweep_degrees",
+            S,
+            "4-8-16",
+            &[
+                ("none", "none"),
+                ("4-8", "4-8"),
+                ("4-8-16", "4-8-16"),
+                ("4-8-16-32", "4-8-16-32"),
+                ("2-4-8-16", "2-4-8-16"),
+            ],
+        )
+        .label("Degree sweep"),
+        Setting::choice(
+            "sweep_baselines",
+            S,
+            "all",
+            &[
+                ("none", "none"),
+                ("dense", "dense"),
+                ("random-regular", "random-regular"),
+                ("all", "all"),
+            ],
+        )
+        .label("Baselines"),
+        Setting::choice("sweep_backend", S, "auto", &BACKENDS).label("Backend"),
+        Setting::choice(
+            "sweep_start",
+            S,
+            "scratch",
+            &[("scratch", "scratch"), ("pretrained", "pretrained")],
+        )
+        .label("Start from"),
+        Setting::int("sweep_depth", S, t.depth, depth).label("Depth L (0: as listed)"),
+        Setting::choice("sweep_residual", S, "no", &[("no", "no"), ("yes", "yes")])
+            .label("Residual + BatchNorm")
+            .help("residual stacks come with BatchNorm: without it they diverge from L = 8"),
+    ]
+    .into_iter()
+    .map(Setting::optional)
+    .collect()
+}
+
+const MODELS: [(&str, &str); 2] = [
+    ("mlp", "MLP 784-256-256-256-10"),
+    ("cnn", "CNN 3×conv64 + global max pool"),
+];
+const DATASETS: [(&str, &str); 2] = [("mnist", "MNIST"), ("fashion", "Fashion-MNIST")];
+const SIZES: [(&str, &str); 2] = [
+    ("quick", "quick (6000 / 1000)"),
+    ("full", "full (60000 / 10000)"),
+];
+const BACKENDS: [(&str, &str); 3] = [
+    ("auto", "auto (measured)"),
+    ("webgpu", "WebGPU"),
+    ("cpu", "CPU"),
+];
+
+fn train_settings() -> Vec<Setting> {
+    use Group::Train as T;
+    let t = TrainConfig::default();
+    let optimizer = match t.optimizer {
+        OptimizerKind::Sgd => "sgd",
+        OptimizerKind::Adam => "adam",
+    };
+    vec![
+        Setting::choice("model", T, t.model.as_str(), &MODELS).label("Model"),
+        Setting::choice("dataset", T, "mnist", &DATASETS).label("Dataset"),
+        Setting::choice("data", T, "quick", &SIZES).label("Size"),
+        Setting::int("epochs", T, t.epochs, (1.0, PAGE_MAX_EPOCHS as f64)).label("Epochs"),
+        Setting::int("batch", T, t.batch, (1.0, PAGE_MAX_BATCH as f64)).label("Batch"),
+        Setting::choice(
+            "optimizer",
+            T,
+            optimizer,
+            &[("sgd", "SGD momentum, cosine"), ("adam", "Adam, cosine")],
+        )
+        .label("Optimizer"),
+        Setting::float("lr", T, t.lr, (1e-6, 10.0)).label("Learning rate"),
+        Setting::int("train_seed", T, t.seed, (0.0, u32::MAX as f64))
+            .label("Seed")
+            .help("seed of the weights and the batch order"),
+        Setting::choice("backend", T, "auto", &BACKENDS).label("Backend"),
+        Setting::flag("dense", T, t.dense).label("Dense baseline"),
+        Setting::int("depth", T, t.depth, (0.0, MAX_DEPTH as f64))
+            .label("Depth L (masked layers; 0 = as listed)"),
+        Setting::flag("residual", T, t.residual).label("Residual connections"),
+        Setting::flag("norm", T, t.norm).label("BatchNorm (MLP)"),
+        // Fine-tuning from the pretrained network is the default: the drop and the recovery
+        // are the point.
+        Setting::choice(
+            "start",
+            T,
+            "pretrained",
+            &[
+                ("pretrained", "pretrained network (fine-tune)"),
+                ("scratch", "random weights (from scratch)"),
+            ],
+        )
+        .label("Start from"),
+        Setting::flag("race", T, false)
+            .label("Recovery race")
+            .help("the link runs the recovery race: masks of one sparsity fine-tuned from the pretrained network"),
+    ]
+    .into_iter()
+    .map(Setting::optional)
+    .collect()
+}
+
+/// Every setting, in link order.
+pub fn settings() -> Vec<Setting> {
+    let mut all = graph_settings();
+    // Which family member is shown (position in the list sorted by ASPL).
+    all.push(
+        Setting::int(
+            "pick",
+            Group::App,
+            Value::Null,
+            (0.0, MAX_MEMBERS as f64 - 1.0),
+        )
+        .unset()
+        .help("the family member on show"),
+    );
+    all.extend(sweep_settings());
+    all.extend(train_settings());
+    all
+}
+
+/// The setting with this link key.
+pub fn setting(key: &str) -> Option<Setting> {
+    settings().into_iter().find(|s| s.key == key)
+}
+
+/// The schema as a JavaScript module for the page (`www/generated/settings.js`).
+pub fn javascript_module() -> String {
+    let json = serde_json::to_string_pretty(&settings()).unwrap_or_default();
+    format!(
+        "// Generated from src/config/schema.rs by `rgp settings --js` (scripts/build-web.sh); do not edit.\n\
+         export const SETTINGS = {json};\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_defaults_are_in_range_and_among_the_values() {
+        let all = settings();
+        for (i, s) in all.iter().enumerate() {
+            assert!(all[..i].iter().all(|o| o.key != s.key), "{} twice", s.key);
+            match (&s.def, s.kind) {
+                (Value::Null, _) => assert!(s.optional, "{}", s.key),
+                (Value::Number(x), Kind::Int | Kind::Float) => {
+                    let x = x.as_f64().unwrap();
+                    assert!(s.min.unwrap() <= x && x <= s.max.unwrap(), "{}", s.key);
+                }
+                (Value::String(v), Kind::Enum) => {
+                    assert!(s.values.contains(&v.as_str()), "{}", s.key);
+                    assert_eq!(s.values.len(), s.labels.len(), "{}", s.key);
+                }
+                (Value::Bool(_), Kind::Bool) => {}
+                (d, k) => panic!("{}: default {d} is not a {k:?}", s.key),
+            }
+        }
+    }
+
+    #[test]
+    fn the_graph_defaults_are_the_engines() {
+        let d = serde_json::to_value(GraphConfig::default()).unwrap();
+        for s in settings().iter().filter(|s| s.group == Group::Graph) {
+            assert_eq!(s.def, d[s.key], "{}", s.key);
+        }
+    }
+
+    #[test]
+    fn the_module_is_javascript_with_every_key() {
+        let js = javascript_module();
+        assert!(js.contains("export const SETTINGS = ["));
+        for s in settings() {
+            assert!(js.contains(&format!("\"key\": \"{}\"", s.key)));
+        }
+    }
+}

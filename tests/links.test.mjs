@@ -1,0 +1,36 @@
+// Links written by earlier versions of the app keep opening the same configuration. The fixture
+// holds 229 links (the app's own, random valid and invalid ones, hostile ones) with what the link
+// parser of commit a71c784 made of each, before the settings moved into the Rust schema; today's
+// parser plus the engine's check must give the same configuration, messages and verdict.
+//   node --test tests/links.test.mjs          (needs pkg/graph and www/generated: scripts/build-web.sh)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { FIELDS, parseHash, refuseLink } from '../www/url-state.js';
+import { checkApp } from './engine-node.mjs';
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/links-a71c784.json', import.meta.url)));
+
+/** What the app does with a link: parse it, then ask the engine about the graph part. */
+function open(hash) {
+  const r = parseHash(hash);
+  if (r.rejected) return r;
+  const graph = Object.fromEntries(FIELDS.filter((f) => f.group === 'graph').map((f) => [f.key, r.config[f.key]]));
+  const problem = checkApp(graph);
+  return problem ? refuseLink(problem) : r;
+}
+
+test('every recorded link opens the configuration it opened before', () => {
+  assert.ok(fixture.links.length > 200);
+  let rejected = 0;
+  for (const { hash, config, messages, rejected: was } of fixture.links) {
+    const r = open(hash);
+    const where = `link ${JSON.stringify(hash).slice(0, 160)}`;
+    assert.equal(r.rejected, was, where);
+    assert.deepEqual(r.messages, messages, where);
+    assert.deepEqual(r.config, config, where);
+    rejected += was ? 1 : 0;
+  }
+  // The fixture exercises both verdicts.
+  assert.ok(rejected > 50 && rejected < fixture.links.length - 50, `${rejected} rejected`);
+});

@@ -1,0 +1,60 @@
+// One form builder for the panels: a control per setting of the schema (www/generated/settings.js,
+// declared in src/config/schema.rs), labelled with the schema's label and help, and read back
+// into the setting's type and range. The schema is the only place that knows a setting's default,
+// range and allowed values.
+
+import { el } from '../dom.js';
+import { fieldOf } from '../url-state.js';
+
+/** A control for setting `key` showing `value`: select (enum), checkbox (bool) or number input. */
+export function control(key, value, attrs = {}) {
+  const s = fieldOf(key);
+  let input;
+  if (s.type === 'enum') {
+    input = el('select', { name: key, ...attrs });
+    s.values.forEach((v, i) => input.append(el('option', { value: v, text: s.labels?.[i] ?? v })));
+    input.value = String(value);
+  } else if (s.type === 'bool') {
+    input = el('input', { type: 'checkbox', name: key, ...attrs });
+    input.checked = Boolean(value);
+  } else {
+    const step = s.type === 'int' ? '1' : 'any';
+    input = el('input', { type: 'number', name: key, min: String(s.min), max: String(s.max), step, ...attrs });
+    input.value = String(value);
+  }
+  if (s.help) input.title = s.help;
+  return input;
+}
+
+/** The control inside its label (a checkbox before its text, any other control after it). */
+export function labelled(key, input, attrs = {}) {
+  const text = fieldOf(key).label;
+  return input.type === 'checkbox' ? el('label', { class: 'tp-check', ...attrs }, input, text) : el('label', attrs, text, input);
+}
+
+/** A raw value (form text, link value) as the setting's: clamped into range, else the default. */
+export function coerce(key, raw) {
+  const s = fieldOf(key);
+  if (raw === undefined || raw === null || raw === '') return s.def;
+  if (s.type === 'enum') return s.values.includes(raw) ? raw : s.def;
+  if (s.type === 'bool') return raw === true || raw === 'true';
+  const x = Number(raw);
+  if (!Number.isFinite(x)) return s.def;
+  const c = Math.min(s.max, Math.max(s.min, x));
+  return s.type === 'int' ? Math.round(c) : c;
+}
+
+/** What a control holds, as its setting's value. */
+export function valueOfControl(input) {
+  return coerce(input.name, input.type === 'checkbox' ? input.checked : input.value);
+}
+
+/** Why a number control's text is not a value of its setting, or '' (for a message). */
+export function rangeProblem(input) {
+  const s = fieldOf(input.name);
+  if (s.type !== 'int' && s.type !== 'float') return '';
+  const v = Number(input.value);
+  const whole = s.type === 'int';
+  if (input.value.trim() !== '' && Number.isFinite(v) && v >= s.min && v <= s.max && (!whole || Number.isInteger(v))) return '';
+  return `${s.label} must be ${whole ? 'a whole number' : 'a number'} between ${s.min} and ${s.max}.`;
+}
