@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the browser app into dist/:
-#   0. the settings schema as the page's module: `rgp settings --js` → www/generated/settings.js
+#   0. the settings schema as the page's module: rgp-settings-module → www/generated/settings.js
 #   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/,
 #      and the sweep statistics module (feature web-sweep) → pkg/sweep/
 #   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
@@ -19,10 +19,10 @@ source scripts/wasm-common.sh
 require_wasm_bindgen
 
 # Every setting's key, default, range and help, declared once in Rust (src/config/schema.rs).
-# A native build without Burn (the graph core's test step builds the same one).
-step "settings schema (rgp settings --js → www/generated/settings.js)"
+# A small native build: no feature, so neither clap nor Burn.
+step "settings schema (rgp-settings-module → www/generated/settings.js)"
 mkdir -p www/generated
-cargo run --quiet --release --no-default-features --features cli -- settings --js > www/generated/settings.js.new
+cargo run --quiet --release --no-default-features --bin rgp-settings-module > www/generated/settings.js.new
 mv www/generated/settings.js.new www/generated/settings.js
 
 # A small wasm module without Burn: cargo (feature $1) → wasm-bindgen --target bundler → pkg/$2/.

@@ -3,13 +3,17 @@
 
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "train")]
+pub mod data;
 pub mod export;
 pub mod family;
 pub mod files;
+pub mod flags;
 pub mod graph;
 pub mod mask;
 #[cfg(feature = "train")]
 pub mod predict;
+pub mod progress;
 pub mod settings;
 #[cfg(feature = "train")]
 pub mod sweep;
@@ -45,7 +49,7 @@ pub enum Command {
     /// Accuracy-vs-ASPL sweep over a graph family, with baselines.
     #[cfg(feature = "train")]
     Sweep(sweep::Args),
-    /// Every setting of links, forms and flags: default, range, help (JSON, or --js for the page).
+    /// Every setting of links, forms and flags, as JSON: link key, default, range, help.
     Settings(settings::Args),
     /// Logits of a saved model for a .npy matrix of inputs.
     #[cfg(feature = "train")]

@@ -1,22 +1,15 @@
 //! `rgp settings`: every setting of the app's links, forms and the CLI, with its default, range
-//! and help (src/config/schema.rs), as JSON, or as the page's JavaScript module (`--js`).
+//! and help (src/config/schema.rs), as JSON. (The page gets the same table as a module from
+//! `rgp-settings-module`, at build time.)
 
 use crate::config::schema;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {
-    /// Print the JavaScript module the page is built with (www/generated/settings.js).
-    #[arg(long)]
-    pub js: bool,
-}
+pub struct Args {}
 
-pub fn run(args: Args) -> crate::Result<()> {
-    if args.js {
-        print!("{}", schema::javascript_module());
-    } else {
-        let json = serde_json::to_string_pretty(&schema::settings())
-            .map_err(|e| crate::Error::new(e.to_string()))?;
-        println!("{json}");
-    }
+pub fn run(_args: Args) -> crate::Result<()> {
+    let json = serde_json::to_string_pretty(&schema::settings())
+        .map_err(|e| crate::Error::new(e.to_string()))?;
+    println!("{json}");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The settings schema: every setting a user can give, once, with its link key, type, default,
 //! range, allowed values and one line of help. `rgp settings` prints it; the build writes it into
-//! the page (`www/generated/settings.js`), where the link parser and the panels' forms are built
+//! the page (`rgp-settings-module` → `www/generated/settings.js`), where the link parser and the panels' forms are built
 //! from it. Defaults come from the configurations' `Default` impls where a configuration owns
 //! the setting; the page-only settings (dataset size, backend, start) are declared here.
 //!
@@ -388,7 +388,7 @@ pub fn setting(key: &str) -> Option<Setting> {
 pub fn javascript_module() -> String {
     let json = serde_json::to_string_pretty(&settings()).unwrap_or_default();
     format!(
-        "// Generated from src/config/schema.rs by `rgp settings --js` (scripts/build-web.sh); do not edit.\n\
+        "// Generated from src/config/schema.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
          export const SETTINGS = {json};\n"
     )
 }
