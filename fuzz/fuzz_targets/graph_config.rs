@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use rgp::search::Runner;
-use rgp::web::graph_api::{config_from_json_str, problem_of};
+use rgp::web::config_check::problem_of;
+use rgp::web::graph_api::config_from_json_str;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

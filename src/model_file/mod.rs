@@ -9,9 +9,11 @@
 mod arch;
 pub mod onnx;
 mod safetensors;
+mod safetensors_read;
 
 pub use arch::{ArchSpec, TensorSpec};
-pub use safetensors::{decode, encode};
+pub use safetensors::encode;
+pub use safetensors_read::decode;
 
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};

@@ -17,27 +17,25 @@ use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::ModelFile;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
-use crate::train::{Chunk, Net, TrainConfig, Trainer};
+use crate::train::{Chunk, Evaluate, Net, Session, TrainConfig, Trainer};
 use crate::{Result, bail};
 use burn::tensor::Device;
 use std::collections::HashMap;
 
-/// A run in progress.
+/// A run in progress: the same [`Session`] as `rgp train` and the browser step, evaluated once,
+/// at the end.
 pub struct ActiveRun {
     pub job: Job,
-    trainer: Trainer,
+    session: Session,
     started_ms: f64,
-    last_epoch_start: u64,
-    loss_sum: f64,
-    loss_steps: u64,
 }
 
 impl ActiveRun {
     pub fn done(&self) -> bool {
-        self.trainer.done()
+        self.session.done()
     }
     pub fn trainer(&self) -> &Trainer {
-        &self.trainer
+        self.session.trainer()
     }
 }
 
@@ -135,16 +133,10 @@ impl Executor {
         } else {
             self.fresh(&job).await?
         };
-        let last_epoch_start = trainer
-            .total_steps()
-            .saturating_sub(trainer.steps_per_epoch());
         Ok(ActiveRun {
             job,
-            trainer,
+            session: Session::new(trainer, Evaluate::AtEnd),
             started_ms,
-            last_epoch_start,
-            loss_sum: 0.0,
-            loss_steps: 0,
         })
     }
 
@@ -191,24 +183,21 @@ impl Executor {
 
     /// Up to `max_steps` more steps (a chunk never crosses an epoch end).
     pub async fn advance(&mut self, run: &mut ActiveRun, max_steps: u32) -> Result<Chunk> {
-        let before = run.trainer.step_count();
-        let c = run.trainer.run(max_steps).await?;
-        if before >= run.last_epoch_start && c.steps > 0 {
-            run.loss_sum += c.loss * c.steps as f64;
-            run.loss_steps += c.steps as u64;
-        }
-        Ok(c)
+        Ok(run.session.advance(max_steps).await?.chunk)
     }
 
     /// Evaluates a finished run on the test set and returns its row.
-    pub async fn finish(&mut self, run: ActiveRun) -> Result<Row> {
-        if !run.trainer.done() {
+    pub async fn finish(&mut self, mut run: ActiveRun) -> Result<Row> {
+        if !run.session.done() {
             bail!("the run has not finished training");
         }
-        let e = run.trainer.evaluate(None).await?;
+        let e = run.session.evaluation().await?;
+        // The mean loss of the last epoch.
+        let train_loss = run.session.last_epoch_loss();
         let job = run.job;
         if job.kind == Kind::Dense && self.cfg.baselines.contains(&Kind::Magnitude) {
-            self.dense.insert(job.seed, run.trainer.model().clone());
+            self.dense
+                .insert(job.seed, run.session.trainer().model().clone());
         }
         let g = job.graph.as_ref();
         Ok(Row {
@@ -220,7 +209,7 @@ impl Executor {
             fingerprint: g.map_or(String::new(), |g| g.fingerprint.clone()),
             seed: job.seed,
             test_accuracy: e.accuracy,
-            train_loss: run.loss_sum / run.loss_steps.max(1) as f64,
+            train_loss,
             seconds: ((self.clock)() - run.started_ms) / 1e3,
         })
     }

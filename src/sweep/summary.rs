@@ -154,7 +154,7 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
         .iter()
         .filter(|r| r.kind == Kind::Graph && r.degree == degree && r.graph.is_some())
         .collect();
-    let mut by_graph: BTreeMap<u32, Vec<&Row>> = BTreeMap::new();
+    let mut by_graph: ByGraph = BTreeMap::new();
     for r in &family {
         by_graph.entry(r.graph.unwrap_or(0)).or_default().push(r);
     }
@@ -166,28 +166,6 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
             accuracy: group(rs),
         })
         .collect();
-
-    let against = |f: fn(&Row) -> Option<f64>, g: fn(&GraphStat) -> Option<f64>| {
-        let runs: Vec<(f64, f64)> = family
-            .iter()
-            .filter_map(|r| f(r).map(|x| (x, r.test_accuracy)))
-            .collect();
-        let means: Vec<(f64, f64)> = graphs
-            .iter()
-            .filter_map(|s| g(s).map(|x| (x, s.accuracy.mean)))
-            .collect();
-        if means.len() < 2 {
-            return None;
-        }
-        let split = |v: &[(f64, f64)]| v.iter().copied().unzip::<f64, f64, Vec<_>, Vec<_>>();
-        let ((rx, ry), (mx, my)) = (split(&runs), split(&means));
-        Some(Against {
-            runs: both(&rx, &ry),
-            means: both(&mx, &my),
-        })
-    };
-    let accuracy_vs_aspl = against(|r| r.aspl, |s| s.accuracy.aspl);
-    let accuracy_vs_clustering = against(|r| r.clustering, |s| s.accuracy.clustering);
     let aspl_vs_clustering = {
         let (x, y): (Vec<f64>, Vec<f64>) = graphs
             .iter()
@@ -195,12 +173,12 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
             .unzip();
         (x.len() >= 2).then(|| both(&x, &y))
     };
-
     // The lowest- and highest-ASPL members (index 0 and the last index when complete).
-    let lowest = graphs.first().map(|g| g.index);
-    let highest = graphs.last().map(|g| g.index);
-    let best_rows: Vec<&Row> = lowest.map_or(Vec::new(), |i| by_graph[&i].clone());
-    let best_vs_ring = match (lowest, highest) {
+    let ends = (
+        graphs.first().map(|g| g.index),
+        graphs.last().map(|g| g.index),
+    );
+    let best_vs_ring = match ends {
         (Some(b), Some(w)) if b != w => Some(BestVsRing {
             best_index: b,
             ring_index: w,
@@ -210,14 +188,70 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
         }),
         _ => None,
     };
+    Summary {
+        runs: rows.len(),
+        nodes,
+        degree,
+        accuracy_vs_aspl: against(&family, &graphs, |r| r.aspl, |s| s.accuracy.aspl),
+        accuracy_vs_clustering: against(
+            &family,
+            &graphs,
+            |r| r.clustering,
+            |s| s.accuracy.clustering,
+        ),
+        aspl_vs_clustering,
+        confound_note: CONFOUND_NOTE,
+        best_vs_ring,
+        baselines: baselines(rows, degree, &by_graph, ends),
+        degrees: degree_stats(rows, nodes, degree, &by_graph, ends),
+        graphs,
+    }
+}
 
-    let mut baselines = Vec::new();
+/// The family's runs by graph index.
+type ByGraph<'a> = BTreeMap<u32, Vec<&'a Row>>;
+
+/// Accuracy against a graph property, over the runs and over the graphs' means.
+fn against(
+    family: &[&Row],
+    graphs: &[GraphStat],
+    f: fn(&Row) -> Option<f64>,
+    g: fn(&GraphStat) -> Option<f64>,
+) -> Option<Against> {
+    let runs: Vec<(f64, f64)> = family
+        .iter()
+        .filter_map(|r| f(r).map(|x| (x, r.test_accuracy)))
+        .collect();
+    let means: Vec<(f64, f64)> = graphs
+        .iter()
+        .filter_map(|s| g(s).map(|x| (x, s.accuracy.mean)))
+        .collect();
+    if means.len() < 2 {
+        return None;
+    }
+    let split = |v: &[(f64, f64)]| v.iter().copied().unzip::<f64, f64, Vec<_>, Vec<_>>();
+    let ((rx, ry), (mx, my)) = (split(&runs), split(&means));
+    Some(Against {
+        runs: both(&rx, &ry),
+        means: both(&mx, &my),
+    })
+}
+
+/// The ring and every baseline of the family's degree, against the lowest-ASPL graph.
+fn baselines(
+    rows: &[Row],
+    degree: u32,
+    by_graph: &ByGraph,
+    (lowest, highest): (Option<u32>, Option<u32>),
+) -> Vec<Baseline> {
+    let best_rows: Vec<&Row> = lowest.map_or(Vec::new(), |i| by_graph[&i].clone());
     let ring_rows: Vec<&Row> = highest.map_or(Vec::new(), |i| by_graph[&i].clone());
+    let mut out = Vec::new();
     let mut add = |kind: &str, rs: Vec<&Row>| {
         if rs.is_empty() {
             return;
         }
-        baselines.push(Baseline {
+        out.push(Baseline {
             kind: kind.into(),
             accuracy: group(&rs),
             minus_best: (!best_rows.is_empty()).then(|| gain(&rs, &best_rows)),
@@ -232,7 +266,18 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
                 .collect(),
         );
     }
+    out
+}
 
+/// The degree sweep: the annealed and the ring graph of each degree (the family's own degree
+/// from its lowest- and highest-ASPL members).
+fn degree_stats(
+    rows: &[Row],
+    nodes: u32,
+    degree: u32,
+    by_graph: &ByGraph,
+    ends: (Option<u32>, Option<u32>),
+) -> Vec<DegreeStat> {
     let mut degrees: BTreeMap<u32, (Vec<&Row>, Vec<&Row>)> = BTreeMap::new();
     for r in rows {
         match r.kind {
@@ -241,14 +286,14 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
             _ => {}
         }
     }
-    if let (Some(b), Some(w)) = (lowest, highest)
+    if let (Some(b), Some(w)) = ends
         && b != w
     {
         let e = degrees.entry(degree).or_default();
         e.0.extend(by_graph[&b].iter().copied());
         e.1.extend(by_graph[&w].iter().copied());
     }
-    let degrees = degrees
+    degrees
         .into_iter()
         .map(|(k, (best, worst))| DegreeStat {
             degree: k,
@@ -257,21 +302,7 @@ pub fn summarize(rows: &[Row], nodes: u32, degree: u32) -> Summary {
             worst: (!worst.is_empty()).then(|| group(&worst)),
             gain: (!best.is_empty() && !worst.is_empty()).then(|| gain(&best, &worst)),
         })
-        .collect();
-
-    Summary {
-        runs: rows.len(),
-        nodes,
-        degree,
-        graphs,
-        accuracy_vs_aspl,
-        accuracy_vs_clustering,
-        aspl_vs_clustering,
-        confound_note: CONFOUND_NOTE,
-        best_vs_ring,
-        baselines,
-        degrees,
-    }
+        .collect()
 }
 
 #[cfg(test)]

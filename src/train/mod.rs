@@ -10,12 +10,14 @@ pub mod host;
 pub mod layers;
 pub mod model;
 pub mod packed;
+pub mod session;
 pub mod trainer;
 pub mod weights;
 
 pub use device::BackendKind;
 pub use layers::{MaskedConv2d, MaskedLinear};
 pub use model::Net;
+pub use session::{Evaluate, Session};
 pub use trainer::{Chunk, Evaluation, Trainer};
 
 pub use crate::config::train::{

@@ -2,12 +2,15 @@
 //!
 //! - [`graph_api`] (feature `web-graph`): the graph engine for the graph worker. Small, no Burn:
 //!   it is the module the page loads first.
+//! - [`config_check`] (feature `web-graph`): the engine's check of a page's configuration.
 //! - [`sweep_graphs_api`] (feature `web-graph`): a sweep's graphs, by `src/sweep/family.rs`.
 //! - [`sweep_api`] (feature `web-sweep`): the sweep's results file and statistics, a small module
 //!   of its own that only the sweep panel loads.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
 //!   lazily by the training panel.
 
+#[cfg(feature = "web-graph")]
+pub mod config_check;
 #[cfg(feature = "web-graph")]
 pub mod graph_api;
 #[cfg(feature = "web-sweep")]
@@ -16,3 +19,20 @@ pub mod sweep_api;
 pub mod sweep_graphs_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod train_api;
+
+#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
+use wasm_bindgen::{JsError, JsValue};
+
+/// Plain JS objects (not `Map`s), 64-bit integers as numbers.
+#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A JS `Error` carrying the one-line [`crate::Error`] message.
+#[cfg(feature = "web-graph")]
+pub(crate) fn js_error(e: crate::Error) -> JsError {
+    JsError::new(e.message())
+}

@@ -3,16 +3,10 @@
 //! `rgp sweep`'s `results.csv` and `summary.json`, so the app's are the CLI's. Rows cross the
 //! boundary as plain JS objects with the columns of `results.csv`.
 
+use super::to_js;
 use crate::sweep::results::{Row, to_csv};
 use crate::sweep::summary::{CONFOUND_NOTE, summarize};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
-}
 
 fn rows_from(rows: JsValue) -> Result<Vec<Row>, JsError> {
     serde_wasm_bindgen::from_value(rows)

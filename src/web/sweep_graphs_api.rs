@@ -1,20 +1,11 @@
 //! A sweep's graphs for the page, built in the graph worker by the code `rgp sweep` runs
 //! (`src/sweep/family.rs`), so the app's family has the CLI's fingerprints.
 
+use super::{js_error, to_js};
+use crate::Result;
 use crate::sweep::family::{self, FamilySpec, SweepGraph, SweepGraphs};
-use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-fn js_error(e: Error) -> JsError {
-    JsError::new(e.message())
-}
-
-fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
-}
 
 /// What the page asks for: the family, the degree sweep and, for the random-regular baseline,
 /// one random regular graph per training seed.

@@ -11,6 +11,7 @@ use crate::data::{Dataset, DatasetName};
 use crate::graph::{Graph, Rng};
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
+use crate::train::session::{Evaluate, Session};
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, TrainConfig, Trainer, device, finetune};
 use crate::{Error, Result, bail};
@@ -20,14 +21,13 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+// This module's promises reject with `JsValue`s.
 fn js_error(e: Error) -> JsValue {
-    JsError::new(e.message()).into()
+    super::js_error(e).into()
 }
 
 fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()).into())
+    super::to_js(value).map_err(Into::into)
 }
 
 /// The default training configuration as JSON.
@@ -113,7 +113,7 @@ pub fn calibrate(backend: String, steps: u32) -> js_sys::Promise {
 /// One training run in the worker.
 #[wasm_bindgen]
 pub struct TrainSession {
-    trainer: Rc<RefCell<Trainer>>,
+    session: Rc<RefCell<Session>>,
     backend: BackendKind,
     fingerprint: String,
     facts: Facts,
@@ -219,7 +219,7 @@ impl TrainSession {
             };
             Ok(TrainSession {
                 facts: Facts::of(&trainer),
-                trainer: Rc::new(RefCell::new(trainer)),
+                session: Rc::new(RefCell::new(Session::new(trainer, Evaluate::EveryEpoch))),
                 backend: kind,
                 fingerprint: g.fingerprint(),
                 conn,
@@ -296,34 +296,36 @@ impl TrainSession {
     }
 
     /// Takes up to `max_steps` steps (stopping at an epoch's end) and resolves to the chunk's
-    /// mean loss and accuracy. Calls must not overlap.
+    /// mean loss and accuracy, plus `ended`: the epoch it ended, with the test split's numbers
+    /// (`src/train/session.rs`). Calls must not overlap.
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
     pub fn run(&self, max_steps: u32) -> js_sys::Promise {
-        let t = self.trainer.clone();
+        let s = self.session.clone();
         future_to_promise(async move {
-            let mut t = t
+            let mut s = s
                 .try_borrow_mut()
                 .map_err(|_| js_error(Error::new("a training chunk is already running")))?;
-            let c = t.run(max_steps).await.map_err(js_error)?;
-            to_js(&c)
+            let a = s.advance(max_steps).await.map_err(js_error)?;
+            to_js(&a)
         })
     }
 
-    /// Evaluates on the test split (the first `limit` samples, or all): accuracy, loss,
-    /// confusion matrix, per-class accuracy.
+    /// Evaluates on the test split (the first `limit` samples, or all: the epoch's evaluation
+    /// when nothing trained since): accuracy, loss, confusion matrix, per-class accuracy.
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
     pub fn evaluate(&self, limit: Option<u32>) -> js_sys::Promise {
-        let t = self.trainer.clone();
+        let s = self.session.clone();
         future_to_promise(async move {
-            let t = t
-                .try_borrow()
+            let mut s = s
+                .try_borrow_mut()
                 .map_err(|_| js_error(Error::new("a training chunk is running")))?;
-            let e = t
-                .evaluate(limit.map(|l| l as usize))
-                .await
-                .map_err(js_error)?;
+            let e = match limit {
+                Some(l) => s.trainer().evaluate(Some(l as usize)).await,
+                None => s.evaluation().await,
+            }
+            .map_err(js_error)?;
             to_js(&e)
         })
     }
@@ -332,12 +334,12 @@ impl TrainSession {
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
     pub fn pruned_check(&self) -> js_sys::Promise {
-        let t = self.trainer.clone();
+        let s = self.session.clone();
         future_to_promise(async move {
-            let t = t
+            let s = s
                 .try_borrow()
                 .map_err(|_| js_error(Error::new("a training chunk is running")))?;
-            let (max_abs, count) = t.pruned_weight_check().await.map_err(js_error)?;
+            let (max_abs, count) = s.trainer().pruned_weight_check().await.map_err(js_error)?;
             #[derive(Serialize)]
             struct Check {
                 max_abs: f32,
@@ -358,7 +360,7 @@ impl TrainSession {
         link: Option<String>,
         onnx: bool,
     ) -> js_sys::Promise {
-        let t = self.trainer.clone();
+        let s = self.session.clone();
         let conn = self.conn.clone();
         let g = finetune::GraphMeta {
             fingerprint: self.fingerprint.clone(),
@@ -376,11 +378,11 @@ impl TrainSession {
                 "f16" => Dtype::F16,
                 d => return Err(js_error(Error::new(format!("unknown dtype '{d}'")))),
             };
-            let t = t
-                .try_borrow()
+            let mut s = s
+                .try_borrow_mut()
                 .map_err(|_| js_error(Error::new("a training chunk is running")))?;
-            let e = t.evaluate(None).await.map_err(js_error)?;
-            let f = finetune::snapshot(&t, &conn, Some(g), Some(e.accuracy))
+            let e = s.evaluation().await.map_err(js_error)?;
+            let f = finetune::snapshot(s.trainer(), &conn, Some(g), Some(e.accuracy))
                 .await
                 .map_err(js_error)?;
             let bytes = if onnx {

@@ -219,77 +219,36 @@ async function loadWeights(msg) {
   return { accuracy: r.pretrained.accuracy };
 }
 
+/** Drives the session (src/train/session.rs) in ~100 ms chunks and posts what each returns. */
 async function runSession(session, msg, tStart) {
   const batch = session.batch();
   const total = session.total_steps();
-  const perEpoch = session.steps_per_epoch();
-  let steps = 1;
-  let trainMs = 0;
-  let seen = 0;
-  let firstStepMs = null;
-  let lastQuickEval = performance.now();
-  let quickTest = null;
+  const clock = { steps: 1, trainMs: 0, seen: 0, firstStepMs: null, lastQuickEval: performance.now(), quickTest: null };
   const history = [];
-  let epochLoss = 0;
-  let epochAcc = 0;
-  let epochSteps = 0;
   let last = null;
-  let fullEval = null; // the last evaluation on the whole test split, and its step
   for (;;) {
     const t0 = performance.now();
-    const c = await session.run(steps);
+    const c = await session.run(clock.steps);
     const dt = performance.now() - t0;
     last = c;
-    if (firstStepMs === null) firstStepMs = performance.now() - tStart;
-    trainMs += dt;
-    seen += c.steps * batch;
-    epochLoss += c.loss * c.steps;
-    epochAcc += c.train_accuracy * c.steps;
-    epochSteps += c.steps;
-    // Aim for ~100 ms chunks.
-    steps = Math.max(1, Math.min(1000, Math.round((c.steps * 100) / Math.max(dt, 1))));
-    const rate = seen / (trainMs / 1000);
-    if (c.epoch_end || c.done) {
-      const e = await session.evaluate();
-      fullEval = { step: c.step, e };
-      history.push({
-        epoch: Math.round(c.epoch),
-        train_loss: epochLoss / epochSteps,
-        train_accuracy: epochAcc / epochSteps,
-        test_accuracy: e.accuracy,
-        test_loss: e.loss,
-        seconds: (performance.now() - tStart) / 1000,
-      });
-      epochLoss = epochAcc = epochSteps = 0;
-      quickTest = e.accuracy;
+    if (clock.firstStepMs === null) clock.firstStepMs = performance.now() - tStart;
+    clock.trainMs += dt;
+    clock.seen += c.steps * batch;
+    clock.steps = Math.max(1, Math.min(1000, Math.round((c.steps * 100) / Math.max(dt, 1))));
+    if (c.ended) {
+      history.push({ ...c.ended, seconds: (performance.now() - tStart) / 1000 });
+      clock.quickTest = c.ended.test_accuracy;
       post({ type: 'epoch', ...history[history.length - 1] });
-    } else if (performance.now() - lastQuickEval > 1500) {
+    } else if (performance.now() - clock.lastQuickEval > 1500) {
       // A live estimate on the first 500 test images between epoch ends.
-      quickTest = (await session.evaluate(500)).accuracy;
-      lastQuickEval = performance.now();
+      clock.quickTest = (await session.evaluate(500)).accuracy;
+      clock.lastQuickEval = performance.now();
     }
-    post({
-      type: 'progress',
-      step: c.step,
-      total_steps: total,
-      steps_per_epoch: perEpoch,
-      epoch: c.epoch,
-      loss: c.loss,
-      train_accuracy: c.train_accuracy,
-      test_accuracy: quickTest,
-      lr: c.lr,
-      images_per_sec: rate,
-      seconds_left: ((total - c.step) * batch) / rate,
-      elapsed_s: (performance.now() - tStart) / 1000,
-      chunk_steps: c.steps,
-      chunk_ms: dt,
-    });
+    postProgress(session, c, clock, tStart, dt);
     if (c.done || stopRequested || deviceLost) break;
     await yieldToEvents();
   }
   if (deviceLost && backend === 'wgpu') throw Object.assign(new Error('the GPU device was lost'), { deviceLost: true });
-  const test = fullEval && fullEval.step === last.step ? fullEval.e : await session.evaluate();
-  const pruned = await session.pruned_check();
   return {
     stopped: !last.done,
     backend,
@@ -297,17 +256,37 @@ async function runSession(session, msg, tStart) {
     variant: msg.variant,
     fingerprint: session.fingerprint(),
     config: JSON.parse(session.config()),
-    test,
+    test: await session.evaluate(),
     accounting: session.accounting(),
-    pruned,
+    pruned: await session.pruned_check(),
     history,
-    images_per_sec: seen / (trainMs / 1000),
-    train_seconds: trainMs / 1000,
+    images_per_sec: clock.seen / (clock.trainMs / 1000),
+    train_seconds: clock.trainMs / 1000,
     seconds: (performance.now() - tStart) / 1000,
-    first_step_ms: firstStepMs,
+    first_step_ms: clock.firstStepMs,
     steps: last.step,
     total_steps: total,
   };
+}
+
+function postProgress(session, c, clock, tStart, dt) {
+  const rate = clock.seen / (clock.trainMs / 1000);
+  post({
+    type: 'progress',
+    step: c.step,
+    total_steps: session.total_steps(),
+    steps_per_epoch: session.steps_per_epoch(),
+    epoch: c.epoch,
+    loss: c.loss,
+    train_accuracy: c.train_accuracy,
+    test_accuracy: clock.quickTest,
+    lr: c.lr,
+    images_per_sec: rate,
+    seconds_left: ((session.total_steps() - c.step) * session.batch()) / rate,
+    elapsed_s: (performance.now() - tStart) / 1000,
+    chunk_steps: c.steps,
+    chunk_ms: dt,
+  });
 }
 
 self.onmessage = async (ev) => {

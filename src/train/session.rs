@@ -1,0 +1,144 @@
+//! One training run stepped in chunks: the loop that `rgp train`, `rgp sweep` and the browser's
+//! training worker all drive. The driver picks the chunk sizes, keeps the time and shows the
+//! progress; the session keeps the epoch bookkeeping (mean training loss and accuracy of each
+//! epoch, the test evaluation at its end) and returns it as plain data.
+
+use super::trainer::{Chunk, Evaluation, Trainer};
+use crate::Result;
+use serde::Serialize;
+
+/// When a session evaluates the test split by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evaluate {
+    /// After every epoch (`rgp train`, the browser): a history of test accuracy.
+    EveryEpoch,
+    /// Only when the run is over (`rgp sweep`: one number per run is all a sweep keeps).
+    AtEnd,
+}
+
+/// One finished epoch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Epoch {
+    pub epoch: u32,
+    /// Means over the epoch's batches.
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    /// The test split after the epoch (`None` when the session evaluates at the end only).
+    pub test_accuracy: Option<f64>,
+    pub test_loss: Option<f64>,
+}
+
+/// What one call to [`Session::advance`] did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Advance {
+    #[serde(flatten)]
+    pub chunk: Chunk,
+    /// The epoch this chunk ended, if it ended one.
+    pub ended: Option<Epoch>,
+}
+
+pub struct Session {
+    trainer: Trainer,
+    evaluate: Evaluate,
+    /// Loss and accuracy summed over the current epoch's steps, and their count.
+    sums: (f64, f64, u64),
+    history: Vec<Epoch>,
+    /// The last full test evaluation and the step it was made at.
+    last_eval: Option<(u64, Evaluation)>,
+}
+
+impl Session {
+    pub fn new(trainer: Trainer, evaluate: Evaluate) -> Session {
+        Session {
+            trainer,
+            evaluate,
+            sums: (0.0, 0.0, 0),
+            history: Vec::new(),
+            last_eval: None,
+        }
+    }
+
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    pub fn into_trainer(self) -> Trainer {
+        self.trainer
+    }
+
+    pub fn done(&self) -> bool {
+        self.trainer.done()
+    }
+
+    /// The epochs finished so far.
+    pub fn history(&self) -> &[Epoch] {
+        &self.history
+    }
+
+    /// The last test evaluation after an epoch, if any.
+    pub fn last_evaluation(&self) -> Option<&Evaluation> {
+        self.last_eval.as_ref().map(|(_, e)| e)
+    }
+
+    /// Up to `max_steps` more steps (a chunk never crosses an epoch's end); at an epoch's end
+    /// the epoch's means, and with [`Evaluate::EveryEpoch`] the test split's numbers.
+    pub async fn advance(&mut self, max_steps: u32) -> Result<Advance> {
+        let c = self.trainer.run(max_steps).await?;
+        let n = c.steps as f64;
+        self.sums = (
+            self.sums.0 + c.loss * n,
+            self.sums.1 + c.train_accuracy * n,
+            self.sums.2 + c.steps as u64,
+        );
+        let ended = if c.epoch_end || c.done {
+            Some(self.end_epoch(&c).await?)
+        } else {
+            None
+        };
+        Ok(Advance { chunk: c, ended })
+    }
+
+    async fn end_epoch(&mut self, c: &Chunk) -> Result<Epoch> {
+        let (loss, acc, steps) = std::mem::take(&mut self.sums);
+        let steps = steps.max(1) as f64;
+        let test = match self.evaluate {
+            Evaluate::EveryEpoch => {
+                let e = self.trainer.evaluate(None).await?;
+                let numbers = (e.accuracy, e.loss);
+                self.last_eval = Some((c.step, e));
+                Some(numbers)
+            }
+            Evaluate::AtEnd => None,
+        };
+        let epoch = Epoch {
+            epoch: c.epoch.round() as u32,
+            train_loss: loss / steps,
+            train_accuracy: acc / steps,
+            test_accuracy: test.map(|t| t.0),
+            test_loss: test.map(|t| t.1),
+        };
+        self.history.push(epoch.clone());
+        Ok(epoch)
+    }
+
+    /// The test split now: the epoch's evaluation when nothing trained since, else a new one.
+    pub async fn evaluation(&mut self) -> Result<Evaluation> {
+        let step = self.trainer.step_count();
+        match self.last_eval.take() {
+            Some((at, e)) if at == step => {
+                self.last_eval = Some((at, e.clone()));
+                Ok(e)
+            }
+            _ => {
+                let e = self.trainer.evaluate(None).await?;
+                self.last_eval = Some((step, e.clone()));
+                Ok(e)
+            }
+        }
+    }
+
+    /// Mean training loss of the last finished epoch (NaN before the first).
+    pub fn last_epoch_loss(&self) -> f64 {
+        self.history.last().map_or(f64::NAN, |e| e.train_loss)
+    }
+}
