@@ -14,7 +14,7 @@
 //                                           current graph (request: see GraphView.accounting).
 //   check   { req, config, family }        the engine's first problem with a configuration:
 //                                           null or { field, message } (field: a link key).
-//   sweep-graphs { req, request }           a sweep's graphs (src/web/sweep_api.rs); sends
+//   sweep-graphs { req, request }           a sweep's graphs and runs (src/web/sweep_graphs_api.rs); sends
 //                                           sweep-progress { done, total } after each graph.
 // Replies (worker → main):
 //   ready    { version }

@@ -3,6 +3,7 @@
 //! `target` search at evenly spaced ASPLs; and, for a degree sweep, the best (annealed) and worst
 //! (ring) graph of each degree. Everything is seeded, so a sweep rebuilds the same graphs.
 
+use super::results::Kind;
 use crate::config::{GraphConfig, Init, SearchKind};
 use crate::graph::{AsplKernel, Graph, Metrics, generate};
 use crate::search::Runner;
@@ -245,6 +246,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn runs_come_seed_by_seed_family_then_degrees_then_baselines() {
+        let spec = FamilySpec {
+            nodes: 16,
+            degree: 4,
+            graphs: 2,
+            seed: 1,
+            iters: 2_000,
+        };
+        let graphs = sweep_graphs(&spec, &[6], &mut |_, _| {}).unwrap();
+        let runs = run_order(2, 4, &graphs, &[Kind::RandomRegular, Kind::Dense]);
+        let one = |kind, degree, graph, seed| PlannedRun {
+            kind,
+            degree,
+            graph,
+            seed,
+        };
+        let seed = |s| {
+            vec![
+                one(Kind::Graph, 4, Some(GraphAt::Family(0)), s),
+                one(Kind::Graph, 4, Some(GraphAt::Family(1)), s),
+                one(Kind::DegreeBest, 6, Some(GraphAt::Degree(0, 0)), s),
+                one(Kind::DegreeWorst, 6, Some(GraphAt::Degree(0, 1)), s),
+                one(Kind::Dense, 4, None, s),
+                one(Kind::RandomRegular, 4, Some(GraphAt::Random(s)), s),
+            ]
+        };
+        assert_eq!(runs, [seed(1), seed(2)].concat());
+        let json = serde_json::to_string(&runs[2]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"degree-best","degree":6,"graph":{"degree":[0,0]},"seed":1}"#
+        );
+    }
+
+    #[test]
     fn family_spans_ring_to_annealed_evenly() {
         let spec = FamilySpec {
             nodes: 32,
@@ -288,4 +324,66 @@ mod tests {
             .is_err()
         );
     }
+}
+
+/// Where a run's graph is: a member of the family, one of a degree-sweep pair
+/// (`[pair, 0 = annealed | 1 = ring]`), or the random regular graph of a seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GraphAt {
+    Family(usize),
+    Degree(usize, usize),
+    Random(u64),
+}
+
+/// One run of a sweep, its graph by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedRun {
+    pub kind: Kind,
+    pub degree: u32,
+    pub graph: Option<GraphAt>,
+    pub seed: u64,
+}
+
+/// Every run of a sweep, seed by seed (so an interrupted sweep holds whole seeds): the family,
+/// the degree sweep, then the baselines in `Kind::BASELINES` order (dense before magnitude
+/// pruning, which starts from it). The order `rgp sweep` and the page both run.
+pub fn run_order(
+    seeds: u32,
+    degree: u32,
+    graphs: &SweepGraphs,
+    baselines: &[Kind],
+) -> Vec<PlannedRun> {
+    let mut runs = Vec::new();
+    for seed in 1..=seeds as u64 {
+        let run = |kind, degree, graph| PlannedRun {
+            kind,
+            degree,
+            graph,
+            seed,
+        };
+        for i in 0..graphs.family.len() {
+            runs.push(run(Kind::Graph, degree, Some(GraphAt::Family(i))));
+        }
+        for (i, pair) in graphs.degrees.iter().enumerate() {
+            runs.push(run(
+                Kind::DegreeBest,
+                pair[0].degree,
+                Some(GraphAt::Degree(i, 0)),
+            ));
+            runs.push(run(
+                Kind::DegreeWorst,
+                pair[1].degree,
+                Some(GraphAt::Degree(i, 1)),
+            ));
+        }
+        for b in Kind::BASELINES
+            .into_iter()
+            .filter(|b| baselines.contains(b))
+        {
+            let graph = (b == Kind::RandomRegular).then_some(GraphAt::Random(seed));
+            runs.push(run(b, degree, graph));
+        }
+    }
+    runs
 }

@@ -2,7 +2,7 @@
 //! trains. The plan is seed-major, so an interrupted sweep holds whole seeds.
 
 use super::family::{
-    self, DEFAULT_SEEDS, FamilySpec, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs,
+    self, DEFAULT_SEEDS, FamilySpec, GraphAt, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs,
 };
 use super::results::{Kind, RunKey};
 use super::start::{self, StartFile};
@@ -163,45 +163,27 @@ impl Job {
     }
 }
 
-/// Every run of the sweep, seed by seed (so an interrupted sweep holds whole seeds): the family,
-/// the degree sweep, then the baselines (dense before magnitude pruning, which starts from it).
+/// Every run of the sweep, in [`family::run_order`].
 pub fn plan(cfg: &SweepConfig, graphs: &SweepGraphs) -> Result<Vec<Job>> {
     let k = cfg.family.degree;
-    let mut jobs = Vec::new();
-    for seed in 1..=cfg.seeds as u64 {
-        for g in &graphs.family {
-            jobs.push(Job {
-                kind: Kind::Graph,
-                degree: k,
-                graph: Some(g.clone()),
-                seed,
-            });
-        }
-        for [best, ring] in &graphs.degrees {
-            for (kind, g) in [(Kind::DegreeBest, best), (Kind::DegreeWorst, ring)] {
-                jobs.push(Job {
-                    kind,
-                    degree: g.degree,
-                    graph: Some(g.clone()),
-                    seed,
-                });
-            }
-        }
-        for &b in &Kind::BASELINES {
-            if !cfg.baselines.contains(&b) {
-                continue;
-            }
-            let graph = match b {
-                Kind::RandomRegular => Some(family::random_regular(cfg.family.nodes, k, seed)?),
-                _ => None,
+    let order = family::run_order(cfg.seeds, k, graphs, &cfg.baselines);
+    order
+        .into_iter()
+        .map(|r| {
+            let graph = match r.graph {
+                None => None,
+                Some(GraphAt::Family(i)) => Some(graphs.family[i].clone()),
+                Some(GraphAt::Degree(i, j)) => Some(graphs.degrees[i][j].clone()),
+                Some(GraphAt::Random(seed)) => {
+                    Some(family::random_regular(cfg.family.nodes, k, seed)?)
+                }
             };
-            jobs.push(Job {
-                kind: b,
-                degree: k,
+            Ok(Job {
+                kind: r.kind,
+                degree: r.degree,
                 graph,
-                seed,
-            });
-        }
-    }
-    Ok(jobs)
+                seed: r.seed,
+            })
+        })
+        .collect()
 }

@@ -1,22 +1,25 @@
-//! A sweep's graphs for the page, built in the graph worker by the code `rgp sweep` runs
-//! (`src/sweep/family.rs`), so the app's family has the CLI's fingerprints.
+//! A sweep's graphs and the order of its runs for the page, built in the graph worker by the code
+//! `rgp sweep` runs (`src/sweep/family.rs`), so the app's family has the CLI's fingerprints and
+//! its runs come in the CLI's order.
 
 use super::{js_error, to_js};
 use crate::Result;
-use crate::sweep::family::{self, FamilySpec, SweepGraph, SweepGraphs};
+use crate::sweep::family::{self, FamilySpec, PlannedRun, SweepGraph, SweepGraphs};
+use crate::sweep::results::Kind;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-/// What the page asks for: the family, the degree sweep and, for the random-regular baseline,
-/// one random regular graph per training seed.
+/// What the page asks for: the family, the degree sweep, the training seeds and the baselines
+/// (the random-regular baseline gets one random regular graph per seed).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GraphsRequest {
     family: FamilySpec,
     #[serde(default)]
     degrees: Vec<u32>,
+    seeds: u32,
     #[serde(default)]
-    random_seeds: u32,
+    baselines: Vec<Kind>,
 }
 
 #[derive(Serialize)]
@@ -25,14 +28,16 @@ struct GraphsReply {
     graphs: SweepGraphs,
     /// `randoms[s - 1]`: the random regular graph of seed `s`.
     randoms: Vec<SweepGraph>,
+    /// Every run, in the order `rgp sweep` runs them, its graph by position.
+    runs: Vec<PlannedRun>,
 }
 
 fn graphs(req: &GraphsRequest, report: &mut dyn FnMut(u32, u32)) -> Result<GraphsReply> {
-    if req.random_seeds > family::MAX_SEEDS {
+    if !(1..=family::MAX_SEEDS).contains(&req.seeds) {
         crate::bail!(
-            "at most {} seeds (got {})",
+            "seeds must be between 1 and {} (got {})",
             family::MAX_SEEDS,
-            req.random_seeds
+            req.seeds
         );
     }
     if req.degrees.len() > family::MAX_DEGREES {
@@ -43,15 +48,24 @@ fn graphs(req: &GraphsRequest, report: &mut dyn FnMut(u32, u32)) -> Result<Graph
         );
     }
     let graphs = family::sweep_graphs(&req.family, &req.degrees, report)?;
-    let randoms = (1..=req.random_seeds as u64)
+    let random_seeds = match req.baselines.contains(&Kind::RandomRegular) {
+        true => req.seeds as u64,
+        false => 0,
+    };
+    let randoms = (1..=random_seeds)
         .map(|seed| family::random_regular(req.family.nodes, req.family.degree, seed))
         .collect::<Result<Vec<_>>>()?;
-    Ok(GraphsReply { graphs, randoms })
+    let runs = family::run_order(req.seeds, req.family.degree, &graphs, &req.baselines);
+    Ok(GraphsReply {
+        graphs,
+        randoms,
+        runs,
+    })
 }
 
-/// Builds a sweep's graphs (`request`: `{family: {nodes, degree, graphs, seed, iters}, degrees,
-/// random_seeds}` as JSON), calling `report(done, total)` after each graph of the family and
-/// the degree sweep.
+/// Builds a sweep's graphs and plans its runs (`request`: `{family: {nodes, degree, graphs,
+/// seed, iters}, degrees, seeds, baselines}` as JSON), calling `report(done, total)` after each
+/// graph of the family and the degree sweep.
 #[wasm_bindgen]
 pub fn sweep_graphs(
     request: &str,

@@ -14,7 +14,7 @@ import { control, labelled, rangeProblem } from '../views/form.js';
 import { pngBlob, scatterSvg, svgText } from './charts.js';
 import { CONFOUND_NOTE, summarize, toCsv } from './engine.js';
 import {
-  APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, plan, rowKey, trainJob,
+  APP_BASELINES, buildGraphs, jobKey, jobLabel, parseBaselines, parseDegrees, rowKey, trainJob,
 } from './runner.js';
 
 // The panel's settings in form order; their defaults, ranges, labels and help are the schema's
@@ -343,7 +343,7 @@ export function mount(section, app) {
       lastGraphs = await buildGraphs(s, (done, total) => {
         progress.textContent = `Building graphs: ${done} of ${total}`;
       }, () => stopRequested);
-      const jobs = plan(s, lastGraphs);
+      const jobs = lastGraphs.jobs;
       const done = new Set(rows.map(rowKey));
       const todo = jobs.filter((j) => !done.has(jobKey(j)));
       setState('training', `${todo.length} of ${jobs.length} runs to go`);

@@ -1,5 +1,5 @@
-// The in-app sweep: builds the graphs in a graph worker of its own (the native builder, so the
-// fingerprints match `rgp sweep`), plans the runs in the native order (seed by seed: the ASPL
+// The in-app sweep: builds the graphs and the order of the runs in a graph worker of its own (the
+// native builder and plan, so fingerprints and order match `rgp sweep`: seed by seed, the ASPL
 // family, the degree sweep, the baselines) and trains them one after the other in the training
 // worker. Rows use the columns of the native results.csv; www/sweep/engine.js writes the file
 // and the statistics with the native code.
@@ -22,10 +22,12 @@ export function parseBaselines(text) {
 }
 
 /**
- * Builds the sweep's graphs in a graph worker of its own, with the native builder
- * (src/sweep/family.rs): the family, the degree sweep's pairs and one random regular graph per
- * seed when that baseline runs. `onGraph(done, total)` after each; `shouldStop()` is polled and
- * ends the build at once (the worker is dropped).
+ * Builds the sweep's graphs and plans its runs in a graph worker of its own, with the native
+ * code (src/sweep/family.rs: `sweep_graphs`, `run_order`): the family, the degree sweep's pairs,
+ * one random regular graph per seed when that baseline runs, and every run in the CLI's order.
+ * `onGraph(done, total)` after each graph; `shouldStop()` is polled and ends the build at once
+ * (the worker is dropped). Neighbour tables arrive as typed arrays, copied once per run to the
+ * training worker.
  */
 export async function buildGraphs(s, onGraph, shouldStop) {
   const gw = new GraphWorker((m) => {
@@ -40,31 +42,30 @@ export async function buildGraphs(s, onGraph, shouldStop) {
     const request = {
       family: { nodes: s.nodes, degree: s.degree, graphs: s.graphs, seed: s.seed, iters: s.iters },
       degrees: s.degrees,
-      random_seeds: s.baselines.includes('random-regular') ? s.seeds : 0,
+      seeds: s.seeds,
+      baselines: s.baselines,
     };
-    const g = await Promise.race([gw.request('sweep-graphs', { request }), stopped]);
-    return { family: g.family, degrees: g.degrees, randoms: new Map(g.randoms.map((r, i) => [i + 1, r])) };
+    return planned(await Promise.race([gw.request('sweep-graphs', { request }), stopped]));
   } finally {
     clearInterval(poll);
     gw.worker.terminate();
   }
 }
 
-/** Every run, seed by seed, in the order `rgp sweep` runs them. */
-export function plan(s, graphs) {
-  const jobs = [];
-  for (let seed = 1; seed <= s.seeds; seed++) {
-    for (const g of graphs.family) jobs.push({ kind: 'graph', degree: s.degree, graph: g, seed });
-    for (const [best, ring] of graphs.degrees) {
-      jobs.push({ kind: 'degree-best', degree: best.degree, graph: best, seed });
-      jobs.push({ kind: 'degree-worst', degree: ring.degree, graph: ring, seed });
-    }
-    for (const b of APP_BASELINES) {
-      if (!s.baselines.includes(b)) continue;
-      jobs.push({ kind: b, degree: s.degree, graph: b === 'random-regular' ? graphs.randoms.get(seed) : null, seed });
-    }
-  }
-  return jobs;
+/** The worker's reply as graphs with typed tables, and the runs with their graphs. */
+function planned(reply) {
+  const typed = (g) => ({ ...g, table: Uint32Array.from(g.table) });
+  const family = reply.family.map(typed);
+  const degrees = reply.degrees.map((pair) => pair.map(typed));
+  const randoms = reply.randoms.map(typed);
+  const graphAt = (at) => {
+    if (at === null) return null;
+    if (at.family !== undefined) return family[at.family];
+    if (at.degree !== undefined) return degrees[at.degree[0]][at.degree[1]];
+    return randoms[at.random - 1];
+  };
+  const jobs = reply.runs.map((r) => ({ kind: r.kind, degree: r.degree, graph: graphAt(r.graph), seed: r.seed }));
+  return { family, degrees, jobs };
 }
 
 export function jobKey(j) {
