@@ -2,7 +2,8 @@
 //! published RGP graphs were made. Writes `M0` (lowest ASPL) … `M{N-1}` plus `index.csv`
 //! (sorted by ASPL) into a folder; a JSON summary goes to stdout, progress to stderr.
 
-use super::graph::{Format, Meter, write_file};
+use super::files::{GraphFormat, write_file};
+use super::progress::Meter;
 use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Metrics;
 use crate::search::Progress;
@@ -15,29 +16,31 @@ use std::time::Instant;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Number of nodes n (4..=1024).
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = GraphConfig::default().nodes)]
     pub nodes: u32,
     /// Degree k (2..=n-1, n·k even).
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = GraphConfig::default().degree)]
     pub degree: u32,
     /// Independent trajectories (the published families used 6).
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = GraphConfig::default().trajectories)]
     pub trajectories: u32,
     /// Graphs kept per trajectory, the start graph included (default: the published count for
     /// the degree, 45 for k=4 down to 20 for k>=14).
     #[arg(long)]
     pub steps: Option<u32>,
-    #[arg(long, default_value_t = 1)]
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = GraphConfig::default().seed)]
     pub seed: u32,
     /// Start graph of every trajectory.
-    #[arg(long, value_enum, default_value = "ring")]
+    #[arg(long, value_enum, default_value_t = GraphConfig::default().init)]
     pub init: Init,
     /// Direction of the reference rule (default: min for even k, max for odd k, as published).
     #[arg(long, value_enum)]
     pub direction: Option<Direction>,
-    #[arg(long, default_value_t = 0.05)]
+    /// Window of the reference rule (the published graphs used the defaults).
+    #[arg(long, default_value_t = GraphConfig::default().interval_down)]
     pub interval_down: f64,
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = GraphConfig::default().interval_up)]
     pub interval_up: f64,
     /// The reference `--extreme` flag.
     #[arg(long)]
@@ -46,8 +49,8 @@ pub struct Args {
     #[arg(long)]
     pub out: PathBuf,
     /// File format of each graph.
-    #[arg(long, value_enum, default_value = "npy")]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Npy)]
+    pub format: GraphFormat,
     /// No progress on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -71,8 +74,9 @@ struct Summary {
     config: GraphConfig,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let cfg = GraphConfig {
+/// The configuration the flags describe (always the reference search).
+fn config(args: &Args) -> GraphConfig {
+    GraphConfig {
         nodes: args.nodes,
         degree: args.degree,
         init: args.init,
@@ -89,7 +93,57 @@ pub fn run(args: Args) -> Result<()> {
         extreme: args.extreme,
         trajectories: args.trajectories,
         ..GraphConfig::default()
-    };
+    }
+}
+
+/// Writes every member as `M{i}.{ext}` and the index (sorted by ASPL); returns the index path.
+fn write_members(args: &Args, cfg: &GraphConfig, builder: &FamilyBuilder) -> Result<PathBuf> {
+    let ext = args.format.ext();
+    let mut index = String::from(
+        "name,aspl,diameter,trajectory,step,clustering,transitivity,gr_mean,aopu,fingerprint\n",
+    );
+    for (i, m) in builder.members().iter().enumerate() {
+        let name = format!("M{i}.{ext}");
+        let bytes = match args.format {
+            GraphFormat::Npy => io::to_npy(&m.graph),
+            GraphFormat::Csv => io::to_csv(&m.graph).into_bytes(),
+            GraphFormat::Json => {
+                let p = Progress {
+                    iterations: 0,
+                    evaluations: 0,
+                    accepted: 0,
+                    aspl: m.aspl(),
+                    diameter: m.stats.diameter,
+                    best_aspl: m.aspl(),
+                    best_diameter: m.stats.diameter,
+                    done: true,
+                    last_swap: None,
+                };
+                io::to_json(cfg, &m.graph, &p).into_bytes()
+            }
+        };
+        write_file(&args.out.join(&name), &bytes)?;
+        let mx = Metrics::compute(&m.graph);
+        index.push_str(&format!(
+            "{name},{:.6},{},{},{},{:.6},{:.6},{:.4},{:.4},{}\n",
+            m.aspl(),
+            m.stats.diameter,
+            m.trajectory,
+            m.step,
+            mx.clustering,
+            mx.transitivity,
+            mx.gr_mean,
+            mx.aopu,
+            mx.fingerprint
+        ));
+    }
+    let index_path = args.out.join("index.csv");
+    write_file(&index_path, index.as_bytes())?;
+    Ok(index_path)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let cfg = config(&args);
     let mut builder = FamilyBuilder::new(&cfg)?;
     if args.out.exists() && !args.out.is_dir() {
         bail!("--out {} exists and is not a folder", args.out.display());
@@ -113,51 +167,7 @@ pub fn run(args: Args) -> Result<()> {
         });
     }
     let progress = builder.progress();
-    let ext = match args.format {
-        Format::Json => "json",
-        Format::Csv => "csv",
-        Format::Npy => "npy",
-    };
-    let mut index = String::from(
-        "name,aspl,diameter,trajectory,step,clustering,transitivity,gr_mean,aopu,fingerprint\n",
-    );
-    for (i, m) in builder.members().iter().enumerate() {
-        let name = format!("M{i}.{ext}");
-        let bytes = match args.format {
-            Format::Npy => io::to_npy(&m.graph),
-            Format::Csv => io::to_csv(&m.graph).into_bytes(),
-            Format::Json => {
-                let p = Progress {
-                    iterations: 0,
-                    evaluations: 0,
-                    accepted: 0,
-                    aspl: m.aspl(),
-                    diameter: m.stats.diameter,
-                    best_aspl: m.aspl(),
-                    best_diameter: m.stats.diameter,
-                    done: true,
-                    last_swap: None,
-                };
-                io::to_json(&cfg, &m.graph, &p).into_bytes()
-            }
-        };
-        write_file(&args.out.join(&name), &bytes)?;
-        let mx = Metrics::compute(&m.graph);
-        index.push_str(&format!(
-            "{name},{:.6},{},{},{},{:.6},{:.6},{:.4},{:.4},{}\n",
-            m.aspl(),
-            m.stats.diameter,
-            m.trajectory,
-            m.step,
-            mx.clustering,
-            mx.transitivity,
-            mx.gr_mean,
-            mx.aopu,
-            mx.fingerprint
-        ));
-    }
-    let index_path = args.out.join("index.csv");
-    write_file(&index_path, index.as_bytes())?;
+    let index_path = write_members(&args, &cfg, &builder)?;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
     if !args.quiet {
         eprintln!(

@@ -1,20 +1,15 @@
 //! `rgp graph`: build a k-regular graph, search it, export it. JSON on stdout, progress on
 //! stderr, `error: <one line>` and exit 2 for any bad input.
 
+use super::files::{GraphFormat, read_graph};
+use super::progress::Meter;
 use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Graph;
-use crate::search::{self, Progress};
+use crate::search;
 use crate::{Error, Result, bail, io};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Csv,
-    Npy,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -64,8 +59,8 @@ pub struct Args {
     #[arg(long)]
     pub stop_after: Option<u64>,
     /// Export format; `json` and `csv` go to stdout without --out, `npy` needs --out.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+    pub format: GraphFormat,
     /// Write the export here (the JSON document still goes to stdout).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -106,7 +101,7 @@ impl Args {
         } else if imported.is_some() {
             SearchKind::None
         } else {
-            SearchKind::Anneal
+            d.search
         });
         let cfg = GraphConfig {
             nodes,
@@ -131,7 +126,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    if args.format == Format::Npy && args.out.is_none() {
+    if args.format == GraphFormat::Npy && args.out.is_none() {
         bail!("--format npy writes a binary file: give --out FILE");
     }
     if args.time_ms == Some(0) {
@@ -176,13 +171,13 @@ pub fn run(args: Args) -> Result<()> {
         Some(elapsed_ms),
     );
     match (&args.out, args.format) {
-        (None, Format::Csv) => print!("{}", io::to_csv(&outcome.graph)),
+        (None, GraphFormat::Csv) => print!("{}", io::to_csv(&outcome.graph)),
         (None, _) => println!("{json}"),
         (Some(path), format) => {
             let bytes = match format {
-                Format::Json => json.clone().into_bytes(),
-                Format::Csv => io::to_csv(&outcome.graph).into_bytes(),
-                Format::Npy => io::to_npy(&outcome.graph),
+                GraphFormat::Json => json.clone().into_bytes(),
+                GraphFormat::Csv => io::to_csv(&outcome.graph).into_bytes(),
+                GraphFormat::Npy => io::to_npy(&outcome.graph),
             };
             if let Some(f) = out_file.as_mut() {
                 f.write_all(&bytes)
@@ -192,59 +187,4 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Reads and validates a graph file; every failure is one line naming the file.
-pub fn read_graph(path: &Path) -> Result<Graph> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-    let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
-    io::import(&bytes, name)
-        .map(|(g, _)| g)
-        .map_err(|e| Error::new(format!("{}: {e}", path.display())))
-}
-
-pub use super::files::write_file;
-
-/// Progress lines on stderr, at most four a second.
-pub struct Meter {
-    quiet: bool,
-    start: Instant,
-    last: Option<Instant>,
-}
-
-impl Meter {
-    pub fn new(quiet: bool) -> Meter {
-        Meter {
-            quiet,
-            start: Instant::now(),
-            last: None,
-        }
-    }
-
-    pub fn report(&mut self, p: &Progress) {
-        if self.quiet || self.last.is_some_and(|t| t.elapsed().as_millis() < 250) {
-            return;
-        }
-        self.last = Some(Instant::now());
-        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
-        eprintln!(
-            "iter {:>10}  aspl {:.4} (diameter {})  best {:.4} (diameter {})  {:.0} evals/s",
-            p.iterations,
-            p.aspl,
-            p.diameter,
-            p.best_aspl,
-            p.best_diameter,
-            p.evaluations as f64 / secs
-        );
-    }
-
-    pub fn finish(&self, p: &Progress, elapsed_ms: f64) {
-        if !self.quiet {
-            eprintln!(
-                "done: {} iterations, {} evaluations, {} kept, ASPL {:.6} (diameter {}) in {:.0} ms",
-                p.iterations, p.evaluations, p.accepted, p.best_aspl, p.best_diameter, elapsed_ms
-            );
-        }
-    }
 }

@@ -2,10 +2,11 @@
 //! float32, already normalised as the file's metadata says). Writes N × classes float32 logits.
 
 use super::files::{read_file, write_file};
+use super::flags::DeviceFlags;
 use crate::io::npy;
 use crate::model_file::decode;
 use crate::train::trainer::block_on;
-use crate::train::{BackendKind, device, weights};
+use crate::train::{device, weights};
 use crate::{Result, bail};
 use std::path::PathBuf;
 
@@ -20,9 +21,8 @@ pub struct Args {
     /// Output `.npy` file for the N × classes logits.
     #[arg(long)]
     pub out: PathBuf,
-    /// cpu (Burn flex) or wgpu.
-    #[arg(long, default_value = "cpu")]
-    pub backend: String,
+    #[command(flatten)]
+    pub device: DeviceFlags,
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -36,8 +36,7 @@ pub fn run(a: Args) -> Result<()> {
             arch.inputs
         );
     }
-    let backend: BackendKind = a.backend.parse()?;
-    let dev = block_on(device::device(backend))?;
+    let dev = block_on(device::device(a.device.backend))?;
     let net = weights::dense_net(arch, &dev)?;
     let net = block_on(weights::load(&net, &file.layers, &file.norms, &dev))?;
     let logits = block_on(weights::logits(&net, &x, rows, cols, &dev))?;

@@ -6,19 +6,19 @@
 //! `rgp sweep run --dir DIR --shard I/N` on each (see [`crate::sweep::shard`]), then
 //! `rgp sweep merge --dir DIR`.
 
+use super::data::{limit_train, load_dataset};
 use super::files::{read_file, sha256_hex};
-use super::train::load_dataset;
+use super::flags::TrainFlags;
 use crate::data::DatasetName;
-use crate::mapping::MaskOptions;
 use crate::sweep::depth_run::{check_depths, run_depths};
-use crate::sweep::family::FamilySpec;
+use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
 use crate::sweep::plan::SweepConfig;
 use crate::sweep::results::Kind;
 use crate::sweep::run::{Event, run_dir};
 use crate::sweep::shard::{Shard, merge_dir, plan_dir, run_shard};
 use crate::sweep::start::StartFile;
 use crate::train::trainer::block_on;
-use crate::train::{ModelKind, OptimizerKind, TrainConfig, device};
+use crate::train::{Kernel, TrainConfig, device};
 use crate::{Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -70,63 +70,45 @@ pub struct MergeArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
-    /// Model: mlp or cnn.
-    #[arg(long, default_value = "mlp")]
-    pub model: String,
     /// Dataset: digits (the 8×8 fixture), mnist, fashion, mnist-quick or fashion-quick (the
     /// first 6000 training and 1000 test images).
-    #[arg(long, default_value = "digits")]
+    #[arg(long, default_value = DatasetName::Digits.as_str())]
     pub dataset: String,
     /// Folder with the four IDX files (default data/<dataset>).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     /// Nodes n of every graph.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = FamilySpec::default().nodes)]
     pub nodes: u32,
     /// Degree k of the ASPL family (and the sparsity of the baselines).
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = FamilySpec::default().degree)]
     pub degree: u32,
     /// Degree sweep: the annealed and the ring graph of each degree, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub degrees: Vec<u32>,
     /// Graphs in the ASPL family, ring lattice to annealed minimum.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = FamilySpec::default().graphs)]
     pub graphs: u32,
     /// Training seeds per graph and baseline (1..=S).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = DEFAULT_SEEDS)]
     pub seeds: u32,
     /// Seed of the graph searches.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = FamilySpec::default().seed)]
     pub graph_seed: u32,
     /// Iteration budget of each graph search.
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = FamilySpec::default().iters)]
     pub iters: u64,
     /// Baselines: all, none, or a list of dense, random-unstructured, random-regular, magnitude.
     #[arg(long, default_value = "all")]
     pub baselines: String,
-    #[arg(long, default_value_t = 3)]
-    pub epochs: u32,
-    #[arg(long, default_value_t = 128)]
-    pub batch: u32,
-    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam.
-    #[arg(long)]
-    pub lr: Option<f64>,
-    /// sgd (momentum 0.9, the paper's recipe) or adam.
-    #[arg(long, default_value = "sgd")]
-    pub optimizer: String,
-    #[arg(long, default_value_t = 0.9)]
-    pub momentum: f64,
-    #[arg(long, default_value_t = 5e-4)]
-    pub weight_decay: f64,
+    #[command(flatten)]
+    pub train: TrainFlags,
     /// Magnitude pruning: fine-tune epochs after pruning (default: --epochs).
     #[arg(long)]
     pub finetune_epochs: Option<u32>,
     /// Magnitude pruning: fine-tune learning rate (default: a tenth of --lr).
     #[arg(long)]
     pub finetune_lr: Option<f64>,
-    /// cpu (Burn flex) or wgpu.
-    #[arg(long, default_value = "cpu")]
-    pub backend: String,
     /// Start every run from random weights (scratch) or from the pretrained network of the
     /// model and dataset (models/pretrained/, scripts/pretrain.sh): pruned by the run's mask,
     /// then fine-tuned with --epochs and --lr.
@@ -135,35 +117,12 @@ pub struct SweepArgs {
     /// Start every run from this model file (implies --start pretrained).
     #[arg(long)]
     pub init_from: Option<PathBuf>,
-    /// MLP hidden widths, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
-    pub hidden: Vec<u32>,
-    /// CNN conv widths, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
-    pub channels: Vec<u32>,
-    /// Deep variant: L masked hidden-to-hidden layers of the first --hidden (--channels) width.
-    #[arg(long, default_value_t = 0)]
-    pub depth: u32,
     /// Depth sweep: the whole sweep at each depth, into OUT/depth-L/, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub depths: Vec<u32>,
-    /// Residual connections around equal-width hidden layers.
-    #[arg(long)]
-    pub residual: bool,
-    /// MLP: BatchNorm after every hidden layer.
-    #[arg(long)]
-    pub norm: bool,
-    /// Mask the first / last layer too (dense by default).
-    #[arg(long)]
-    pub mask_first: bool,
-    #[arg(long)]
-    pub mask_last: bool,
     /// Add self-loops to every graph mask (the ablation).
     #[arg(long)]
     pub self_loops: bool,
-    /// Use only the first N training images.
-    #[arg(long)]
-    pub limit_train: Option<usize>,
     /// Output folder (created; an existing sweep there is resumed).
     #[arg(long, required = true)]
     pub out: Option<PathBuf>,
@@ -188,13 +147,13 @@ fn start_file(a: &SweepArgs, dataset: DatasetName) -> Result<Option<StartFile>> 
         (None, Start::Pretrained) => {
             let p = PathBuf::from(format!(
                 "models/pretrained/{}-{}.safetensors",
-                a.model,
+                a.train.model.as_str(),
                 dataset.as_str()
             ));
             if !p.exists() {
                 bail!(
                     "no pretrained {} for {} at {} (run scripts/pretrain.sh, or give --init-from FILE)",
-                    a.model,
+                    a.train.model.as_str(),
                     dataset.as_str(),
                     p.display()
                 );
@@ -267,30 +226,16 @@ pub fn parse_dataset(s: &str) -> Result<(DatasetName, bool)> {
 }
 
 pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
-    let model = match a.model.as_str() {
-        "mlp" => ModelKind::Mlp,
-        "cnn" => ModelKind::Cnn,
-        m => bail!("unknown model '{m}' (expected mlp or cnn)"),
-    };
-    let optimizer = match a.optimizer.as_str() {
-        "sgd" => OptimizerKind::Sgd,
-        "adam" => OptimizerKind::Adam,
-        o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
-    };
     let (dataset, _) = parse_dataset(&a.dataset)?;
     let start = start_file(a, dataset)?;
     let mut baselines = parse_baselines(&a.baselines)?;
     if start.is_some() && a.baselines.trim() == "all" {
         baselines.retain(|k| crate::sweep::start::applies(*k));
     }
-    let lr = a.lr.unwrap_or(if optimizer == OptimizerKind::Adam {
-        1e-3
-    } else {
-        0.05
-    });
+    let lr = a.train.lr();
     let cfg = SweepConfig {
         dataset: a.dataset.clone(),
-        limit_train: a.limit_train,
+        limit_train: a.train.limit_train,
         family: FamilySpec {
             nodes: a.nodes,
             degree: a.degree,
@@ -301,32 +246,14 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
         degrees: a.degrees.clone(),
         seeds: a.seeds,
         train: TrainConfig {
-            model,
-            hidden: a.hidden.clone(),
-            channels: a.channels.clone(),
-            optimizer,
-            lr,
-            momentum: a.momentum,
-            weight_decay: a.weight_decay,
-            batch: a.batch,
-            epochs: a.epochs,
-            seed: 1,
-            dense: false,
             // The random and magnitude baselines re-mask the W ⊙ M layers.
-            kernel: crate::train::Kernel::Masked,
-            mask: MaskOptions {
-                first_dense: !a.mask_first,
-                last_dense: !a.mask_last,
-                self_loops: a.self_loops,
-            },
-            depth: a.depth,
-            residual: a.residual,
-            norm: a.norm,
+            kernel: Kernel::Masked,
+            ..a.train.config(a.self_loops)
         },
         baselines,
-        finetune_epochs: a.finetune_epochs.unwrap_or(a.epochs),
+        finetune_epochs: a.finetune_epochs.unwrap_or(a.train.epochs),
         finetune_lr: a.finetune_lr.unwrap_or(lr / 10.0),
-        backend: a.backend.parse()?,
+        backend: a.train.backend(),
         start,
     };
     cfg.validate()?;
@@ -337,10 +264,7 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
 fn load(cfg: &SweepConfig, data_dir: Option<&std::path::Path>) -> Result<crate::data::Dataset> {
     let (name, quick) = parse_dataset(&cfg.dataset)?;
     let mut data = load_dataset(name, data_dir, quick, 1)?;
-    if let Some(n) = cfg.limit_train {
-        let t = data.test.len();
-        data.truncate(n.max(1), t);
-    }
+    limit_train(&mut data, cfg.limit_train);
     Ok(data)
 }
 

@@ -1,16 +1,17 @@
 //! `rgp train`: train a masked (or dense) MLP or CNN on digits, MNIST or Fashion-MNIST with the
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
-use super::files::{read_file, write_file};
-use super::mask::GraphFlags;
-use crate::data::{Dataset, DatasetName, load_dir};
-use crate::mapping::Connectivity;
-use crate::mapping::MaskOptions;
+use super::data::{limit_train, load_dataset};
+use super::files::{read_file, sha256_hex, write_file};
+use super::flags::{GraphFlags, TrainFlags};
+use crate::Result;
+use crate::data::{Dataset, DatasetName};
+use crate::graph::Graph;
+use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
-use crate::train::{BackendKind, Kernel, ModelKind, OptimizerKind, TrainConfig, Trainer, device};
+use crate::train::{Kernel, TrainConfig, Trainer, device};
 use crate::train::{finetune, weights};
-use crate::{Error, Result, bail};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -18,12 +19,9 @@ use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Model: mlp or cnn.
-    #[arg(long, default_value = "mlp")]
-    pub model: String,
-    /// Dataset: digits (the 8×8 fixture), mnist or fashion.
-    #[arg(long, default_value = "digits")]
-    pub dataset: String,
+    /// Dataset.
+    #[arg(long, value_enum, default_value_t = DatasetName::Digits)]
+    pub dataset: DatasetName,
     /// Folder with the four IDX files (default data/<dataset>, or data/<dataset>-quick with --quick).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
@@ -32,57 +30,17 @@ pub struct Args {
     pub quick: bool,
     #[command(flatten)]
     pub graph: GraphFlags,
-    #[arg(long, default_value_t = 3)]
-    pub epochs: u32,
-    #[arg(long, default_value_t = 128)]
-    pub batch: u32,
-    /// Initial learning rate (cosine schedule to zero); default 0.05 for sgd, 0.001 for adam,
-    /// with --init-from too (fine-tuning).
-    #[arg(long)]
-    pub lr: Option<f64>,
-    /// sgd (momentum 0.9, the paper's recipe) or adam.
-    #[arg(long, default_value = "sgd")]
-    pub optimizer: String,
-    #[arg(long, default_value_t = 0.9)]
-    pub momentum: f64,
-    #[arg(long, default_value_t = 5e-4)]
-    pub weight_decay: f64,
+    #[command(flatten)]
+    pub train: TrainFlags,
     /// Seed of the weights and the batch order.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
     pub seed: u64,
-    /// cpu (Burn flex) or wgpu.
-    #[arg(long, default_value = "cpu")]
-    pub backend: String,
     /// Train the dense baseline instead of the masked network.
     #[arg(long)]
     pub dense: bool,
-    /// Masked-layer kernel: auto (by backend), packed (gather + dense blocks, only kept weights
-    /// computed; where n divides the widths) or masked (W ⊙ M everywhere).
-    #[arg(long, default_value = "auto")]
-    pub kernel: String,
-    /// MLP hidden widths, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "256,256,256")]
-    pub hidden: Vec<u32>,
-    /// CNN conv widths, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "64,64,64")]
-    pub channels: Vec<u32>,
-    /// Deep variant: L masked hidden-to-hidden layers of the first --hidden (--channels) width.
-    #[arg(long, default_value_t = 0)]
-    pub depth: u32,
-    /// Residual connections around equal-width hidden layers.
-    #[arg(long)]
-    pub residual: bool,
-    /// MLP: BatchNorm after every hidden layer.
-    #[arg(long)]
-    pub norm: bool,
-    /// Mask the first / last layer too (dense by default).
-    #[arg(long)]
-    pub mask_first: bool,
-    #[arg(long)]
-    pub mask_last: bool,
-    /// Use only the first N training images.
-    #[arg(long)]
-    pub limit_train: Option<usize>,
+    /// Masked-layer kernel.
+    #[arg(long, value_enum, default_value_t = TrainConfig::default().kernel)]
+    pub kernel: Kernel,
     /// Start from this model file (dense or pruned, same architecture): the graph's mask is
     /// applied to its weights, then training continues (fine-tuning).
     #[arg(long)]
@@ -148,7 +106,7 @@ struct Output<'a> {
     packed_layers: usize,
     graph: GraphInfo,
     config: &'a TrainConfig,
-    history: Vec<EpochRow>,
+    history: &'a [EpochRow],
     per_class_accuracy: &'a [f64],
     confusion: &'a [Vec<u32>],
 }
@@ -161,120 +119,52 @@ struct GraphInfo {
     self_loops: bool,
 }
 
-fn repo_path(rel: &str) -> PathBuf {
-    let p = PathBuf::from(rel);
-    if p.exists() {
-        p
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-    }
-}
-
-/// Loads a dataset by name the way the command line finds it.
-pub fn load_dataset(
-    name: DatasetName,
-    dir: Option<&Path>,
-    quick: bool,
-    seed: u64,
-) -> Result<Dataset> {
-    match name {
-        DatasetName::Digits => {
-            let path = dir.map_or_else(
-                || repo_path("fixtures/digits.csv.gz"),
-                |d| d.join("digits.csv.gz"),
-            );
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-            Dataset::digits(&bytes, seed)
-        }
-        _ => {
-            let dir = match dir {
-                Some(d) => d.to_path_buf(),
-                None => repo_path(&format!(
-                    "data/{}{}",
-                    name.as_str(),
-                    if quick { "-quick" } else { "" }
-                )),
-            };
-            if !dir.is_dir() {
-                bail!(
-                    "{} not found: run scripts/fetch-data.sh first (or give --data-dir)",
-                    dir.display()
-                );
-            }
-            load_dir(name.as_str(), &dir)
-        }
-    }
-}
-
-pub fn run(a: Args) -> Result<()> {
-    let model = match a.model.as_str() {
-        "mlp" => ModelKind::Mlp,
-        "cnn" => ModelKind::Cnn,
-        m => bail!("unknown model '{m}' (expected mlp or cnn)"),
-    };
-    let optimizer = match a.optimizer.as_str() {
-        "sgd" => OptimizerKind::Sgd,
-        "adam" => OptimizerKind::Adam,
-        o => bail!("unknown optimizer '{o}' (expected sgd or adam)"),
-    };
-    let backend: BackendKind = a.backend.parse()?;
-    let kernel = match a.kernel.as_str() {
-        "auto" => Kernel::Auto,
-        "packed" => Kernel::Packed,
-        "masked" => Kernel::Masked,
-        k => bail!("unknown kernel '{k}' (expected auto, packed or masked)"),
-    };
-    let dataset: DatasetName = a.dataset.parse()?;
+/// The run's configuration: the shared flags, then this command's own.
+fn config(a: &Args) -> Result<TrainConfig> {
     let cfg = TrainConfig {
-        model,
-        hidden: a.hidden.clone(),
-        channels: a.channels.clone(),
-        optimizer,
-        // Fine-tuning too: at 4/64-16/64 a fifth of these rates recovered less (README, "Fine-tuning").
-        lr: a.lr.unwrap_or(match optimizer {
-            OptimizerKind::Adam => 1e-3,
-            OptimizerKind::Sgd => 0.05,
-        }),
-        momentum: a.momentum,
-        weight_decay: a.weight_decay,
-        batch: a.batch,
-        epochs: a.epochs,
         seed: a.seed,
         dense: a.dense,
-        kernel,
-        mask: MaskOptions {
-            first_dense: !a.mask_first,
-            last_dense: !a.mask_last,
-            self_loops: a.graph.self_loops,
-        },
-        depth: a.depth,
-        residual: a.residual,
-        norm: a.norm,
+        kernel: a.kernel,
+        ..a.train.config(a.graph.self_loops)
     };
     cfg.validate()?;
-    let mut data = load_dataset(dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
-    if let Some(n) = a.limit_train {
-        let t = data.test.len();
-        data.truncate(n.max(1), t);
-    }
-    let (graph, conn) = a.graph.build()?;
-    let dev = block_on(device::device(backend))?;
-    let (mut t, start_accs) = match &a.init_from {
-        None => (Trainer::new(cfg, data, &conn, dev)?, None),
-        Some(path) => {
-            let file = finetune::read_for(&read_file(path)?, &cfg, &mut data)?;
-            let mask = match a.prune {
-                PruneBy::Graph => finetune::MaskSource::Graph,
-                PruneBy::Magnitude => finetune::MaskSource::Magnitude,
-            };
-            let ft = block_on(finetune::start_with(cfg, data, &conn, dev, &file, mask))?;
-            let accs = (ft.pretrained.accuracy, ft.pruned.accuracy);
-            (ft.trainer, Some(accs))
-        }
-    };
+    Ok(cfg)
+}
 
-    let mut bar = Bar::new(a.quiet);
+/// A fresh trainer, or one that starts from --init-from (with the loaded and the pruned
+/// network's test accuracy).
+fn start(
+    a: &Args,
+    cfg: TrainConfig,
+    mut data: Dataset,
+    conn: &Connectivity,
+) -> Result<(Trainer, Option<(f64, f64)>)> {
+    let dev = block_on(device::device(a.train.backend()))?;
+    let Some(path) = &a.init_from else {
+        return Ok((Trainer::new(cfg, data, conn, dev)?, None));
+    };
+    let file = finetune::read_for(&read_file(path)?, &cfg, &mut data)?;
+    let mask = match a.prune {
+        PruneBy::Graph => finetune::MaskSource::Graph,
+        PruneBy::Magnitude => finetune::MaskSource::Magnitude,
+    };
+    let ft = block_on(finetune::start_with(cfg, data, conn, dev, &file, mask))?;
+    let accs = (ft.pretrained.accuracy, ft.pruned.accuracy);
+    Ok((ft.trainer, Some(accs)))
+}
+
+/// What the training loop measured.
+struct Trained {
+    history: Vec<EpochRow>,
+    last_eval: Evaluation,
+    images_per_sec: f64,
+    /// When the training loop started (the output's `seconds` run to the output).
+    started: Instant,
+}
+
+/// Trains to the end, evaluating after every epoch, with a progress bar.
+fn train(t: &mut Trainer, quiet: bool) -> Result<Trained> {
+    let mut bar = Bar::new(quiet);
     let mut history = Vec::new();
     let (mut train_secs, mut seen) = (0.0, 0u64);
     let (mut loss_sum, mut acc_sum, mut steps_in_epoch) = (0.0, 0.0, 0u64);
@@ -306,11 +196,25 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
     bar.finish();
-    let e = match last_eval {
+    let last_eval = match last_eval {
         Some(e) => e,
         None => block_on(t.evaluate(None))?,
     };
-    let (pruned_max, _) = block_on(t.pruned_weight_check())?;
+    Ok(Trained {
+        history,
+        last_eval,
+        images_per_sec: seen as f64 / train_secs.max(1e-9),
+        started: start,
+    })
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let cfg = config(&a)?;
+    let mut data = load_dataset(a.dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
+    limit_train(&mut data, a.train.limit_train);
+    let (graph, conn) = a.graph.build()?;
+    let (mut t, start_accs) = start(&a, cfg, data, &conn)?;
+    let trained = train(&mut t, a.quiet)?;
     let saved = match &a.save {
         Some(path) => {
             let g = finetune::GraphMeta {
@@ -318,26 +222,46 @@ pub fn run(a: Args) -> Result<()> {
                 link: a.graph.graph.is_none().then(|| a.graph.config().link()),
                 degree: graph.k(),
             };
-            Some(save(&t, &conn, g, e.accuracy, path, a.layout, a.dtype)?)
+            let accuracy = trained.last_eval.accuracy;
+            Some(save(&t, &conn, g, accuracy, path, a.layout, a.dtype)?)
         }
         None => None,
     };
+    let out = output(&a, &t, &graph, &conn, start_accs, saved, &trained)?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).expect("output serialises")
+    );
+    Ok(())
+}
+
+fn output<'a>(
+    a: &'a Args,
+    t: &'a Trainer,
+    graph: &Graph,
+    conn: &Connectivity,
+    start_accs: Option<(f64, f64)>,
+    saved: Option<Saved>,
+    trained: &'a Trained,
+) -> Result<Output<'a>> {
+    let (pruned_max, _) = block_on(t.pruned_weight_check())?;
     let acc = t.accounting();
-    let last = history.last();
-    let out = Output {
-        model,
+    let e = &trained.last_eval;
+    let last = trained.history.last();
+    Ok(Output {
+        model: a.train.model,
         pretrained_accuracy: start_accs.map(|s| s.0),
         pruned_accuracy: start_accs.map(|s| s.1),
         saved,
-        dataset: dataset.as_str(),
-        backend: backend.as_str(),
+        dataset: a.dataset.as_str(),
+        backend: a.train.backend().as_str(),
         dense: t.config().dense,
         test_accuracy: e.accuracy,
         test_loss: e.loss,
         train_loss: last.map_or(f64::NAN, |h| h.train_loss),
         train_accuracy: last.map_or(f64::NAN, |h| h.train_accuracy),
-        images_per_sec: seen as f64 / train_secs.max(1e-9),
-        seconds: start.elapsed().as_secs_f64(),
+        images_per_sec: trained.images_per_sec,
+        seconds: trained.started.elapsed().as_secs_f64(),
         steps: t.step_count(),
         params_dense: acc.params_dense,
         params_pruned: acc.params_pruned,
@@ -352,15 +276,10 @@ pub fn run(a: Args) -> Result<()> {
             self_loops: conn.self_loops(),
         },
         config: t.config(),
-        history,
+        history: &trained.history,
         per_class_accuracy: &e.per_class_accuracy,
         confusion: &e.confusion,
-    };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&out).expect("output serialises")
-    );
-    Ok(())
+    })
 }
 
 #[derive(Serialize)]
@@ -404,7 +323,7 @@ fn save(
         layout,
         dtype,
         bytes: bytes.len(),
-        sha256: super::files::sha256_hex(&bytes),
+        sha256: sha256_hex(&bytes),
         test_accuracy: f.meta.test_accuracy.unwrap_or(accuracy),
     })
 }

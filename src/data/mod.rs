@@ -203,10 +203,13 @@ pub fn stratified_split(
 
 /// The datasets the command line and the app know by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum DatasetName {
+    /// The 8×8 digits fixture.
     Digits,
     Mnist,
+    /// Fashion-MNIST.
     Fashion,
 }
 

@@ -85,10 +85,12 @@ impl Arch {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum ArchName {
     Mlp,
     Cnn,
+    #[cfg_attr(feature = "cli", value(name = "vgg16_bn"))]
     Vgg16Bn,
     Resnet18,
     Resnet56,

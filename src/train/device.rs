@@ -6,10 +6,16 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
+/// The CLI spells them as [`FromStr`] does (`flex`, `webgpu` and `gpu` are aliases).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
+    /// Burn flex.
+    #[cfg_attr(feature = "cli", value(alias = "flex"))]
     Cpu,
+    /// WebGPU in the browser; Vulkan, Metal or GL natively.
+    #[cfg_attr(feature = "cli", value(aliases = ["webgpu", "gpu"]))]
     Wgpu,
 }
 
