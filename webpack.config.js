@@ -21,7 +21,8 @@ const trainFull = existsSync(at('pkg/train/rgp.js')) ? at('pkg/train/rgp.js') : 
 
 export default (env, argv) => ({
   mode: argv.mode ?? 'production',
-  entry: { app: at('www/app.js') },
+  // `debug`: a separate entry for benchmarks and tests (www/debug.js); the app never loads it.
+  entry: { app: at('www/app.js'), debug: at('www/debug.js') },
   output: {
     path: at('dist'),
     filename: '[name].js',

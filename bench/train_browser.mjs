@@ -112,11 +112,17 @@ function callsPerStep(chunks) {
   return Object.fromEntries(Object.keys(rows[0]).map((k) => [k, median(rows.map((r) => r[k]))]));
 }
 
+/** The benchmark's own training client comes from the debug entry (www/debug.js), which the app never loads. */
+async function debugEntry(page) {
+  if (!(await page.evaluate(() => Boolean(window.rgpDebug)))) await page.addScriptTag({ url: 'debug.js' });
+}
+
 /** Ours in the page: steady images/s from the worker's chunk timings (first two chunks skipped). */
 async function ours(page, { backend, model, dense, seconds, kernel = 'auto' }) {
+  await debugEntry(page);
   return page.evaluate(
     async ({ backend, model, dense, seconds, kernel }) => {
-      const client = document.querySelector('[data-testid="training"]').trainClient;
+      const client = (window.benchClient ??= new window.rgpDebug.TrainClient());
       const info = await client.init(backend === 'wgpu' ? 'webgpu' : 'cpu');
       if (info.backend !== backend) return { error: `backend ${info.backend}: ${info.notice}` };
       const n = 64;

@@ -131,3 +131,46 @@ export function makeFixtures(browser, baseURL) {
   };
   return fx;
 }
+
+// Test side of a GPU device loss: every worker the page starts from now on keeps the GPUDevices it
+// creates (installed through the DevTools protocol before the worker's own script runs), and
+// `loseDevices()` destroys them, as a driver reset would.
+const HOLD_DEVICES = `(() => {
+  const install = () => {
+    const proto = self.GPUAdapter?.prototype;
+    if (!proto || proto.requestDevice.held) return;
+    const request = proto.requestDevice;
+    proto.requestDevice = async function (...args) {
+      const device = await request.apply(this, args);
+      (self.heldGpuDevices ??= []).push(device);
+      return device;
+    };
+    proto.requestDevice.held = true;
+  };
+  install();
+  self.addEventListener('message', install);
+})();`;
+
+export async function holdGpuDevices(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const workers = new Set();
+  let id = 1;
+  const send = (sessionId, method, params = {}) =>
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) });
+  cdp.on('Target.attachedToTarget', async (e) => {
+    if (e.targetInfo.type === 'worker') {
+      workers.add(e.sessionId);
+      await send(e.sessionId, 'Runtime.evaluate', { expression: HOLD_DEVICES }).catch(() => {});
+    }
+    await send(e.sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => {});
+  });
+  cdp.on('Target.detachedFromTarget', (e) => workers.delete(e.sessionId));
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+  return {
+    async loseDevices() {
+      for (const sid of workers) {
+        await send(sid, 'Runtime.evaluate', { expression: 'self.heldGpuDevices?.forEach((d) => d.destroy())' }).catch(() => {});
+      }
+    },
+  };
+}

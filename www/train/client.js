@@ -14,7 +14,8 @@
 // Backend choice ('auto'): training starts on the CPU at once; when the adapter may be faster
 // (not a software fallback, nothing remembered), a second worker measures both backends in the
 // background once training runs, the outcome is remembered per adapter (backend-choice.js), and
-// the next run uses WebGPU if it won (onNotice says so).
+// the next run uses WebGPU if it won (onNotice says so). `client.onComparison(state, calibration?)`
+// hears 'running' and 'done'.
 
 import { allRemembered, measureFallback, remember } from './backend-choice.js';
 
@@ -132,6 +133,7 @@ export class TrainClient {
     if (this.comparer || !this.info?.compare) return;
     const w = newWorker();
     this.comparer = w;
+    this.onComparison?.('running');
     const done = () => {
       w.terminate();
       if (this.comparer === w) this.comparer = null;
@@ -147,6 +149,7 @@ export class TrainClient {
       const r = remember(m.adapter, m.calibration);
       this.info.compare = false;
       this.info.calibration = m.calibration;
+      this.onComparison?.('done', m.calibration);
       if (r?.backend === 'wgpu') {
         this.rechoose = true;
         const x = (m.calibration.cpu_ms_per_step / m.calibration.wgpu_ms_per_step).toFixed(1);
@@ -218,11 +221,6 @@ export class TrainClient {
     if (!this.info) await this.init('auto');
     const msg = { type: 'load-weights', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, bytes, dataBase: dataUrl() };
     return this._request(msg);
-  }
-
-  /** Test hook: destroys the worker's GPU device to exercise the CPU fallback. */
-  loseDevice() {
-    this.worker?.postMessage({ type: 'lose-device' });
   }
 
   terminate() {

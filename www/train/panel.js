@@ -32,6 +32,7 @@ export function mount(section, app) {
   const trainBtn = el('button', { type: 'button', 'data-testid': 'train-start', text: 'Train' });
   const stopBtn = el('button', { type: 'button', 'data-testid': 'train-stop', text: 'Stop', disabled: '' });
   const backendLine = el('p', { class: 'note', 'data-testid': 'train-backend-line', text: 'Backend: chosen when training starts.' });
+  const comparison = el('p', { class: 'note', 'data-testid': 'train-comparison', hidden: '' });
   const notice = el('p', { class: 'tp-notice', 'data-testid': 'train-notice', role: 'status', 'aria-live': 'polite' });
   const bar = el('div', { class: 'tp-bar' }, el('span'));
   const stats = {};
@@ -47,9 +48,21 @@ export function mount(section, app) {
   const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
   const numbers = startNumbers();
   const ftChart = el('canvas', { class: 'tp-chart', 'data-testid': 'finetune-chart', width: '600', height: '150' });
-  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, notice, numbers.element, bar, statList, chart, ftChart, results);
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, comparison, notice, numbers.element, bar, statList, chart, ftChart, results);
 
   const client = new TrainClient();
+  // The background CPU/WebGPU comparison ('auto'), as the page tells it.
+  const ms = (cal) => [cal.wgpu_ms_per_step !== undefined ? `WebGPU ${cal.wgpu_ms_per_step.toFixed(1)} ms/step` : '',
+    cal.cpu_ms_per_step !== undefined ? `CPU ${cal.cpu_ms_per_step.toFixed(1)} ms/step` : ''].filter(Boolean).join(', ');
+  const showComparison = (state, cal) => {
+    comparison.hidden = false;
+    comparison.dataset.state = state;
+    comparison.textContent = state === 'running' ? 'Background comparison: measuring the CPU and WebGPU backends…'
+      : state === 'done' ? `Background comparison: done (${ms(cal)}).`
+        : state === 'pending' ? 'Background comparison: starts once training runs.'
+          : 'Background comparison: not needed.';
+  };
+  client.onComparison = showComparison;
   // The Rust TrainConfig of a run.
   const runConfig = (s) => ({
     model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
@@ -215,10 +228,10 @@ export function mount(section, app) {
     const info = await client.init(pref);
     const a = info.adapter;
     const adapter = a ? `${a.description || a.vendor || 'adapter'}${a.architecture ? ` (${a.architecture})` : ''}${a.fallback ? ', software fallback' : ''}` : 'none';
-    const cal = info.calibration || {};
-    const ms = [cal.wgpu_ms_per_step !== undefined ? `WebGPU ${cal.wgpu_ms_per_step.toFixed(1)} ms/step` : '',
-      cal.cpu_ms_per_step !== undefined ? `CPU ${cal.cpu_ms_per_step.toFixed(1)} ms/step` : ''].filter(Boolean).join(', ');
-    backendLine.textContent = `Backend: ${info.backend === 'wgpu' ? 'WebGPU' : 'CPU'} · WebGPU adapter: ${adapter}${ms ? ` · calibration: ${ms}` : ''}`;
+    const cal = ms(info.calibration || {});
+    const why = info.reason ? ` (${info.reason})` : '';
+    backendLine.textContent = `Backend: ${info.backend === 'wgpu' ? 'WebGPU' : 'CPU'}${why} · WebGPU adapter: ${adapter}${cal ? ` · calibration: ${cal}` : ''}`;
+    showComparison(info.compare ? 'pending' : 'none');
     section.dataset.trainBackend = info.backend;
     notice.textContent = info.notice || '';
     return info;
@@ -344,7 +357,5 @@ export function mount(section, app) {
     }
   }
 
-  // For tests and benchmarks: the client of this panel.
-  section.trainClient = client;
   setState('idle');
 }

@@ -8,7 +8,7 @@
 //               {type:'init', backend:'auto'|'webgpu'|'cpu', memory, measureFallback}
 //               {type:'compare'} (measure both backends; for a second, background worker)
 //               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
-//               {type:'stop'}   {type:'lose-device'} (test hook: destroys the GPU device)
+//               {type:'stop'}
 // Messages out: {type:'ready', backend, adapter, calibration, notice, compare}
 //               {type:'compared', calibration, adapter}
 //               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
@@ -25,15 +25,13 @@ const moduleOf = (b) => (b === 'cpu' ? cpuModule : 'wgpu');
 let backend = null;
 let stopRequested = false;
 let training = false;
-let gpuDevice = null;
 let deviceLost = false;
 
-// Keep a handle on the GPUDevice Burn creates, to notice (and, for tests, cause) a device loss.
+// Notice when the GPUDevice Burn creates is lost (the run then restarts on the CPU: client.js).
 if (self.GPUAdapter && GPUAdapter.prototype.requestDevice) {
   const request = GPUAdapter.prototype.requestDevice;
   GPUAdapter.prototype.requestDevice = async function (...args) {
     const device = await request.apply(this, args);
-    gpuDevice = device;
     device.lost.then((info) => {
       deviceLost = true;
       post({ type: 'notice', text: `The GPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}).` });
@@ -336,9 +334,6 @@ self.onmessage = async (ev) => {
       post({ type: 'done', result: await loadWeights(msg) });
     } else if (msg.type === 'stop') {
       stopRequested = true;
-    } else if (msg.type === 'lose-device') {
-      if (gpuDevice) gpuDevice.destroy();
-      else post({ type: 'notice', text: 'no GPU device to lose' });
     }
   } catch (e) {
     post({ type: 'error', message: message(e), backend, deviceLost: deviceLost || Boolean(e && e.deviceLost) });
