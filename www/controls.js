@@ -3,7 +3,8 @@
 // together come back from the graph worker, naming their field: app.js), and links degree ⇄
 // pruning ratio (either sets the other).
 
-import { fieldOf, parseValue } from './url-state.js';
+import { FIELDS, fieldOf, parseValue } from './url-state.js';
+import { applySchema } from './views/form.js';
 
 /** Pruning ratio (fraction of masked weights removed) for a degree: 1 - k/n. */
 export function pruningRatio(n, k) {
@@ -25,14 +26,14 @@ export function degreeForRatio(n, ratio) {
   return best ? best.k : null;
 }
 
-const GRAPH_KEYS = [
-  'nodes', 'degree', 'init', 'seed', 'search', 'direction', 'steps',
-  'interval_down', 'interval_up', 'extreme', 'iters', 'target_aspl', 'tolerance', 'trajectories',
-];
+// The graph settings the form shows: every graph setting of the schema but the stop point,
+// which only a stopped search writes.
+const GRAPH_KEYS = FIELDS.filter((f) => f.group === 'graph' && f.key !== 'stop_after').map((f) => f.key);
 
 export class Controls {
   /** `onChange(config | null)`: a valid edited config, or null while some value is invalid. */
   constructor(form, onChange) {
+    applySchema(form);
     this.form = form;
     this.onChange = onChange;
     this.base = null; // the config the form was last written from (keeps non-form keys)

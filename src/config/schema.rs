@@ -179,38 +179,51 @@ fn graph_settings() -> Vec<Setting> {
             &lower(d.search),
             &[
                 ("none", "none (start graph)"),
-                ("paper", "reference rule"),
-                ("anneal", "annealing"),
+                ("paper", "paper (reference)"),
+                ("anneal", "anneal (lowest)"),
                 ("target", "target ASPL"),
-                ("family", "family (reference rule)"),
+                ("family", "family (as published)"),
             ],
         )
-        .label("Search"),
+        .label("Method")
+        .help("the edge-swap search; family builds graphs the way the published ones were made"),
         Setting::choice(
             "direction",
             G,
             &lower(d.direction),
             &[
-                ("min", "lower ASPL"),
-                ("max", "higher ASPL"),
+                ("min", "min (lower ASPL)"),
+                ("max", "max (higher ASPL)"),
                 ("random", "random"),
             ],
         )
         .label("Direction"),
-        Setting::int("steps", G, d.steps, (0.0, MAX_STEPS as f64)).label("Steps"),
-        Setting::float("interval_down", G, d.interval_down, (0.0, 1000.0)),
-        Setting::float("interval_up", G, d.interval_up, (0.0, 1000.0)),
-        Setting::flag("extreme", G, d.extreme),
+        Setting::int("steps", G, d.steps, (0.0, MAX_STEPS as f64))
+            .label("Steps")
+            .help("chained reference calls (a family: graphs per trajectory)"),
+        Setting::float("interval_down", G, d.interval_down, (0.0, 1000.0))
+            .label("ASPL step ≥")
+            .help("the reference rule accepts a swap that changes the ASPL by at least this"),
+        Setting::float("interval_up", G, d.interval_up, (0.0, 1000.0))
+            .label("ASPL step <")
+            .help("... and by less than this"),
+        Setting::flag("extreme", G, d.extreme)
+            .label("Extreme")
+            .help("the reference rule never returns early"),
         Setting::int("iters", G, d.iters, (0.0, MAX_ITERS as f64)).label("Iterations"),
         Setting::float("target_aspl", G, d.target_aspl, (1.0, MAX_NODES as f64))
             .label("Target ASPL"),
-        Setting::float("tolerance", G, d.tolerance, (1e-9, 1000.0)),
+        Setting::float("tolerance", G, d.tolerance, (1e-9, 1000.0))
+            .label("Tolerance")
+            .help("accepted distance to the target ASPL"),
         Setting::int(
             "trajectories",
             G,
             d.trajectories,
             (1.0, MAX_TRAJECTORIES as f64),
-        ),
+        )
+        .label("Trajectories")
+        .help("independent walks of a family, each keeping its steps"),
         Setting::int("stop_after", G, Value::Null, (0.0, MAX_ITERS as f64))
             .unset()
             .help("iterations after which a search was stopped (the link reproduces that graph)"),

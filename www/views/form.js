@@ -58,3 +58,29 @@ export function rangeProblem(input) {
   if (input.value.trim() !== '' && Number.isFinite(v) && v >= s.min && v <= s.max && (!whole || Number.isInteger(v))) return '';
   return `${s.label} must be ${whole ? 'a whole number' : 'a number'} between ${s.min} and ${s.max}.`;
 }
+
+/**
+ * Gives a static form's controls (index.html's graph form, laid out by hand) what the schema says
+ * of their settings: range and step of number inputs, a select's options, the label's text, the
+ * help as a tooltip. Controls that are not settings (the pruning ratio) are left alone.
+ */
+export function applySchema(form) {
+  for (const input of form.querySelectorAll('input[name], select[name]')) {
+    const s = fieldOf(input.name);
+    if (!s) continue;
+    if (s.type === 'enum') {
+      input.replaceChildren(...s.values.map((v, i) => el('option', { value: v, text: s.labels?.[i] ?? v })));
+    } else if (s.type === 'int' || s.type === 'float') {
+      input.min = String(s.min);
+      input.max = String(s.max);
+      if (!input.step) input.step = s.type === 'int' ? '1' : 'any';
+    }
+    const label = form.querySelector(`label[for="${input.id}"]`);
+    if (label) {
+      const text = label.childElementCount ? `${s.label} ` : s.label;
+      if (label.firstChild?.nodeType === Node.TEXT_NODE) label.firstChild.nodeValue = text;
+      else label.prepend(text);
+    }
+    if (s.help) input.title = s.help;
+  }
+}
