@@ -4,6 +4,9 @@ use crate::data::{Dataset, DatasetName, load_dir};
 use crate::{Result, bail};
 use std::path::{Path, PathBuf};
 
+/// The dataset `rgp train` and `rgp sweep` use when none is named (the small fixture).
+pub const DEFAULT_DATASET: DatasetName = DatasetName::Digits;
+
 /// `rel` from the working directory, or else from the crate's folder (so the fixtures are found
 /// from anywhere in a checkout).
 fn repo_path(rel: &str) -> PathBuf {

@@ -23,10 +23,10 @@ pub struct Args {
     pub format: Format,
     /// dense: full weights, pruned ones zero; packed: only the kept blocks of each graph-masked
     /// layer (gather + batched MatMul / grouped conv in ONNX).
-    #[arg(long, value_enum, default_value_t = Layout::Dense)]
+    #[arg(long, value_enum, default_value_t = Layout::default())]
     pub layout: Layout,
     /// Storage type of the weights (the ONNX graph computes in f32 either way).
-    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    #[arg(long, value_enum, default_value_t = Dtype::default())]
     pub dtype: Dtype,
     /// Output file.
     #[arg(long)]

@@ -2,6 +2,7 @@
 //! stderr, `error: <one line>` and exit 2 for any bad input.
 
 use super::files::{GraphFormat, read_graph};
+use super::flags::value_name;
 use super::progress::Meter;
 use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Graph;
@@ -10,6 +11,11 @@ use crate::{Error, Result, bail, io};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
+
+fn search_help() -> String {
+    let d = value_name(GraphConfig::default().search);
+    format!("Search to run (default: {d}; target when --target-aspl is given; none with --import)")
+}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -25,8 +31,7 @@ pub struct Args {
     /// Seed of every random choice.
     #[arg(long)]
     pub seed: Option<u32>,
-    /// Search to run (default: anneal; target when --target-aspl is given; none with --import).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = search_help())]
     pub search: Option<SearchKind>,
     /// Direction of the reference rule (`paper`).
     #[arg(long, value_enum)]

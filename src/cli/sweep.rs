@@ -6,7 +6,7 @@
 //! `rgp sweep run --dir DIR --shard I/N` on each (see [`crate::sweep::shard`]), then
 //! `rgp sweep merge --dir DIR`.
 
-use super::data::{limit_train, load_dataset};
+use super::data::{DEFAULT_DATASET, limit_train, load_dataset};
 use super::files::{read_file, sha256_hex};
 use super::flags::TrainFlags;
 use crate::data::DatasetName;
@@ -72,7 +72,7 @@ pub struct MergeArgs {
 pub struct SweepArgs {
     /// Dataset: digits (the 8×8 fixture), mnist, fashion, mnist-quick or fashion-quick (the
     /// first 6000 training and 1000 test images).
-    #[arg(long, default_value = DatasetName::Digits.as_str())]
+    #[arg(long, default_value = DEFAULT_DATASET.as_str())]
     pub dataset: String,
     /// Folder with the four IDX files (default data/<dataset>).
     #[arg(long)]

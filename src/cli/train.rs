@@ -1,7 +1,7 @@
 //! `rgp train`: train a masked (or dense) MLP or CNN on digits, MNIST or Fashion-MNIST with the
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
-use super::data::{limit_train, load_dataset};
+use super::data::{DEFAULT_DATASET, limit_train, load_dataset};
 use super::files::{read_file, sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
 use crate::Result;
@@ -20,7 +20,7 @@ use std::time::Instant;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Dataset.
-    #[arg(long, value_enum, default_value_t = DatasetName::Digits)]
+    #[arg(long, value_enum, default_value_t = DEFAULT_DATASET)]
     pub dataset: DatasetName,
     /// Folder with the four IDX files (default data/<dataset>, or data/<dataset>-quick with --quick).
     #[arg(long)]
@@ -53,10 +53,10 @@ pub struct Args {
     #[arg(long)]
     pub save: Option<PathBuf>,
     /// Layout of the saved file: dense (masks kept) or packed (only kept weights).
-    #[arg(long, value_enum, default_value_t = Layout::Dense)]
+    #[arg(long, value_enum, default_value_t = Layout::default())]
     pub layout: Layout,
     /// Storage type of the saved weights (f16 halves the file; its accuracy is re-measured).
-    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    #[arg(long, value_enum, default_value_t = Dtype::default())]
     pub dtype: Dtype,
     /// No progress on stderr.
     #[arg(long)]
