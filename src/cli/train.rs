@@ -10,7 +10,7 @@ use crate::graph::Graph;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
-use crate::train::{Kernel, TrainConfig, Trainer, device};
+use crate::train::{Kernel, Session, TrainConfig, Trainer, device};
 use crate::train::{finetune, weights};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -162,50 +162,44 @@ struct Trained {
     started: Instant,
 }
 
-/// Trains to the end, evaluating after every epoch, with a progress bar.
-fn train(t: &mut Trainer, quiet: bool) -> Result<Trained> {
+/// Trains to the end with the run loop every driver shares (`train::Session`), evaluating
+/// after every epoch (not counted in the training time), with a progress bar.
+fn train(t: Trainer, quiet: bool) -> Result<(Trainer, Trained)> {
     let mut bar = Bar::new(quiet);
+    let batch = t.batch() as u64;
+    let mut session = Session::new(t);
     let mut history = Vec::new();
     let (mut train_secs, mut seen) = (0.0, 0u64);
-    let (mut loss_sum, mut acc_sum, mut steps_in_epoch) = (0.0, 0.0, 0u64);
     let start = Instant::now();
-    let mut last_eval: Option<Evaluation> = None;
-    let chunk = 20;
-    while !t.done() {
+    while !session.done() {
         let t0 = Instant::now();
-        let c = block_on(t.run(chunk))?;
+        let a = block_on(session.advance(20))?;
         train_secs += t0.elapsed().as_secs_f64();
-        seen += c.steps as u64 * t.batch() as u64;
-        loss_sum += c.loss * c.steps as f64;
-        acc_sum += c.train_accuracy * c.steps as f64;
-        steps_in_epoch += c.steps as u64;
+        let c = &a.chunk;
+        seen += c.steps as u64 * batch;
         let rate = seen as f64 / train_secs.max(1e-9);
-        let left = (c.total_steps - c.step) as f64 * t.batch() as f64 / rate;
-        bar.show(&c, rate, left, last_eval.as_ref().map(|e| e.accuracy));
-        if c.epoch_end || c.done {
-            let e = block_on(t.evaluate(None))?;
+        let left = (c.total_steps - c.step) as f64 * batch as f64 / rate;
+        bar.show(c, rate, left, session.last_evaluation().map(|e| e.accuracy));
+        if a.ended.is_some() {
+            let e = block_on(session.evaluate_epoch())?;
             history.push(EpochRow {
-                epoch: c.epoch.round() as u32,
-                train_loss: loss_sum / steps_in_epoch.max(1) as f64,
-                train_accuracy: acc_sum / steps_in_epoch.max(1) as f64,
-                test_accuracy: e.accuracy,
+                epoch: e.epoch,
+                train_loss: e.train_loss,
+                train_accuracy: e.train_accuracy,
+                test_accuracy: e.test_accuracy.unwrap_or(f64::NAN),
                 seconds: start.elapsed().as_secs_f64(),
             });
-            (loss_sum, acc_sum, steps_in_epoch) = (0.0, 0.0, 0);
-            last_eval = Some(e);
         }
     }
     bar.finish();
-    let last_eval = match last_eval {
-        Some(e) => e,
-        None => block_on(t.evaluate(None))?,
-    };
-    Ok(Trained {
+    let last_eval = block_on(session.evaluation())?;
+    let trained = Trained {
         history,
         last_eval,
         images_per_sec: seen as f64 / train_secs.max(1e-9),
         started: start,
-    })
+    };
+    Ok((session.into_trainer(), trained))
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -213,8 +207,8 @@ pub fn run(a: Args) -> Result<()> {
     let mut data = load_dataset(a.dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
     limit_train(&mut data, a.train.limit_train);
     let (graph, conn) = a.graph.build()?;
-    let (mut t, start_accs) = start(&a, cfg, data, &conn)?;
-    let trained = train(&mut t, a.quiet)?;
+    let (t, start_accs) = start(&a, cfg, data, &conn)?;
+    let (t, trained) = train(t, a.quiet)?;
     let saved = match &a.save {
         Some(path) => {
             let g = finetune::GraphMeta {

@@ -17,7 +17,7 @@ use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::ModelFile;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
-use crate::train::{Chunk, Evaluate, Net, Session, TrainConfig, Trainer};
+use crate::train::{Chunk, Net, Session, TrainConfig, Trainer};
 use crate::{Result, bail};
 use burn::tensor::Device;
 use std::collections::HashMap;
@@ -135,7 +135,7 @@ impl Executor {
         };
         Ok(ActiveRun {
             job,
-            session: Session::new(trainer, Evaluate::AtEnd),
+            session: Session::new(trainer),
             started_ms,
         })
     }

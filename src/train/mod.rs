@@ -17,7 +17,7 @@ pub mod weights;
 pub use device::BackendKind;
 pub use layers::{MaskedConv2d, MaskedLinear};
 pub use model::Net;
-pub use session::{Evaluate, Session};
+pub use session::Session;
 pub use trainer::{Chunk, Evaluation, Trainer};
 
 pub use crate::config::train::{

@@ -1,20 +1,12 @@
 //! One training run stepped in chunks: the loop that `rgp train`, `rgp sweep` and the browser's
 //! training worker all drive. The driver picks the chunk sizes, keeps the time and shows the
 //! progress; the session keeps the epoch bookkeeping (mean training loss and accuracy of each
-//! epoch, the test evaluation at its end) and returns it as plain data.
+//! epoch, the test evaluation at its end) and returns it as plain data. Evaluating is a call of
+//! its own ([`Session::evaluate_epoch`]), so a driver's training time never includes it.
 
 use super::trainer::{Chunk, Evaluation, Trainer};
 use crate::Result;
 use serde::Serialize;
-
-/// When a session evaluates the test split by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Evaluate {
-    /// After every epoch (`rgp train`, the browser): a history of test accuracy.
-    EveryEpoch,
-    /// Only when the run is over (`rgp sweep`: one number per run is all a sweep keeps).
-    AtEnd,
-}
 
 /// One finished epoch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,7 +15,7 @@ pub struct Epoch {
     /// Means over the epoch's batches.
     pub train_loss: f64,
     pub train_accuracy: f64,
-    /// The test split after the epoch (`None` when the session evaluates at the end only).
+    /// The test split after the epoch (`None` until [`Session::evaluate_epoch`]).
     pub test_accuracy: Option<f64>,
     pub test_loss: Option<f64>,
 }
@@ -39,7 +31,6 @@ pub struct Advance {
 
 pub struct Session {
     trainer: Trainer,
-    evaluate: Evaluate,
     /// Loss and accuracy summed over the current epoch's steps, and their count.
     sums: (f64, f64, u64),
     history: Vec<Epoch>,
@@ -48,10 +39,9 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(trainer: Trainer, evaluate: Evaluate) -> Session {
+    pub fn new(trainer: Trainer) -> Session {
         Session {
             trainer,
-            evaluate,
             sums: (0.0, 0.0, 0),
             history: Vec::new(),
             last_eval: None,
@@ -80,8 +70,8 @@ impl Session {
         self.last_eval.as_ref().map(|(_, e)| e)
     }
 
-    /// Up to `max_steps` more steps (a chunk never crosses an epoch's end); at an epoch's end
-    /// the epoch's means, and with [`Evaluate::EveryEpoch`] the test split's numbers.
+    /// Up to `max_steps` more steps (a chunk never crosses an epoch's end); at an epoch's end,
+    /// the epoch's means (its test numbers come from [`Session::evaluate_epoch`]).
     pub async fn advance(&mut self, max_steps: u32) -> Result<Advance> {
         let c = self.trainer.run(max_steps).await?;
         let n = c.steps as f64;
@@ -90,35 +80,34 @@ impl Session {
             self.sums.1 + c.train_accuracy * n,
             self.sums.2 + c.steps as u64,
         );
-        let ended = if c.epoch_end || c.done {
-            Some(self.end_epoch(&c).await?)
-        } else {
-            None
-        };
+        let ended = (c.epoch_end || c.done).then(|| self.end_epoch(&c));
         Ok(Advance { chunk: c, ended })
     }
 
-    async fn end_epoch(&mut self, c: &Chunk) -> Result<Epoch> {
+    fn end_epoch(&mut self, c: &Chunk) -> Epoch {
         let (loss, acc, steps) = std::mem::take(&mut self.sums);
         let steps = steps.max(1) as f64;
-        let test = match self.evaluate {
-            Evaluate::EveryEpoch => {
-                let e = self.trainer.evaluate(None).await?;
-                let numbers = (e.accuracy, e.loss);
-                self.last_eval = Some((c.step, e));
-                Some(numbers)
-            }
-            Evaluate::AtEnd => None,
-        };
         let epoch = Epoch {
             epoch: c.epoch.round() as u32,
             train_loss: loss / steps,
             train_accuracy: acc / steps,
-            test_accuracy: test.map(|t| t.0),
-            test_loss: test.map(|t| t.1),
+            test_accuracy: None,
+            test_loss: None,
         };
         self.history.push(epoch.clone());
-        Ok(epoch)
+        epoch
+    }
+
+    /// Evaluates the test split after the epoch that just ended and records it in that epoch's
+    /// row (`rgp train` and the browser do after every epoch; a sweep only at the end).
+    pub async fn evaluate_epoch(&mut self) -> Result<Epoch> {
+        let e = self.evaluation().await?;
+        let Some(row) = self.history.last_mut() else {
+            crate::bail!("no epoch has ended yet");
+        };
+        row.test_accuracy = Some(e.accuracy);
+        row.test_loss = Some(e.loss);
+        Ok(row.clone())
     }
 
     /// The test split now: the epoch's evaluation when nothing trained since, else a new one.

@@ -11,7 +11,7 @@ use crate::data::{Dataset, DatasetName};
 use crate::graph::{Graph, Rng};
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
-use crate::train::session::{Evaluate, Session};
+use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, TrainConfig, Trainer, device, finetune};
 use crate::{Error, Result, bail};
@@ -219,7 +219,7 @@ impl TrainSession {
             };
             Ok(TrainSession {
                 facts: Facts::of(&trainer),
-                session: Rc::new(RefCell::new(Session::new(trainer, Evaluate::EveryEpoch))),
+                session: Rc::new(RefCell::new(Session::new(trainer))),
                 backend: kind,
                 fingerprint: g.fingerprint(),
                 conn,
@@ -296,7 +296,7 @@ impl TrainSession {
     }
 
     /// Takes up to `max_steps` steps (stopping at an epoch's end) and resolves to the chunk's
-    /// mean loss and accuracy, plus `ended`: the epoch it ended, with the test split's numbers
+    /// mean loss and accuracy, plus `ended`: the epoch it ended, with its means
     /// (`src/train/session.rs`). Calls must not overlap.
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
@@ -308,6 +308,20 @@ impl TrainSession {
                 .map_err(|_| js_error(Error::new("a training chunk is already running")))?;
             let a = s.advance(max_steps).await.map_err(js_error)?;
             to_js(&a)
+        })
+    }
+
+    /// Evaluates the test split after the epoch that just ended; resolves to that epoch's row
+    /// (means and test numbers).
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
+    pub fn evaluate_epoch(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        future_to_promise(async move {
+            let mut s = s
+                .try_borrow_mut()
+                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            to_js(&s.evaluate_epoch().await.map_err(js_error)?)
         })
     }
 
