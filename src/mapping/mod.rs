@@ -8,6 +8,7 @@ pub mod accounting;
 pub mod arch;
 pub mod groups;
 pub mod mask;
+pub mod reference_nets;
 
 pub use accounting::{Accounting, Convention, LayerRow, account};
 pub use arch::{Arch, ArchName, CnnSpec, Layer, LayerKind, MaskOptions, MlpSpec, ModelKind, Op};
