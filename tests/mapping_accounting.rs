@@ -2,7 +2,8 @@
 //! code's published `Flops_and_Params.csv` (paper convention) as the oracle.
 
 use rgp::graph::generate::ring;
-use rgp::mapping::arch::{build, resnet18, resnet56, vgg16_bn};
+use rgp::mapping::arch::build;
+use rgp::mapping::reference_nets::{resnet18, resnet56, vgg16_bn};
 use rgp::mapping::{
     CnnSpec, Connectivity, Convention, MaskOptions, MlpSpec, account, compute_size, group_of,
     mask_matrix,
