@@ -10,8 +10,9 @@ import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
 import { pngBlob, svgText } from './charts.js';
 import { summarize, toCsv } from './engine.js';
-import { APP_BASELINES, buildGraphs, jobKey, jobLabel, rowKey, trainJob } from './runner.js';
-import { forgetRows, loadRows, nativeCommand, problemOf, readSettings, saveRows } from './settings.js';
+import { buildGraphs } from './graphs.js';
+import { jobKey, jobLabel, rowKey, trainJob } from './jobs.js';
+import { APP_BASELINES, forgetRows, loadRows, nativeCommand, problemOf, readSettings, saveRows } from './settings.js';
 import { buildView, showSummary } from './view.js';
 
 // The controller: settings from the view's form, the sweep's state, the training worker, files.

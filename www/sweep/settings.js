@@ -4,7 +4,20 @@
 
 import { fieldOf } from '../url-state.js';
 import { rangeProblem } from '../views/form.js';
-import { parseBaselines, parseDegrees } from './runner.js';
+
+/** Baselines the browser can train (the others need weight surgery: native `rgp sweep` only). */
+export const APP_BASELINES = ['dense', 'random-regular'];
+
+/** `4-8-16` → [4, 8, 16]; 'none' → []. */
+function parseDegrees(text) {
+  return text === 'none' ? [] : text.split('-').map(Number);
+}
+
+function parseBaselines(text) {
+  if (text === 'none') return [];
+  if (text === 'all') return [...APP_BASELINES];
+  return [text];
+}
 
 // Form order. Deep networks (rgp sweep --depth L): L masked layers sharing the graph; a depth
 // sweep is one sweep per depth.
