@@ -14,6 +14,9 @@ scripts/setup.sh --test
 step "format"
 cargo fmt --check
 
+step "code shape: files, JavaScript and Rust functions within their size"
+node --test tests/code-shape.test.mjs
+
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli
 
