@@ -6,10 +6,13 @@
 // and `app` is:
 //   graph()            → { n, k, table: Uint32Array (n×k neighbours), fingerprint, metrics } | null
 //   onGraph(fn)        → unsubscribe; fn(graph) after every finished, stopped, picked or imported graph
-//   config()           → the whole configuration (graph and training keys, see url-state.js FIELDS)
+//   config()           → the whole configuration (every key of the settings schema, url-state.js)
 //   setConfig(patch)   → merges keys into the configuration and the link
 //   showError(text)    → the page's error line
-//   accounting(arch, nodes, degree, convention) → Promise of the engine's parameter/FLOP accounting
+//   accounting(request) → Promise of the engine's parameter/FLOP accounting of the graph on show
+//                        (request: see GraphView.accounting in src/web/graph_api.rs)
+
+import { valueOf } from './url-state.js';
 
 export function mountTraining(section, app) {
   // Fetch and compile the CPU training module while the graph runs, so that "Train" (or a link
@@ -17,7 +20,7 @@ export function mountTraining(section, app) {
   import(/* webpackChunkName: "train-client" */ 'rgp-train-client')
     .then((m) => {
       const c = app.config();
-      m.prewarm?.({ dataset: c.dataset || 'mnist', variant: c.data || 'quick' });
+      m.prewarm?.({ dataset: valueOf(c, 'dataset'), variant: valueOf(c, 'data') });
     })
     .catch((e) => console.warn('training prewarm:', e));
   const note = section.querySelector('#training-note');

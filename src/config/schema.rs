@@ -400,9 +400,13 @@ pub fn setting(key: &str) -> Option<Setting> {
 /// The schema as a JavaScript module for the page (`www/generated/settings.js`).
 pub fn javascript_module() -> String {
     let json = serde_json::to_string_pretty(&settings()).unwrap_or_default();
+    // The models' masked widths (the first hidden layer and conv), which bound the nodes.
+    let t = TrainConfig::default();
+    let widths = json!({ "mlp": t.hidden.first(), "cnn": t.channels.first() });
     format!(
         "// Generated from src/config/schema.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
-         export const SETTINGS = {json};\n"
+         export const SETTINGS = {json};\n\
+         export const MODEL_WIDTHS = {widths};\n"
     )
 }
 

@@ -17,10 +17,11 @@ export function jobLabel(j) {
   return j.kind;
 }
 
-/** The TrainConfig of a run (the Rust defaults fill the rest: widths, momentum, weight decay). */
+/** The TrainConfig of a run (Rust's defaults fill the rest: optimizer, batch, widths, momentum,
+ * weight decay — as for `rgp sweep`). */
 export function trainConfig(s, job) {
   return {
-    model: s.model, optimizer: 'sgd', lr: s.lr, batch: 128, epochs: s.epochs, seed: job.seed, dense: job.kind === 'dense',
+    model: s.model, lr: s.lr, epochs: s.epochs, seed: job.seed, dense: job.kind === 'dense',
     depth: s.depth, residual: s.residual, norm: s.residual && s.model === 'mlp',
   };
 }

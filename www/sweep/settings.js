@@ -2,6 +2,7 @@
 // defaults, ranges and labels), what a set of them means for a sweep, the first problem with it,
 // the equivalent native command, and the runs this browser keeps for it.
 
+import { MODEL_WIDTHS } from '../generated/settings.js';
 import { fieldOf } from '../url-state.js';
 import { rangeProblem } from '../views/form.js';
 
@@ -67,7 +68,7 @@ export function problemOf(s, inputs) {
   if (s.start === 'pretrained' && (s.depth > 0 || s.residual)) {
     return 'Fine-tuning sweeps start from the pretrained networks, which have the standard layers: set depth 0 and no residual connections.';
   }
-  const width = s.model === 'mlp' ? 256 : 64;
+  const width = MODEL_WIDTHS[s.model];
   if (s.nodes > width) return `The ${s.model.toUpperCase()}'s masked layers are ${width} wide: at most ${width} nodes.`;
   return '';
 }

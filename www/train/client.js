@@ -163,7 +163,7 @@ export class TrainClient {
   }
 
   /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
-  async train(config, { dataset = 'mnist', variant = 'quick', graph, onProgress, onEpoch, onNotice, onStart, dataBase, start, mask } = {}) {
+  async train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, dataBase, start, mask } = {}) {
     if (!this.info || this.rechoose) await this.init(this.info?.pref || 'auto');
     this.handlers = { onProgress, onEpoch, onNotice, onStart };
     const base = dataBase || dataUrl();
