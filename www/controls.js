@@ -7,7 +7,7 @@ import { FIELDS, fieldOf, parseValue } from './url-state.js';
 import { applySchema } from './views/form.js';
 
 /** Pruning ratio (fraction of masked weights removed) for a degree: 1 - k/n. */
-export function pruningRatio(n, k) {
+function pruningRatio(n, k) {
   return 1 - k / n;
 }
 
@@ -15,7 +15,7 @@ export function pruningRatio(n, k) {
  * The valid degree nearest to a requested pruning ratio: k ≈ (1 - ratio)·n, 2 <= k <= n-1, and
  * n·k even (for odd n the degree must be even). Ties go to the larger degree (less pruning).
  */
-export function degreeForRatio(n, ratio) {
+function degreeForRatio(n, ratio) {
   const want = (1 - ratio) * n;
   let best = null;
   for (let k = 2; k < n; k++) {

@@ -15,7 +15,3 @@ export function downloadBytes(bytes, name, format) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
-
-export function readFileBytes(file) {
-  return file.arrayBuffer();
-}

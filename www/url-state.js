@@ -9,7 +9,7 @@
 
 import { SETTINGS } from './generated/settings.js';
 
-export const VERSION = '1';
+const VERSION = '1';
 /** A link longer than this is refused outright (real links are ~300 characters). */
 export const MAX_HASH_LENGTH = 2000;
 
@@ -85,7 +85,7 @@ function clampTo(f, x) {
 }
 
 /** Makes a piece of hostile text safe and short enough to quote in a message. */
-export function quote(text) {
+function quote(text) {
   const clean = String(text).replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
 }

@@ -19,7 +19,7 @@ export function jobLabel(j) {
 
 /** The TrainConfig of a run (Rust's defaults fill the rest: optimizer, batch, widths, momentum,
  * weight decay — as for `rgp sweep`). */
-export function trainConfig(s, job) {
+function trainConfig(s, job) {
   return {
     model: s.model, lr: s.lr, epochs: s.epochs, seed: job.seed, dense: job.kind === 'dense',
     depth: s.depth, residual: s.residual, norm: s.residual && s.model === 'mlp',
