@@ -3,8 +3,7 @@
 // marked, the recovery race chart, and the model-file controls (download, load weights).
 
 import { el } from '../dom.js';
-
-const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)}%`);
+import { pct } from './format.js';
 
 let manifest = null;
 
@@ -114,4 +113,38 @@ export function download(bytes, name, type = 'application/octet-stream') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The model file formats the panel offers for download. */
+function formatSelect() {
+  return el('select', { 'data-testid': 'model-format', 'aria-label': 'Model file format' },
+    el('option', { value: 'dense', text: 'safetensors, dense' }),
+    el('option', { value: 'packed', text: 'safetensors, packed' }),
+    el('option', { value: 'onnx-dense', text: 'ONNX, dense' }),
+    el('option', { value: 'onnx-packed', text: 'ONNX, packed' }));
+}
+
+/**
+ * The fine-tuning controls: the recovery race of `lanes` (button, state line, chart, legend) and
+ * the model files (format, download, load weights, the loaded file's accuracy, an error line).
+ * Returns the parts the controller uses, with `element` holding them all.
+ */
+export function finetuneControls(lanes) {
+  const ui = {
+    raceBtn: el('button', { type: 'button', 'data-testid': 'race-start', text: 'Race the masks' }),
+    chart: el('canvas', { class: 'tp-chart', 'data-testid': 'race-chart', width: '600', height: '150' }),
+    legend: raceLegend(lanes),
+    raceNote: el('p', { class: 'note', 'data-testid': 'race-state', text: 'Fine-tunes four masks of the same sparsity from the pretrained network, in turn.' }),
+    kind: formatSelect(),
+    saveBtn: el('button', { type: 'button', 'data-testid': 'model-download', text: 'Download model' }),
+    load: el('input', { type: 'file', accept: '.safetensors', 'data-testid': 'weights-file', 'aria-label': 'Load weights (safetensors)' }),
+    loaded: el('span', { 'data-testid': 'weights-accuracy', text: '' }),
+    fileError: el('p', { class: 'error', 'data-testid': 'weights-error', role: 'alert' }),
+  };
+  ui.element = el('div', { class: 'tp-finetune' },
+    el('h3', { text: 'Recovery race' }), el('div', { class: 'buttons' }, ui.raceBtn), ui.raceNote, ui.chart, ui.legend.element,
+    el('h3', { text: 'Model files' }),
+    el('div', { class: 'buttons' }, ui.kind, ui.saveBtn),
+    el('label', { class: 'tp-load' }, 'Load weights ', ui.load), ui.loaded, ui.fileError);
+  return ui;
 }

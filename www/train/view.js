@@ -1,0 +1,147 @@
+// The training panel's DOM: the settings form (views/form.js, from the schema), Train/Stop, the
+// backend and comparison lines, the notice, the start numbers, the progress bar and stats, the
+// loss and fine-tuning charts and the results container; and the functions that show progress,
+// the loss curve and the backend. DOM only: the controller (panel.js) talks to the worker.
+
+import { el } from '../dom.js';
+import { coerce, control, labelled } from '../views/form.js';
+import { startNumbers } from './finetune-view.js';
+import { pct, num, secs } from './format.js';
+import { KEYS, testid } from './settings.js';
+
+const STATS = [
+  ['state', 'State'], ['epoch', 'Epoch'], ['loss', 'Loss'], ['train', 'Train acc'], ['test', 'Test acc'],
+  ['rate', 'Images/s'], ['left', 'Time left'], ['first', 'First step'],
+];
+
+/** The settings form showing `cfg`: {form, inputs (key → control)}. */
+function settingsForm(cfg) {
+  const form = el('form', { class: 'tp-grid', 'data-testid': 'train-form', novalidate: '' });
+  const inputs = {};
+  for (const key of KEYS) {
+    inputs[key] = control(key, coerce(key, cfg[key]), { 'data-testid': testid(key) });
+    form.append(labelled(key, inputs[key]));
+  }
+  return { form, inputs };
+}
+
+/** The progress stats: {list, stats (key → <dd>)}. */
+function statsList() {
+  const stats = {};
+  const list = el('dl', { class: 'tp-stats', 'data-testid': 'train-stats' });
+  for (const [k, label] of STATS) {
+    stats[k] = el('dd', { 'data-testid': `train-${k}`, text: k === 'state' ? 'idle' : '—' });
+    list.append(el('div', {}, el('dt', { text: label }), stats[k]));
+  }
+  return { list, stats };
+}
+
+/** Builds the panel into `section` with the settings of `cfg`; returns the parts the controller uses. */
+export function buildPanel(section, cfg) {
+  const { form, inputs } = settingsForm(cfg);
+  const trainBtn = el('button', { type: 'button', 'data-testid': 'train-start', text: 'Train' });
+  const stopBtn = el('button', { type: 'button', 'data-testid': 'train-stop', text: 'Stop', disabled: '' });
+  const backendLine = el('p', { class: 'note', 'data-testid': 'train-backend-line', text: 'Backend: chosen when training starts.' });
+  const comparison = el('p', { class: 'note', 'data-testid': 'train-comparison', hidden: '' });
+  const notice = el('p', { class: 'tp-notice', 'data-testid': 'train-notice', role: 'status', 'aria-live': 'polite' });
+  const bar = el('div', { class: 'tp-bar' }, el('span'));
+  const { list, stats } = statsList();
+  const chart = el('canvas', { class: 'tp-chart', 'data-testid': 'train-chart', width: '600', height: '150' });
+  const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
+  const numbers = startNumbers();
+  const ftChart = el('canvas', { class: 'tp-chart', 'data-testid': 'finetune-chart', width: '600', height: '150' });
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, comparison, notice, numbers.element, bar, list, chart, ftChart, results);
+  return { section, form, inputs, trainBtn, stopBtn, backendLine, comparison, notice, bar, stats, chart, results, numbers, ftChart };
+}
+
+/** The panel's state, in the stats and as the section's data-train-state. */
+export function showState(view, s) {
+  view.stats.state.textContent = s;
+  view.section.dataset.trainState = s;
+}
+
+/** Train and Stop while a run is (not) on. */
+export function showBusy(view, busy) {
+  view.trainBtn.disabled = busy;
+  view.stopBtn.disabled = !busy;
+}
+
+/** Clears the progress bar and the stats (all but the state) for a new run. */
+export function clearProgress(view) {
+  view.bar.firstChild.style.width = '0';
+  for (const k of ['epoch', 'loss', 'train', 'test', 'rate', 'left', 'first']) view.stats[k].textContent = '—';
+}
+
+/** One progress report `p` of a run of `epochs` epochs. */
+export function showProgress(view, p, epochs) {
+  const { stats } = view;
+  view.bar.firstChild.style.width = `${(100 * p.step) / p.total_steps}%`;
+  stats.epoch.textContent = `${p.epoch.toFixed(2)} / ${epochs}`;
+  stats.loss.textContent = p.loss.toFixed(4);
+  stats.train.textContent = pct(p.train_accuracy);
+  stats.test.textContent = pct(p.test_accuracy);
+  stats.rate.textContent = num(p.images_per_sec);
+  stats.left.textContent = secs(p.seconds_left);
+}
+
+/** The loss curve: `points` are [step, loss]. */
+export function drawLoss(canvas, points) {
+  const ctx = canvas.getContext('2d');
+  const w = (canvas.width = canvas.clientWidth || 600);
+  const h = (canvas.height = 150);
+  ctx.clearRect(0, 0, w, h);
+  if (points.length < 2) return;
+  const maxX = points[points.length - 1][0] || 1;
+  const maxY = Math.max(...points.map((p) => p[1])) * 1.05 || 1;
+  ctx.strokeStyle = '#e8590c';
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  points.forEach(([x, y], i) => {
+    const px = 30 + ((w - 40) * x) / maxX;
+    const py = h - 18 - ((h - 28) * y) / maxY;
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
+  });
+  ctx.stroke();
+  ctx.fillStyle = '#555';
+  ctx.font = '11px sans-serif';
+  ctx.fillText(`loss (max ${maxY.toFixed(2)})`, 32, 12);
+  ctx.fillText(`step ${maxX}`, w - 70, h - 4);
+}
+
+/** The measured speeds of a calibration, as the page tells them. */
+const speeds = (cal) => [cal.wgpu_ms_per_step !== undefined ? `WebGPU ${cal.wgpu_ms_per_step.toFixed(1)} ms/step` : '',
+  cal.cpu_ms_per_step !== undefined ? `CPU ${cal.cpu_ms_per_step.toFixed(1)} ms/step` : ''].filter(Boolean).join(', ');
+
+/** The background CPU/WebGPU comparison ('auto'): 'running', 'done' (with `cal`), 'pending' or 'none'. */
+export function showComparison(view, state, cal) {
+  const { comparison } = view;
+  comparison.hidden = false;
+  comparison.dataset.state = state;
+  comparison.textContent = state === 'running' ? 'Background comparison: measuring the CPU and WebGPU backends…'
+    : state === 'done' ? `Background comparison: done (${speeds(cal)}).`
+      : state === 'pending' ? 'Background comparison: starts once training runs.'
+        : 'Background comparison: not needed.';
+}
+
+/** While the training module loads and the backends are measured. */
+export function showBackendLoading(view) {
+  view.backendLine.textContent = 'Loading the training module and measuring the backends…';
+}
+
+/** The backend the worker chose (`info` from TrainClient.init), its adapter and calibration, and its notice. */
+export function showBackend(view, info) {
+  const a = info.adapter;
+  const adapter = a ? `${a.description || a.vendor || 'adapter'}${a.architecture ? ` (${a.architecture})` : ''}${a.fallback ? ', software fallback' : ''}` : 'none';
+  const cal = speeds(info.calibration || {});
+  const why = info.reason ? ` (${info.reason})` : '';
+  view.backendLine.textContent = `Backend: ${info.backend === 'wgpu' ? 'WebGPU' : 'CPU'}${why} · WebGPU adapter: ${adapter}${cal ? ` · calibration: ${cal}` : ''}`;
+  showComparison(view, info.compare ? 'pending' : 'none');
+  view.section.dataset.trainBackend = info.backend;
+  view.notice.textContent = info.notice || '';
+}
+
+/** Adds `text` to the notice, after what it says already. */
+export function addNotice(view, text) {
+  view.notice.textContent = [view.notice.textContent, text].filter(Boolean).join(' ');
+}
