@@ -42,7 +42,7 @@ export function startNumbers() {
   };
 }
 
-export const LANE_COLORS = { rgp: '#e8590c', ring: '#1c7ed6', random: '#2f9e44', magnitude: '#862e9c' };
+const LANE_COLORS = { rgp: '#e8590c', ring: '#1c7ed6', random: '#2f9e44', magnitude: '#862e9c' };
 
 /**
  * Lines of accuracy (0..1) against step on a canvas: `series` maps a label to [[step, acc], ...];
@@ -87,7 +87,7 @@ export function drawLines(canvas, series, { level = null, title = '' } = {}) {
 }
 
 /** The race's legend: one entry per lane with its latest accuracy (`race-<label>`). */
-export function raceLegend(labels) {
+function raceLegend(labels) {
   const names = { rgp: 'RGP graph (on show)', ring: 'Ring lattice', random: 'Random regular', magnitude: 'Magnitude (one-shot)' };
   const items = {};
   const list = el('ul', { class: 'tp-legend', 'data-testid': 'race-legend' });
