@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { engineConfig } from '../www/url-state.js';
 
 const pkg = resolve(fileURLToPath(import.meta.url), '../../pkg/graph');
 const glue = await import(pathToFileURL(resolve(pkg, 'rgp_bg.js')).href);
@@ -13,9 +14,8 @@ instance.exports.__wbindgen_start?.();
 
 export const engine = glue;
 
-/** The engine's first problem with an app configuration (null or { field, message }). */
-export function checkApp(graphConfig) {
-  const family = graphConfig.search === 'family';
-  const c = { ...graphConfig, search: family ? 'paper' : graphConfig.search };
-  return engine.check_config(JSON.stringify(c), family);
+/** The engine's first problem with an app configuration (null or { field, message }): what the
+ *  page asks its graph worker (app.js `problemOf`), through the same `engineConfig`. */
+export function checkApp(config) {
+  return engine.check_config(JSON.stringify(engineConfig(config)), config.search === 'family');
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { FIELDS, parseHash, refuseLink } from '../www/url-state.js';
+import { parseHash, refuseLink } from '../www/url-state.js';
 import { checkApp } from './engine-node.mjs';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/links-a71c784.json', import.meta.url)));
@@ -15,8 +15,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/links-a71c784.json',
 function open(hash) {
   const r = parseHash(hash);
   if (r.rejected) return r;
-  const graph = Object.fromEntries(FIELDS.filter((f) => f.group === 'graph').map((f) => [f.key, r.config[f.key]]));
-  const problem = checkApp(graph);
+  const problem = checkApp(r.config);
   return problem ? refuseLink(problem) : r;
 }
 

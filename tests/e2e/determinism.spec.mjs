@@ -48,7 +48,7 @@ function draw(r) {
     // The reference rule's cost grows as n²·steps; keep the big graphs on the cheap searches.
     if (c.search === 'paper' && c.nodes > 64) c.nodes = r.int(8, 64);
     if (c.degree >= c.nodes) c.degree = c.nodes - 1;
-    if (!checkApp(engineConfig(c))) return c; // the engine's own rules (its wasm module, under Node)
+    if (!checkApp(c)) return c; // the engine's own rules (its wasm module, under Node)
   }
 }
 
