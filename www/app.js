@@ -370,7 +370,6 @@ const appApi = {
     writeToLocation(app.config);
   },
   showError,
-  accounting: (request) => worker.accounting(request),
 };
 
 // ---- start ----------------------------------------------------------------------------------

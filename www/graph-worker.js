@@ -10,12 +10,8 @@
 //   pick    { id, index }                   make member `index` (sorted by ASPL) the current graph.
 //   export  { req, format }                 bytes of the current graph ('json' | 'csv' | 'npy').
 //   import  { req, name, bytes }            validate a graph file and make it the current graph.
-//   accounting { req, request }             parameter/FLOP accounting of a network masked with the
-//                                           current graph (request: see GraphView.accounting).
 //   check   { req, config, family }        the engine's first problem with a configuration:
 //                                           null or { field, message } (field: a link key).
-//   sweep-graphs { req, request }           a sweep's graphs and runs (src/web/sweep_graphs_api.rs); sends
-//                                           sweep-progress { done, total } after each graph.
 // Replies (worker → main):
 //   ready    { version }
 //   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
@@ -235,11 +231,6 @@ function exportCurrent(format) {
   return current.export(format);
 }
 
-function accounting(request) {
-  if (!current) throw new Error('there is no graph yet');
-  return current.accounting(JSON.stringify(request));
-}
-
 function importGraph({ req, id, name, bytes }) {
   let g;
   try {
@@ -272,13 +263,8 @@ self.onmessage = (e) => {
       return reply(m.req, () => exportCurrent(m.format));
     case 'import':
       return importGraph(m);
-    case 'accounting':
-      return reply(m.req, () => accounting(m.request));
     case 'check':
       return reply(m.req, () => rgp.check_config(JSON.stringify(m.config), Boolean(m.family)));
-    case 'sweep-graphs':
-      return reply(m.req, () =>
-        rgp.sweep_graphs(JSON.stringify(m.request), (done, total) => self.postMessage({ type: 'sweep-progress', done, total })));
     default:
       self.postMessage({ type: 'error', id: m.id ?? null, message: `unknown request ${String(m.type).slice(0, 40)}` });
   }

@@ -9,8 +9,6 @@
 //   config()           → the whole configuration (every key of the settings schema, url-state.js)
 //   setConfig(patch)   → merges keys into the configuration and the link
 //   showError(text)    → the page's error line
-//   accounting(request) → Promise of the engine's parameter/FLOP accounting of the graph on show
-//                        (request: see GraphView.accounting in src/web/graph_api.rs)
 
 import { valueOf } from './url-state.js';
 

@@ -1,5 +1,5 @@
 // Main-thread side of the graph worker: runs are fire-and-forget with events; one-off requests
-// (export, import, accounting) are promises.
+// (export, import, check) are promises.
 
 export class GraphWorker {
   /** `onEvent(msg)` receives every message that is not a reply to a request. */
@@ -74,11 +74,6 @@ export class GraphWorker {
   importGraph(name, buffer) {
     const id = this.nextId++;
     return { id, done: this.request('import', { id, name, bytes: buffer }, [buffer]) };
-  }
-
-  /** Parameter/FLOP accounting of a network masked with the current graph. */
-  accounting(request) {
-    return this.request('accounting', { request });
   }
 
   /** The engine's first problem with a graph configuration: null or { field, message }. */

@@ -1,7 +1,7 @@
 //! The graph engine as the graph worker (`www/graph-worker.js`) sees it.
 //!
 //! Configurations cross the boundary as JSON text (`GraphConfig`, unknown keys refused);
-//! structured results ([`Progress`], [`Metrics`], [`Accounting`]) as plain JS objects; graphs as
+//! structured results ([`Progress`], [`Metrics`]) as plain JS objects; graphs as
 //! a `Uint32Array` neighbour table (`n × k`, row-major). Every failure is a JS `Error` carrying
 //! the one-line [`crate::Error`] message; nothing here panics on what a page or a file hands it.
 
@@ -9,13 +9,10 @@ use super::config_check::check_family_in_tab;
 use super::{js_error, to_js};
 use crate::config::GraphConfig;
 use crate::graph::{Graph, Metrics};
-use crate::mapping::{
-    Accounting, ArchName, CnnSpec, Connectivity, Convention, MaskOptions, MlpSpec, account, arch,
-};
 use crate::search::family::{FamilyBuilder, Member};
 use crate::search::{Progress, Runner};
 use crate::{Error, io};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Reads a configuration from JSON and validates it: the path every configuration from a page
@@ -119,68 +116,6 @@ impl GraphView {
             }
         })
     }
-
-    /// Parameter and FLOP accounting of a network masked with this graph. `request_json`:
-    /// `{ "arch": "mlp"|"cnn"|"vgg16_bn"|"resnet18"|"resnet56", "mlp": MlpSpec, "cnn": CnnSpec,
-    ///    "classes": 10, "mask": MaskOptions, "convention": "exact"|"paper" }`
-    /// (`mlp` / `cnn` required for those architectures).
-    pub fn accounting(&self, request_json: &str) -> Result<JsValue, JsError> {
-        let a = accounting_for(&self.graph, request_json).map_err(js_error)?;
-        to_js(&a)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AccountingRequest {
-    arch: ArchName,
-    #[serde(default)]
-    mlp: Option<MlpSpec>,
-    #[serde(default)]
-    cnn: Option<CnnSpec>,
-    #[serde(default = "ten")]
-    classes: u32,
-    #[serde(default)]
-    mask: MaskOptions,
-    #[serde(default)]
-    convention: Convention,
-}
-
-fn ten() -> u32 {
-    10
-}
-
-fn accounting_for(g: &Graph, request_json: &str) -> crate::Result<Accounting> {
-    let r: AccountingRequest = serde_json::from_str(request_json)
-        .map_err(|e| Error::new(format!("invalid accounting request: {e}")))?;
-    let needs = |what: &str| {
-        Error::new(format!(
-            "the {what} architecture needs its '{what}' layer sizes"
-        ))
-    };
-    let mlp = match (r.arch, r.mlp) {
-        (_, Some(m)) => m,
-        (ArchName::Mlp, None) => return Err(needs("mlp")),
-        _ => MlpSpec {
-            inputs: 1,
-            hidden: vec![1],
-            classes: 1,
-        },
-    };
-    let cnn = match (r.arch, r.cnn) {
-        (_, Some(c)) => c,
-        (ArchName::Cnn, None) => return Err(needs("cnn")),
-        _ => CnnSpec {
-            in_ch: 1,
-            input_hw: 1,
-            channels: vec![1],
-            classes: 1,
-        },
-    };
-    let reference = r.convention == Convention::Paper;
-    let arch = arch::build(r.arch, &mlp, &cnn, r.classes, &r.mask, reference)?;
-    let conn = Connectivity::from_graph(g, r.mask.self_loops);
-    account(&arch, &conn, r.convention)
 }
 
 /// One resumable search: the start graph of a configuration and the edge swaps that follow.
@@ -367,28 +302,6 @@ pub fn import_graph(bytes: &[u8], name: &str) -> Result<GraphView, JsError> {
 mod tests {
     use super::*;
     use crate::graph::generate;
-
-    #[test]
-    fn accounting_of_a_masked_mlp_counts_kept_weights_by_hand() {
-        let g = generate::ring(64, 4).unwrap();
-        let req = r#"{"arch": "mlp", "mlp": {"inputs": 784, "hidden": [64, 64], "classes": 10}}"#;
-        let a = accounting_for(&g, req).unwrap();
-        // First and last layers dense; the 64 -> 64 layer keeps k = 4 inputs per unit.
-        let dense = (784 * 64 + 64) + (64 * 64 + 64) + (64 * 10 + 10);
-        assert_eq!(a.params_dense, dense);
-        assert_eq!(a.params_pruned, dense - 64 * 64 + 64 * 4);
-    }
-
-    #[test]
-    fn accounting_requests_are_checked() {
-        let g = generate::ring(16, 4).unwrap();
-        let e = accounting_for(&g, r#"{"arch": "mlp"}"#).unwrap_err();
-        assert!(e.message().contains("'mlp' layer sizes"), "{e}");
-        let e = accounting_for(&g, r#"{"arch": "mlp", "colour": 1}"#).unwrap_err();
-        assert!(e.message().starts_with("invalid accounting request"), "{e}");
-        let e = accounting_for(&g, "not json").unwrap_err();
-        assert!(e.message().starts_with("invalid accounting request"), "{e}");
-    }
 
     #[test]
     fn counters_of_a_graph_without_search() {

@@ -3,9 +3,9 @@
 //! - [`graph_api`] (feature `web-graph`): the graph engine for the graph worker. Small, no Burn:
 //!   it is the module the page loads first.
 //! - [`config_check`] (feature `web-graph`): the engine's check of a page's configuration.
-//! - [`sweep_graphs_api`] (feature `web-graph`): a sweep's graphs, by `src/sweep/family.rs`.
-//! - [`sweep_api`] (feature `web-sweep`): the sweep's results file and statistics, a small module
-//!   of its own that only the sweep panel loads.
+//! - [`sweep_api`] and [`sweep_graphs_api`] (feature `web-sweep`): the sweep's results file,
+//!   statistics and graphs (by `src/sweep/family.rs`), a module of its own that only the sweep
+//!   panel loads, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
 //!   lazily by the training panel.
 
@@ -15,7 +15,7 @@ pub mod config_check;
 pub mod graph_api;
 #[cfg(feature = "web-sweep")]
 pub mod sweep_api;
-#[cfg(feature = "web-graph")]
+#[cfg(feature = "web-sweep")]
 pub mod sweep_graphs_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod train_api;
@@ -32,7 +32,7 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> 
 }
 
 /// A JS `Error` carrying the one-line [`crate::Error`] message.
-#[cfg(feature = "web-graph")]
+#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
 pub(crate) fn js_error(e: crate::Error) -> JsError {
     JsError::new(e.message())
 }

@@ -1,37 +1,44 @@
-// A sweep's graphs and the order of its runs, from a graph worker of its own: the native builder
+// A sweep's graphs and the order of its runs, from a worker of its own: the native builder
 // and plan (src/sweep/family.rs), so the fingerprints and the order match `rgp sweep` (seed by
 // seed: the ASPL family, the degree sweep, the baselines).
 
-import { GraphWorker } from '../worker-client.js';
-
 /**
- * Builds the sweep's graphs and plans its runs in a graph worker of its own, with the native
- * code (src/sweep/family.rs: `sweep_graphs`, `run_order`): the family, the degree sweep's pairs,
- * one random regular graph per seed when that baseline runs, and every run in the CLI's order.
- * `onGraph(done, total)` after each graph; `shouldStop()` is polled and ends the build at once
- * (the worker is dropped). Neighbour tables arrive as typed arrays, copied once per run to the
- * training worker.
+ * Builds the sweep's graphs and plans its runs in a worker of its own (graphs-worker.js), with the
+ * native code (src/sweep/family.rs: `sweep_graphs`, `run_order`): the family, the degree sweep's
+ * pairs, one random regular graph per seed when that baseline runs, and every run in the CLI's
+ * order. `onGraph(done, total)` after each graph; `shouldStop()` is polled and ends the build at
+ * once (the worker is dropped). Neighbour tables arrive as typed arrays, copied once per run to
+ * the training worker.
  */
 export async function buildGraphs(s, onGraph, shouldStop) {
-  const gw = new GraphWorker((m) => {
-    if (m.type === 'sweep-progress') onGraph(m.done, m.total);
+  const request = {
+    family: { nodes: s.nodes, degree: s.degree, graphs: s.graphs, seed: s.seed, iters: s.iters },
+    degrees: s.degrees,
+    seeds: s.seeds,
+    baselines: s.baselines,
+  };
+  const worker = new Worker(new URL('./graphs-worker.js', import.meta.url), { type: 'module', name: 'sweep-graphs' });
+  const reply = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data: m }) => {
+      if (m.type === 'ready') worker.postMessage({ request });
+      else if (m.type === 'progress') onGraph(m.done, m.total);
+      else if (m.ok) resolve(m.value);
+      else reject(new Error(m.error));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      reject(new Error(`The sweep's graph engine failed to load: ${e.message || 'worker error'}`));
+    };
   });
   let poll;
   const stopped = new Promise((_, reject) => {
     poll = setInterval(() => shouldStop() && reject(new Error('stopped')), 100);
   });
   try {
-    await Promise.race([gw.ready, stopped]);
-    const request = {
-      family: { nodes: s.nodes, degree: s.degree, graphs: s.graphs, seed: s.seed, iters: s.iters },
-      degrees: s.degrees,
-      seeds: s.seeds,
-      baselines: s.baselines,
-    };
-    return planned(await Promise.race([gw.request('sweep-graphs', { request }), stopped]));
+    return planned(await Promise.race([reply, stopped]));
   } finally {
     clearInterval(poll);
-    gw.worker.terminate();
+    worker.terminate();
   }
 }
 
