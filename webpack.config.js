@@ -36,6 +36,8 @@ export default (env, argv) => ({
       'rgp-graph$': at('pkg/graph/rgp.js'),
       // The sweep panel's statistics (src/web/sweep_api.rs), a small module of its own.
       'rgp-sweep$': at('pkg/sweep/rgp.js'),
+      // A sweep's graphs (src/web/sweep_graphs_api.rs), for the sweep panel's worker only.
+      'rgp-sweep-graphs$': at('pkg/sweep-graphs/rgp.js'),
       // The training module's bindings (scripts/build-train-wasm.sh), for www/train/.
       'rgp-train$': trainFull,
       'rgp-train-cpu$': trainCpu,

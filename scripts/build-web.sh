@@ -2,7 +2,8 @@
 # Builds the browser app into dist/:
 #   0. the settings schema as the page's module: rgp-settings-module → www/generated/settings.js
 #   1. the graph wasm module (feature web-graph, no Burn) → wasm-bindgen --target bundler → pkg/graph/,
-#      and the sweep statistics module (feature web-sweep) → pkg/sweep/
+#      the sweep statistics module (feature web-sweep) → pkg/sweep/, and the sweep graphs module
+#      (feature web-sweep-graphs) → pkg/sweep-graphs/
 #   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
 #   3. webpack (www/ → dist/), plus index.html, the stylesheets and data/ (the datasets) → dist/
 #   4. the service worker with this build's precache list (scripts/sw-manifest.mjs)
@@ -40,10 +41,12 @@ small_module() {
   echo '{ "type": "module" }' > "pkg/$2/package.json"
 }
 
-# The graph engine (loads first), and the sweep panel's statistics and results.csv (loaded with
-# the panel only, so the graph module does not carry them).
+# The graph engine (loads first); the sweep panel's statistics and results.csv, and its graphs
+# (each loaded with the panel only, so the graph module does not carry them; one module per
+# thread that loads it, since webpack emits a module once per thread).
 small_module web-graph graph
 small_module web-sweep sweep
+small_module web-sweep-graphs sweep-graphs
 
 if [ "${RGP_TRAIN:-1}" != "0" ]; then
   if [ -x scripts/build-train-wasm.sh ]; then

@@ -28,5 +28,10 @@ pub mod cli;
 #[cfg(feature = "train")]
 pub mod train;
 
-#[cfg(any(feature = "web-graph", feature = "web-train", feature = "web-sweep"))]
+#[cfg(any(
+    feature = "web-graph",
+    feature = "web-train",
+    feature = "web-sweep",
+    feature = "web-sweep-graphs"
+))]
 pub mod web;

@@ -3,9 +3,10 @@
 //! - [`graph_api`] (feature `web-graph`): the graph engine for the graph worker. Small, no Burn:
 //!   it is the module the page loads first.
 //! - [`config_check`] (feature `web-graph`): the engine's check of a page's configuration.
-//! - [`sweep_api`] and [`sweep_graphs_api`] (feature `web-sweep`): the sweep's results file,
-//!   statistics and graphs (by `src/sweep/family.rs`), a module of its own that only the sweep
-//!   panel loads, so the graph module stays small.
+//! - [`sweep_api`] (feature `web-sweep`): the sweep's results file and statistics, a small module
+//!   of its own that only the sweep panel loads.
+//! - [`sweep_graphs_api`] (feature `web-sweep-graphs`): a sweep's graphs, by `src/sweep/family.rs`,
+//!   in a module of their own for the sweep panel's worker, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
 //!   lazily by the training panel.
 
@@ -15,16 +16,24 @@ pub mod config_check;
 pub mod graph_api;
 #[cfg(feature = "web-sweep")]
 pub mod sweep_api;
-#[cfg(feature = "web-sweep")]
+#[cfg(feature = "web-sweep-graphs")]
 pub mod sweep_graphs_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod train_api;
 
-#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
+#[cfg(any(
+    feature = "web-graph",
+    feature = "web-sweep",
+    feature = "web-sweep-graphs"
+))]
 use wasm_bindgen::{JsError, JsValue};
 
 /// Plain JS objects (not `Map`s), 64-bit integers as numbers.
-#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
+#[cfg(any(
+    feature = "web-graph",
+    feature = "web-sweep",
+    feature = "web-sweep-graphs"
+))]
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -32,7 +41,7 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> 
 }
 
 /// A JS `Error` carrying the one-line [`crate::Error`] message.
-#[cfg(any(feature = "web-graph", feature = "web-sweep"))]
+#[cfg(any(feature = "web-graph", feature = "web-sweep-graphs"))]
 pub(crate) fn js_error(e: crate::Error) -> JsError {
     JsError::new(e.message())
 }

@@ -1,5 +1,5 @@
 //! A sweep's graphs and the order of its runs for the page, built in the sweep panel's own worker
-//! (`www/sweep/graphs-worker.js`, sweep module) by the code `rgp sweep` runs (`src/sweep/family.rs`),
+//! (`www/sweep/graphs-worker.js`, feature `web-sweep-graphs`) by the code `rgp sweep` runs (`src/sweep/family.rs`),
 //! so the app's family has the CLI's fingerprints and its runs come in the CLI's order.
 
 use super::{js_error, to_js};

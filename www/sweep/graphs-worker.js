@@ -1,11 +1,11 @@
-// A sweep's graphs and run order, in a worker of its own with the sweep module
-// (src/web/sweep_graphs_api.rs): the graph worker's module, which every visitor loads first, does
-// not carry this code.
+// A sweep's graphs and run order, in a worker of its own with a module of their own
+// (src/web/sweep_graphs_api.rs, pkg/sweep-graphs): the graph worker's module, which every visitor
+// loads first, does not carry this code.
 // Protocol: worker → main { type: 'ready' } once the module is loaded; main → worker { request };
 // worker → main { type: 'progress', done, total } after each graph, then
 // { type: 'reply', ok, value | error }.
 
-import * as rgp from 'rgp-sweep';
+import * as rgp from 'rgp-sweep-graphs';
 
 self.onmessage = ({ data }) => {
   const progress = (done, total) => self.postMessage({ type: 'progress', done, total });
