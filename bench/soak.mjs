@@ -179,7 +179,7 @@ export async function trainingSoak(page, watch, { runs, log = () => {} }) {
 export const mb = (b) => (b / 2 ** 20).toFixed(1);
 
 /** The training module's linear memory after a run, in bytes, as the run's summary states it. */
-async function wasmMemory(page) {
+export async function wasmMemory(page) {
   const t = await page.textContent('[data-testid="train-summary"]');
   const m = /training module memory ([\d.]+) MB/.exec(t);
   if (!m) throw new Error(`soak: no module memory in the summary: ${t}`);

@@ -3,6 +3,7 @@
 //! synchronously, and every read of device data is asynchronous (`into_data_async`), which is
 //! what WebGPU requires.
 
+pub mod checkpoint;
 pub mod custom_masks;
 pub mod device;
 pub mod finetune;

@@ -6,10 +6,10 @@
 
 use super::trainer::{Chunk, Evaluation, Trainer};
 use crate::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One finished epoch.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Epoch {
     pub epoch: u32,
     /// Means over the epoch's batches.
@@ -30,12 +30,12 @@ pub struct Advance {
 }
 
 pub struct Session {
-    trainer: Trainer,
+    pub(super) trainer: Trainer,
     /// Loss and accuracy summed over the current epoch's steps, and their count.
-    sums: (f64, f64, u64),
-    history: Vec<Epoch>,
+    pub(super) sums: (f64, f64, u64),
+    pub(super) history: Vec<Epoch>,
     /// The last full test evaluation and the step it was made at.
-    last_eval: Option<(u64, Evaluation)>,
+    pub(super) last_eval: Option<(u64, Evaluation)>,
 }
 
 impl Session {

@@ -52,20 +52,22 @@ pub struct Trainer {
     cfg: TrainConfig,
     data: Dataset,
     device: Device,
-    model: Option<Net>,
-    optim: ModuleOptimizer,
+    /// `(linear, conv)`: whether each layer kind is packed (see [`crate::train::Kernel`]).
+    pub(super) packing: (bool, bool),
+    pub(super) model: Option<Net>,
+    pub(super) optim: ModuleOptimizer,
     shuffle: Rng,
     order: Vec<u32>,
     pos: usize,
     batch: usize,
-    step: u64,
+    pub(super) step: u64,
     steps_per_epoch: u64,
     total_steps: u64,
     accounting: Accounting,
     buf: Vec<f32>,
     loss_sum: Option<Tensor<1>>,
     correct_sum: Option<Tensor<1>>,
-    last_lr: f64,
+    pub(super) last_lr: f64,
 }
 
 fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
@@ -84,8 +86,18 @@ pub fn build_net(
     conn: Option<&Connectivity>,
     device: &Device,
 ) -> Result<Net> {
+    build_packed(cfg, data, conn, cfg.kernel.packing(device), device)
+}
+
+/// [`build_net`] in the layout `packing` (`(linear, conv)`), whatever the device.
+fn build_packed(
+    cfg: &TrainConfig,
+    data: &Dataset,
+    conn: Option<&Connectivity>,
+    packing: (bool, bool),
+    device: &Device,
+) -> Result<Net> {
     let (f, classes) = (data.features() as u32, data.classes);
-    let packing = cfg.kernel.packing(device);
     match cfg.model {
         ModelKind::Mlp => Net::mlp_deep(
             &cfg.mlp_spec(f, classes),
@@ -117,13 +129,26 @@ impl Trainer {
         conn: &Connectivity,
         device: Device,
     ) -> Result<Trainer> {
+        let packing = cfg.kernel.packing(&device);
+        Trainer::with_packing(cfg, data, conn, device, packing)
+    }
+
+    /// [`Trainer::new`] in the layout `packing` (a run moved between backends keeps its layout,
+    /// so its parameters and optimizer state keep their shapes).
+    pub(super) fn with_packing(
+        cfg: TrainConfig,
+        data: Dataset,
+        conn: &Connectivity,
+        device: Device,
+        packing: (bool, bool),
+    ) -> Result<Trainer> {
         cfg.validate()?;
         if data.train.is_empty() || data.test.is_empty() {
             bail!("the dataset has an empty training or test split");
         }
         let accounting = account(&arch_of(&cfg, &data)?, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
-        let model = build_net(&cfg, &data, c, &device)?;
+        let model = build_packed(&cfg, &data, c, packing, &device)?;
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
             OptimizerKind::Sgd => SgdConfig::new()
@@ -145,6 +170,7 @@ impl Trainer {
             cfg,
             data,
             device,
+            packing,
             model: Some(model),
             optim,
             shuffle,
@@ -210,13 +236,33 @@ impl Trainer {
         self.cfg.lr * 0.5 * (1.0 + libm::cos(std::f64::consts::PI * t))
     }
 
-    fn next_batch(&mut self) -> (Vec<u32>, Vec<f32>) {
+    /// Where the next batch starts in `order`, reshuffled at each epoch's start.
+    fn next_start(&mut self) -> usize {
         if self.pos + self.batch > self.order.len() {
             self.shuffle.shuffle(&mut self.order);
             self.pos = 0;
         }
-        let idx = self.order[self.pos..self.pos + self.batch].to_vec();
         self.pos += self.batch;
+        self.pos - self.batch
+    }
+
+    /// Puts a fresh trainer where a run stood after `step` steps: the data order is replayed from
+    /// the seed (it depends on nothing else), and the learning rate is the last step's.
+    pub(super) fn skip_to(&mut self, step: u64) -> Result<()> {
+        if self.step != 0 || step > self.total_steps {
+            bail!("cannot resume at step {step} of {}", self.total_steps);
+        }
+        for _ in 0..step {
+            self.next_start();
+        }
+        self.step = step;
+        self.last_lr = if step > 0 { self.lr_at(step - 1) } else { 0.0 };
+        Ok(())
+    }
+
+    fn next_batch(&mut self) -> (Vec<u32>, Vec<f32>) {
+        let start = self.next_start();
+        let idx = self.order[start..start + self.batch].to_vec();
         let classes = self.data.classes as usize;
         let mut onehot = vec![0f32; idx.len() * classes];
         for (r, &i) in idx.iter().enumerate() {

@@ -20,6 +20,8 @@ pub mod sweep_api;
 pub mod sweep_graphs_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod train_api;
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+mod train_inputs;
 
 #[cfg(any(
     feature = "web-graph",

@@ -7,7 +7,8 @@
 //! results as plain JS objects, failures as a JS `Error` with one line.
 
 use crate::config::GraphConfig;
-use crate::data::{Dataset, DatasetName};
+use super::train_inputs::{Inputs, parse_mask};
+use crate::data::Dataset;
 use crate::graph::{Graph, Rng};
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
@@ -53,32 +54,6 @@ pub fn graph_table(config_json: &str) -> std::result::Result<Vec<u32>, JsValue> 
     Ok(g.table().to_vec())
 }
 
-fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
-    if n == 0 || table.is_empty() || !table.len().is_multiple_of(n as usize) {
-        bail!(
-            "neighbour table of {} entries does not fit {n} nodes",
-            table.len()
-        );
-    }
-    let k = table.len() / n as usize;
-    let mut edges = Vec::with_capacity(table.len() / 2);
-    for u in 0..n {
-        for &v in &table[u as usize * k..][..k] {
-            if v >= n {
-                bail!("neighbour table names node {v}, outside 0..{n}");
-            }
-            if u < v {
-                edges.push((u, v));
-            }
-        }
-    }
-    let g = Graph::from_edges(n, &edges)?;
-    if g.k() as usize != k {
-        bail!("neighbour table is not symmetric");
-    }
-    Ok(g)
-}
-
 /// Milliseconds per training step of the default MLP (batch 128) on `backend`, measured over
 /// `steps` steps after one warm-up step (which also compiles the GPU kernels). The page picks
 /// the faster backend with it: a software WebGPU adapter can be far slower than the CPU.
@@ -122,27 +97,9 @@ pub struct TrainSession {
     degree: u32,
     /// With a pretrained start: the loaded network's and the just-pruned network's evaluation.
     start: Option<(Evaluation, Evaluation)>,
-}
-
-fn dataset_from(name: DatasetName, bytes: &[Vec<u8>], seed: u64) -> Result<Dataset> {
-    match (name, bytes.len()) {
-        (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], seed),
-        (DatasetName::Digits, n) => Err(Error::new(format!("digits needs one file, got {n}"))),
-        (_, 4) => Dataset::from_idx(name.as_str(), &bytes[0], &bytes[1], &bytes[2], &bytes[3]),
-        (_, n) => Err(Error::new(format!(
-            "{} needs four IDX files, got {n}",
-            name.as_str()
-        ))),
-    }
-}
-
-/// Which mask a fine-tuning run applies to the pretrained network.
-fn parse_mask(mask: Option<String>) -> Result<finetune::MaskSource> {
-    match mask.as_deref() {
-        None | Some("graph") => Ok(finetune::MaskSource::Graph),
-        Some("magnitude") => Ok(finetune::MaskSource::Magnitude),
-        Some(m) => bail!("unknown mask '{m}' (expected graph or magnitude)"),
-    }
+    /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
+    /// masks are not the graph's (magnitude pruning).
+    movable: bool,
 }
 
 /// What does not change during a run, read once, so the getters never borrow the trainer
@@ -194,39 +151,69 @@ impl TrainSession {
         mask: Option<String>,
     ) -> js_sys::Promise {
         future_to_promise(async move {
-            let cfg: TrainConfig = serde_json::from_str(&config_json).map_err(|e| {
-                js_error(Error::new(format!("invalid training configuration: {e}")))
-            })?;
-            cfg.validate().map_err(js_error)?;
-            let name: DatasetName = dataset.parse().map_err(js_error)?;
-            let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();
-            let mut data = dataset_from(name, &bytes, cfg.seed).map_err(js_error)?;
-            let g = graph_from_table(nodes, &table).map_err(js_error)?;
-            let kind: BackendKind = backend.parse().map_err(js_error)?;
+            let run = (nodes, &table[..], self_loops);
+            let mut i = Inputs::read(&config_json, &dataset, &files, run, &backend)
+                .await
+                .map_err(js_error)?;
             let mask = parse_mask(mask).map_err(js_error)?;
-            let dev = device::device(kind).await.map_err(js_error)?;
-            let conn = Connectivity::from_graph(&g, self_loops);
             let (trainer, start) = match start {
-                None => (Trainer::new(cfg, data, &conn, dev).map_err(js_error)?, None),
+                None => (Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?, None),
                 Some(file) => {
-                    let file =
-                        finetune::read_for(&file.to_vec(), &cfg, &mut data).map_err(js_error)?;
-                    let ft = finetune::start_with(cfg, data, &conn, dev, &file, mask)
+                    let file = finetune::read_for(&file.to_vec(), &i.cfg, &mut i.data)
+                        .map_err(js_error)?;
+                    let ft = finetune::start_with(i.cfg, i.data, &i.conn, i.device, &file, mask)
                         .await
                         .map_err(js_error)?;
                     (ft.trainer, Some((ft.pretrained, ft.pruned)))
                 }
             };
-            Ok(TrainSession {
-                facts: Facts::of(&trainer),
-                session: Rc::new(RefCell::new(Session::new(trainer))),
-                backend: kind,
-                fingerprint: g.fingerprint(),
-                conn,
-                degree: g.k(),
-                start,
+            let movable = mask == finetune::MaskSource::Graph;
+            Ok(TrainSession::new(Session::new(trainer), &i.graph, i.conn, i.backend, start, movable).into())
+        })
+    }
+
+    /// Continues a run that [`TrainSession::checkpoint`] saved (in this module or the other
+    /// one), on `backend`; the other arguments are the run's own, as for `create`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resume(
+        config_json: String,
+        dataset: String,
+        files: Vec<js_sys::Uint8Array>,
+        nodes: u32,
+        table: Vec<u32>,
+        self_loops: bool,
+        backend: String,
+        checkpoint: js_sys::Uint8Array,
+    ) -> js_sys::Promise {
+        future_to_promise(async move {
+            let run = (nodes, &table[..], self_loops);
+            let i = Inputs::read(&config_json, &dataset, &files, run, &backend)
+                .await
+                .map_err(js_error)?;
+            let s = Session::resume(i.cfg, i.data, &i.conn, i.device, &checkpoint.to_vec())
+                .await
+                .map_err(js_error)?;
+            Ok(TrainSession::new(s, &i.graph, i.conn, i.backend, None, true).into())
+        })
+    }
+
+    /// The run as bytes between two chunks, for [`TrainSession::resume`] on another backend.
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
+    pub fn checkpoint(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        let movable = self.movable;
+        future_to_promise(async move {
+            if !movable {
+                return Err(js_error(Error::new(
+                    "a run pruned by magnitude cannot move to another backend",
+                )));
             }
-            .into())
+            let s = s
+                .try_borrow()
+                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let bytes = s.checkpoint().await.map_err(js_error)?;
+            Ok(js_sys::Uint8Array::from(&bytes[..]).into())
         })
     }
 
@@ -365,6 +352,26 @@ impl TrainSession {
 }
 
 impl TrainSession {
+    fn new(
+        session: Session,
+        g: &Graph,
+        conn: Connectivity,
+        backend: BackendKind,
+        start: Option<(Evaluation, Evaluation)>,
+        movable: bool,
+    ) -> TrainSession {
+        TrainSession {
+            facts: Facts::of(session.trainer()),
+            session: Rc::new(RefCell::new(session)),
+            backend,
+            fingerprint: g.fingerprint(),
+            conn,
+            degree: g.k(),
+            start,
+            movable,
+        }
+    }
+
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
     fn file_bytes(

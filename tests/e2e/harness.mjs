@@ -151,26 +151,89 @@ const HOLD_DEVICES = `(() => {
   self.addEventListener('message', install);
 })();`;
 
-export async function holdGpuDevices(page) {
+/**
+ * Runs `source` in every worker the page starts from now on, before the worker's own script (the
+ * DevTools protocol: auto-attach, each worker paused at its start). `evaluate(expression)`
+ * resolves with the expression's value in each live worker.
+ */
+export async function instrumentWorkers(page, source) {
   const cdp = await page.context().newCDPSession(page);
   const workers = new Set();
+  const pending = new Map();
   let id = 1;
   const send = (sessionId, method, params = {}) =>
-    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) });
+    new Promise((resolve, reject) => {
+      const n = id++;
+      pending.set(n, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: n, method, params }) }).catch(reject);
+    });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
   cdp.on('Target.attachedToTarget', async (e) => {
     if (e.targetInfo.type === 'worker') {
       workers.add(e.sessionId);
-      await send(e.sessionId, 'Runtime.evaluate', { expression: HOLD_DEVICES }).catch(() => {});
+      await send(e.sessionId, 'Runtime.evaluate', { expression: source }).catch(() => {});
     }
     await send(e.sessionId, 'Runtime.runIfWaitingForDebugger').catch(() => {});
   });
   cdp.on('Target.detachedFromTarget', (e) => workers.delete(e.sessionId));
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
   return {
-    async loseDevices() {
+    async evaluate(expression) {
+      const out = [];
       for (const sid of workers) {
-        await send(sid, 'Runtime.evaluate', { expression: 'self.heldGpuDevices?.forEach((d) => d.destroy())' }).catch(() => {});
+        const r = await send(sid, 'Runtime.evaluate', { expression, returnByValue: true }).catch(() => null);
+        out.push(r?.result?.value);
       }
+      return out;
+    },
+  };
+}
+
+export async function holdGpuDevices(page) {
+  const workers = await instrumentWorkers(page, HOLD_DEVICES);
+  return {
+    loseDevices: () => workers.evaluate('self.heldGpuDevices?.forEach((d) => d.destroy())'),
+  };
+}
+
+// Test side of the GPU memory a worker holds: the bytes of the GPU buffers it created and has not
+// destroyed (wgpu destroys a buffer when Burn drops it), in `self.gpuBuffers`.
+const COUNT_GPU_BUFFERS = `(() => {
+  if (!self.GPUDevice || self.gpuBuffers) return;
+  const sizes = new WeakMap();
+  const t = (self.gpuBuffers = { bytes: 0, live: 0, created: 0 });
+  const create = GPUDevice.prototype.createBuffer;
+  GPUDevice.prototype.createBuffer = function (desc) {
+    const b = create.call(this, desc);
+    sizes.set(b, desc.size);
+    t.bytes += desc.size;
+    t.live++;
+    t.created++;
+    return b;
+  };
+  const destroy = GPUBuffer.prototype.destroy;
+  GPUBuffer.prototype.destroy = function () {
+    const size = sizes.get(this);
+    if (size !== undefined) {
+      sizes.delete(this);
+      t.bytes -= size;
+      t.live--;
+    }
+    return destroy.call(this);
+  };
+})();`;
+
+/** `bytes()`: the GPU buffer bytes the page's workers hold now ({bytes, live, created}, summed). */
+export async function countGpuBuffers(page) {
+  const workers = await instrumentWorkers(page, COUNT_GPU_BUFFERS);
+  return {
+    async bytes() {
+      const all = (await workers.evaluate('self.gpuBuffers && { ...self.gpuBuffers }')).filter(Boolean);
+      return all.reduce((a, b) => ({ bytes: a.bytes + b.bytes, live: a.live + b.live, created: a.created + b.created }), { bytes: 0, live: 0, created: 0 });
     },
   };
 }

@@ -2,8 +2,8 @@
 // worker, then twenty trainings in a row in the training worker. Worker memory stays flat after warm-up,
 // no worker survives its Stop, and Stop takes effect fast (graph) or within a chunk (training).
 import assert from 'node:assert/strict';
-import { graphSoak, recordChunks, summarise, trainingSoak, watchWorkers } from '../../bench/soak.mjs';
-import { test, waitForState } from './harness.mjs';
+import { graphSoak, recordChunks, summarise, trainingSoak, wasmMemory, watchWorkers } from '../../bench/soak.mjs';
+import { countGpuBuffers, test, text, waitForState } from './harness.mjs';
 
 test('soak (short): searches and trainings in a row, memory flat, no stray worker, Stop in time', async ({ page, baseURL }) => {
   const p = await page();
@@ -38,3 +38,28 @@ test('soak (short): searches and trainings in a row, memory flat, no stray worke
   assert.ok(t.stopMs <= 2 * t.chunkMs + 250, `training Stop took ${t.stopMs} ms; chunks take up to ${t.chunkMs} ms`);
   assert.ok(t.workersAfterStop.training <= t.workers.at(-1).training, `stray training worker: ${JSON.stringify(t.workersAfterStop)}`);
 }, { timeout: 300000 });
+
+test('soak (short, WebGPU): twenty runs in a row keep GPU buffers and module memory flat', async ({ page, baseURL }) => {
+  const p = await page();
+  const gpu = await countGpuBuffers(p);
+  // Six steps a run (6000 images, batch 1000) on SwiftShader, WebGPU chosen in the settings.
+  await p.goto(`${baseURL}#v=1&nodes=64&degree=4&search=none&epochs=1&batch=1000&backend=webgpu`);
+  if (!(await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter())))) return; // no WebGPU here
+  assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
+  const runs = [];
+  for (let i = 0; i < 20; i++) {
+    await p.waitForSelector('[data-testid="train-start"]:not([disabled])', { timeout: 120000 });
+    await p.click('[data-testid="train-start"]');
+    await p.waitForFunction(() => ['done', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 120000 });
+    assert.match(await text(p, 'train-summary'), /WebGPU:/, `run ${i + 1} ran on WebGPU: ${await text(p, 'train-notice')}`);
+    runs.push({ ...(await gpu.bytes()), wasm: await wasmMemory(p) });
+  }
+  console.log(`     WebGPU soak: GPU buffer MB ${runs.map((r) => (r.bytes / 2 ** 20).toFixed(1)).join(' ')}; ` +
+    `live buffers ${runs.map((r) => r.live).join(' ')}; wasm MB ${(runs[0].wasm / 2 ** 20).toFixed(1)} → ${(runs.at(-1).wasm / 2 ** 20).toFixed(1)}`);
+  assert.ok(runs[0].bytes > 0, 'the runs used GPU buffers');
+  // Within 10% of the level after the first run (GPU buffers) and after the second (wasm memory,
+  // which never shrinks), as for the CPU soak.
+  const most = Math.max(...runs.slice(1).map((r) => r.bytes));
+  assert.ok(most <= runs[0].bytes * 1.1, `GPU buffer bytes ${runs.map((r) => r.bytes)}`);
+  assert.ok(Math.max(...runs.slice(2).map((r) => r.wasm)) <= runs[1].wasm * 1.1, `module memory ${runs.map((r) => r.wasm)}`);
+}, { timeout: 600000 });

@@ -14,8 +14,9 @@
 // Backend choice ('auto'): training starts on the CPU at once; when the adapter may be faster
 // (not a software fallback, nothing remembered), a second worker measures both backends in the
 // background once training runs, the outcome is remembered per adapter (backend-choice.js), and
-// the next run uses WebGPU if it won (onNotice says so). `client.onComparison(state, calibration?)`
-// hears 'running' and 'done'.
+// the run in progress moves to WebGPU if it won, between two chunks, keeping its progress (onMoved
+// and onNotice say so); later runs start there. `client.moveTo('wgpu', reason)` moves a run on
+// request. `client.onComparison(state, calibration?)` hears 'running' and 'done'.
 
 import { allRemembered, measureFallback, remember } from './backend-choice.js';
 
@@ -78,6 +79,10 @@ export class TrainClient {
         break;
       case 'notice':
         h.onNotice?.(msg.text);
+        break;
+      case 'moved':
+        if (this.info) this.info.backend = msg.to;
+        h.onMoved?.(msg);
         break;
       case 'done':
         this._settle(msg.result);
@@ -153,7 +158,8 @@ export class TrainClient {
       if (r?.backend === 'wgpu') {
         this.rechoose = true;
         const x = (m.calibration.cpu_ms_per_step / m.calibration.wgpu_ms_per_step).toFixed(1);
-        onNotice?.(`Measured in the background: WebGPU is ${x}× faster than the CPU on this adapter; the next run uses it (remembered).`);
+        const moving = this.moveTo('wgpu', `measured ${x}× faster than the CPU`);
+        onNotice?.(`Measured in the background: WebGPU is ${x}× faster than the CPU on this adapter; ${moving ? 'this run moves to it at the next chunk' : 'the next run uses it'} (remembered).`);
       } else if (r) {
         const x = (m.calibration.wgpu_ms_per_step / m.calibration.cpu_ms_per_step).toFixed(1);
         onNotice?.(`Measured in the background: WebGPU is ${x}× slower than the CPU backend on this adapter; training stays on the CPU (remembered).`);
@@ -162,10 +168,18 @@ export class TrainClient {
     w.postMessage({ type: 'compare' });
   }
 
+  /** Asks the run in progress to move to `backend` ('wgpu') between two chunks, keeping its
+   * progress; false when no run is on. The worker answers with 'moved' or a notice. */
+  moveTo(backend, reason) {
+    if (!this.training || this.info?.backend === backend) return false;
+    this.worker.postMessage({ type: 'move', backend, reason });
+    return true;
+  }
+
   /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
-  async train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, dataBase, start, mask } = {}) {
+  async train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, dataBase, start, mask } = {}) {
     if (!this.info || this.rechoose) await this.init(this.info?.pref || 'auto');
-    this.handlers = { onProgress, onEpoch, onNotice, onStart };
+    this.handlers = { onProgress, onEpoch, onNotice, onStart, onMoved };
     const base = dataBase || dataUrl();
     const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base, start, mask };
     const t0 = performance.now();
@@ -177,6 +191,7 @@ export class TrainClient {
       }
       onProgress?.(p);
     };
+    this.training = true;
     try {
       const result = await this._request(msg);
       result.first_progress_ms = firstProgress;
@@ -189,9 +204,11 @@ export class TrainClient {
       onNotice?.(`WebGPU failed during training (${reason}): restarting on the CPU backend.`);
       this.terminate();
       await this.init('cpu');
-      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, dataBase: base, start, mask });
+      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, dataBase: base, start, mask });
       result.fallback = { from: 'wgpu', reason };
       return result;
+    } finally {
+      this.training = false;
     }
   }
 

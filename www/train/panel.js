@@ -10,7 +10,7 @@ import { pct } from './format.js';
 import { renderResults } from './results-view.js';
 import { classNames, readSettings, runConfig, runSignature, standard } from './settings.js';
 import {
-  addNotice, buildPanel, clearProgress, drawLoss, showBackend, showBackendLoading, showBusy, showComparison, showProgress, showState,
+  addNotice, buildPanel, clearProgress, drawLoss, showBackend, showBackendLoading, showBusy, showComparison, showMoved, showProgress, showState,
 } from './view.js';
 
 const FT_TITLE = 'fine-tuning, test accuracy';
@@ -22,8 +22,10 @@ export function mount(section, app) {
   // runs: 'dense' | 'pruned' → last result of the current settings.
   const panel = { app, view, client, runs: new Map(), lossPoints: [], running: false, init: null, initPref: null };
   const settings = () => readSettings(view.inputs);
-  view.form.addEventListener('change', () => {
+  view.form.addEventListener('change', (ev) => {
     app.setConfig(settings());
+    // WebGPU picked during a run: the run moves there, with its progress (client.js).
+    if (ev.target === view.inputs.backend && ev.target.value === 'webgpu') client.moveTo('wgpu', 'chosen in the settings');
   });
   view.trainBtn.addEventListener('click', () => train(panel));
   view.stopBtn.addEventListener('click', () => {
@@ -149,6 +151,7 @@ async function runOnce(panel, s, graph, start, note) {
     onNotice: (text) => {
       view.notice.textContent = text;
     },
+    onMoved: (m) => showMoved(view, m),
   });
   finish(panel, r, s, graph);
 }

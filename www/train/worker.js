@@ -9,9 +9,11 @@
 //               {type:'compare'} (measure both backends; for a second, background worker)
 //               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
 //               {type:'stop'}
+//               {type:'move', backend:'wgpu', reason} (move the run in progress, between two chunks)
 // Messages out: {type:'ready', backend, adapter, calibration, notice, compare}
 //               {type:'compared', calibration, adapter}
 //               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
+//               {type:'moved', from, to, step, total_steps, reason, ms}
 //               {type:'notice', text}   {type:'error', message, backend, deviceLost}
 
 import { adapterKey } from './backend-choice.js';
@@ -24,6 +26,7 @@ let cpuModule = 'cpu';
 const moduleOf = (b) => (b === 'cpu' ? cpuModule : 'wgpu');
 let backend = null;
 let stopRequested = false;
+let moveRequest = null; // {backend, reason}: honoured between two chunks
 let training = false;
 let deviceLost = false;
 
@@ -187,16 +190,17 @@ async function train(msg) {
   );
   const report = session.start_report();
   if (report) post({ type: 'start', pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy });
+  const run = { session, files, moved: null };
   try {
-    const r = await runSession(session, msg, tStart);
+    const r = await runSession(run, msg, tStart);
     r.start = report ? { pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy } : null;
-    r.memory_bytes = m.wasm_memory_bytes();
+    r.memory_bytes = (await loadModule(moduleOf(backend))).wasm_memory_bytes();
     // The dataset and the model stay in wasm memory until the next run: "Download model" reads them.
-    kept.replace(session);
+    kept.replace(run.session);
     return r;
   } catch (e) {
     try {
-      session.free();
+      run.session.free();
     } catch {
       /* the module is unusable anyway; the client replaces this worker */
     }
@@ -217,8 +221,38 @@ async function loadWeights(msg) {
   return { accuracy: r.pretrained.accuracy };
 }
 
-/** Drives the session (src/train/session.rs) in ~100 ms chunks and posts what each returns. */
-async function runSession(session, msg, tStart) {
+/** Moves `run` to the backend asked for, between two chunks: its state (weights, optimizer state,
+ * step, epochs) leaves as a checkpoint and goes on in the WebGPU module. Only CPU → WebGPU:
+ * Burn reads a WebGPU run's optimizer state back synchronously, which WebGPU forbids. */
+async function moveRun(run, msg, step) {
+  const { backend: to, reason } = moveRequest;
+  moveRequest = null;
+  if (to === backend) return;
+  if (to !== 'wgpu') {
+    post({ type: 'notice', text: 'A run on WebGPU cannot move to the CPU: the CPU backend is used from the next run.' });
+    return;
+  }
+  try {
+    const t0 = performance.now();
+    const m = await loadModule('wgpu');
+    const bytes = await run.session.checkpoint();
+    const g = msg.graph;
+    const next = await m.TrainSession.resume(
+      JSON.stringify(msg.config), msg.dataset, run.files, g.n, g.table, Boolean(g.selfLoops), 'wgpu', bytes,
+    );
+    run.session.free();
+    run.session = next;
+    run.moved = { from: backend, to, step, total_steps: next.total_steps(), reason, ms: performance.now() - t0 };
+    backend = to;
+    post({ type: 'moved', ...run.moved });
+  } catch (e) {
+    post({ type: 'notice', text: `The run could not move to WebGPU (${message(e)}): it goes on on the CPU.` });
+  }
+}
+
+/** Drives the run's session (src/train/session.rs) in ~100 ms chunks and posts what each returns. */
+async function runSession(run, msg, tStart) {
+  let session = run.session;
   const batch = session.batch();
   const total = session.total_steps();
   const clock = { steps: 1, trainMs: 0, seen: 0, firstStepMs: null, lastQuickEval: performance.now(), quickTest: null };
@@ -246,6 +280,10 @@ async function runSession(session, msg, tStart) {
     postProgress(session, c, clock, tStart, dt);
     if (c.done || stopRequested || deviceLost) break;
     await yieldToEvents();
+    if (moveRequest) {
+      await moveRun(run, msg, c.step);
+      session = run.session;
+    }
   }
   if (deviceLost && backend === 'wgpu') throw Object.assign(new Error('the GPU device was lost'), { deviceLost: true });
   return {
@@ -265,6 +303,7 @@ async function runSession(session, msg, tStart) {
     first_step_ms: clock.firstStepMs,
     steps: last.step,
     total_steps: total,
+    moved: run.moved,
   };
 }
 
@@ -304,6 +343,7 @@ self.onmessage = async (ev) => {
       if (training) throw new Error('a training run is already in progress');
       training = true;
       stopRequested = false;
+      moveRequest = null;
       try {
         post({ type: 'done', result: await train(msg) });
       } finally {
@@ -335,6 +375,8 @@ self.onmessage = async (ev) => {
       post({ type: 'done', result: await loadWeights(msg) });
     } else if (msg.type === 'stop') {
       stopRequested = true;
+    } else if (msg.type === 'move') {
+      if (training) moveRequest = { backend: msg.backend, reason: msg.reason };
     }
   } catch (e) {
     post({ type: 'error', message: message(e), backend, deviceLost: deviceLost || Boolean(e && e.deviceLost) });

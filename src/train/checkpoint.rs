@@ -1,0 +1,184 @@
+//! A run's state between two chunks, as bytes, so the run can go on elsewhere: the page moves a
+//! CPU run to WebGPU mid-run (when the background comparison finds WebGPU faster, or when the
+//! user picks it), which means another wasm module and another device.
+//!
+//! What it holds: every parameter with its id (the optimizer keys its state by id), Burn's own
+//! record of the optimizer state (momentum or Adam moments), the step, the layout (a moved run
+//! keeps it, so shapes match) and the epoch bookkeeping. What it does not: the data order,
+//! which is replayed from the seed ([`Trainer::skip_to`]), and the masks, which come from the
+//! graph again (so a run pruned by magnitude, whose masks are not the graph's, cannot move).
+//!
+//! Layout: `RGPRUN01`, the header's length (u32 LE), the header (JSON), each parameter's values
+//! (f32 LE, in the network's visiting order), then the optimizer record (burnpack).
+
+use super::session::{Epoch, Session};
+use super::trainer::Trainer;
+use super::{TrainConfig, host::read};
+use crate::data::Dataset;
+use crate::mapping::Connectivity;
+use crate::{Error, Result, bail};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
+use burn::tensor::{Bytes, Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 8] = b"RGPRUN01";
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    config: TrainConfig,
+    train_samples: usize,
+    /// The input normalisation (a fine-tuning run takes its model file's).
+    input_mean: f32,
+    input_std: f32,
+    step: u64,
+    packing: (bool, bool),
+    sums: (f64, f64, u64),
+    history: Vec<Epoch>,
+    params: Vec<Saved>,
+}
+
+/// One parameter (or BatchNorm running statistic): its id and shape.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    id: u64,
+    shape: Vec<usize>,
+}
+
+/// Collects the network's float parameters, flattened, in visiting order.
+struct Collect(Vec<(u64, Vec<usize>, Tensor<1>)>);
+
+impl ModuleVisitor for Collect {
+    fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {
+        let t = p.val().detach();
+        let shape = t.dims().to_vec();
+        let n = shape.iter().product::<usize>();
+        self.0.push((p.id.val(), shape, t.reshape([n])));
+    }
+}
+
+/// Gives a freshly built network the saved values and ids, in the same visiting order.
+struct Restore<'a> {
+    saved: std::vec::IntoIter<(Saved, Vec<f32>)>,
+    device: &'a Device,
+    error: Option<Error>,
+}
+
+impl ModuleMapper for Restore<'_> {
+    fn map_float<const D: usize>(&mut self, p: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let dims = p.val().dims().to_vec();
+        match self.saved.next() {
+            Some((s, values)) if s.shape == dims => {
+                let t = Tensor::<D>::from_data(TensorData::new(values, s.shape), self.device);
+                let mut q = Param::from_tensor(t);
+                q.id = ParamId::from(s.id);
+                q
+            }
+            other => {
+                let got = other.map_or("nothing".into(), |(s, _)| format!("shape {:?}", s.shape));
+                self.error.get_or_insert_with(|| {
+                    Error::new(format!(
+                        "the saved run does not fit this network (a parameter of shape {dims:?} got {got})"
+                    ))
+                });
+                p
+            }
+        }
+    }
+}
+
+impl Session {
+    /// This run between two chunks, as bytes (see the module's documentation).
+    pub async fn checkpoint(&self) -> Result<Vec<u8>> {
+        let t = &self.trainer;
+        let mut params = Collect(Vec::new());
+        t.model().visit(&mut params);
+        let optim = t
+            .optim
+            .into_bytes()
+            .map_err(|e| Error::new(format!("saving the optimizer state failed: {e:?}")))?;
+        let header = Header {
+            config: t.config().clone(),
+            train_samples: t.dataset().train.len(),
+            input_mean: t.dataset().mean,
+            input_std: t.dataset().std,
+            step: t.step_count(),
+            packing: t.packing,
+            sums: self.sums,
+            history: self.history.clone(),
+            params: params.0.iter().map(|(id, shape, _)| Saved { id: *id, shape: shape.clone() }).collect(),
+        };
+        let json = serde_json::to_vec(&header).map_err(|e| Error::new(e.to_string()))?;
+        let mut out = Vec::with_capacity(12 + json.len() + optim.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for (_, _, values) in params.0 {
+            for v in read(values).await? {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&optim);
+        Ok(out)
+    }
+
+    /// The run `bytes` saved, continued on `device`. `cfg`, `data` and `conn` must be the run's
+    /// own (the same configuration, data set and graph).
+    pub async fn resume(
+        cfg: TrainConfig,
+        mut data: Dataset,
+        conn: &Connectivity,
+        device: Device,
+        bytes: &[u8],
+    ) -> Result<Session> {
+        let (h, values, optim) = decode(bytes)?;
+        if h.config != cfg || h.train_samples != data.train.len() {
+            bail!("the saved run belongs to another configuration or data set");
+        }
+        (data.mean, data.std) = (h.input_mean, h.input_std);
+        let mut t = Trainer::with_packing(cfg, data, conn, device.clone(), h.packing)?;
+        let mut restore = Restore {
+            saved: h.params.into_iter().zip(values).collect::<Vec<_>>().into_iter(),
+            device: &device,
+            error: None,
+        };
+        let model = t.model.take().expect("a new trainer has its model").map(&mut restore);
+        if let Some(e) = restore.error {
+            return Err(e);
+        }
+        if restore.saved.next().is_some() {
+            bail!("the saved run has more parameters than this network");
+        }
+        t.model = Some(model);
+        t.optim = t
+            .optim
+            .clone()
+            .from_bytes(Bytes::from_bytes_vec(optim.to_vec()))
+            .map_err(|e| Error::new(format!("the saved optimizer state is unreadable: {e:?}")))?;
+        t.skip_to(h.step)?;
+        Ok(Session {
+            trainer: t,
+            sums: h.sums,
+            history: h.history,
+            last_eval: None,
+        })
+    }
+}
+
+/// The header, each parameter's values and the optimizer record; an error (never a panic) for
+/// bytes that are not a whole checkpoint.
+fn decode(bytes: &[u8]) -> Result<(Header, Vec<Vec<f32>>, &[u8])> {
+    let bad = || Error::new("not a saved training run (truncated or damaged)");
+    let rest = bytes.strip_prefix(MAGIC).ok_or_else(bad)?;
+    let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
+    let len = u32::from_le_bytes(*len) as usize;
+    let (json, mut rest) = rest.split_at_checked(len).ok_or_else(bad)?;
+    let h: Header = serde_json::from_slice(json).map_err(|_| bad())?;
+    let mut values = Vec::with_capacity(h.params.len());
+    for s in &h.params {
+        let n = s.shape.iter().try_fold(4usize, |a, &d| a.checked_mul(d)).ok_or_else(bad)?;
+        let (v, r) = rest.split_at_checked(n).ok_or_else(bad)?;
+        values.push(v.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect());
+        rest = r;
+    }
+    Ok((h, values, rest))
+}

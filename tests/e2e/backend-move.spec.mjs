@@ -1,0 +1,67 @@
+// Moving a run between backends mid-run: a run starts on the CPU ("auto" on this machine's
+// software adapter), WebGPU is picked in the settings after its first epoch, and the run goes on
+// on WebGPU from the step it reached, with its weights, optimizer state and finished epochs
+// (the checkpoint of src/train/checkpoint.rs crosses from the CPU module to the WebGPU one).
+// The background comparison moves a run the same way when it finds WebGPU faster (client.js).
+import assert from 'node:assert/strict';
+import { test, text, waitForState } from './harness.mjs';
+
+/** Added before the app loads: keeps the training worker's progress, epoch and move messages. */
+function recordTraining() {
+  const Base = window.Worker;
+  window.__run = { progress: [], epochs: [], moved: [] };
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', ({ data: m }) => {
+        if (m?.type === 'progress') window.__run.progress.push({ step: m.step, loss: m.loss });
+        if (m?.type === 'epoch') window.__run.epochs.push(m);
+        if (m?.type === 'moved') window.__run.moved.push(m);
+      });
+    }
+  };
+}
+
+const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+
+test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ page, baseURL }) => {
+  const p = await page();
+  await p.context().addInitScript(recordTraining);
+  // 12 steps an epoch (6000 images, batch 500): three epochs, two of them on SwiftShader.
+  await p.goto(`${baseURL}#v=1&nodes=64&degree=4&search=none&epochs=3&batch=500&backend=auto`);
+  const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+  if (!gpu) return; // no WebGPU adapter: nothing to move to (train.spec covers the CPU path)
+  assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
+  await p.waitForSelector('[data-testid="train-start"]:not([disabled])', { timeout: 60000 });
+  await p.click('[data-testid="train-start"]');
+  await p.waitForFunction(() => window.__run.epochs.length >= 1, null, { timeout: 120000 });
+  assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'cpu', 'the run starts on the CPU');
+  await p.selectOption('[data-testid="train-backend"]', 'webgpu');
+  await p.dispatchEvent('[data-testid="train-backend"]', 'change');
+  await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 280000 });
+  assert.equal(await trainState(p), 'done', await text(p, 'train-notice'));
+
+  const run = await p.evaluate(() => window.__run);
+  assert.equal(run.moved.length, 1, JSON.stringify(run.moved));
+  const [m] = run.moved;
+  assert.deepEqual([m.from, m.to, m.reason], ['cpu', 'wgpu', 'chosen in the settings']);
+  assert.ok(m.step >= 12 && m.step < m.total_steps, `moved at step ${m.step} of ${m.total_steps}`);
+  // The steps go on from where the CPU left them (never back to 0), to the end of the run.
+  const steps = run.progress.map((x) => x.step);
+  assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `steps ${steps}`);
+  assert.equal(steps.at(-1), m.total_steps);
+  // The network is the trained one: the first chunk on WebGPU has about the loss the CPU's last
+  // one had, far below a fresh network's.
+  const at = run.progress.findIndex((x) => x.step > m.step);
+  const [before, after, fresh] = [run.progress[at - 1].loss, run.progress[at].loss, run.progress[0].loss];
+  assert.ok(after <= 1.5 * before + 0.1 && after < 0.7 * fresh, `loss ${fresh} at the start, ${before} before the move, ${after} after`);
+  assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3], 'every epoch once');
+  assert.ok(run.epochs[2].train_accuracy > run.epochs[0].train_accuracy, JSON.stringify(run.epochs));
+
+  assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'wgpu');
+  assert.match(await text(p, 'train-notice'), /moved to WebGPU at step \d+ of \d+ \(chosen in the settings\)/);
+  const summary = await text(p, 'train-summary');
+  assert.match(summary, /WebGPU \(moved from the CPU at step \d+\): test accuracy/);
+  assert.match(summary, /after 3 epoch\(s\)/);
+  assert.match(summary, /largest \|w\| 0;/, 'pruned weights stay zero across the move');
+}, { timeout: 420000 });
