@@ -27,7 +27,11 @@ fn config(model: ModelKind, optimizer: OptimizerKind, norm: bool) -> TrainConfig
         hidden: vec![64, 64],
         channels: vec![16, 16],
         optimizer,
-        lr: if optimizer == OptimizerKind::Adam { 0.01 } else { 0.1 },
+        lr: if optimizer == OptimizerKind::Adam {
+            0.01
+        } else {
+            0.1
+        },
         batch: 64,
         epochs: 3,
         norm,
@@ -63,11 +67,20 @@ fn resumed_on_the_cpu_goes_on_bit_for_bit() {
     ] {
         let cfg = config(model, optimizer, norm);
         let (mut kept, bytes) = started(&cfg, 35);
-        let mut resumed =
-            block_on(Session::resume(cfg.clone(), digits(), &conn(), device::cpu(), &bytes))
-                .unwrap();
+        let mut resumed = block_on(Session::resume(
+            cfg.clone(),
+            digits(),
+            &conn(),
+            device::cpu(),
+            &bytes,
+        ))
+        .unwrap();
         assert_eq!(resumed.trainer().step_count(), kept.trainer().step_count());
-        assert_eq!(resumed.history(), kept.history(), "{model:?}: the finished epochs come along");
+        assert_eq!(
+            resumed.history(),
+            kept.history(),
+            "{model:?}: the finished epochs come along"
+        );
         let (a, b) = (losses(&mut kept, 9), losses(&mut resumed, 9));
         assert_eq!(a, b, "{model:?} {optimizer:?}: the resumed run differs");
         assert_eq!(resumed.history(), kept.history());
@@ -89,7 +102,10 @@ fn resumed_on_wgpu_goes_on_within_float_noise() {
     let (a, b) = (losses(&mut kept, 9), losses(&mut moved, 9));
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
-        assert!((x - y).abs() <= 1e-3 * x.abs().max(1.0), "cpu {a:?}\nwgpu {b:?}");
+        assert!(
+            (x - y).abs() <= 1e-3 * x.abs().max(1.0),
+            "cpu {a:?}\nwgpu {b:?}"
+        );
     }
     let (max, _) = block_on(moved.trainer().pruned_weight_check()).unwrap();
     assert_eq!(max, 0.0, "pruned weights stay zero after the move");
@@ -100,13 +116,24 @@ fn damaged_or_foreign_checkpoints_are_refused() {
     let cfg = config(ModelKind::Mlp, OptimizerKind::Sgd, false);
     let (_, bytes) = started(&cfg, 10);
     let resume = |cfg: TrainConfig, b: &[u8]| {
-        block_on(Session::resume(cfg, digits(), &conn(), device::cpu(), b)).err().map(|e| e.to_string())
+        block_on(Session::resume(cfg, digits(), &conn(), device::cpu(), b))
+            .err()
+            .map(|e| e.to_string())
     };
-    for cut in [0, 5, 12, 40, bytes.len() / 2] {
+    // Cut in the header or the values, or in the optimizer record at the end.
+    for cut in [0, 5, 12, 40, bytes.len() / 2, bytes.len() - 1] {
         let e = resume(cfg.clone(), &bytes[..cut]).expect("a truncated checkpoint is refused");
-        assert!(e.contains("not a saved training run"), "{e}");
+        let ours = e.contains("not a saved training run");
+        assert!(
+            ours || e.contains("saved optimizer state is unreadable"),
+            "{e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
     }
-    let other = TrainConfig { seed: cfg.seed + 1, ..cfg.clone() };
+    let other = TrainConfig {
+        seed: cfg.seed + 1,
+        ..cfg.clone()
+    };
     let e = resume(other, &bytes).expect("another configuration is refused");
     assert!(e.contains("another configuration"), "{e}");
 }

@@ -105,7 +105,14 @@ impl Session {
             packing: t.packing,
             sums: self.sums,
             history: self.history.clone(),
-            params: params.0.iter().map(|(id, shape, _)| Saved { id: *id, shape: shape.clone() }).collect(),
+            params: params
+                .0
+                .iter()
+                .map(|(id, shape, _)| Saved {
+                    id: *id,
+                    shape: shape.clone(),
+                })
+                .collect(),
         };
         let json = serde_json::to_vec(&header).map_err(|e| Error::new(e.to_string()))?;
         let mut out = Vec::with_capacity(12 + json.len() + optim.len());
@@ -137,11 +144,20 @@ impl Session {
         (data.mean, data.std) = (h.input_mean, h.input_std);
         let mut t = Trainer::with_packing(cfg, data, conn, device.clone(), h.packing)?;
         let mut restore = Restore {
-            saved: h.params.into_iter().zip(values).collect::<Vec<_>>().into_iter(),
+            saved: h
+                .params
+                .into_iter()
+                .zip(values)
+                .collect::<Vec<_>>()
+                .into_iter(),
             device: &device,
             error: None,
         };
-        let model = t.model.take().expect("a new trainer has its model").map(&mut restore);
+        let model = t
+            .model
+            .take()
+            .expect("a new trainer has its model")
+            .map(&mut restore);
         if let Some(e) = restore.error {
             return Err(e);
         }
@@ -175,9 +191,17 @@ fn decode(bytes: &[u8]) -> Result<(Header, Vec<Vec<f32>>, &[u8])> {
     let h: Header = serde_json::from_slice(json).map_err(|_| bad())?;
     let mut values = Vec::with_capacity(h.params.len());
     for s in &h.params {
-        let n = s.shape.iter().try_fold(4usize, |a, &d| a.checked_mul(d)).ok_or_else(bad)?;
+        let n = s
+            .shape
+            .iter()
+            .try_fold(4usize, |a, &d| a.checked_mul(d))
+            .ok_or_else(bad)?;
         let (v, r) = rest.split_at_checked(n).ok_or_else(bad)?;
-        values.push(v.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect());
+        values.push(
+            v.chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        );
         rest = r;
     }
     Ok((h, values, rest))

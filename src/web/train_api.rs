@@ -6,8 +6,9 @@
 //! between chunks. Every device read is asynchronous. Configurations cross as JSON text,
 //! results as plain JS objects, failures as a JS `Error` with one line.
 
-use crate::config::GraphConfig;
 use super::train_inputs::{Inputs, parse_mask};
+use crate::Error;
+use crate::config::GraphConfig;
 use crate::data::Dataset;
 use crate::graph::{Graph, Rng};
 use crate::mapping::{Accounting, Connectivity};
@@ -15,7 +16,6 @@ use crate::model_file::{Dtype, Layout, encode};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, TrainConfig, Trainer, device, finetune};
-use crate::{Error, Result, bail};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -157,7 +157,10 @@ impl TrainSession {
                 .map_err(js_error)?;
             let mask = parse_mask(mask).map_err(js_error)?;
             let (trainer, start) = match start {
-                None => (Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?, None),
+                None => (
+                    Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
+                    None,
+                ),
                 Some(file) => {
                     let file = finetune::read_for(&file.to_vec(), &i.cfg, &mut i.data)
                         .map_err(js_error)?;
@@ -168,7 +171,15 @@ impl TrainSession {
                 }
             };
             let movable = mask == finetune::MaskSource::Graph;
-            Ok(TrainSession::new(Session::new(trainer), &i.graph, i.conn, i.backend, start, movable).into())
+            Ok(TrainSession::new(
+                Session::new(trainer),
+                &i.graph,
+                i.conn,
+                i.backend,
+                start,
+                movable,
+            )
+            .into())
         })
     }
 

@@ -97,4 +97,3 @@ fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
     }
     Ok(g)
 }
-
