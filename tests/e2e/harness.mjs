@@ -203,28 +203,33 @@ export async function holdGpuDevices(page) {
 // Test side of the GPU memory a worker holds: the bytes of the GPU buffers it created and has not
 // destroyed (wgpu destroys a buffer when Burn drops it), in `self.gpuBuffers`.
 const COUNT_GPU_BUFFERS = `(() => {
-  if (!self.GPUDevice || self.gpuBuffers) return;
-  const sizes = new WeakMap();
-  const t = (self.gpuBuffers = { bytes: 0, live: 0, created: 0 });
-  const create = GPUDevice.prototype.createBuffer;
-  GPUDevice.prototype.createBuffer = function (desc) {
-    const b = create.call(this, desc);
-    sizes.set(b, desc.size);
-    t.bytes += desc.size;
-    t.live++;
-    t.created++;
-    return b;
+  // WebGPU's interfaces may appear only once the worker runs: installed at the first message too.
+  const install = () => {
+    if (!self.GPUDevice || self.gpuBuffers) return;
+    const sizes = new WeakMap();
+    const t = (self.gpuBuffers = { bytes: 0, live: 0, created: 0 });
+    const create = GPUDevice.prototype.createBuffer;
+    GPUDevice.prototype.createBuffer = function (desc) {
+      const b = create.call(this, desc);
+      sizes.set(b, desc.size);
+      t.bytes += desc.size;
+      t.live++;
+      t.created++;
+      return b;
+    };
+    const destroy = GPUBuffer.prototype.destroy;
+    GPUBuffer.prototype.destroy = function () {
+      const size = sizes.get(this);
+      if (size !== undefined) {
+        sizes.delete(this);
+        t.bytes -= size;
+        t.live--;
+      }
+      return destroy.call(this);
+    };
   };
-  const destroy = GPUBuffer.prototype.destroy;
-  GPUBuffer.prototype.destroy = function () {
-    const size = sizes.get(this);
-    if (size !== undefined) {
-      sizes.delete(this);
-      t.bytes -= size;
-      t.live--;
-    }
-    return destroy.call(this);
-  };
+  install();
+  self.addEventListener('message', install);
 })();`;
 
 /** `bytes()`: the GPU buffer bytes the page's workers hold now ({bytes, live, created}, summed). */
