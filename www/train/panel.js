@@ -24,8 +24,10 @@ export function mount(section, app) {
   const settings = () => readSettings(view.inputs);
   view.form.addEventListener('change', (ev) => {
     app.setConfig(settings());
-    // WebGPU picked during a run: the run moves there, with its progress (client.js).
-    if (ev.target === view.inputs.backend && ev.target.value === 'webgpu') client.moveTo('wgpu', 'chosen in the settings');
+    // A backend picked during a run: the run moves there with its progress, or the worker says
+    // why it cannot (client.js; only CPU → WebGPU moves).
+    const to = { webgpu: 'wgpu', cpu: 'cpu' }[ev.target === view.inputs.backend ? ev.target.value : ''];
+    if (to) client.moveTo(to, 'chosen in the settings');
   });
   view.trainBtn.addEventListener('click', () => train(panel));
   view.stopBtn.addEventListener('click', () => {

@@ -127,7 +127,7 @@ export function showComparison(view, state, cal) {
 /** The run moved between backends mid-run (`m` from the worker's 'moved'). */
 export function showMoved(view, m) {
   const to = m.to === 'wgpu' ? 'WebGPU' : 'CPU';
-  view.backendLine.textContent = `Backend: ${to} (moved from the CPU at step ${m.step} of ${m.total_steps}: ${m.reason})`;
+  view.backendLine.textContent = `Backend: ${to} (moved from ${m.from === 'wgpu' ? 'WebGPU' : 'the CPU'} at step ${m.step} of ${m.total_steps}: ${m.reason})`;
   view.notice.textContent = `This run moved to ${to} at step ${m.step} of ${m.total_steps} (${m.reason}) in ${Math.round(m.ms)} ms, with its weights, optimizer state and epochs; it goes on from there.`;
   view.section.dataset.trainBackend = m.to;
 }
