@@ -22,7 +22,8 @@ const trainFull = existsSync(at('pkg/train/rgp.js')) ? at('pkg/train/rgp.js') : 
 export default (env, argv) => ({
   mode: argv.mode ?? 'production',
   // `debug`: a separate entry for benchmarks and tests (www/debug.js); the app never loads it.
-  entry: { app: at('www/app.js'), debug: at('www/debug.js') },
+  // `boot`: starts the graph worker before app.js runs (www/graph-boot.js; index.html loads it async).
+  entry: { boot: at('www/graph-boot.js'), app: at('www/app.js'), debug: at('www/debug.js') },
   output: {
     path: at('dist'),
     filename: '[name].js',

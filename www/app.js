@@ -2,6 +2,8 @@
 // views together. The main thread only renders (at most once per animation frame); all graph
 // work runs in the worker.
 
+// First: the graph worker starts loading while the rest is evaluated.
+import { takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
 import { mountTraining } from './training-mount.js';
@@ -10,11 +12,10 @@ import { engineConfig, parseHash, refuseLink, writeToLocation } from './url-stat
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
 import { GraphViews } from './views/graph-views.js';
-import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
+import { clearProgress, grouped, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
 import { GraphWorker } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);
-const fmt = new Intl.NumberFormat('en-US');
 
 const ui = {
   status: document.querySelector('[data-testid="status"]'),
@@ -63,7 +64,7 @@ function isFamily() {
 
 // ---- worker messages ------------------------------------------------------------------------
 
-const worker = new GraphWorker(onWorkerMessage);
+const worker = new GraphWorker(onWorkerMessage, takeGraphWorker);
 
 function onWorkerMessage(m) {
   if (m.type === 'ready') return;
@@ -94,7 +95,7 @@ function onWorkerMessage(m) {
 function onFamily(m) {
   const p = m.progress;
   if (!m.final) {
-    ui.status.textContent = `searching — family: trajectory ${Math.min(p.trajectory + 1, p.trajectories)} of ${p.trajectories}, ${fmt.format(p.graphs)} graphs`;
+    ui.status.textContent = `searching — family: trajectory ${Math.min(p.trajectory + 1, p.trajectories)} of ${p.trajectories}, ${grouped(p.graphs)} graphs`;
     showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, null);
     return;
   }
@@ -114,6 +115,7 @@ function onGraph(m) {
   if (!app.shownFirst) {
     app.shownFirst = true;
     performance.mark('rgp-first-graph');
+    chart.release();
   }
   app.frame.progress = null;
   app.frame.table = null;
@@ -127,7 +129,7 @@ function onGraph(m) {
     showProgress(p, m.evalsPerSec ?? null, m.elapsedMs ?? null);
     chart.push(p.iterations, p.aspl, p.best_aspl);
   }
-  const its = p ? fmt.format(p.iterations) : '0';
+  const its = p ? grouped(p.iterations) : '0';
   switch (m.phase) {
     case 'start':
       // A run without search follows this with 'done' at once.
@@ -178,7 +180,7 @@ function onGraph(m) {
 function recordStop(iterations) {
   app.config = { ...app.config, stop_after: iterations };
   writeToLocation(app.config);
-  ui.stopNote.textContent = `Stopped at iteration ${fmt.format(iterations)}. The link now holds stop_after=${iterations}, so it reproduces this graph.`;
+  ui.stopNote.textContent = `Stopped at iteration ${grouped(iterations)}. The link now holds stop_after=${iterations}, so it reproduces this graph.`;
   ui.stopNote.hidden = false;
 }
 
@@ -198,7 +200,7 @@ function frame() {
     showProgress(p, f.eps, null);
     showLive(p);
     chart.push(p.iterations, p.aspl, p.best_aspl);
-    ui.status.textContent = `searching — iteration ${fmt.format(p.iterations)}`;
+    ui.status.textContent = `searching — iteration ${grouped(p.iterations)}`;
     f.progress = null;
   }
   if (f.table && app.graph) {
@@ -374,12 +376,16 @@ const appApi = {
 
 // ---- start ----------------------------------------------------------------------------------
 
-/** The link's configuration: parsed by the schema's rules, then checked by the engine. */
+/** The link's configuration: parsed by the schema's rules, then checked by the engine. The
+ *  link's run starts at once, behind the check in the worker's queue, which saves the first graph
+ *  a round trip; a refused link starts another run, and the first one's messages go stale. */
 async function openLink() {
   const parsed = parseHash(window.location.hash);
-  if (parsed.rejected) return parsed;
-  const problem = await problemOf(parsed.config);
-  return problem ? refuseLink(problem) : parsed;
+  if (parsed.rejected) return { opened: parsed, started: false };
+  const problem = problemOf(parsed.config);
+  app.config = parsed.config;
+  startRun(true);
+  return (await problem) ? { opened: refuseLink(await problem), started: false } : { opened: parsed, started: true };
 }
 
 function show(parsed) {
@@ -399,10 +405,14 @@ async function start() {
     showError(e.message);
     return;
   }
-  show(await openLink());
   // Opening a page runs its configuration: a link shows the graph it describes.
-  startRun(true);
+  const { opened, started } = await openLink();
+  show(opened);
+  if (!started) startRun(true);
   performance.mark('rgp-interactive');
+  // The rest waits for the first graph on the canvas (or 2 s, when none comes): the training
+  // module's compile, the panels and the service worker's precaching would take the CPU from it.
+  await Promise.race([views.firstDrawn, new Promise((resolve) => setTimeout(resolve, 2000))]);
   mountTraining($('training'), appApi);
   mountSweep($('sweep'), appApi);
   registerServiceWorker();

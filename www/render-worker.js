@@ -1,7 +1,8 @@
 // The render worker: draws the graph and the heatmap into canvases the page handed over
 // (OffscreenCanvas), so even a 500,000-edge drawing never touches the page's main thread.
 // Messages: init { graph, heatmap, colors } · size { width, height, side, dpr } ·
-// show { graph: { n, k, table }, swap }. Only the latest graph is drawn.
+// show { graph: { n, k, table }, swap }. Only the latest graph is drawn. Reply: drawn (the first
+// graph is on the canvas).
 
 import { drawGraph, drawHeatmap } from './views/draw.js';
 
@@ -10,7 +11,11 @@ let colors = null;
 let dims = { width: 0, height: 0, side: 0, dpr: 1 };
 let latest = null;
 let scheduled = false;
+let drewGraph = false;
 const scratch = new OffscreenCanvas(1, 1);
+// Software canvases: no GPU-process round trips (a GPU-backed context took 100–300 ms to start on a
+// machine without a GPU) and the drawings are lines and one image, cheap on the CPU.
+const SOFTWARE = { willReadFrequently: true };
 
 function render() {
   scheduled = false;
@@ -30,8 +35,12 @@ function render() {
   }
   const g = latest?.graph ?? null;
   const swap = latest?.swap ?? null;
-  drawGraph(graph.getContext('2d'), width, height, dpr, g, swap, colors);
-  drawHeatmap(heatmap.getContext('2d'), s, g, swap, scratch);
+  drawGraph(graph.getContext('2d', SOFTWARE), width, height, dpr, g, swap, colors);
+  drawHeatmap(heatmap.getContext('2d', SOFTWARE), s, g, swap, scratch);
+  if (g && !drewGraph) {
+    drewGraph = true;
+    self.postMessage({ type: 'drawn' }); // the page marks when its first graph is on screen
+  }
 }
 
 function schedule() {

@@ -2,8 +2,9 @@
 // (export, import, check) are promises.
 
 export class GraphWorker {
-  /** `onEvent(msg)` receives every message that is not a reply to a request. */
-  constructor(onEvent) {
+  /** `onEvent(msg)` receives every message that is not a reply to a request; `take(onMessage,
+   *  onError)` hands over the worker (graph-boot.js started it early). */
+  constructor(onEvent, take) {
     this.onEvent = onEvent;
     this.nextId = 1;
     this.nextReq = 1;
@@ -12,14 +13,15 @@ export class GraphWorker {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
-    this.worker = new Worker(new URL('./graph-worker.js', import.meta.url), { type: 'module', name: 'graph' });
-    this.worker.onmessage = (e) => this.receive(e.data);
-    this.worker.onerror = (e) => {
-      e.preventDefault();
-      const message = `The graph engine failed to load: ${e.message || 'worker error'}`;
-      this.rejectReady(new Error(message));
-      this.onEvent({ type: 'error', id: null, message });
-    };
+    this.worker = take(
+      (e) => this.receive(e.data),
+      (e) => {
+        e.preventDefault();
+        const message = `The graph engine failed to load: ${e.message || 'worker error'}`;
+        this.rejectReady(new Error(message));
+        this.onEvent({ type: 'error', id: null, message });
+      },
+    );
   }
 
   receive(m) {

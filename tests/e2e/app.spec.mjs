@@ -30,8 +30,8 @@ test('a search shows live progress, and Stop stops it at once', async ({ open })
   const b = await iters();
   assert.ok(b > a, `iterations did not advance (${a} → ${b})`);
   assert.match(await text(page, 'evals-per-sec'), /^[\d,]+$/);
-  // The chart received points.
-  assert.ok(await page.evaluate(() => document.querySelectorAll('#chart canvas').length) > 0);
+  // The chart received points (uPlot loads after the first graph is shown).
+  await page.waitForFunction(() => document.querySelectorAll('#chart canvas').length > 0, null, { timeout: 5000 });
 
   const stopMs = await clickStop(page);
   assert.ok(stopMs < 500, `Stop took ${stopMs} ms`);

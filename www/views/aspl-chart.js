@@ -1,9 +1,15 @@
 // Live ASPL-vs-iteration chart (uPlot): the current graph's ASPL and the best so far, on a log
 // iteration axis (searches make most of their progress early; iteration 0 is drawn at 1).
 // Points arrive every ~50 ms; past MAX_POINTS every other point is dropped, so a long search keeps
-// its whole history at a bounded cost.
+// its whole history at a bounded cost. uPlot loads on its own, after the first graph: its ~50 KB
+// would otherwise be evaluated before the page could start the graph engine.
 
-import uPlot from 'uplot';
+/** uPlot's constructor, loaded once (a separate chunk). */
+let uPlotLoad = null;
+export function loadUPlot() {
+  uPlotLoad ??= import(/* webpackChunkName: "uplot" */ 'uplot').then((m) => m.default);
+  return uPlotLoad;
+}
 
 const MAX_POINTS = 4000;
 
@@ -14,13 +20,35 @@ export class AsplChart {
     this.cur = [];
     this.best = [];
     this.plot = null;
+    this.UPlot = null;
+    this.loading = false;
+    this.held = true; // until release(): the page's first graph comes first
     this.dirty = false;
   }
 
+  /** Lets the chart load uPlot (the page calls it once its first graph is shown). */
+  release() {
+    this.held = false;
+    this.dirty = true;
+  }
+
+  /** Creates the plot once uPlot is loaded; false until then (the points wait in the arrays). */
   ensure() {
-    if (this.plot) return;
+    if (this.plot) return true;
+    if (!this.UPlot) {
+      if (this.loading || this.held) return false;
+      this.loading = true;
+      loadUPlot().then(
+        (UPlot) => {
+          this.UPlot = UPlot;
+          this.dirty = true;
+        },
+        () => {}, // the chunk did not load (offline before it was cached): the page works without the chart
+      );
+      return false;
+    }
     const width = Math.max(200, this.el.clientWidth);
-    this.plot = new uPlot(
+    this.plot = new this.UPlot(
       {
         width,
         height: 220,
@@ -40,6 +68,7 @@ export class AsplChart {
       [this.x, this.cur, this.best],
       this.el,
     );
+    return true;
   }
 
   reset() {
@@ -72,9 +101,8 @@ export class AsplChart {
 
   /** Redraws if anything changed (call once per animation frame). */
   render() {
-    if (!this.dirty) return;
+    if (!this.dirty || !this.ensure()) return;
     this.dirty = false;
-    this.ensure();
     this.plot.setData([this.x, this.cur, this.best]);
   }
 

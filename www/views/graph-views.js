@@ -1,14 +1,24 @@
-// The graph drawing and the adjacency heatmap. Where the browser can hand canvases to a worker
-// (OffscreenCanvas), a render worker draws them and the page only forwards graphs; otherwise
-// they are drawn here, once per animation frame.
+// The graph drawing and the adjacency heatmap. Small graphs are drawn here, once per animation
+// frame: a few milliseconds. The first graph with more than WORKER_EDGES edges hands both canvases
+// to a render worker (OffscreenCanvas, where the browser has it), which draws every graph from then
+// on, so even a 500,000-edge drawing never holds up the page. Starting that worker up front cost
+// the page's first graph ~200 ms on two busy cores (a thread, an isolate, a canvas handover).
 
 import { drawGraph, drawHeatmap } from './draw.js';
+
+/** Sizes above which drawing moves to the render worker: edges (an 8,192-edge drawing takes a few
+ *  ms) and nodes (the heatmap is n × n pixels). */
+const WORKER_EDGES = 8192;
+const WORKER_NODES = 512;
 
 function colorsOf(el) {
   const style = getComputedStyle(el);
   const get = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
   return { edge: get('--edge', '#3e4c59'), node: get('--node', '#1f2933'), accent: get('--accent', '#e4572e') };
 }
+
+const canOffload = () =>
+  typeof HTMLCanvasElement.prototype.transferControlToOffscreen === 'function' && typeof OffscreenCanvas === 'function';
 
 export class GraphViews {
   constructor(graphCanvas, heatCanvas) {
@@ -17,27 +27,47 @@ export class GraphViews {
     this.latest = null;
     this.dirty = false;
     this.worker = null;
-    if (typeof graphCanvas.transferControlToOffscreen === 'function' && typeof OffscreenCanvas === 'function') {
-      try {
-        const graph = graphCanvas.transferControlToOffscreen();
-        const heatmap = heatCanvas.transferControlToOffscreen();
-        this.worker = new Worker(new URL('../render-worker.js', import.meta.url), { type: 'module', name: 'render' });
-        this.worker.postMessage({ type: 'init', graph, heatmap, colors: colorsOf(graphCanvas) }, [graph, heatmap]);
-      } catch {
-        this.worker = null;
-      }
-    }
-    if (!this.worker) this.scratch = document.createElement('canvas');
+    this.scratch = document.createElement('canvas');
+    /** Resolves once the first graph is on the canvas. */
+    this.firstDrawn = new Promise((resolve) => {
+      this.resolveDrawn = resolve;
+    });
     this.resize();
   }
 
   /** graph = { n, k, table: Uint32Array }, swap = [s1, t1, s2, t2] or null. The table is copied. */
   show(graph, swap = null) {
     this.latest = { graph, swap };
+    const big = (graph.n * graph.k) / 2 > WORKER_EDGES || graph.n > WORKER_NODES;
+    if (big && !this.worker && canOffload()) this.startWorker();
     if (this.worker) {
       const table = graph.table.slice();
       this.worker.postMessage({ type: 'show', graph: { n: graph.n, k: graph.k, table }, swap }, [table.buffer]);
     } else this.dirty = true;
+  }
+
+  /** Hands fresh copies of both canvases to a render worker (a canvas that has been drawn on
+   *  here cannot be handed over). */
+  startWorker() {
+    try {
+      const fresh = (c) => {
+        const copy = c.cloneNode(false);
+        c.replaceWith(copy);
+        return copy;
+      };
+      this.graphCanvas = fresh(this.graphCanvas);
+      this.heatCanvas = fresh(this.heatCanvas);
+      const graph = this.graphCanvas.transferControlToOffscreen();
+      const heatmap = this.heatCanvas.transferControlToOffscreen();
+      this.worker = new Worker(new URL('../render-worker.js', import.meta.url), { type: 'module', name: 'render' });
+      this.worker.onmessage = (e) => {
+        if (e.data?.type === 'drawn') this.markDrawn();
+      };
+      this.worker.postMessage({ type: 'init', graph, heatmap, colors: colorsOf(this.graphCanvas) }, [graph, heatmap]);
+      this.worker.postMessage({ type: 'size', ...this.dims });
+    } catch {
+      this.worker = null;
+    }
   }
 
   resize() {
@@ -64,7 +94,16 @@ export class GraphViews {
       this.heatCanvas.height = s;
     }
     const { graph, swap } = this.latest ?? {};
-    drawGraph(g.getContext('2d'), width, height, dpr, graph, swap, colorsOf(g));
+    this.colors ??= colorsOf(g);
+    drawGraph(g.getContext('2d'), width, height, dpr, graph, swap, this.colors);
     drawHeatmap(this.heatCanvas.getContext('2d'), s, graph, swap, this.scratch);
+    if (graph) this.markDrawn();
+  }
+
+  markDrawn() {
+    if (this.drewGraph) return;
+    this.drewGraph = true;
+    performance.mark('rgp-first-graph-drawn');
+    this.resolveDrawn();
   }
 }
