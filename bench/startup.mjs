@@ -6,7 +6,7 @@
 //     (the speed before the split), and TF.js's wasm backend in the same browser;
 //   - with --webgpu: ours on WebGPU against TF.js's WebGPU backend on the same adapter.
 //
-//   scripts/build-web.sh && node bench/startup.mjs [--runs 3] [--seconds 8] [--webgpu]
+//   scripts/build-web.sh && node bench/startup.mjs [--runs 3] [--seconds 8] [--webgpu] [--dist DIR]
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve } from 'node:path';
@@ -21,7 +21,7 @@ const arg = (name, def) => {
 const RUNS = Number(arg('runs', 3));
 const SECONDS = Number(arg('seconds', 8));
 const WEBGPU = process.argv.includes('--webgpu');
-const dist = resolve(root, 'dist');
+const dist = resolve(root, arg('dist', 'dist')); // --dist: another build, for before/after runs
 const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
 const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

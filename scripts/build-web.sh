@@ -77,5 +77,5 @@ node scripts/sw-manifest.mjs dist
 
 # Brotli (quality 11) and gzip (-9) siblings for the server to send as they are (Content-Encoding).
 step "pre-compressed .br/.gz siblings; sizes (bytes, raw / brotli / gzip) of files over 32 KB"
-node scripts/serve.mjs --precompress dist
+PRECOMPRESS_CACHE=$TARGET_DIR/precompress node scripts/serve.mjs --precompress dist
 echo "== build-web: done → dist/ (serve with: node scripts/serve.mjs dist 8080)"

@@ -1,6 +1,7 @@
 // The app's static server for dist/ on 127.0.0.1. No dependencies.
 //   node scripts/serve.mjs [root=dist] [port=8080]
-//   node scripts/serve.mjs --precompress [dir=dist]   writes .br/.gz siblings (scripts/build-web.sh)
+//   node scripts/serve.mjs --precompress [dir=dist]   writes .br/.gz siblings (scripts/build-web.sh;
+//                                                     $PRECOMPRESS_CACHE keeps them by content)
 //
 // - Pre-compressed brotli/gzip siblings (x.js.br, x.js.gz) are sent with Content-Encoding and
 //   Vary: Accept-Encoding; a dataset that *is* a .gz file is sent as plain application/gzip bytes
@@ -11,7 +12,8 @@
 //   which a meta tag cannot carry), nosniff, no referrer, cross-origin isolation (all same-origin).
 // - Only GET and HEAD (405), request headers at most 8 KB (431), nothing outside the root (403).
 import { createServer } from 'node:http';
-import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -145,10 +147,36 @@ export function startServer(dir = 'dist', listenPort = 8080) {
   return new Promise((ok) => server.listen(listenPort, '127.0.0.1', () => ok(server)));
 }
 
-/** Writes `.br` (quality 11) and `.gz` (level 9) beside every compressible file under `dir` that
- * they make smaller; returns [[file, raw, br, gz]]. */
-export function precompress(dir) {
+/** `.br` (quality 11) and `.gz` (level 9) of `raw`; with a `cache` folder, kept there by the hash
+ * of `raw`, so a rebuild with unchanged files (the 24 MB WebGPU module took ~90 s) skips the work. */
+function compressed(raw, cache, used) {
+  const key = cache && join(cache, createHash('sha256').update(raw).digest('hex'));
+  if (key) used.add(`${key}.br`).add(`${key}.gz`);
+  if (key && existsSync(`${key}.br`) && existsSync(`${key}.gz`)) return [readFileSync(`${key}.br`), readFileSync(`${key}.gz`)];
+  const br = brotliCompressSync(raw, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_LGWIN]: 24,
+      [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+    },
+  });
+  const gz = gzipSync(raw, { level: 9 });
+  if (key) {
+    mkdirSync(cache, { recursive: true });
+    for (const [ext, bytes] of [['.br', br], ['.gz', gz]]) {
+      writeFileSync(`${key}${ext}.part`, bytes);
+      renameSync(`${key}${ext}.part`, `${key}${ext}`);
+    }
+  }
+  return [br, gz];
+}
+
+/** Writes `.br` and `.gz` beside every compressible file under `dir` that they make smaller;
+ * returns [[file, raw, br, gz]]. `cache`: a folder for compressed outputs by content (optional;
+ * it ends up holding this build's outputs only). */
+export function precompress(dir, cache = null) {
   const out = [];
+  const used = new Set();
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
@@ -156,14 +184,7 @@ export function precompress(dir) {
       else if (COMPRESSIBLE.has(extname(p))) {
         const raw = readFileSync(p);
         if (raw.length < 1024) continue;
-        const br = brotliCompressSync(raw, {
-          params: {
-            [constants.BROTLI_PARAM_QUALITY]: 11,
-            [constants.BROTLI_PARAM_LGWIN]: 24,
-            [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-          },
-        });
-        const gz = gzipSync(raw, { level: 9 });
+        const [br, gz] = compressed(raw, cache, used);
         if (br.length < raw.length * 0.95) writeFileSync(`${p}.br`, br);
         if (gz.length < raw.length * 0.95) writeFileSync(`${p}.gz`, gz);
         out.push([p, raw.length, br.length, gz.length]);
@@ -171,13 +192,15 @@ export function precompress(dir) {
     }
   };
   walk(resolve(dir));
+  // The cache holds this build's files only: it does not grow with every build.
+  if (cache) for (const f of readdirSync(cache)) if (!used.has(join(cache, f))) rmSync(join(cache, f), { force: true });
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv[2] === '--precompress') {
     const dir = process.argv[3] || 'dist';
-    for (const [p, raw, br, gz] of precompress(dir)) {
+    for (const [p, raw, br, gz] of precompress(dir, process.env.PRECOMPRESS_CACHE || null)) {
       if (raw > 32 * 1024) console.log(`  ${p.slice(resolve(dir).length + 1).padEnd(40)} ${String(raw).padStart(9)}  br ${String(br).padStart(8)}  gz ${String(gz).padStart(8)}`);
     }
   } else {
