@@ -382,10 +382,11 @@ const appApi = {
 async function openLink() {
   const parsed = parseHash(window.location.hash);
   if (parsed.rejected) return { opened: parsed, started: false };
-  const problem = problemOf(parsed.config);
+  const check = problemOf(parsed.config);
   app.config = parsed.config;
   startRun(true);
-  return (await problem) ? { opened: refuseLink(await problem), started: false } : { opened: parsed, started: true };
+  const problem = await check;
+  return problem ? { opened: refuseLink(problem), started: false } : { opened: parsed, started: true };
 }
 
 function show(parsed) {
