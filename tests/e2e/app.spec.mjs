@@ -57,6 +57,9 @@ test('a copied link opened in a new page shows the same fingerprint', async ({ p
   // Change a control: the link follows the form.
   await a.fill('#f-seed', '4242');
   await a.waitForFunction(() => location.hash.includes('seed=4242'));
+  // The edit shows its start graph 150 ms after the typing stops, and Run is disabled while that
+  // loads: wait for it, or a click at that moment lands on a disabled button.
+  await waitForState(a, 'ready');
   await a.click('[data-testid="run"]');
   assert.equal(await waitForState(a, 'done'), 'done');
   await a.click('[data-testid="copy-link"]');
