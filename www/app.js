@@ -6,13 +6,14 @@
 import { takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
+import { grouped } from './format.js';
 import { mountTraining } from './training-mount.js';
 import { mountSweep } from './sweep/mount.js';
 import { engineConfig, parseHash, refuseLink, writeToLocation } from './url-state.js';
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
 import { GraphViews } from './views/graph-views.js';
-import { clearProgress, grouped, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
+import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
 import { GraphWorker } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);

@@ -13,9 +13,6 @@ let latest = null;
 let scheduled = false;
 let drewGraph = false;
 const scratch = new OffscreenCanvas(1, 1);
-// Software canvases: no GPU-process round trips (a GPU-backed context took 100–300 ms to start on a
-// machine without a GPU) and the drawings are lines and one image, cheap on the CPU.
-const SOFTWARE = { willReadFrequently: true };
 
 function render() {
   scheduled = false;
@@ -35,8 +32,8 @@ function render() {
   }
   const g = latest?.graph ?? null;
   const swap = latest?.swap ?? null;
-  drawGraph(graph.getContext('2d', SOFTWARE), width, height, dpr, g, swap, colors);
-  drawHeatmap(heatmap.getContext('2d', SOFTWARE), s, g, swap, scratch);
+  drawGraph(graph.getContext('2d'), width, height, dpr, g, swap, colors);
+  drawHeatmap(heatmap.getContext('2d'), s, g, swap, scratch);
   if (g && !drewGraph) {
     drewGraph = true;
     self.postMessage({ type: 'drawn' }); // the page marks when its first graph is on screen

@@ -8,6 +8,7 @@
 
 import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
+import { grouped } from '../format.js';
 import { pngBlob, svgText } from './charts.js';
 import { summarize, toCsv } from './engine.js';
 import { buildGraphs } from './graphs.js';
@@ -74,7 +75,7 @@ class SweepPanel {
     const { v, st } = this;
     const s = this.settings();
     v.graphLine.textContent = `Family: n = ${s.nodes}, k = ${s.degree} (kept ${(100 * s.degree / s.nodes).toFixed(2)}%), ` +
-      `search seed ${s.seed}, ${s.iters.toLocaleString('en-US')} iterations per search — from the graph settings above.`;
+      `search seed ${s.seed}, ${grouped(s.iters)} iterations per search — from the graph settings above.`;
     v.cmd.textContent = nativeCommand(s);
     const p = problemOf(s, v.inputs);
     this.showMessage(p);

@@ -79,7 +79,7 @@ function summaryLine(r) {
   const summary = el('p', { class: 'note', 'data-testid': 'train-summary' });
   summary.textContent = `${r.dense ? 'Dense' : 'Pruned'} ${r.config.model.toUpperCase()} on ${r.dataset} (${r.variant}), ` +
     `${r.backend === 'wgpu' ? 'WebGPU' : 'CPU'}${r.moved ? ` (moved from the CPU at step ${r.moved.step})` : ''}: test accuracy ${pct(r.test.accuracy)} after ${r.history.length} epoch(s), ` +
-    `${num(r.images_per_sec)} images/s; ${r.pruned.count.toLocaleString('en-US')} pruned weights, largest |w| ${r.pruned.max_abs}; ` +
+    `${num(r.images_per_sec)} images/s; ${num(r.pruned.count)} pruned weights, largest |w| ${r.pruned.max_abs}; ` +
     `training module memory ${(r.memory_bytes / 2 ** 20).toFixed(1)} MB.`;
   return summary;
 }

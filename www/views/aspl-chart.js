@@ -4,13 +4,6 @@
 // its whole history at a bounded cost. uPlot loads on its own, after the first graph: its ~50 KB
 // would otherwise be evaluated before the page could start the graph engine.
 
-/** uPlot's constructor, loaded once (a separate chunk). */
-let uPlotLoad = null;
-export function loadUPlot() {
-  uPlotLoad ??= import(/* webpackChunkName: "uplot" */ 'uplot').then((m) => m.default);
-  return uPlotLoad;
-}
-
 const MAX_POINTS = 4000;
 
 export class AsplChart {
@@ -20,33 +13,25 @@ export class AsplChart {
     this.cur = [];
     this.best = [];
     this.plot = null;
-    this.UPlot = null;
-    this.loading = false;
-    this.held = true; // until release(): the page's first graph comes first
+    this.UPlot = null; // uPlot's constructor, once release() has loaded it
     this.dirty = false;
   }
 
-  /** Lets the chart load uPlot (the page calls it once its first graph is shown). */
+  /** Loads uPlot (a chunk of its own); the page calls it once, when its first graph is shown. */
   release() {
-    this.held = false;
-    this.dirty = true;
+    import(/* webpackChunkName: "uplot" */ 'uplot').then(
+      (m) => {
+        this.UPlot = m.default;
+        this.dirty = true;
+      },
+      () => {}, // the chunk did not load (offline before it was cached): the page works without the chart
+    );
   }
 
   /** Creates the plot once uPlot is loaded; false until then (the points wait in the arrays). */
   ensure() {
     if (this.plot) return true;
-    if (!this.UPlot) {
-      if (this.loading || this.held) return false;
-      this.loading = true;
-      loadUPlot().then(
-        (UPlot) => {
-          this.UPlot = UPlot;
-          this.dirty = true;
-        },
-        () => {}, // the chunk did not load (offline before it was cached): the page works without the chart
-      );
-      return false;
-    }
+    if (!this.UPlot) return false;
     const width = Math.max(200, this.el.clientWidth);
     this.plot = new this.UPlot(
       {

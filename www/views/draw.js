@@ -76,7 +76,7 @@ export function drawHeatmap(ctx, side, graph, swap, scratch) {
     scratch.width = n;
     scratch.height = n;
   }
-  const sctx = scratch.getContext('2d', { willReadFrequently: true }); // putImageData each call
+  const sctx = scratch.getContext('2d');
   const img = sctx.createImageData(n, n);
   const px = new Uint32Array(img.data.buffer);
   // RGBA bytes read as little-endian words: 0xAABBGGRR.

@@ -1,15 +1,16 @@
 // The graph drawing and the adjacency heatmap. Small graphs are drawn here, once per animation
-// frame: a few milliseconds. The first graph with more than WORKER_EDGES edges hands both canvases
+// frame. The first graph with more than WORKER_EDGES edges hands both canvases
 // to a render worker (OffscreenCanvas, where the browser has it), which draws every graph from then
 // on, so even a 500,000-edge drawing never holds up the page. Starting that worker up front cost
 // the page's first graph ~200 ms on two busy cores (a thread, an isolate, a canvas handover).
 
 import { drawGraph, drawHeatmap } from './draw.js';
 
-/** Sizes above which drawing moves to the render worker: edges (an 8,192-edge drawing takes a few
- *  ms) and nodes (the heatmap is n × n pixels). */
-const WORKER_EDGES = 8192;
-const WORKER_NODES = 512;
+/** Sizes above which drawing moves to the render worker: edges and nodes (the heatmap is n × n
+ *  pixels). Measured here: a drawing of 128 edges ~1 ms on the page, of 2,048 edges 8–25 ms, of
+ *  8,192 edges 30–55 ms (a long task). */
+const WORKER_EDGES = 2048;
+const WORKER_NODES = 256;
 
 function colorsOf(el) {
   const style = getComputedStyle(el);

@@ -1,9 +1,8 @@
 // The metrics panel and the search readouts. Values are written with textContent only.
 
+import { grouped } from '../format.js';
+
 const $ = (id) => document.getElementById(id);
-/** 12,345-style integers, without Intl: the first Intl formatter loads locale data, 25–50 ms
- *  that would fall on the page's first graph. */
-export const grouped = (x) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function set(id, text) {
   const el = $(id);
