@@ -180,9 +180,11 @@ impl Session {
     }
 }
 
-/// The header, each parameter's values and the optimizer record; an error (never a panic) for
-/// bytes that are not a whole checkpoint.
-fn decode(bytes: &[u8]) -> Result<(Header, Vec<Vec<f32>>, &[u8])> {
+/// A checkpoint read back: the header, each parameter's values and the optimizer record.
+type Decoded<'a> = (Header, Vec<Vec<f32>>, &'a [u8]);
+
+/// The parts of a checkpoint; an error (never a panic) for bytes that are not a whole one.
+fn decode(bytes: &[u8]) -> Result<Decoded<'_>> {
     let bad = || Error::new("not a saved training run (truncated or damaged)");
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(bad)?;
     let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(bad)?;

@@ -3,6 +3,7 @@
 //! (`rgp train --init-from`), sweeps (`--start pretrained`) and the app all start here.
 
 use super::custom_masks::magnitude_pruned;
+use super::model::Net;
 use super::trainer::{Evaluation, Trainer, build_net, evaluate};
 use super::{ModelKind, TrainConfig, weights};
 use crate::data::Dataset;
@@ -99,24 +100,61 @@ pub async fn start_with(
     file: &ModelFile,
     mask: MaskSource,
 ) -> Result<FineTune> {
-    let dense = build_net(&cfg, &data, None, &device)?;
-    let dense = weights::load(&dense, &file.layers, &file.norms, &device).await?;
-    let pretrained = evaluate(&dense, &data, &device, None).await?;
-    let mut trainer = Trainer::new(cfg, data, conn, device.clone())?;
-    let net = match mask {
-        MaskSource::Graph => {
-            weights::load(trainer.model(), &file.layers, &file.norms, &device).await?
-        }
-        MaskSource::Magnitude => magnitude_pruned(&dense, trainer.model(), &device).await?,
-    };
-    drop(dense);
-    trainer.set_model(net)?;
-    let pruned = trainer.evaluate(None).await?;
+    let (trainer, nets) = prepare(cfg, data, conn, device, file, mask).await?;
+    let (pretrained, pruned) = nets.evaluate(&trainer).await?;
     Ok(FineTune {
         trainer,
         pretrained,
         pruned,
     })
+}
+
+/// The file's network as loaded and as pruned, not yet measured: the app measures them after
+/// the first training chunk, so the two test passes are not on the way to the first step.
+pub struct StartNets {
+    pretrained: Net,
+    pruned: Net,
+}
+
+impl StartNets {
+    /// Test evaluations of the pretrained and the just-pruned network, on `trainer`'s data (its
+    /// normalisation is the file's) and device.
+    pub async fn evaluate(&self, trainer: &Trainer) -> Result<(Evaluation, Evaluation)> {
+        let (data, device) = (trainer.dataset(), trainer.device());
+        Ok((
+            evaluate(&self.pretrained, data, device, None).await?,
+            evaluate(&self.pruned, data, device, None).await?,
+        ))
+    }
+}
+
+/// A trainer whose network is `file`'s pruned by `mask` (unless `cfg.dense`), with both
+/// networks kept for [`StartNets::evaluate`] (a pruned copy shares its tensors until trained).
+pub async fn prepare(
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    device: Device,
+    file: &ModelFile,
+    mask: MaskSource,
+) -> Result<(Trainer, StartNets)> {
+    let dense = build_net(&cfg, &data, None, &device)?;
+    let pretrained = weights::load(&dense, &file.layers, &file.norms, &device).await?;
+    let mut trainer = Trainer::new(cfg, data, conn, device.clone())?;
+    let net = match mask {
+        MaskSource::Graph => {
+            weights::load(trainer.model(), &file.layers, &file.norms, &device).await?
+        }
+        MaskSource::Magnitude => magnitude_pruned(&pretrained, trainer.model(), &device).await?,
+    };
+    trainer.set_model(net.clone())?;
+    Ok((
+        trainer,
+        StartNets {
+            pretrained,
+            pruned: net,
+        },
+    ))
 }
 
 /// The graph behind a pruned network, for the file's metadata and neighbour table.

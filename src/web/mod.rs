@@ -14,6 +14,8 @@
 pub mod config_check;
 #[cfg(feature = "web-graph")]
 pub mod graph_api;
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+mod start_report;
 #[cfg(feature = "web-sweep")]
 pub mod sweep_api;
 #[cfg(feature = "web-sweep-graphs")]

@@ -6,6 +6,7 @@
 //! between chunks. Every device read is asynchronous. Configurations cross as JSON text,
 //! results as plain JS objects, failures as a JS `Error` with one line.
 
+use super::start_report::StartReport;
 use super::train_inputs::{Inputs, parse_mask};
 use crate::Error;
 use crate::config::GraphConfig;
@@ -96,7 +97,7 @@ pub struct TrainSession {
     conn: Connectivity,
     degree: u32,
     /// With a pretrained start: the loaded network's and the just-pruned network's evaluation.
-    start: Option<(Evaluation, Evaluation)>,
+    start: Option<StartReport>,
     /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
     /// masks are not the graph's (magnitude pruning).
     movable: bool,
@@ -164,10 +165,11 @@ impl TrainSession {
                 Some(file) => {
                     let file = finetune::read_for(&file.to_vec(), &i.cfg, &mut i.data)
                         .map_err(js_error)?;
-                    let ft = finetune::start_with(i.cfg, i.data, &i.conn, i.device, &file, mask)
-                        .await
-                        .map_err(js_error)?;
-                    (ft.trainer, Some((ft.pretrained, ft.pruned)))
+                    let (trainer, nets) =
+                        finetune::prepare(i.cfg, i.data, &i.conn, i.device, &file, mask)
+                            .await
+                            .map_err(js_error)?;
+                    (trainer, Some(StartReport::pending(nets)))
                 }
             };
             let movable = mask == finetune::MaskSource::Graph;
@@ -228,20 +230,22 @@ impl TrainSession {
         })
     }
 
-    /// `{pretrained, pruned}` evaluations of a run started from a model file, or `null`.
-    pub fn start_report(&self) -> std::result::Result<JsValue, JsValue> {
+    /// Resolves to the `{pretrained, pruned}` evaluations of a run started from a model file
+    /// (measured at the first call), or `null`.
+    pub fn start_report(&self) -> js_sys::Promise {
         #[derive(Serialize)]
-        struct Report<'a> {
-            pretrained: &'a Evaluation,
-            pruned: &'a Evaluation,
+        struct Report {
+            pretrained: Evaluation,
+            pruned: Evaluation,
         }
-        match &self.start {
-            Some((p, q)) => to_js(&Report {
-                pretrained: p,
-                pruned: q,
-            }),
-            None => Ok(JsValue::NULL),
-        }
+        let (start, s) = (self.start.clone(), self.session.clone());
+        future_to_promise(async move {
+            let Some(start) = start else {
+                return Ok(JsValue::NULL);
+            };
+            let (pretrained, pruned) = start.get(&s).await.map_err(js_error)?;
+            to_js(&Report { pretrained, pruned })
+        })
     }
 
     /// The current network as a model file: `layout` dense or packed, `dtype` f32 or f16;
@@ -368,7 +372,7 @@ impl TrainSession {
         g: &Graph,
         conn: Connectivity,
         backend: BackendKind,
-        start: Option<(Evaluation, Evaluation)>,
+        start: Option<StartReport>,
         movable: bool,
     ) -> TrainSession {
         TrainSession {

@@ -57,7 +57,7 @@ export async function race(m, msg, files, bytes, backend, { post, stopped, yield
         JSON.stringify(msg.config), msg.dataset, files, lane.n, lane.table, false, backend, bytes, lane.mask,
       );
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
-      const r = s.start_report();
+      const r = await s.start_report();
       const l = lanes[lanes.length - 1];
       l.accuracy = r.pruned.accuracy;
       post({ type: 'race-point', lane: lane.label, step: 0, accuracy: r.pruned.accuracy, pretrained: r.pretrained.accuracy });

@@ -169,7 +169,7 @@ function runCallbacks(panel, start, t0) {
       level = m.pretrained;
       view.numbers.set('pretrained', m.pretrained);
       view.numbers.set('pruned', m.pruned);
-      curve.get('rgp').push([0, m.pruned]);
+      curve.get('rgp').unshift([0, m.pruned]); // measured after the first chunk
       drawLines(view.ftChart, curve, { level: m.pretrained, title: FT_TITLE });
     },
     onProgress: (p) => {

@@ -188,12 +188,10 @@ async function train(msg) {
   const session = await m.TrainSession.create(
     JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend, start, msg.mask,
   );
-  const report = session.start_report();
-  if (report) post({ type: 'start', pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy });
-  const run = { session, files, moved: null };
+  const run = { session, files, moved: null, start: undefined };
   try {
     const r = await runSession(run, msg, tStart);
-    r.start = report ? { pretrained: report.pretrained.accuracy, pruned: report.pruned.accuracy } : null;
+    r.start = run.start;
     r.memory_bytes = (await loadModule(moduleOf(backend))).wasm_memory_bytes();
     // The dataset and the model stay in wasm memory until the next run: "Download model" reads them.
     kept.replace(run.session);
@@ -216,7 +214,7 @@ async function loadWeights(msg) {
   const session = await m.TrainSession.create(
     JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, false, backend, msg.bytes, undefined,
   );
-  const r = session.start_report();
+  const r = await session.start_report();
   kept.replace(session);
   return { accuracy: r.pretrained.accuracy };
 }
@@ -250,6 +248,14 @@ async function moveRun(run, msg, step) {
   }
 }
 
+/** A run from a pretrained network: its accuracy as loaded and as pruned, measured after the
+ * first chunk (two test passes that would otherwise delay the first step). */
+async function reportStart(run) {
+  const r = await run.session.start_report();
+  run.start = r ? { pretrained: r.pretrained.accuracy, pruned: r.pruned.accuracy } : null;
+  if (run.start) post({ type: 'start', ...run.start });
+}
+
 /** Drives the run's session (src/train/session.rs) in ~100 ms chunks and posts what each returns. */
 async function runSession(run, msg, tStart) {
   let session = run.session;
@@ -278,6 +284,7 @@ async function runSession(run, msg, tStart) {
       clock.lastQuickEval = performance.now();
     }
     postProgress(session, c, clock, tStart, dt);
+    if (run.start === undefined) await reportStart(run);
     if (c.done || stopRequested || deviceLost) break;
     await yieldToEvents();
     if (moveRequest) {
