@@ -22,7 +22,7 @@ const trainFull = existsSync(at('pkg/train/rgp.js')) ? at('pkg/train/rgp.js') : 
 export default (env, argv) => ({
   mode: argv.mode ?? 'production',
   // `debug`: a separate entry for benchmarks and tests (www/debug.js); the app never loads it.
-  // `boot`: starts the graph worker before app.js runs (www/graph-boot.js; index.html loads it async).
+  // `boot`: starts the graph worker before app.js runs (www/graph-boot.js; index.html loads it first).
   entry: { boot: at('www/graph-boot.js'), app: at('www/app.js'), debug: at('www/debug.js') },
   output: {
     path: at('dist'),

@@ -3,7 +3,7 @@
 // work runs in the worker.
 
 // First: the graph worker starts loading while the rest is evaluated.
-import { takeGraphWorker } from './graph-boot.js';
+import { LINK_RUN, takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
 import { grouped } from './format.js';
@@ -65,7 +65,8 @@ function isFamily() {
 
 // ---- worker messages ------------------------------------------------------------------------
 
-const worker = new GraphWorker(onWorkerMessage, takeGraphWorker);
+const boot = takeGraphWorker();
+const worker = new GraphWorker(onWorkerMessage, boot);
 
 function onWorkerMessage(m) {
   if (m.type === 'ready') return;
@@ -217,8 +218,9 @@ function frame() {
 
 // ---- actions --------------------------------------------------------------------------------
 
-/** Runs the configuration: its start graph only, or the search (or family) too. */
-function startRun(search) {
+/** Runs the configuration: its start graph only, or the search (or family) too. `started`: the
+ *  id of that run when the worker started it already (the link's run). */
+function startRun(search, started = null) {
   clearTimeout(app.editTimer);
   if (!app.config) return;
   app.searching = search;
@@ -230,13 +232,13 @@ function startRun(search) {
     chart.reset();
     clearProgress();
     familyList.hide();
-    app.active = worker.family(engineConfig(app.config), app.config.pick);
+    app.active = started ?? worker.family(engineConfig(app.config), app.config.pick);
     setStatus('searching', 'building the family');
     showSearching();
     return;
   }
   familyList.hide();
-  app.active = worker.run(engineConfig(app.config), search);
+  app.active = started ?? worker.run(engineConfig(app.config), search);
   if (search) {
     chart.reset();
     setStatus('searching', 'iteration 0');
@@ -378,14 +380,15 @@ const appApi = {
 // ---- start ----------------------------------------------------------------------------------
 
 /** The link's configuration: parsed by the schema's rules, then checked by the engine. The
- *  link's run starts at once, behind the check in the worker's queue, which saves the first graph
- *  a round trip; a refused link starts another run, and the first one's messages go stale. */
+ *  worker started the link's run from the same hash by the same two rules (graph-boot.js), so
+ *  the page adopts that run now and its events (handed over after this) are not stale; a
+ *  refused link starts another run. */
 async function openLink() {
-  const parsed = parseHash(window.location.hash);
+  const parsed = parseHash(boot.hash);
   if (parsed.rejected) return { opened: parsed, started: false };
   const check = problemOf(parsed.config);
   app.config = parsed.config;
-  startRun(true);
+  startRun(true, LINK_RUN);
   const problem = await check;
   return problem ? { opened: refuseLink(problem), started: false } : { opened: parsed, started: true };
 }
@@ -399,16 +402,18 @@ function show(parsed) {
 
 async function start() {
   requestAnimationFrame(frame);
+  // Opening a page runs its configuration: a link shows the graph it describes.
+  const link = openLink();
+  worker.attach();
   try {
     await worker.ready;
   } catch (e) {
-    show(parseHash(window.location.hash));
+    show(parseHash(boot.hash));
     setStatus('error');
     showError(e.message);
     return;
   }
-  // Opening a page runs its configuration: a link shows the graph it describes.
-  const { opened, started } = await openLink();
+  const { opened, started } = await link;
   show(opened);
   if (!started) startRun(true);
   performance.mark('rgp-interactive');

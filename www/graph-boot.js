@@ -1,8 +1,12 @@
 // Starts the graph worker, and with it the graph module's fetch and compile, as early as the page
-// can: index.html loads this file on its own (`boot.js`, async: it runs as soon as it arrives,
-// while the page is still being laid out and app.js loads), and app.js imports it first as a
-// fallback. Whichever runs first starts the worker (one per page, kept on `self`); events that
-// arrive before the page takes the worker wait in a queue, so the page misses none.
+// can: index.html loads this file on its own (`boot.js`, parser-blocking, so the worker starts
+// before the page is laid out), and app.js imports it first as a fallback. Whichever runs first
+// starts the worker (one per page, kept on `self`) and posts it the page's link at once: the
+// worker starts the link's run (id LINK_RUN) as soon as its engine loads, with no round trip
+// through the page. Events that arrive before the page takes the worker wait in a queue.
+
+/** The id of the run the worker starts from the page's link. */
+export const LINK_RUN = 0;
 
 function boot() {
   const worker = new Worker(new URL('./graph-worker.js', import.meta.url), { type: 'module', name: 'graph' });
@@ -12,16 +16,24 @@ function boot() {
     e.preventDefault();
     early.push(['error', e]);
   };
-  return { worker, early };
+  const hash = self.location.hash;
+  worker.postMessage({ type: 'open', id: LINK_RUN, hash });
+  return { worker, early, hash };
 }
 
 self.rgpGraphBoot ??= boot();
 
-/** The graph worker, its events from now on (and those that came before) to the handlers. */
-export function takeGraphWorker(onMessage, onError) {
-  const { worker, early } = self.rgpGraphBoot;
-  worker.onmessage = onMessage;
-  worker.onerror = onError;
-  for (const [kind, e] of early.splice(0)) (kind === 'message' ? onMessage : onError)(e);
-  return worker;
+/** The graph worker and the hash whose run it was asked to start. `attach(onMessage, onError)`
+ * hands it the events from then on, after those that came before (in order). */
+export function takeGraphWorker() {
+  const { worker, early, hash } = self.rgpGraphBoot;
+  return {
+    worker,
+    hash,
+    attach(onMessage, onError) {
+      for (const [kind, e] of early.splice(0)) (kind === 'message' ? onMessage : onError)(e);
+      worker.onmessage = onMessage;
+      worker.onerror = onError;
+    },
+  };
 }

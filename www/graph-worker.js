@@ -2,6 +2,9 @@
 // page never waits on it.
 //
 // Protocol (main → worker), every message { type, ... }:
+//   open    { id, hash }                    the page's link (from its boot script, before the
+//                                           engine loads): run its configuration, searching, when
+//                                           the link parses and the engine accepts it; else nothing.
 //   run     { id, config, search: bool }   build the start graph; search it when `search` is true.
 //                                           A new run replaces any run in progress.
 //   stop    { id }                          stop run `id` after the chunk in progress.
@@ -22,7 +25,10 @@
 //   error    { id, message, field? }         field: the link key of the setting at fault
 // `view` = { n, k, table: Uint32Array (n×k neighbour table), fingerprint, metrics }.
 
+// First: holds the messages that come while the engine loads.
+import { takeMessages } from './graph-worker-inbox.js';
 import * as rgp from 'rgp-graph';
+import { engineConfig, parseHash } from './url-state.js';
 
 /** Wall time one chunk of work aims at (ms): long enough to amortise, short enough to stop fast. */
 const CHUNK_MS = 30;
@@ -247,9 +253,28 @@ function importGraph({ req, id, name, bytes }) {
   postView(id, 'imported', g);
 }
 
-self.onmessage = (e) => {
+/** The link's run, started here so the first graph needs no round trip through the page. The
+ * page parses the same hash by the same rules and asks the engine the same check, so it knows
+ * whether run `id` started without being told. */
+function openLink({ id, hash }) {
+  const parsed = parseHash(hash);
+  if (parsed.rejected) return;
+  const config = engineConfig(parsed.config);
+  const isFamily = parsed.config.search === 'family';
+  try {
+    if (rgp.check_config(JSON.stringify(config), isFamily)) return;
+  } catch {
+    return; // the page's own check gets the same error and says it
+  }
+  if (isFamily) startFamily({ id, config, pick: parsed.config.pick });
+  else startRun({ id, config, search: true });
+}
+
+function onMessage(e) {
   const m = e.data;
   switch (m.type) {
+    case 'open':
+      return openLink(m);
     case 'run':
       return startRun(m);
     case 'stop':
@@ -268,6 +293,7 @@ self.onmessage = (e) => {
     default:
       self.postMessage({ type: 'error', id: m.id ?? null, message: `unknown request ${String(m.type).slice(0, 40)}` });
   }
-};
+}
 
 self.postMessage({ type: 'ready', version: rgp.version() });
+takeMessages(onMessage);

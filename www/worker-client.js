@@ -2,18 +2,24 @@
 // (export, import, check) are promises.
 
 export class GraphWorker {
-  /** `onEvent(msg)` receives every message that is not a reply to a request; `take(onMessage,
-   *  onError)` hands over the worker (graph-boot.js started it early). */
-  constructor(onEvent, take) {
+  /** `onEvent(msg)` receives every message that is not a reply to a request; `boot` is the
+   *  worker graph-boot.js started (takeGraphWorker), whose events flow from `attach()` on. */
+  constructor(onEvent, boot) {
     this.onEvent = onEvent;
-    this.nextId = 1;
+    this.nextId = 1; // below: the link's run, started by the boot script (LINK_RUN = 0)
     this.nextReq = 1;
     this.pending = new Map();
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
-    this.worker = take(
+    this.worker = boot.worker;
+    this.boot = boot;
+  }
+
+  /** Starts handing the worker's events over, those that came before first. */
+  attach() {
+    this.boot.attach(
       (e) => this.receive(e.data),
       (e) => {
         e.preventDefault();
