@@ -100,14 +100,11 @@ fn magnitude_pruning_keeps_the_graphs_counts() {
         &file,
     ))
     .unwrap();
-    let mag = block_on(finetune::start_with(
-        cfg,
-        data,
-        &c,
-        device::cpu(),
-        &file,
-        MaskSource::Magnitude,
-    ))
+    let mag = block_on(async {
+        let prepared =
+            finetune::prepare(cfg, data, &c, device::cpu(), &file, MaskSource::Magnitude).await?;
+        finetune::measured(prepared).await
+    })
     .unwrap();
     let count = |t: &Trainer| block_on(t.pruned_weight_check()).unwrap().1;
     assert_eq!(count(&graph.trainer), count(&mag.trainer));
@@ -132,4 +129,38 @@ fn another_architecture_is_refused_naming_the_tensor() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("convs.0.weight"), "{e}");
+}
+
+/// The app measures a pretrained start after its first chunk: the numbers must be those of the
+/// networks the run started from, not of the network training has changed since.
+#[test]
+fn a_start_measured_after_training_steps_reads_as_measured_before() {
+    let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
+    let (bytes, _) = pretrained(ModelKind::Mlp, &c);
+    for kernel in [Kernel::Masked, Kernel::Packed] {
+        let cfg = cfg(ModelKind::Mlp, false, kernel);
+        let mut data = digits();
+        let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
+        let prepare = || {
+            finetune::prepare(
+                cfg.clone(),
+                data.clone(),
+                &c,
+                device::cpu(),
+                &file,
+                MaskSource::Graph,
+            )
+        };
+        let now = block_on(async { finetune::measured(prepare().await?).await }).unwrap();
+        let (mut trainer, nets) = block_on(prepare()).unwrap();
+        block_on(trainer.run(20)).unwrap();
+        let trained = block_on(trainer.evaluate(None)).unwrap();
+        let (pretrained, pruned) = block_on(nets.evaluate(&trainer)).unwrap();
+        assert_eq!(pretrained, now.pretrained, "{kernel:?}");
+        assert_eq!(pruned, now.pruned, "{kernel:?}");
+        assert_ne!(
+            trained, pruned,
+            "{kernel:?}: the steps changed the trained network"
+        );
+    }
 }

@@ -148,7 +148,9 @@ fn start(
         PruneBy::Graph => finetune::MaskSource::Graph,
         PruneBy::Magnitude => finetune::MaskSource::Magnitude,
     };
-    let ft = block_on(finetune::start_with(cfg, data, conn, dev, &file, mask))?;
+    let ft = block_on(async {
+        finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
+    })?;
     let accs = (ft.pretrained.accuracy, ft.pruned.accuracy);
     Ok((ft.trainer, Some(accs)))
 }

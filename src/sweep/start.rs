@@ -51,9 +51,10 @@ pub async fn trainer(
         Kind::Magnitude => MaskSource::Magnitude,
         _ => MaskSource::Graph,
     };
-    Ok(finetune::start_with(cfg, data, conn, device, file, mask)
+    // A sweep reports its runs' trained accuracy only: the start is not measured.
+    Ok(finetune::prepare(cfg, data, conn, device, file, mask)
         .await?
-        .trainer)
+        .0)
 }
 
 /// The bytes of the start file (native sweeps read it from its path).

@@ -89,18 +89,11 @@ pub async fn start(
     device: Device,
     file: &ModelFile,
 ) -> Result<FineTune> {
-    start_with(cfg, data, conn, device, file, MaskSource::Graph).await
+    measured(prepare(cfg, data, conn, device, file, MaskSource::Graph).await?).await
 }
 
-pub async fn start_with(
-    cfg: TrainConfig,
-    data: Dataset,
-    conn: &Connectivity,
-    device: Device,
-    file: &ModelFile,
-    mask: MaskSource,
-) -> Result<FineTune> {
-    let (trainer, nets) = prepare(cfg, data, conn, device, file, mask).await?;
+/// [`prepare`]'s trainer with both networks measured now (the CLI reports them before training).
+pub async fn measured((trainer, nets): (Trainer, StartNets)) -> Result<FineTune> {
     let (pretrained, pruned) = nets.evaluate(&trainer).await?;
     Ok(FineTune {
         trainer,
