@@ -3,7 +3,7 @@
 // work runs in the worker.
 
 // First: the graph worker starts loading while the rest is evaluated.
-import { LINK_RUN, takeGraphWorker } from './graph-boot.js';
+import { takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
 import { grouped } from './format.js';
@@ -65,11 +65,11 @@ function isFamily() {
 
 // ---- worker messages ------------------------------------------------------------------------
 
-const boot = takeGraphWorker();
-const worker = new GraphWorker(onWorkerMessage, boot);
+const worker = new GraphWorker(onWorkerMessage, takeGraphWorker());
 
 function onWorkerMessage(m) {
   if (m.type === 'ready') return;
+  if (m.type === 'opened') return onOpened(m); // before the events of the run it started
   if (m.id !== null && m.id !== undefined && m.id !== app.active) return; // a replaced run
   switch (m.type) {
     case 'progress':
@@ -379,18 +379,12 @@ const appApi = {
 
 // ---- start ----------------------------------------------------------------------------------
 
-/** The link's configuration: parsed by the schema's rules, then checked by the engine. The
- *  worker started the link's run from the same hash by the same two rules (graph-boot.js), so
- *  the page adopts that run now and its events (handed over after this) are not stale; a
- *  refused link starts another run. */
-async function openLink() {
-  const parsed = parseHash(boot.hash);
-  if (parsed.rejected) return { opened: parsed, started: false };
-  const check = problemOf(parsed.config);
-  app.config = parsed.config;
-  startRun(true, LINK_RUN);
-  const problem = await check;
-  return problem ? { opened: refuseLink(problem), started: false } : { opened: parsed, started: true };
+/** The worker's verdict on the page's link: parsed by the schema's rules and checked by the
+ *  engine (graph-boot.js posted it at start-up). Opening a page runs its configuration: the
+ *  worker started the link's run itself (adopted here); a refused link runs the defaults. */
+function onOpened(m) {
+  show(m.problem ? refuseLink(m.problem) : m.parsed);
+  startRun(true, m.started ? m.id : null);
 }
 
 function show(parsed) {
@@ -402,20 +396,16 @@ function show(parsed) {
 
 async function start() {
   requestAnimationFrame(frame);
-  // Opening a page runs its configuration: a link shows the graph it describes.
-  const link = openLink();
   worker.attach();
   try {
     await worker.ready;
   } catch (e) {
-    show(parseHash(boot.hash));
+    show(parseHash(window.location.hash));
     setStatus('error');
     showError(e.message);
     return;
   }
-  const { opened, started } = await link;
-  show(opened);
-  if (!started) startRun(true);
+  await worker.opened; // onOpened showed the link and runs it
   performance.mark('rgp-interactive');
   // The rest waits for the first graph on the canvas (or 2 s, when none comes): the training
   // module's compile, the panels and the service worker's precaching would take the CPU from it.

@@ -5,8 +5,8 @@
 // worker starts the link's run (id LINK_RUN) as soon as its engine loads, with no round trip
 // through the page. Events that arrive before the page takes the worker wait in a queue.
 
-/** The id of the run the worker starts from the page's link. */
-export const LINK_RUN = 0;
+/** The id of the run the worker starts from the page's link (the page's own runs count from 1). */
+const LINK_RUN = 0;
 
 function boot() {
   const worker = new Worker(new URL('./graph-worker.js', import.meta.url), { type: 'module', name: 'graph' });
@@ -16,20 +16,18 @@ function boot() {
     e.preventDefault();
     early.push(['error', e]);
   };
-  const hash = self.location.hash;
-  worker.postMessage({ type: 'open', id: LINK_RUN, hash });
-  return { worker, early, hash };
+  worker.postMessage({ type: 'open', id: LINK_RUN, hash: self.location.hash });
+  return { worker, early };
 }
 
 self.rgpGraphBoot ??= boot();
 
-/** The graph worker and the hash whose run it was asked to start. `attach(onMessage, onError)`
- * hands it the events from then on, after those that came before (in order). */
+/** The graph worker; `attach(onMessage, onError)` hands it the events from then on, after those
+ * that came before (in order). */
 export function takeGraphWorker() {
-  const { worker, early, hash } = self.rgpGraphBoot;
+  const { worker, early } = self.rgpGraphBoot;
   return {
     worker,
-    hash,
     attach(onMessage, onError) {
       for (const [kind, e] of early.splice(0)) (kind === 'message' ? onMessage : onError)(e);
       worker.onmessage = onMessage;

@@ -3,8 +3,9 @@
 //
 // Protocol (main → worker), every message { type, ... }:
 //   open    { id, hash }                    the page's link (from its boot script, before the
-//                                           engine loads): run its configuration, searching, when
-//                                           the link parses and the engine accepts it; else nothing.
+//                                           engine loads): answer `opened`, then run its
+//                                           configuration, searching, when the link parses and the
+//                                           engine accepts it.
 //   run     { id, config, search: bool }   build the start graph; search it when `search` is true.
 //                                           A new run replaces any run in progress.
 //   stop    { id }                          stop run `id` after the chunk in progress.
@@ -17,6 +18,8 @@
 //                                           null or { field, message } (field: a link key).
 // Replies (worker → main):
 //   ready    { version }
+//   opened   { id, parsed, problem, started }  the link's verdict: parseHash's result, the engine's
+//                                           problem (null or { field, message }), whether run `id` runs
 //   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
 //   progress { id, progress, evalsPerSec, chunk, table?, lastSwap }   at most every ~50 ms
 //   family   { id, progress, evalsPerSec, final, members?, stopped? }  members (sorted by ASPL)
@@ -253,19 +256,24 @@ function importGraph({ req, id, name, bytes }) {
   postView(id, 'imported', g);
 }
 
-/** The link's run, started here so the first graph needs no round trip through the page. The
- * page parses the same hash by the same rules and asks the engine the same check, so it knows
- * whether run `id` started without being told. */
+/** The page's link: parsed by the schema's rules and checked by the engine here, so its run
+ * starts without a round trip through the page. The verdict goes to the page first (`opened`),
+ * then the run's events. */
 function openLink({ id, hash }) {
   const parsed = parseHash(hash);
-  if (parsed.rejected) return;
   const config = engineConfig(parsed.config);
   const isFamily = parsed.config.search === 'family';
-  try {
-    if (rgp.check_config(JSON.stringify(config), isFamily)) return;
-  } catch {
-    return; // the page's own check gets the same error and says it
+  let problem = null;
+  if (!parsed.rejected) {
+    try {
+      problem = rgp.check_config(JSON.stringify(config), isFamily);
+    } catch (e) {
+      problem = { field: null, message: messageOf(e) };
+    }
   }
+  const started = !parsed.rejected && !problem;
+  self.postMessage({ type: 'opened', id, parsed, problem, started });
+  if (!started) return;
   if (isFamily) startFamily({ id, config, pick: parsed.config.pick });
   else startRun({ id, config, search: true });
 }

@@ -2,16 +2,21 @@
 // (export, import, check) are promises.
 
 export class GraphWorker {
-  /** `onEvent(msg)` receives every message that is not a reply to a request; `boot` is the
-   *  worker graph-boot.js started (takeGraphWorker), whose events flow from `attach()` on. */
+  /** `onEvent(msg)` receives every message that is not a reply to a request, in order (an
+   *  `opened` before the events of the run it started); `boot` is the worker graph-boot.js
+   *  started (takeGraphWorker), whose events flow from `attach()` on. */
   constructor(onEvent, boot) {
     this.onEvent = onEvent;
-    this.nextId = 1; // below: the link's run, started by the boot script (LINK_RUN = 0)
+    this.nextId = 1; // 0: the link's run, started by the worker itself (graph-boot.js)
     this.nextReq = 1;
     this.pending = new Map();
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
+    });
+    // The worker's verdict on the page's link (graph-boot.js posted it).
+    this.opened = new Promise((resolve) => {
+      this.resolveOpened = resolve;
     });
     this.worker = boot.worker;
     this.boot = boot;
@@ -38,6 +43,7 @@ export class GraphWorker {
       return;
     }
     if (m.type === 'ready') this.resolveReady(m);
+    if (m.type === 'opened') this.resolveOpened(m);
     this.onEvent(m);
   }
 
