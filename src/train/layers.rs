@@ -85,8 +85,12 @@ impl MaskedLinear {
         }
     }
 
+    /// On wgpu the matmul is our tiled kernel (`tile_matmul.rs`), on the CPU Burn's `linear`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        linear(x, self.effective_weight(), Some(self.bias.val()))
+        if super::device::is_cpu(&x.device()) {
+            return linear(x, self.effective_weight(), Some(self.bias.val()));
+        }
+        super::tile_matmul::matmul(x, self.effective_weight()) + self.bias.val().unsqueeze()
     }
 }
 

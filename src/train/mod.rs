@@ -12,6 +12,7 @@ pub mod layers;
 pub mod model;
 pub mod packed;
 pub mod session;
+pub mod tile_matmul;
 pub mod trainer;
 pub mod weights;
 
