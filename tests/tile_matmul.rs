@@ -21,7 +21,7 @@ fn wgpu() -> Option<Device> {
 fn host(t: Tensor<2>) -> Vec<f32> {
     block_on(t.into_data_async())
         .unwrap()
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .unwrap()
 }
 
@@ -69,7 +69,7 @@ fn values_match_burns_matmul_for_ragged_and_transposed_shapes() {
 fn gradients_match_burns_matmul() {
     let Some(dev) = wgpu() else { return };
     let data = |r: usize, c: usize, s: f32| {
-        let v: Vec<f32> = (0..r * c).map(|i| ((i as f32 * s).sin())).collect();
+        let v: Vec<f32> = (0..r * c).map(|i| (i as f32 * s).sin()).collect();
         TensorData::new(v, [r, c])
     };
     let grads = |ours: bool| {
