@@ -15,7 +15,9 @@ enum State {
     Measured(Evaluation, Evaluation),
 }
 
-fn busy<E>(_: E) -> Error {
+/// What a call gets when a training chunk holds the session (every borrow of a run's state is a
+/// `try_borrow*`, so overlapping calls get this error, never a panic).
+pub(super) fn busy<E>(_: E) -> Error {
     Error::new("a training chunk is running")
 }
 

@@ -6,7 +6,7 @@
 //! between chunks. Every device read is asynchronous. Configurations cross as JSON text,
 //! results as plain JS objects, failures as a JS `Error` with one line.
 
-use super::start_report::StartReport;
+use super::start_report::{StartReport, busy};
 use super::train_inputs::{Inputs, parse_mask};
 use crate::Error;
 use crate::config::GraphConfig;
@@ -222,9 +222,7 @@ impl TrainSession {
                     "a run pruned by magnitude cannot move to another backend",
                 )));
             }
-            let s = s
-                .try_borrow()
-                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let s = s.try_borrow().map_err(|e| js_error(busy(e)))?;
             let bytes = s.checkpoint().await.map_err(js_error)?;
             Ok(js_sys::Uint8Array::from(&bytes[..]).into())
         })
@@ -305,9 +303,7 @@ impl TrainSession {
     pub fn run(&self, max_steps: u32) -> js_sys::Promise {
         let s = self.session.clone();
         future_to_promise(async move {
-            let mut s = s
-                .try_borrow_mut()
-                .map_err(|_| js_error(Error::new("a training chunk is already running")))?;
+            let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let a = s.advance(max_steps).await.map_err(js_error)?;
             to_js(&a)
         })
@@ -320,9 +316,7 @@ impl TrainSession {
     pub fn evaluate_epoch(&self) -> js_sys::Promise {
         let s = self.session.clone();
         future_to_promise(async move {
-            let mut s = s
-                .try_borrow_mut()
-                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             to_js(&s.evaluate_epoch().await.map_err(js_error)?)
         })
     }
@@ -334,9 +328,7 @@ impl TrainSession {
     pub fn evaluate(&self, limit: Option<u32>) -> js_sys::Promise {
         let s = self.session.clone();
         future_to_promise(async move {
-            let mut s = s
-                .try_borrow_mut()
-                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = match limit {
                 Some(l) => s.trainer().evaluate(Some(l as usize)).await,
                 None => s.evaluation().await,
@@ -352,9 +344,7 @@ impl TrainSession {
     pub fn pruned_check(&self) -> js_sys::Promise {
         let s = self.session.clone();
         future_to_promise(async move {
-            let s = s
-                .try_borrow()
-                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let s = s.try_borrow().map_err(|e| js_error(busy(e)))?;
             let (max_abs, count) = s.trainer().pruned_weight_check().await.map_err(js_error)?;
             #[derive(Serialize)]
             struct Check {
@@ -414,9 +404,7 @@ impl TrainSession {
                 "f16" => Dtype::F16,
                 d => return Err(js_error(Error::new(format!("unknown dtype '{d}'")))),
             };
-            let mut s = s
-                .try_borrow_mut()
-                .map_err(|_| js_error(Error::new("a training chunk is running")))?;
+            let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = s.evaluation().await.map_err(js_error)?;
             let f = finetune::snapshot(s.trainer(), &conn, Some(g), Some(e.accuracy))
                 .await

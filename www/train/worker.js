@@ -188,7 +188,8 @@ async function train(msg) {
   const session = await m.TrainSession.create(
     JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend, start, msg.mask,
   );
-  const run = { session, files, moved: null, start: undefined };
+  // start: the pretrained start's accuracies (null: none, or not measured yet; startAsked says which).
+  const run = { session, files, moved: null, start: null, startAsked: false };
   try {
     const r = await runSession(run, msg, tStart);
     r.start = run.start;
@@ -251,6 +252,7 @@ async function moveRun(run, msg, step) {
 /** A run from a pretrained network: its accuracy as loaded and as pruned, measured after the
  * first chunk (two test passes that would otherwise delay the first step). */
 async function reportStart(run) {
+  run.startAsked = true;
   const r = await run.session.start_report();
   run.start = r ? { pretrained: r.pretrained.accuracy, pruned: r.pruned.accuracy } : null;
   if (run.start) post({ type: 'start', ...run.start });
@@ -284,7 +286,7 @@ async function runSession(run, msg, tStart) {
       clock.lastQuickEval = performance.now();
     }
     postProgress(session, c, clock, tStart, dt);
-    if (run.start === undefined) await reportStart(run);
+    if (!run.startAsked) await reportStart(run);
     if (c.done || stopRequested || deviceLost) break;
     await yieldToEvents();
     if (moveRequest) {
