@@ -5,7 +5,9 @@
 #![cfg(feature = "wgpu")]
 
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
-use rgp::train::tile_matmul::matmul;
+use rgp::graph::generate::ring;
+use rgp::mapping::{Connectivity, mask_matrix};
+use rgp::train::tile_matmul::{block_matmul, block_table, matmul};
 use rgp::train::{device, trainer::block_on};
 
 fn wgpu() -> Option<Device> {
@@ -95,4 +97,76 @@ fn the_cpu_extension_is_burns_matmul() {
     let a = Tensor::<2>::random([9, 5], Distribution::Uniform(-1.0, 1.0), &dev);
     let b = Tensor::<2>::random([5, 6], Distribution::Uniform(-1.0, 1.0), &dev);
     assert_eq!(host(matmul(a.clone(), b.clone())), host(a.matmul(b)));
+}
+
+/// `x · (W ⊙ M)` with the graph's block table against the dense product, and both gradients
+/// through the mask, for equal and unequal group widths.
+#[test]
+fn blocked_product_and_gradients_match_the_dense_masked_product() {
+    let Some(dev) = wgpu() else { return };
+    let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
+    for (inp, out) in [(64, 64), (128, 64), (64, 128)] {
+        let table = block_table(&c, inp, out, &dev).expect("widths fit the tile");
+        let mask = mask_matrix(&c, out as u32, inp as u32).unwrap();
+        let mask = Tensor::<2>::from_data(TensorData::new(mask, [out, inp]), &dev).transpose();
+        let x0 = Tensor::<2>::random([37, inp], Distribution::Uniform(-1.0, 1.0), &dev).to_data();
+        let run = |blocked: bool| {
+            let x = Tensor::<2>::from_data(x0.clone(), &dev).require_grad();
+            let w = Tensor::<2>::from_data(
+                TensorData::new(
+                    (0..inp * out).map(|i| (i as f32 * 0.37).sin()).collect(),
+                    [inp, out],
+                ),
+                &dev,
+            )
+            .require_grad();
+            let we = w.clone() * mask.clone();
+            let y = if blocked {
+                block_matmul(x.clone(), we, table.clone())
+            } else {
+                x.clone().matmul(we)
+            };
+            let g = (y.clone() * y.clone()).sum().backward();
+            (
+                host(y),
+                host(x.grad(&g).unwrap()),
+                host(w.grad(&g).unwrap()),
+            )
+        };
+        let (ours, dense) = (run(true), run(false));
+        // It reads only the kept blocks: the unmasked weights give the masked product.
+        let w = Tensor::<2>::from_data(
+            TensorData::new(
+                (0..inp * out).map(|i| (i as f32 * 0.37).sin()).collect(),
+                [inp, out],
+            ),
+            &dev,
+        );
+        let x = Tensor::<2>::from_data(x0.clone(), &dev);
+        let unmasked = host(block_matmul(x, w, table.clone()));
+        assert_close(
+            &unmasked,
+            &dense.0,
+            &format!("{inp} → {out}: unmasked weights"),
+        );
+        let what = format!("{inp} → {out}");
+        assert_close(&ours.0, &dense.0, &format!("{what}: y"));
+        assert_close(&ours.1, &dense.1, &format!("{what}: d x"));
+        assert_close(&ours.2, &dense.2, &format!("{what}: d W"));
+    }
+}
+
+#[test]
+fn no_block_table_where_the_groups_do_not_fit_the_tile() {
+    let dev = device::cpu();
+    let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
+    assert!(block_table(&c, 64, 64, &dev).is_some());
+    assert!(
+        block_table(&c, 40, 64, &dev).is_none(),
+        "16 does not divide 40"
+    );
+    assert!(
+        block_table(&c, 32, 64, &dev).is_none(),
+        "groups of 2 channels"
+    );
 }

@@ -124,6 +124,8 @@ fn set_linear(l: &mut MaskedLinear, w: Vec<f32>, m: Vec<f32>, dims: &[usize], de
     let t = |v: Vec<f32>| Tensor::<2>::from_data(TensorData::new(v, dims.to_vec()), device);
     l.weight = Param::from_tensor(t(w));
     l.mask = Some(t(m));
+    // Not the graph's blocks any more: the wgpu matmul must read every weight.
+    l.blocks = None;
 }
 
 fn set_conv(l: &mut MaskedConv2d, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device) {

@@ -9,7 +9,7 @@ use crate::mapping::{Connectivity, mask_matrix};
 use burn::module::{Module, Param};
 use burn::tensor::module::{conv2d, linear};
 use burn::tensor::ops::ConvOptions;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 /// ReLU gain for Kaiming initialisation; the output layer uses 1.
 pub const RELU_GAIN: f64 = std::f64::consts::SQRT_2;
@@ -51,6 +51,9 @@ pub struct MaskedLinear {
     pub weight: Param<Tensor<2>>,
     pub bias: Param<Tensor<1>>,
     pub mask: Option<Tensor<2>>,
+    /// The graph's neighbour table `[n, row_len]` when the mask is exactly the graph's blocks and
+    /// the wgpu matmul may skip the pruned ones (`tile_matmul::BlockTable`); `None`: dense matmul.
+    pub blocks: Option<Tensor<2, Int>>,
 }
 
 impl MaskedLinear {
@@ -75,6 +78,7 @@ impl MaskedLinear {
             weight: Param::from_tensor(t(w)),
             bias: Param::from_tensor(Tensor::zeros([out], device)),
             mask: m.map(t),
+            blocks: conn.and_then(|c| super::tile_matmul::block_table(c, inp, out, device)),
         })
     }
 
@@ -90,7 +94,12 @@ impl MaskedLinear {
         if super::device::is_cpu(&x.device()) {
             return linear(x, self.effective_weight(), Some(self.bias.val()));
         }
-        super::tile_matmul::matmul(x, self.effective_weight()) + self.bias.val().unsqueeze()
+        let w = self.effective_weight();
+        let y = match &self.blocks {
+            Some(b) => super::tile_matmul::block_matmul(x, w, b.clone()),
+            None => super::tile_matmul::matmul(x, w),
+        };
+        y + self.bias.val().unsqueeze()
     }
 }
 

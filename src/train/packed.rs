@@ -105,6 +105,7 @@ impl PackedLinear {
             weight: Param::from_tensor(t(dense)),
             bias: Param::from_tensor(self.bias.val().detach()),
             mask: Some(t(mask)),
+            blocks: None,
         })
     }
 }

@@ -118,6 +118,7 @@ async fn linear_in(g: &GraphLinear, l: &Layer, device: &Device) -> Result<GraphL
                 weight: Param::from_tensor(w),
                 bias: Param::from_tensor(bias(&l.bias, out)),
                 mask: m.mask.clone(),
+                blocks: m.blocks.clone(),
             })
         }
         GraphLinear::Packed(p) => {
