@@ -158,6 +158,8 @@ impl PackedConv2d {
 
 /// A linear layer under the graph: masked (`W ⊙ M`, any widths, or dense) or packed.
 #[derive(Module, Debug)]
+// A network has a handful of layers: the size gap (the masked layer's block table) costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum GraphLinear {
     Masked(MaskedLinear),
     Packed(PackedLinear),
