@@ -12,6 +12,8 @@ pub mod layers;
 pub mod model;
 pub mod packed;
 pub mod session;
+#[cfg(feature = "wgpu")]
+mod tile_kernels;
 pub mod tile_matmul;
 pub mod trainer;
 pub mod weights;
