@@ -56,9 +56,8 @@ fn values_match_burns_matmul_for_ragged_and_transposed_shapes() {
             &want,
             &format!("{m}×{k}·{k}×{n}"),
         );
-        // The same product from transposed views (strides swapped, nothing copied).
-        let (at, bt) = (a.transpose(), b.transpose());
-        let got = matmul(at.transpose(), bt.transpose());
+        // (a·b)ᵀ = bᵀ·aᵀ, both operands transposed views (strides swapped, nothing copied).
+        let got = matmul(b.transpose(), a.transpose()).transpose();
         assert_close(
             &host(got),
             &want,
@@ -110,16 +109,13 @@ fn blocked_product_and_gradients_match_the_dense_masked_product() {
         let mask = mask_matrix(&c, out as u32, inp as u32).unwrap();
         let mask = Tensor::<2>::from_data(TensorData::new(mask, [out, inp]), &dev).transpose();
         let x0 = Tensor::<2>::random([37, inp], Distribution::Uniform(-1.0, 1.0), &dev).to_data();
+        let w0 = TensorData::new(
+            (0..inp * out).map(|i| (i as f32 * 0.37).sin()).collect(),
+            [inp, out],
+        );
         let run = |blocked: bool| {
             let x = Tensor::<2>::from_data(x0.clone(), &dev).require_grad();
-            let w = Tensor::<2>::from_data(
-                TensorData::new(
-                    (0..inp * out).map(|i| (i as f32 * 0.37).sin()).collect(),
-                    [inp, out],
-                ),
-                &dev,
-            )
-            .require_grad();
+            let w = Tensor::<2>::from_data(w0.clone(), &dev).require_grad();
             let we = w.clone() * mask.clone();
             let y = if blocked {
                 block_matmul(x.clone(), we, table.clone())
@@ -135,14 +131,10 @@ fn blocked_product_and_gradients_match_the_dense_masked_product() {
         };
         let (ours, dense) = (run(true), run(false));
         // It reads only the kept blocks: the unmasked weights give the masked product.
-        let w = Tensor::<2>::from_data(
-            TensorData::new(
-                (0..inp * out).map(|i| (i as f32 * 0.37).sin()).collect(),
-                [inp, out],
-            ),
-            &dev,
+        let (x, w) = (
+            Tensor::from_data(x0.clone(), &dev),
+            Tensor::from_data(w0, &dev),
         );
-        let x = Tensor::<2>::from_data(x0.clone(), &dev);
         let unmasked = host(block_matmul(x, w, table.clone()));
         assert_close(
             &unmasked,

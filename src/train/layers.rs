@@ -52,7 +52,7 @@ pub struct MaskedLinear {
     pub bias: Param<Tensor<1>>,
     pub mask: Option<Tensor<2>>,
     /// The graph's neighbour table `[n, row_len]` when the mask is exactly the graph's blocks and
-    /// the wgpu matmul may skip the pruned ones (`tile_matmul::BlockTable`); `None`: dense matmul.
+    /// the wgpu matmul may skip the pruned ones (`tile_matmul::block_table`); `None`: dense matmul.
     pub blocks: Option<Tensor<2, Int>>,
 }
 

@@ -4,16 +4,13 @@
 //! strides.
 
 use super::tile_matmul::{TILE, TileMatmul};
-use burn::backend::tensor::FloatTensor;
+use burn::backend::tensor::{FloatTensor, IntTensor};
+use burn::tensor::DType;
 use burn_cubecl::CubeBackend;
-use burn_cubecl::kernel::untile;
+use burn_cubecl::kernel::{cast, untile};
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::prelude::*;
-
-use burn::backend::tensor::IntTensor;
-use burn::tensor::DType;
-use burn_cubecl::kernel::cast;
 
 /// Invocations per workgroup.
 const GROUP_X: u32 = 16;
@@ -88,7 +85,9 @@ fn tile_matmul_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32
 }
 
 /// [`tile_matmul_kernel`] over the kept row blocks of `rhs` only: the tile's column group
-/// `col / col_group` reads the `k_block` rows of each block its row of `blocks` names.
+/// `col / col_group` reads the `k_block` rows of each block its row of `blocks` names. (A copy of
+/// the dense kernel's loop body, not a shared helper: on a software adapter the speed is in how
+/// the sixteen accumulators compile, and this form is the one measured.)
 #[cube(launch_unchecked)]
 fn block_matmul_kernel(
     lhs: &Tensor<f32>,

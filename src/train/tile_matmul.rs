@@ -3,8 +3,10 @@
 //! adapters without cooperative matrices); on a software WebGPU adapter that ran a training step
 //! slower than TensorFlow.js's. Ours keeps a 4×4 output tile per invocation in sixteen scalar
 //! registers, with no shared memory and no barrier, and reads both operands through their strides,
-//! so the backward pass's transposed operands are read in place. On the CPU (flex) the extension
-//! is Burn's own matmul; the linear layers use this op only on wgpu (`layers.rs`).
+//! so the backward pass's transposed operands are read in place; a masked layer's variant
+//! (`block_matmul`) reads only the graph's kept blocks. The kernels are in `tile_kernels.rs`. On
+//! the CPU (flex) the extension is Burn's own matmul; the linear layers use these ops only on wgpu
+//! (`layers.rs`).
 
 use crate::mapping::Connectivity;
 use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
@@ -14,28 +16,30 @@ use burn::backend::autodiff::{Autodiff, NodeId};
 use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::{FloatTensor, IntTensor};
 use burn::backend::{Backend, Flex, backend_extension};
+#[cfg(feature = "web-train")]
+use burn::tensor::Shape;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 /// `lhs [m, k] · rhs [k, n]`, both 2-D.
 #[backend_extension(Cube: cfg(feature = "wgpu"), Flex, Autodiff, Fusion: cfg(feature = "web-train"))]
 pub trait TileMatmul: Backend {
-    #[fusion(dtype = lhs, shape = {
-        let (l, r) = (lhs.clone(), rhs.clone());
-        burn::tensor::Shape::new([l[0], r[1]])
-    })]
+    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
     fn tile_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self>;
 
     /// `lhs · rhs` where `rhs [k, n]` is zero outside the graph's blocks: with `g` nodes, output
     /// column group `c / (n/g)` reads only the row blocks `blocks[group]` of `k/g` rows each.
-    #[fusion(dtype = lhs, shape = {
-        let (l, r) = (lhs.clone(), rhs.clone());
-        burn::tensor::Shape::new([l[0], r[1]])
-    })]
+    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
     fn block_matmul(
         lhs: FloatTensor<Self>,
         rhs: FloatTensor<Self>,
         blocks: IntTensor<Self>,
     ) -> FloatTensor<Self>;
+}
+
+/// The shape of `lhs [m, k] · rhs [k, n]` (fusion records it before the op runs).
+#[cfg(feature = "web-train")]
+fn product_shape(lhs: &Shape, rhs: &Shape) -> Shape {
+    Shape::new([lhs[0], rhs[1]])
 }
 
 /// `lhs · rhs` with the tiled kernel on wgpu (Burn's matmul elsewhere), differentiable.
@@ -97,48 +101,7 @@ impl TileMatmul for Flex {
 
 impl<B: Backend + TileMatmul, C: CheckpointStrategy> TileMatmul for Autodiff<B, C> {
     fn tile_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self> {
-        #[derive(Debug)]
-        struct TileMatmulBackward;
-
-        impl<B: Backend + TileMatmul> Backward<B, 2> for TileMatmulBackward {
-            type State = (Option<NodeId>, Option<NodeId>);
-
-            fn backward(
-                self,
-                ops: Ops<Self::State, 2>,
-                grads: &mut Gradients,
-                checkpointer: &mut Checkpointer,
-            ) {
-                let (lhs, rhs) = ops.state;
-                let lhs = lhs.map(|id| checkpointer.retrieve_node_output(id));
-                let rhs = rhs.map(|id| checkpointer.retrieve_node_output(id));
-                // d lhs = g · rhsᵀ, d rhs = lhsᵀ · g: transposes are stride swaps, read in place.
-                binary::<B, _, _>(
-                    ops.parents,
-                    ops.node,
-                    grads,
-                    |g| B::tile_matmul(g, B::float_transpose(rhs.expect("rhs kept"))),
-                    |g| B::tile_matmul(B::float_transpose(lhs.expect("lhs kept")), g),
-                );
-            }
-        }
-
-        let (lhs_tracked, rhs_tracked) = (lhs.is_tracked(), rhs.is_tracked());
-        match TileMatmulBackward
-            .prepare::<C>([lhs.node(), rhs.node()])
-            .compute_bound()
-            .stateful()
-        {
-            OpsKind::Tracked(mut prep) => {
-                let lhs_state = rhs_tracked.then(|| prep.checkpoint(&lhs));
-                let rhs_state = lhs_tracked.then(|| prep.checkpoint(&rhs));
-                let out = B::tile_matmul(lhs.into_primitive(), rhs.into_primitive());
-                prep.finish((lhs_state, rhs_state), out)
-            }
-            OpsKind::UnTracked(prep) => {
-                prep.finish(B::tile_matmul(lhs.into_primitive(), rhs.into_primitive()))
-            }
-        }
+        differentiable::<B, C>(lhs, rhs, None)
     }
 
     fn block_matmul(
@@ -146,51 +109,71 @@ impl<B: Backend + TileMatmul, C: CheckpointStrategy> TileMatmul for Autodiff<B, 
         rhs: FloatTensor<Self>,
         blocks: IntTensor<Self>,
     ) -> FloatTensor<Self> {
-        #[derive(Debug)]
-        struct BlockMatmulBackward;
+        differentiable::<B, C>(lhs, rhs, Some(blocks))
+    }
+}
 
-        impl<B: Backend + TileMatmul> Backward<B, 2> for BlockMatmulBackward {
-            type State = (Option<NodeId>, Option<NodeId>, IntTensor<B>);
+/// `B::tile_matmul` (no table) or `B::block_matmul`.
+fn forward<B: TileMatmul>(
+    lhs: FloatTensor<B>,
+    rhs: FloatTensor<B>,
+    blocks: Option<IntTensor<B>>,
+) -> FloatTensor<B> {
+    match blocks {
+        Some(b) => B::block_matmul(lhs, rhs, b),
+        None => B::tile_matmul(lhs, rhs),
+    }
+}
 
-            fn backward(
-                self,
-                ops: Ops<Self::State, 2>,
-                grads: &mut Gradients,
-                checkpointer: &mut Checkpointer,
-            ) {
-                let (lhs, rhs, blocks) = ops.state;
-                let lhs = lhs.map(|id| checkpointer.retrieve_node_output(id));
-                let rhs = rhs.map(|id| checkpointer.retrieve_node_output(id));
-                // d lhs = g · rhsᵀ reads the same blocks (the graph is symmetric); d rhs is
-                // dense here and the mask's own backward zeroes its pruned entries.
-                binary::<B, _, _>(
-                    ops.parents,
-                    ops.node,
-                    grads,
-                    |g| B::block_matmul(g, B::float_transpose(rhs.expect("rhs kept")), blocks),
-                    |g| B::tile_matmul(B::float_transpose(lhs.expect("lhs kept")), g),
-                );
-            }
+/// Both ops under autodiff: d lhs = g · rhsᵀ (the same blocks: the graph is symmetric),
+/// d rhs = lhsᵀ · g, dense (a masked layer's `W ⊙ M` backward zeroes the pruned entries).
+/// Transposes are stride swaps, read in place.
+fn differentiable<B: Backend + TileMatmul, C: CheckpointStrategy>(
+    lhs: FloatTensor<Autodiff<B, C>>,
+    rhs: FloatTensor<Autodiff<B, C>>,
+    blocks: Option<IntTensor<B>>,
+) -> FloatTensor<Autodiff<B, C>> {
+    #[derive(Debug)]
+    struct MatmulBackward;
+
+    impl<B: Backend + TileMatmul> Backward<B, 2> for MatmulBackward {
+        type State = (Option<NodeId>, Option<NodeId>, Option<IntTensor<B>>);
+
+        fn backward(
+            self,
+            ops: Ops<Self::State, 2>,
+            grads: &mut Gradients,
+            checkpointer: &mut Checkpointer,
+        ) {
+            let (lhs, rhs, blocks) = ops.state;
+            let lhs = lhs.map(|id| checkpointer.retrieve_node_output(id));
+            let rhs = rhs.map(|id| checkpointer.retrieve_node_output(id));
+            binary::<B, _, _>(
+                ops.parents,
+                ops.node,
+                grads,
+                |g| forward::<B>(g, B::float_transpose(rhs.expect("rhs kept")), blocks),
+                |g| B::tile_matmul(B::float_transpose(lhs.expect("lhs kept")), g),
+            );
         }
+    }
 
-        let (lhs_tracked, rhs_tracked) = (lhs.is_tracked(), rhs.is_tracked());
-        match BlockMatmulBackward
-            .prepare::<C>([lhs.node(), rhs.node()])
-            .compute_bound()
-            .stateful()
-        {
-            OpsKind::Tracked(mut prep) => {
-                let lhs_state = rhs_tracked.then(|| prep.checkpoint(&lhs));
-                let rhs_state = lhs_tracked.then(|| prep.checkpoint(&rhs));
-                let out =
-                    B::block_matmul(lhs.into_primitive(), rhs.into_primitive(), blocks.clone());
-                prep.finish((lhs_state, rhs_state, blocks), out)
-            }
-            OpsKind::UnTracked(prep) => prep.finish(B::block_matmul(
-                lhs.into_primitive(),
-                rhs.into_primitive(),
-                blocks,
-            )),
+    let (lhs_tracked, rhs_tracked) = (lhs.is_tracked(), rhs.is_tracked());
+    match MatmulBackward
+        .prepare::<C>([lhs.node(), rhs.node()])
+        .compute_bound()
+        .stateful()
+    {
+        OpsKind::Tracked(mut prep) => {
+            let lhs_state = rhs_tracked.then(|| prep.checkpoint(&lhs));
+            let rhs_state = lhs_tracked.then(|| prep.checkpoint(&rhs));
+            let out = forward::<B>(lhs.into_primitive(), rhs.into_primitive(), blocks.clone());
+            prep.finish((lhs_state, rhs_state, blocks), out)
         }
+        OpsKind::UnTracked(prep) => prep.finish(forward::<B>(
+            lhs.into_primitive(),
+            rhs.into_primitive(),
+            blocks,
+        )),
     }
 }
