@@ -15,11 +15,13 @@ import statistics
 import subprocess
 import sys
 
+# The mask alone (--recover none): this table compares masks, not recoveries
+# (bench/recovery_study.py compares those).
 MASKS = {
-    "RGP": ["--search", "anneal"],
-    "ring": ["--init", "ring", "--search", "none"],
-    "random": ["--init", "random", "--search", "none"],
-    "magnitude": ["--prune", "magnitude"],
+    "RGP": ["--search", "anneal", "--recover", "none"],
+    "ring": ["--init", "ring", "--search", "none", "--recover", "none"],
+    "random": ["--init", "random", "--search", "none", "--recover", "none"],
+    "magnitude": ["--prune", "magnitude", "--recover", "none"],
 }
 
 

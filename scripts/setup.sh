@@ -46,8 +46,25 @@ fi
 
 scripts/fetch-data.sh
 
+# The lowest Chromium the end-to-end suite supports: the offline test needs a browser whose
+# navigator.onLine follows playwright's setOffline (148 kept it true; 156 passes).
+MIN_CHROMIUM=156
+
 if [ "${1:-}" = "--test" ]; then
   apt_install chromium mesa-vulkan-drivers
+  have_chromium=$(chromium --version 2>/dev/null | sed -nE 's/^Chromium ([0-9]+)\..*/\1/p' || true)
+  if [ "${have_chromium:-0}" -lt "$MIN_CHROMIUM" ]; then
+    echo "setup: chromium ${have_chromium:-?} is older than $MIN_CHROMIUM; upgrading"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --only-upgrade chromium >/dev/null
+    have_chromium=$(chromium --version 2>/dev/null | sed -nE 's/^Chromium ([0-9]+)\..*/\1/p' || true)
+    if [ "${have_chromium:-0}" -lt "$MIN_CHROMIUM" ]; then
+      echo "error: the end-to-end tests need Chromium $MIN_CHROMIUM or later; Debian's package gives ${have_chromium:-none}" >&2
+      exit 1
+    fi
+  fi
   # The fuzz targets (fuzz/, scripts/fuzz.sh): cargo fuzz runs them on the stable toolchain.
   CARGO_FUZZ=0.13.2
   if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ" ]; then

@@ -39,6 +39,7 @@ const app = {
   state: 'loading',
   graph: null, // { n, k, table, fingerprint, metrics } on show
   graphListeners: new Set(),
+  activityListeners: new Set(),
   frame: { progress: null, table: null, swap: null, eps: null },
 };
 
@@ -50,6 +51,7 @@ function showError(text) {
 }
 
 function setStatus(state, text) {
+  const was = settled();
   app.state = state;
   ui.status.dataset.state = state;
   ui.status.textContent = text ? `${state} — ${text}` : state;
@@ -57,6 +59,18 @@ function setStatus(state, text) {
   ui.run.disabled = busy || app.config === null;
   ui.generate.disabled = busy || app.config === null;
   ui.stop.disabled = state !== 'searching';
+  if (was !== settled()) for (const fn of app.activityListeners) fn(activity());
+}
+
+/** Whether the graph on show is the one the configuration gives: no search or load under way.
+ *  Training, the race and the files use the graph only then (never a search's start graph). */
+function settled() {
+  return app.state !== 'searching' && app.state !== 'loading';
+}
+
+/** What the graph side is doing, for the panels: 'searching', 'loading' or null. */
+function activity() {
+  return settled() ? null : app.state;
 }
 
 function isFamily() {
@@ -175,7 +189,8 @@ function onGraph(m) {
     }
     default:
   }
-  for (const fn of app.graphListeners) fn(publicGraph());
+  // Listeners hear of settled graphs only (a search's start graph is not one).
+  if (settled()) for (const fn of app.graphListeners) fn(publicGraph());
 }
 
 /** After Stop, the link records where the search stopped, so it reproduces this graph. */
@@ -223,6 +238,7 @@ function frame() {
 function startRun(search, started = null) {
   clearTimeout(app.editTimer);
   if (!app.config) return;
+  app.imported = null;
   app.searching = search;
   app.familyStopped = false;
   ui.stopNote.hidden = true;
@@ -277,6 +293,7 @@ async function onConfigEdited(config) {
 const controls = new Controls($('controls'), onConfigEdited);
 
 const familyList = new FamilyList($('family'), $('family-list'), (index) => {
+  app.imported = null;
   app.config = { ...app.config, pick: index };
   writeToLocation(app.config);
   app.active = worker.pick(index);
@@ -297,6 +314,11 @@ $('new-seed').addEventListener('click', () => {
 });
 
 $('copy-link').addEventListener('click', async () => {
+  if (app.imported) {
+    // The rule for imported graphs: no seed reproduces one, so no link is offered as if it did.
+    showError(`The graph on show was imported (${app.imported}): no link reproduces it. Export it (JSON, CSV or .npy) to share it.`);
+    return;
+  }
   const href = app.config ? writeToLocation(app.config) : window.location.href;
   const button = $('copy-link');
   try {
@@ -334,20 +356,32 @@ ui.importFile.addEventListener('change', async () => {
     return;
   }
   const previous = app.active;
+  showError('');
+  ui.importNote.hidden = true;
   try {
     const { id, done } = worker.importGraph(file.name, await file.arrayBuffer());
     app.active = id;
     await done;
-    showError('');
     familyList.hide();
     ui.stopNote.hidden = true;
-    ui.importNote.textContent = `Imported ${name}. An imported graph is not part of the link; export it to share it.`;
-    ui.importNote.hidden = false;
+    adoptImported(name);
   } catch (e) {
     app.active = previous; // the graph on show stays
     showError(`Import failed: ${e.message}`);
   }
 });
+
+/** An imported graph on show: the form and the link take its size (so widths and checks are
+ *  its own), and the page says that no link reproduces the graph itself. */
+function adoptImported(name) {
+  const g = app.graph;
+  app.imported = `${name}, fingerprint ${g.fingerprint}`;
+  app.config = { ...app.config, nodes: g.n, degree: g.k, stop_after: null, pick: null };
+  controls.write(app.config);
+  writeToLocation(app.config);
+  ui.importNote.textContent = `Imported ${name} (${g.n} nodes, degree ${g.k}). No link reproduces an imported graph: the link holds its size only; export the graph to share it.`;
+  ui.importNote.hidden = false;
+}
 
 window.addEventListener('resize', () => {
   views.resize();
@@ -358,7 +392,7 @@ window.addEventListener('resize', () => {
 
 function publicGraph() {
   const g = app.graph;
-  return g ? { n: g.n, k: g.k, table: g.table, fingerprint: g.fingerprint, metrics: g.metrics } : null;
+  return g && settled() ? { n: g.n, k: g.k, table: g.table, fingerprint: g.fingerprint, metrics: g.metrics } : null;
 }
 
 const appApi = {
@@ -366,6 +400,13 @@ const appApi = {
   onGraph(fn) {
     app.graphListeners.add(fn);
     return () => app.graphListeners.delete(fn);
+  },
+  activity,
+  /** The link that reproduces the graph on show, or null for an imported graph. */
+  graphLink: () => (app.imported ? null : window.location.hash),
+  onActivity(fn) {
+    app.activityListeners.add(fn);
+    return () => app.activityListeners.delete(fn);
   },
   config: () => ({ ...app.config }),
   setConfig(patch) {

@@ -5,7 +5,10 @@
 // Contract: panel.js exports `mount(section, app)`, where `section` is <section id="training">
 // and `app` is:
 //   graph()            → { n, k, table: Uint32Array (n×k neighbours), fingerprint, metrics } | null
+//                        (null while a search or load runs: nothing trains on a search's start graph)
 //   onGraph(fn)        → unsubscribe; fn(graph) after every finished, stopped, picked or imported graph
+//   activity()         → 'searching' | 'loading' | null: what the graph side is doing
+//   onActivity(fn)     → unsubscribe; fn(activity) whenever it starts or ends
 //   config()           → the whole configuration (every key of the settings schema, url-state.js)
 //   setConfig(patch)   → merges keys into the configuration and the link
 //   showError(text)    → the page's error line

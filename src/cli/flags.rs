@@ -168,7 +168,7 @@ pub use training::{DeviceFlags, TrainFlags};
 #[cfg(feature = "train")]
 mod training {
     use super::LayerFlags;
-    use crate::config::train::{OptimizerKind, TrainConfig};
+    use crate::config::train::{OptimizerKind, Recovery, TrainConfig};
     use crate::mapping::ModelKind;
     use crate::train::BackendKind;
 
@@ -229,6 +229,10 @@ mod training {
         /// Use only the first N training images.
         #[arg(long)]
         pub limit_train: Option<usize>,
+        /// A pretrained start's recovery from the graph mask: channel permutation, per-unit
+        /// rescaling on calibration images, both, or the mask alone (docs/FINETUNING.md).
+        #[arg(long, value_enum, default_value_t = TrainConfig::default().recover)]
+        pub recover: Recovery,
     }
 
     impl TrainFlags {
@@ -258,6 +262,7 @@ mod training {
                 depth: self.depth,
                 residual: self.residual,
                 norm: self.norm,
+                recover: self.recover,
                 ..TrainConfig::default()
             }
         }

@@ -86,6 +86,10 @@ struct Output<'a> {
     pretrained_accuracy: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pruned_accuracy: Option<f64>,
+    /// With --init-from and a permuting --recover: the saliency (|W| times input RMS) the
+    /// mask keeps, summed over masked layers, before and after the permutation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept_saliency: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     saved: Option<Saved>,
     dataset: &'a str,
@@ -131,14 +135,21 @@ fn config(a: &Args) -> Result<TrainConfig> {
     Ok(cfg)
 }
 
-/// A fresh trainer, or one that starts from --init-from (with the loaded and the pruned
-/// network's test accuracy).
+/// What a start from --init-from measured: the loaded and the pruned network's test accuracy,
+/// and the permutation's kept saliency.
+struct StartReport {
+    pretrained: f64,
+    pruned: f64,
+    kept_saliency: Option<[f64; 2]>,
+}
+
+/// A fresh trainer, or one that starts from --init-from.
 fn start(
     a: &Args,
     cfg: TrainConfig,
     mut data: Dataset,
     conn: &Connectivity,
-) -> Result<(Trainer, Option<(f64, f64)>)> {
+) -> Result<(Trainer, Option<StartReport>)> {
     let dev = block_on(device::device(a.train.backend()))?;
     let Some(path) = &a.init_from else {
         return Ok((Trainer::new(cfg, data, conn, dev)?, None));
@@ -151,8 +162,12 @@ fn start(
     let ft = block_on(async {
         finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
     })?;
-    let accs = (ft.pretrained.accuracy, ft.pruned.accuracy);
-    Ok((ft.trainer, Some(accs)))
+    let report = StartReport {
+        pretrained: ft.pretrained.accuracy,
+        pruned: ft.pruned.accuracy,
+        kept_saliency: ft.kept_saliency,
+    };
+    Ok((ft.trainer, Some(report)))
 }
 
 /// What the training loop measured.
@@ -236,7 +251,7 @@ fn output<'a>(
     t: &'a Trainer,
     graph: &Graph,
     conn: &Connectivity,
-    start_accs: Option<(f64, f64)>,
+    start_accs: Option<StartReport>,
     saved: Option<Saved>,
     trained: &'a Trained,
 ) -> Result<Output<'a>> {
@@ -246,8 +261,9 @@ fn output<'a>(
     let last = trained.history.last();
     Ok(Output {
         model: a.train.model,
-        pretrained_accuracy: start_accs.map(|s| s.0),
-        pruned_accuracy: start_accs.map(|s| s.1),
+        pretrained_accuracy: start_accs.as_ref().map(|s| s.pretrained),
+        pruned_accuracy: start_accs.as_ref().map(|s| s.pruned),
+        kept_saliency: start_accs.and_then(|s| s.kept_saliency),
         saved,
         dataset: a.dataset.as_str(),
         backend: a.train.backend().as_str(),

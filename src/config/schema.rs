@@ -7,7 +7,7 @@
 //! The order is the order in which a link writes its keys: keep it (existing links stay equal).
 
 use super::graph::{GraphConfig, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES};
-use super::train::{MAX_DEPTH, OptimizerKind, TrainConfig};
+use super::train::{MAX_DEPTH, OptimizerKind, Recovery, TrainConfig};
 use crate::graph::{MAX_NODES, MIN_NODES};
 use crate::search::family::MAX_MEMBERS;
 use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
@@ -364,6 +364,14 @@ fn train_settings() -> Vec<Setting> {
             ],
         )
         .label("Start from"),
+        Setting::choice(
+            "recover",
+            T,
+            t.recover.as_str(),
+            &Recovery::ALL.map(|r| (r.as_str(), r.label())),
+        )
+        .label("Recovery")
+        .help("how the pretrained network is brought back after masking, before fine-tuning"),
         Setting::flag("race", T, false)
             .label("Recovery race")
             .help("the link runs the recovery race: masks of one sparsity fine-tuned from the pretrained network"),

@@ -39,3 +39,13 @@ fn the_module_is_javascript_with_every_key() {
         assert!(js.contains(&format!("\"key\": \"{}\"", s.key)));
     }
 }
+
+#[test]
+fn the_recovery_values_are_the_engines_names() {
+    let s = setting("recover").unwrap();
+    for r in Recovery::ALL {
+        assert_eq!(serde_json::to_value(r).unwrap(), json!(r.as_str()));
+    }
+    assert_eq!(s.values, Recovery::ALL.map(|r| r.as_str()));
+    assert_eq!(s.def, json!(Recovery::default().as_str()));
+}

@@ -42,6 +42,62 @@ impl OptimizerKind {
     }
 }
 
+/// How a pretrained network is brought back after its graph mask, before fine-tuning
+/// (`train::recover`; docs/FINETUNING.md has the study behind the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum Recovery {
+    /// The mask alone.
+    None,
+    /// Channel permutation: which hidden units form which group (and so which graph node each
+    /// group is), chosen so the mask keeps the most salient pretrained weights. The dense
+    /// network computes the same function.
+    Permute,
+    /// Each masked layer's outputs brought back to the dense network's per-unit mean and spread
+    /// on calibration images (MLP: the layer's weights and bias; CNN: its BatchNorm statistics).
+    Rescale,
+    /// Both: the study's best.
+    #[default]
+    PermuteRescale,
+}
+
+impl Recovery {
+    pub const ALL: [Recovery; 4] = [
+        Recovery::None,
+        Recovery::Permute,
+        Recovery::Rescale,
+        Recovery::PermuteRescale,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recovery::None => "none",
+            Recovery::Permute => "permute",
+            Recovery::Rescale => "rescale",
+            Recovery::PermuteRescale => "permute-rescale",
+        }
+    }
+
+    /// What a form shows for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Recovery::None => "mask only",
+            Recovery::Permute => "permute channels",
+            Recovery::Rescale => "rescale units",
+            Recovery::PermuteRescale => "permute + rescale",
+        }
+    }
+
+    pub fn permutes(self) -> bool {
+        matches!(self, Recovery::Permute | Recovery::PermuteRescale)
+    }
+
+    pub fn rescales(self) -> bool {
+        matches!(self, Recovery::Rescale | Recovery::PermuteRescale)
+    }
+}
+
 /// Everything that decides a training run; part of the app's shareable URL.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -75,6 +131,8 @@ pub struct TrainConfig {
     /// MLP: BatchNorm after every hidden layer (the CNN always has it).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub norm: bool,
+    /// A pretrained start's recovery from the graph mask (ignored from scratch).
+    pub recover: Recovery,
 }
 
 fn is_zero(v: &u32) -> bool {
@@ -100,6 +158,7 @@ impl Default for TrainConfig {
             depth: 0,
             residual: false,
             norm: false,
+            recover: Recovery::default(),
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::custom_masks::magnitude_pruned;
 use super::model::Net;
 use super::trainer::{Evaluation, Trainer, build_net, evaluate};
-use super::{ModelKind, TrainConfig, weights};
+use super::{ModelKind, TrainConfig, recover, weights};
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::{ArchSpec, Meta, ModelFile, decode};
@@ -70,6 +70,8 @@ pub struct FineTune {
     pub trainer: Trainer,
     pub pretrained: Evaluation,
     pub pruned: Evaluation,
+    /// With a permuting recovery: the saliency the mask keeps, before and after.
+    pub kept_saliency: Option<[f64; 2]>,
 }
 
 /// Which mask prunes the pretrained network.
@@ -99,6 +101,7 @@ pub async fn measured((trainer, nets): (Trainer, StartNets)) -> Result<FineTune>
         trainer,
         pretrained,
         pruned,
+        kept_saliency: nets.kept_saliency,
     })
 }
 
@@ -107,6 +110,8 @@ pub async fn measured((trainer, nets): (Trainer, StartNets)) -> Result<FineTune>
 pub struct StartNets {
     pretrained: Net,
     pruned: Net,
+    /// With a permuting recovery: the saliency the mask keeps, before and after.
+    pub kept_saliency: Option<[f64; 2]>,
 }
 
 impl StartNets {
@@ -121,8 +126,9 @@ impl StartNets {
     }
 }
 
-/// A trainer whose network is `file`'s pruned by `mask` (unless `cfg.dense`), with both
-/// networks kept for [`StartNets::evaluate`] (a pruned copy shares its tensors until trained).
+/// A trainer whose network is `file`'s pruned by `mask` (unless `cfg.dense`) — by the graph,
+/// after `cfg.recover` repaired the weights for that mask — with both networks kept for
+/// [`StartNets::evaluate`] (a pruned copy shares its tensors until trained).
 pub async fn prepare(
     cfg: TrainConfig,
     data: Dataset,
@@ -134,9 +140,17 @@ pub async fn prepare(
     let dense = build_net(&cfg, &data, None, &device)?;
     let pretrained = weights::load(&dense, &file.layers, &file.norms, &device).await?;
     let mut trainer = Trainer::new(cfg, data, conn, device.clone())?;
+    let mut kept_saliency = None;
     let net = match mask {
-        MaskSource::Graph => {
+        MaskSource::Graph if trainer.config().dense => {
             weights::load(trainer.model(), &file.layers, &file.norms, &device).await?
+        }
+        MaskSource::Graph => {
+            let (cfg, data) = (trainer.config(), trainer.dataset());
+            let nets = (&dense, trainer.model());
+            let r = recover::recover(file, cfg, data, conn, nets, &device).await?;
+            kept_saliency = r.kept_saliency;
+            weights::load(trainer.model(), &r.layers, &r.norms, &device).await?
         }
         MaskSource::Magnitude => magnitude_pruned(&pretrained, trainer.model(), &device).await?,
     };
@@ -146,6 +160,7 @@ pub async fn prepare(
         StartNets {
             pretrained,
             pruned: net,
+            kept_saliency,
         },
     ))
 }

@@ -11,6 +11,7 @@ pub mod host;
 pub mod layers;
 pub mod model;
 pub mod packed;
+pub mod recover;
 pub mod session;
 #[cfg(feature = "wgpu")]
 mod tile_kernels;
@@ -25,7 +26,7 @@ pub use session::Session;
 pub use trainer::{Chunk, Evaluation, Trainer};
 
 pub use crate::config::train::{
-    Kernel, MAX_BATCH, MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH, OptimizerKind, TrainConfig,
+    Kernel, MAX_BATCH, MAX_DEPTH, MAX_EPOCHS, MAX_WIDTH, OptimizerKind, Recovery, TrainConfig,
 };
 pub use crate::mapping::ModelKind;
 

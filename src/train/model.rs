@@ -36,6 +36,15 @@ fn residual<const D: usize>(h: Tensor<D>, f: Tensor<D>) -> Tensor<D> {
     (h + f).mul_scalar(std::f32::consts::FRAC_1_SQRT_2)
 }
 
+/// Receives a weight layer's index, input and output in [`Net::forward_traced`].
+pub type Tracer<'a> = &'a mut dyn FnMut(usize, Tensor<2>, Tensor<2>);
+
+/// `[b, c, h, w]` as `[b·h·w, c]`: one row per position, one column per channel.
+fn channels_last(t: Tensor<4>) -> Tensor<2> {
+    let [b, c, h, w] = t.dims();
+    t.swap_dims(1, 3).reshape([b * w * h, c])
+}
+
 #[derive(Module, Debug)]
 pub struct Cnn {
     pub convs: Vec<GraphConv>,
@@ -185,6 +194,19 @@ impl Net {
 
     /// Logits `[batch, classes]` for flattened images `[batch, hw·hw]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.forward_traced(x, &mut None)
+    }
+
+    /// [`Net::forward`] that hands every weight layer's input and output (before any norm or
+    /// activation) to `trace` as `[rows, channels]`, with the layer's index: what recovery's
+    /// statistics read (`recover::stats`).
+    pub fn forward_traced(&self, x: Tensor<2>, trace: &mut Option<Tracer>) -> Tensor<2> {
+        let tracing = trace.is_some();
+        let mut seen = |i: usize, x: &Tensor<2>, y: &Tensor<2>| {
+            if let Some(t) = trace.as_mut() {
+                t(i, x.clone(), y.clone());
+            }
+        };
         match self {
             Net::Mlp(m) => {
                 let last = m.layers.len() - 1;
@@ -192,7 +214,11 @@ impl Net {
                 for (i, l) in m.layers.iter().enumerate() {
                     // Hidden-to-hidden layers only (digits' 64 inputs can match a width of 64).
                     let skip = (m.residual && i > 0).then(|| h.clone());
+                    let input = tracing.then(|| h.clone());
                     let mut z = l.forward(h);
+                    if let Some(input) = input {
+                        seen(i, &input, &z);
+                    }
                     if i == last {
                         return z;
                     }
@@ -212,9 +238,14 @@ impl Net {
             Net::Cnn(c) => {
                 let [b, _] = x.dims();
                 let mut h: Tensor<4> = x.reshape([b, 1, c.hw, c.hw]);
-                for (conv, norm) in c.convs.iter().zip(&c.norms) {
+                for (i, (conv, norm)) in c.convs.iter().zip(&c.norms).enumerate() {
                     let skip = c.residual.then(|| h.clone());
-                    let z = relu(norm.forward(conv.forward(h)));
+                    let input = tracing.then(|| channels_last(h.clone()));
+                    let z = conv.forward(h);
+                    if let Some(input) = input {
+                        seen(i, &input, &channels_last(z.clone()));
+                    }
+                    let z = relu(norm.forward(z));
                     h = match skip {
                         Some(s) if s.dims() == z.dims() => residual(s, z),
                         _ => z,
@@ -224,7 +255,9 @@ impl Net {
                 // Global max pooling: on 28×28 digits most positions are background, and their
                 // average drowns the few that see ink (global average pooling learned ~5× slower).
                 let pooled: Tensor<2> = h.reshape([b, ch, hh * ww]).max_dim(2).reshape([b, ch]);
-                c.head.forward(pooled)
+                let logits = c.head.forward(pooled.clone());
+                seen(c.convs.len(), &pooled, &logits);
+                logits
             }
         }
     }

@@ -70,7 +70,7 @@ pub struct Trainer {
     pub(super) last_lr: f64,
 }
 
-fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
+pub(crate) fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
     let (f, classes) = (data.features() as u32, data.classes);
     match cfg.model {
         ModelKind::Mlp => cfg.mlp_spec(f, classes).arch(&cfg.mask),

@@ -8,12 +8,14 @@
 //! - [`sweep_graphs_api`] (feature `web-sweep-graphs`): a sweep's graphs, by `src/sweep/family.rs`,
 //!   in a module of their own for the sweep panel's worker, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
-//!   lazily by the training panel.
+//!   lazily by the training panel; [`model_info`]: the graph a model file was pruned by.
 
 #[cfg(feature = "web-graph")]
 pub mod config_check;
 #[cfg(feature = "web-graph")]
 pub mod graph_api;
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+pub mod model_info;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 mod start_report;
 #[cfg(feature = "web-sweep")]

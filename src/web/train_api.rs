@@ -24,11 +24,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 // This module's promises reject with `JsValue`s.
-fn js_error(e: Error) -> JsValue {
+pub(super) fn js_error(e: Error) -> JsValue {
     super::js_error(e).into()
 }
 
-fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
     super::to_js(value).map_err(Into::into)
 }
 

@@ -1,6 +1,8 @@
 // Fine-tuning in the tab, end to end: a link with start=pretrained on the quick MNIST set shows
 // the pretrained network's accuracy, the drop when the graph's mask is applied and the recovery
-// after one epoch; the recovery race draws four lines and stops; the model leaves the tab as a
+// after one epoch; the recovery race draws five lines (four masks fine-tuned, the graph on show
+// from scratch) and stops, and run to the end it puts the pretrained start ahead of the same
+// graph from scratch; the model leaves the tab as a
 // safetensors file that loads back; a bad file is refused next to its control, the model kept.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -35,7 +37,7 @@ async function fineTune(page) {
   return { pre, pruned, after };
 }
 
-test('a pretrained start shows the drop and the recovery; the race draws four lines and stops', async ({ open }) => {
+test('a pretrained start shows the drop and the recovery; the race draws five lines and stops', async ({ open }) => {
   const page = await open(LINK);
   await ready(page);
   await fineTune(page);
@@ -54,11 +56,11 @@ test('a pretrained start shows the drop and the recovery; the race draws four li
   await race(page);
 }, { timeout: T + 120000 });
 
-/** The race: four lanes from the same pretrained network, each with an accuracy; Stop ends it. */
+/** The race: four lanes from the same pretrained network and one from scratch, each with an accuracy; Stop ends it. */
 async function race(page) {
   await page.click('[data-testid="race-start"]');
   await page.waitForFunction(
-    () => ['rgp', 'ring', 'random', 'magnitude'].every((l) => document.querySelector(`[data-testid="race-${l}"]`).textContent.includes('%')),
+    () => ['rgp', 'ring', 'random', 'magnitude', 'scratch'].every((l) => document.querySelector(`[data-testid="race-${l}"]`).textContent.includes('%')),
     null,
     { timeout: 120000 },
   );
@@ -78,4 +80,14 @@ test('with WebGPU disabled a pretrained start fine-tunes and races on the CPU', 
   } finally {
     await browser.close();
   }
+}, { timeout: T });
+
+test('run to the end of its epoch, the race puts the pretrained start ahead of the same graph from scratch', async ({ open }) => {
+  const page = await open(LINK);
+  await ready(page);
+  await page.click('[data-testid="race-start"]');
+  assert.equal(await until(page, ['done', 'error', 'stopped']), 'done', await text(page, 'error'));
+  const [rgp, scratch] = [await pct(page, 'race-rgp'), await pct(page, 'race-scratch')];
+  assert.ok(rgp > scratch, `after one epoch: pretrained ${rgp}, from scratch ${scratch}`);
+  assert.match(await text(page, 'race-state'), /Race finished/);
 }, { timeout: T });

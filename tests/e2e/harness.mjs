@@ -85,6 +85,22 @@ export async function text(page, testid) {
   return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
 }
 
+/** Waits until the element's trimmed text matches `want` (a RegExp, or a string to equal) and
+ *  returns it: a read after an input waits for the page to write its answer (some come from a
+ *  worker), so a busy machine cannot make it read the text from before. */
+export async function textWhen(page, testid, want, timeout = 30000) {
+  const [src, flags, exact] = want instanceof RegExp ? [want.source, want.flags, null] : [null, null, want];
+  try {
+    await page.waitForFunction(([id, s, f, e]) => {
+      const t = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '';
+      return s === null ? t === e : new RegExp(s, f).test(t);
+    }, [testid, src, flags, exact], { timeout, polling: 50 });
+  } catch (err) {
+    throw new Error(`${testid} never read ${want} (it reads "${await text(page, testid)}"): ${err.message.split('\n')[0]}`);
+  }
+  return text(page, testid);
+}
+
 export function makeFixtures(browser, baseURL) {
   const contexts = [];
   const browsers = [];

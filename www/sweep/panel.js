@@ -13,7 +13,7 @@ import { pngBlob, svgText } from './charts.js';
 import { summarize, toCsv } from './engine.js';
 import { buildGraphs } from './graphs.js';
 import { jobKey, jobLabel, rowKey, trainJob } from './jobs.js';
-import { APP_BASELINES, forgetRows, loadRows, nativeCommand, problemOf, readSettings, saveRows } from './settings.js';
+import { APP_BASELINES, forgetRows, loadRows, nativeCommand, problemOf, readSettings, sameRuns, saveRows } from './settings.js';
 import { buildView, showSummary } from './view.js';
 
 // The controller: settings from the view's form, the sweep's state, the training worker, files.
@@ -78,8 +78,12 @@ class SweepPanel {
       `search seed ${s.seed}, ${grouped(s.iters)} iterations per search — from the graph settings above.`;
     v.cmd.textContent = nativeCommand(s);
     const p = problemOf(s, v.inputs);
-    this.showMessage(p);
+    // Runs are kept per configuration: other settings show their own runs, and the page says
+    // where the ones on show went (they come back with their settings).
+    const left = this.shown && !sameRuns(this.shown, s) && !st.running ? st.rows.length : 0;
+    this.showMessage(p || (left ? `${left} runs of the previous settings stay kept in this browser: set them back to see them.` : ''));
     if (!st.running) {
+      this.shown = s;
       st.rows = loadRows(s);
       this.render(s);
       if (st.rows.length) this.setState('stopped', `${st.rows.length} runs kept from before; Start resumes`);
@@ -140,6 +144,8 @@ class SweepPanel {
       }
     }
     for (const i of Object.values(this.v.inputs)) i.disabled = false;
+    // The progress line belongs to the work under way: the state line says how it ended.
+    this.v.progress.textContent = '';
     this.render(s);
   }
 }

@@ -88,8 +88,14 @@ export function nativeCommand(s) {
 const STORE = 'rgp-sweep/v1:';
 
 // Results saved before fine-tuning and deep sweeps existed keep their key (the defaults add nothing).
+// A pretrained start's runs name the recovery they started with (the engine's default: a sweep's
+// fine-tuning runs recover the way `rgp sweep --start pretrained` does).
 const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr,
-  ...(s.start === 'pretrained' ? ['pretrained'] : []), ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : [])]);
+  ...(s.start === 'pretrained' ? ['pretrained', `recover=${fieldOf('recover').def}`] : []),
+  ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : [])]);
+
+/** Whether two settings keep their runs under the same key. */
+export const sameRuns = (a, b) => identity(a) === identity(b);
 
 export function loadRows(s) {
   try {

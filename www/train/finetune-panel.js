@@ -1,11 +1,14 @@
 // The training panel's fine-tuning controls: the recovery race (RGP graph on show, ring lattice,
 // random regular, one-shot magnitude, all from the same pretrained network at the same per-layer
-// kept counts) and the model files (download the last run's model; load weights from a file).
+// kept counts, beside the graph on show trained from scratch: what the pretrained start buys)
+// and the model files (download the last run's model; load weights from a file).
 // The DOM is finetune-view.js's; this wires it to the panel's client.
 
 import { download, drawLines, finetuneControls, pretrainedRef } from './finetune-view.js';
 
-const LANES = ['rgp', 'ring', 'random', 'magnitude'];
+const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
+/** The largest model file Load weights reads (the largest network the panel builds is far smaller). */
+const MAX_WEIGHTS_BYTES = 64 * 2 ** 20;
 
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), busy(), setBusy(bool), setState(text), ensureInit(pref)}.
@@ -17,10 +20,16 @@ export function mountFinetune(ctx) {
   ui.raceBtn.addEventListener('click', startRace);
   ui.saveBtn.addEventListener('click', () => saveModel(ctx, ui));
   ui.load.addEventListener('change', () => loadWeights(ctx, ui));
-  return { element: ui.element, startRace };
+  // While a run or race goes on, or the graph side works, the race cannot start: say so by
+  // disabling it (a click would otherwise be ignored in silence).
+  const sync = (blocked) => {
+    ui.raceBtn.disabled = blocked;
+  };
+  return { element: ui.element, startRace, sync };
 }
 
-/** The race's lanes on `graph`: the graph on show, a ring lattice and a random regular graph of its size, magnitude pruning. */
+/** The race's lanes on `graph`: the graph on show, a ring lattice and a random regular graph of its size, magnitude
+ * pruning, and the graph on show from random weights (`scratch`). */
 function raceLanes(graph, seed) {
   const base = { nodes: graph.n, degree: graph.k, search: 'none', seed };
   return [
@@ -28,6 +37,7 @@ function raceLanes(graph, seed) {
     { label: 'ring', n: graph.n, graph: { ...base, init: 'ring' }, mask: 'graph' },
     { label: 'random', n: graph.n, graph: { ...base, init: 'random' }, mask: 'graph' },
     { label: 'magnitude', n: graph.n, table: graph.table, mask: 'magnitude' },
+    { label: 'scratch', n: graph.n, table: graph.table, mask: 'graph', scratch: true },
   ];
 }
 
@@ -81,9 +91,15 @@ async function race(ctx, ui) {
 
 async function saveModel(ctx, ui) {
   ui.fileError.textContent = '';
+  ui.loaded.textContent = '';
+  const model = ctx.model();
+  if (!model) {
+    ui.fileError.textContent = 'There is no model to download yet: train or load a network first.';
+    return;
+  }
   try {
     const k = ui.kind.value;
-    const bytes = await ctx.client.saveModel(k, location.hash);
+    const bytes = await ctx.client.saveModel(k, model.link);
     const s = ctx.settings();
     download(bytes, `rgp-${s.model}-${s.dataset}-${k}.${k.startsWith('onnx') ? 'onnx' : 'safetensors'}`);
   } catch (e) {
@@ -95,18 +111,25 @@ async function loadWeights(ctx, ui) {
   const { load } = ui;
   const f = load.files && load.files[0];
   if (!f || ctx.busy()) return;
+  // Each load says its own outcome only: the last one's line goes.
   ui.fileError.textContent = '';
+  ui.loaded.textContent = '';
   const graph = ctx.app.graph();
   const s = ctx.settings();
+  ctx.setState('loading');
   try {
     if (!graph) throw new Error('build a graph first');
+    if (f.size > MAX_WEIGHTS_BYTES) throw new Error(`larger than ${MAX_WEIGHTS_BYTES / 2 ** 20} MB`);
     await ctx.ensureInit(s.backend);
     const bytes = new Uint8Array(await f.arrayBuffer());
     const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes });
     ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
+    ctx.setModel({ link: ctx.app.graphLink(), fingerprint: graph.fingerprint });
+    ctx.setState('idle');
   } catch (e) {
     // The model on show stays: the worker keeps its last model when a file is refused.
     ui.fileError.textContent = `${f.name}: ${e.message}`;
+    ctx.setState('error');
   } finally {
     load.value = '';
   }

@@ -42,7 +42,7 @@ export function startNumbers() {
   };
 }
 
-const LANE_COLORS = { rgp: '#e8590c', ring: '#1c7ed6', random: '#2f9e44', magnitude: '#862e9c' };
+const LANE_COLORS = { rgp: '#e8590c', ring: '#1c7ed6', random: '#2f9e44', magnitude: '#862e9c', scratch: '#868e96' };
 
 /**
  * Lines of accuracy (0..1) against step on a canvas: `series` maps a label to [[step, acc], ...];
@@ -88,7 +88,7 @@ export function drawLines(canvas, series, { level = null, title = '' } = {}) {
 
 /** The race's legend: one entry per lane with its latest accuracy (`race-<label>`). */
 function raceLegend(labels) {
-  const names = { rgp: 'RGP graph (on show)', ring: 'Ring lattice', random: 'Random regular', magnitude: 'Magnitude (one-shot)' };
+  const names = { rgp: 'RGP graph (on show)', ring: 'Ring lattice', random: 'Random regular', magnitude: 'Magnitude (one-shot)', scratch: 'RGP graph from scratch' };
   const items = {};
   const list = el('ul', { class: 'tp-legend', 'data-testid': 'race-legend' });
   for (const l of labels) {
@@ -134,7 +134,7 @@ export function finetuneControls(lanes) {
     raceBtn: el('button', { type: 'button', 'data-testid': 'race-start', text: 'Race the masks' }),
     chart: el('canvas', { class: 'tp-chart', 'data-testid': 'race-chart', width: '600', height: '150' }),
     legend: raceLegend(lanes),
-    raceNote: el('p', { class: 'note', 'data-testid': 'race-state', text: 'Fine-tunes four masks of the same sparsity from the pretrained network, in turn.' }),
+    raceNote: el('p', { class: 'note', 'data-testid': 'race-state', text: 'Fine-tunes four masks of the same sparsity from the pretrained network, in turn, beside the graph on show trained from random weights: what the pretrained start buys.' }),
     kind: formatSelect(),
     saveBtn: el('button', { type: 'button', 'data-testid': 'model-download', text: 'Download model' }),
     load: el('input', { type: 'file', accept: '.safetensors', 'data-testid': 'weights-file', 'aria-label': 'Load weights (safetensors)' }),

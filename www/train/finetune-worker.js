@@ -53,12 +53,19 @@ export async function race(m, msg, files, bytes, backend, { post, stopped, yield
   const lanes = [];
   try {
     for (const lane of msg.lanes) {
+      // The scratch lane: the same graph and settings from random weights.
+      const start = lane.scratch ? undefined : bytes;
       const s = await m.TrainSession.create(
-        JSON.stringify(msg.config), msg.dataset, files, lane.n, lane.table, false, backend, bytes, lane.mask,
+        JSON.stringify(msg.config), msg.dataset, files, lane.n, lane.table, false, backend, start, lane.mask,
       );
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
-      const r = await s.start_report();
       const l = lanes[lanes.length - 1];
+      if (lane.scratch) {
+        l.accuracy = (await s.evaluate(msg.evalLimit || 1000)).accuracy;
+        post({ type: 'race-point', lane: lane.label, step: 0, accuracy: l.accuracy });
+        continue;
+      }
+      const r = await s.start_report();
       l.accuracy = r.pruned.accuracy;
       post({ type: 'race-point', lane: lane.label, step: 0, accuracy: r.pruned.accuracy, pretrained: r.pretrained.accuracy });
     }

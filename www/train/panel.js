@@ -37,19 +37,31 @@ export function mount(section, app) {
   warmOnVisit(panel);
   const ft = mountFinetune({
     app, client, settings, runConfig, standard,
+    // The network "Download model" saves: null before any run or load; `link` reproduces its graph.
+    model: () => panel.model,
+    setModel: (m) => {
+      panel.model = m;
+    },
     setState: (s) => showState(view, s),
     ensureInit: (pref) => ensureInit(panel, pref),
     busy: () => panel.running,
     setBusy: (b) => setBusy(panel, b),
   });
   section.append(ft.element);
+  panel.ft = ft;
+  // Training and the race use the graph on show only once it is settled (app.graph() is null
+  // during a search): while the graph side works they wait, and say so.
+  app.onActivity(() => setBusy(panel, panel.running));
+  setBusy(panel, false);
   raceFromLink(app, ft);
   showState(view, 'idle');
 }
 
 function setBusy(panel, busy) {
   panel.running = busy;
-  showBusy(panel.view, busy);
+  const waiting = panel.app.activity() !== null;
+  showBusy(panel.view, busy, waiting);
+  panel.ft?.sync(busy || waiting);
 }
 
 // One backend choice at a time: a Train click during the warm-up waits for it.
@@ -86,12 +98,13 @@ function warmOnVisit(panel) {
   section.addEventListener('focusin', warm);
 }
 
-// A link with race=true runs the race once its graph is on show.
+// A link with race=true runs the race once its graph is on show (settled: the search's result).
 function raceFromLink(app, ft) {
   if (app.config().race !== true) return;
   if (app.graph()) ft.startRace();
   else {
-    const off = app.onGraph(() => {
+    const off = app.onGraph((g) => {
+      if (!g) return;
       off();
       ft.startRace();
     });
@@ -112,11 +125,15 @@ async function train(panel) {
   const { app, view } = panel;
   const graph = app.graph();
   if (!graph) {
-    app.showError('Build a graph first: training maps it onto the network.');
+    app.showError(app.activity() === 'searching'
+      ? 'The search is still running: stop it or let it finish, then train on its graph.'
+      : 'Build a graph first: training maps it onto the network.');
     return;
   }
   const s = readSettings(view.inputs);
   app.setConfig(s);
+  // The link of the graph this run trains on (null for an imported graph), for its model file.
+  const link = app.graphLink();
   setBusy(panel, true);
   panel.lossPoints = [];
   drawLoss(view.chart, panel.lossPoints);
@@ -130,6 +147,7 @@ async function train(panel) {
   clearProgress(view);
   try {
     await runOnce(panel, s, graph, start, note);
+    panel.model = { link, fingerprint: graph.fingerprint };
   } catch (e) {
     showState(view, 'error');
     app.showError(`Training failed: ${e.message}`);

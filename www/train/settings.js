@@ -5,7 +5,7 @@
 import { valueOfControl } from '../views/form.js';
 
 /** The panel's settings in form order. Fine-tuning from the pretrained network is the default start. */
-export const KEYS = ['model', 'dataset', 'data', 'epochs', 'batch', 'optimizer', 'lr', 'train_seed', 'backend', 'dense', 'depth', 'residual', 'norm', 'start'];
+export const KEYS = ['model', 'dataset', 'data', 'epochs', 'batch', 'optimizer', 'lr', 'train_seed', 'backend', 'dense', 'depth', 'residual', 'norm', 'start', 'recover'];
 
 /** The data-testid of a setting's control. */
 export const testid = (key) => (key === 'start' ? 'train-start-from' : `train-${key}`);
@@ -20,7 +20,7 @@ export function readSettings(inputs) {
 /** The Rust TrainConfig of a run. */
 export const runConfig = (s) => ({
   model: s.model, optimizer: s.optimizer, lr: s.lr, batch: s.batch, epochs: s.epochs, seed: s.train_seed, dense: s.dense,
-  depth: s.depth, residual: s.residual, norm: s.norm,
+  depth: s.depth, residual: s.residual, norm: s.norm, recover: s.recover,
 });
 
 /** Whether the model has the standard layers only (the pretrained networks have no others). */

@@ -44,14 +44,15 @@ export function buildPanel(section, cfg) {
   const backendLine = el('p', { class: 'note', 'data-testid': 'train-backend-line', text: 'Backend: chosen when training starts.' });
   const comparison = el('p', { class: 'note', 'data-testid': 'train-comparison', hidden: '' });
   const notice = el('p', { class: 'tp-notice', 'data-testid': 'train-notice', role: 'status', 'aria-live': 'polite' });
+  const waiting = el('p', { class: 'note', 'data-testid': 'train-waiting', hidden: '', text: 'Training waits for the search: stop it or let it finish, then train on its graph.' });
   const bar = el('div', { class: 'tp-bar' }, el('span'));
   const { list, stats } = statsList();
   const chart = el('canvas', { class: 'tp-chart', 'data-testid': 'train-chart', width: '600', height: '150' });
   const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
   const numbers = startNumbers();
   const ftChart = el('canvas', { class: 'tp-chart', 'data-testid': 'finetune-chart', width: '600', height: '150' });
-  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), backendLine, comparison, notice, numbers.element, bar, list, chart, ftChart, results);
-  return { section, form, inputs, trainBtn, stopBtn, backendLine, comparison, notice, bar, stats, chart, results, numbers, ftChart };
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), waiting, backendLine, comparison, notice, numbers.element, bar, list, chart, ftChart, results);
+  return { section, form, inputs, trainBtn, stopBtn, waiting, backendLine, comparison, notice, bar, stats, chart, results, numbers, ftChart };
 }
 
 /** The panel's state, in the stats and as the section's data-train-state. */
@@ -61,9 +62,11 @@ export function showState(view, s) {
 }
 
 /** Train and Stop while a run is (not) on. */
-export function showBusy(view, busy) {
-  view.trainBtn.disabled = busy;
+/** Train and Stop for a panel that is `busy` (a run or race) or `waiting` for the graph side. */
+export function showBusy(view, busy, waiting) {
+  view.trainBtn.disabled = busy || waiting;
   view.stopBtn.disabled = !busy;
+  view.waiting.hidden = !waiting || busy;
 }
 
 /** Clears the progress bar and the stats (all but the state) for a new run. */

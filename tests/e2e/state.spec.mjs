@@ -1,0 +1,124 @@
+// What you see is what you train: the page's graph, form, link and model files agree.
+//   - Train waits while a search runs (it never trains the search's start graph), and the model
+//     file names the graph the run trained on.
+//   - Load weights refuses a network pruned by another graph, naming both and the file's link.
+//   - An imported graph moves the form and the link to its size; Copy link says no link
+//     reproduces it; a model trained on it records no link and the imported fingerprint.
+//   - Messages belong to their moment: Download before any run says there is nothing yet, a
+//     failed load clears the last success, the race button is disabled during a race.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test, text, waitForState } from './harness.mjs';
+
+const T = 240000;
+
+/** The metadata of a safetensors file (its `__metadata__`, all strings). */
+function metadata(bytes) {
+  const len = Number(bytes.readBigUInt64LE(0));
+  return JSON.parse(bytes.subarray(8, 8 + len).toString('utf8')).__metadata__;
+}
+
+const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+
+async function panelReady(page) {
+  await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
+}
+
+async function trainToEnd(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled, null, { timeout: 60000 });
+  await page.click('[data-testid="train-start"]');
+  await page.waitForFunction(
+    () => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
+    null,
+    { timeout: T, polling: 100 },
+  );
+  assert.equal(await trainState(page), 'done', await text(page, 'error'));
+}
+
+async function downloadModel(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="model-download"]')]);
+  return readFileSync(await dl.path());
+}
+
+const waitText = (page, id, re, timeout = 60000) =>
+  page.waitForFunction(([i, src]) => new RegExp(src).test(document.querySelector(`[data-testid="${i}"]`)?.textContent ?? ''), [id, re.source], { timeout });
+
+test('Train waits while a search runs; the model file names the graph it trained on', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&init=ring&seed=1&search=anneal&iters=50000000&start=scratch&epochs=1&backend=cpu');
+  await waitForState(page, 'searching');
+  await panelReady(page);
+  // Asked while the search runs: the button is off and the panel says why.
+  await page.waitForFunction(() => document.querySelector('[data-testid="train-start"]').disabled);
+  assert.equal(await page.isVisible('[data-testid="train-waiting"]'), true);
+  assert.equal(await page.isDisabled('[data-testid="race-start"]'), true);
+  await page.click('[data-testid="stop"]');
+  await waitForState(page, 'stopped');
+  await trainToEnd(page);
+  const meta = metadata(await downloadModel(page));
+  const fp = await text(page, 'fingerprint');
+  assert.equal(meta.fingerprint, fp, 'the file names the graph on show');
+  assert.notEqual(fp, 'd1c77a31957f0611', 'not the ring lattice the search started from');
+  assert.match(meta.link, /stop_after=\d+/);
+}, { timeout: T });
+
+test('Load weights refuses a network pruned by another graph; messages belong to their moment', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&search=anneal&iters=2000&start=scratch&epochs=1&backend=cpu');
+  await waitForState(page, 'done');
+  await panelReady(page);
+  // Nothing trained yet: Download says so (not "busy").
+  await page.click('[data-testid="model-download"]');
+  await waitText(page, 'weights-error', /no model to download yet/);
+  await trainToEnd(page);
+  const file = await downloadModel(page);
+  const fp64 = await text(page, 'fingerprint');
+  assert.equal(metadata(file).fingerprint, fp64);
+  // The same file loads back on its own graph.
+  await page.setInputFiles('[data-testid="weights-file"]', { name: 'own.safetensors', mimeType: 'application/octet-stream', buffer: file });
+  await waitText(page, 'weights-accuracy', /own\.safetensors: test accuracy \d/);
+  assert.equal(await text(page, 'weights-error'), '', 'the earlier message went');
+
+  const other = await open('v=1&nodes=128&degree=6&search=anneal&iters=2000&backend=cpu');
+  await waitForState(other, 'done');
+  await panelReady(other);
+  await other.setInputFiles('[data-testid="weights-file"]', { name: 'm.safetensors', mimeType: 'application/octet-stream', buffer: file });
+  await waitText(other, 'weights-error', /pruned by another graph/);
+  const e = await text(other, 'weights-error');
+  assert.ok(e.includes(fp64) && e.includes(await text(other, 'fingerprint')), e);
+  assert.match(e, /#v=1&nodes=64&degree=4/, 'the file\'s own link is offered');
+  assert.equal(await text(other, 'weights-accuracy'), '', 'nothing was evaluated');
+}, { timeout: T });
+
+test('an imported graph moves the form and the link; no link claims to reproduce it', async ({ open }) => {
+  const small = await open('v=1&nodes=64&degree=4&init=random&seed=5&search=none');
+  await waitForState(small, ['ready', 'done']);
+  const fp = await text(small, 'fingerprint');
+  const [dl] = await Promise.all([small.waitForEvent('download'), small.click('[data-testid="export-json"]')]);
+  const json = readFileSync(await dl.path());
+
+  const page = await open('v=1&nodes=128&degree=6&search=anneal&iters=2000&start=scratch&epochs=1&backend=cpu');
+  await waitForState(page, 'done');
+  await panelReady(page);
+  await page.setInputFiles('[data-testid="import"]', { name: 'g.json', mimeType: 'application/json', buffer: json });
+  await page.waitForFunction((want) => document.querySelector('[data-testid="fingerprint"]').textContent === want, fp);
+  await page.waitForFunction(() => /nodes=64&degree=4/.test(location.hash));
+  assert.equal(await page.inputValue('#f-nodes'), '64');
+  assert.equal(await page.inputValue('#f-degree'), '4');
+  await page.click('[data-testid="copy-link"]');
+  await waitText(page, 'error', /imported .*no link reproduces it/);
+  await trainToEnd(page);
+  const meta = metadata(await downloadModel(page));
+  assert.equal(meta.fingerprint, fp);
+  assert.ok(!meta.link, 'no link in the file of a network trained on an imported graph');
+}, { timeout: T });
+
+test('the race button is off while a race runs', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&search=anneal&iters=2000&start=pretrained&epochs=1&backend=cpu');
+  await waitForState(page, 'done');
+  await panelReady(page);
+  await page.click('[data-testid="race-start"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="training"]').dataset.trainState === 'racing');
+  assert.equal(await page.isDisabled('[data-testid="race-start"]'), true);
+  await page.click('[data-testid="train-stop"]');
+  await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('[data-testid="training"]').dataset.trainState));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="race-start"]').disabled);
+}, { timeout: T });
