@@ -97,10 +97,7 @@ pub fn permutation(
 ) -> (Vec<Vec<usize>>, Option<[f64; 2]>) {
     let sal: Vec<Vec<f64>> = (0..shapes.len())
         .map(|l| match shapes[l].masked {
-            true => {
-                let rms: Vec<f64> = st[l].in_sq.iter().map(|v| v.sqrt()).collect();
-                permute::saliency(&layers[l], shapes[l], &rms)
-            }
+            true => permute::saliency(&layers[l], shapes[l], &st[l].in_sq),
             false => Vec::new(),
         })
         .collect();

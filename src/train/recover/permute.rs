@@ -29,15 +29,16 @@ pub const MAX_WIDTH: usize = 1024;
 /// Sweeps over the hidden layers at most (each one never lowers the kept saliency).
 const MAX_SWEEPS: usize = 8;
 
-/// Per weight `[out, inp]`: |W| summed over the kernel window times the input channel's RMS on
-/// calibration images — to first order, the output error that pruning the weight causes
-/// (the score of Sun et al.'s Wanda).
-pub fn saliency(l: &Layer, s: Shape, in_rms: &[f64]) -> Vec<f64> {
+/// Per weight `[out, inp]`: W² summed over the kernel window times the input channel's mean
+/// square on calibration images — the output energy the weight carries (the square of Wanda's
+/// |W|·‖x‖), so a sum of saliencies is the energy a mask keeps.
+pub fn saliency(l: &Layer, s: Shape, in_sq: &[f64]) -> Vec<f64> {
     let mut out = vec![0f64; s.out * s.inp];
     for (o, row) in out.chunks_mut(s.inp).enumerate() {
         for (i, v) in row.iter_mut().enumerate() {
             let w = &l.weight[(o * s.inp + i) * s.kk..][..s.kk];
-            *v = w.iter().map(|x| x.abs() as f64).sum::<f64>() * in_rms.get(i).unwrap_or(&1.0);
+            let e: f64 = w.iter().map(|&x| (x as f64) * (x as f64)).sum();
+            *v = e * in_sq.get(i).unwrap_or(&1.0);
         }
     }
     out
