@@ -8,7 +8,7 @@
 //     failed load clears the last success, the race button is disabled during a race.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, text, waitForState } from './harness.mjs';
+import { test, text, textWhen, waitForState } from './harness.mjs';
 
 const T = 240000;
 
@@ -121,4 +121,23 @@ test('the race button is off while a race runs', async ({ open }) => {
   await page.click('[data-testid="train-stop"]');
   await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('[data-testid="training"]').dataset.trainState));
   await page.waitForFunction(() => !document.querySelector('[data-testid="race-start"]').disabled);
+}, { timeout: T });
+
+test('changing a sweep setting keeps the finished runs and says where they went', async ({ open }) => {
+  const link = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=anneal&iters=20000&sweep=true&sweep_model=mlp&sweep_dataset=mnist' +
+    '&sweep_data=quick&sweep_graphs=2&sweep_seeds=1&sweep_epochs=1&sweep_lr=0.05&sweep_degrees=none&sweep_baselines=none&sweep_backend=cpu';
+  const page = await open(link);
+  await waitForState(page, 'done');
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 60000 });
+  await page.evaluate(() => localStorage.clear());
+  await page.click('[data-testid="sweep-start"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="sweep-status"]').dataset.state === 'done', null, { timeout: T });
+  await textWhen(page, 'sweep-runs', '2');
+  assert.equal(await text(page, 'sweep-progress'), '', 'the progress line went with the work');
+  await page.fill('#sw-sweep_epochs', '2');
+  await page.dispatchEvent('#sw-sweep_epochs', 'change');
+  await textWhen(page, 'sweep-message', /2 runs of the previous settings stay kept in this browser/);
+  await page.fill('#sw-sweep_epochs', '1');
+  await page.dispatchEvent('#sw-sweep_epochs', 'change');
+  await textWhen(page, 'sweep-runs', '2');
 }, { timeout: T });
