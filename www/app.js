@@ -177,6 +177,7 @@ function onGraph(m) {
     case 'imported':
       chart.reset();
       clearProgress();
+      adoptImported(app.importName);
       setStatus('done', 'imported graph');
       break;
     case 'picked': {
@@ -361,18 +362,18 @@ ui.importFile.addEventListener('change', async () => {
   try {
     const { id, done } = worker.importGraph(file.name, await file.arrayBuffer());
     app.active = id;
+    app.importName = name; // the graph itself arrives as a view ('imported', onGraph)
     await done;
     familyList.hide();
     ui.stopNote.hidden = true;
-    adoptImported(name);
   } catch (e) {
     app.active = previous; // the graph on show stays
     showError(`Import failed: ${e.message}`);
   }
 });
 
-/** An imported graph on show: the form and the link take its size (so widths and checks are
- *  its own), and the page says that no link reproduces the graph itself. */
+/** The imported graph now on show: the form and the link take its size (so widths and checks
+ *  are its own), and the page says that no link reproduces the graph itself. */
 function adoptImported(name) {
   const g = app.graph;
   app.imported = `${name}, fingerprint ${g.fingerprint}`;
