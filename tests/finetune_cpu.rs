@@ -213,19 +213,46 @@ fn a_permutation_changes_nothing_the_dense_network_computes() {
         let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
         let dev = device::cpu();
         let shapes = recover::shapes(&cfg, &data).unwrap();
-        let dense = build_net(&TrainConfig { dense: true, ..cfg.clone() }, &data, None, &dev);
-        let net = block_on(weights::load(&dense.unwrap(), &file.layers, &file.norms, &dev));
+        let dense = build_net(
+            &TrainConfig {
+                dense: true,
+                ..cfg.clone()
+            },
+            &data,
+            None,
+            &dev,
+        );
+        let net = block_on(weights::load(
+            &dense.unwrap(),
+            &file.layers,
+            &file.norms,
+            &dev,
+        ));
         let idx = stats::calibration(&data, cfg.seed);
         let st = block_on(stats::measure(&net.unwrap(), &data, &idx, &dev)).unwrap();
         let (orders, kept) = recover::permutation(&shapes, &file.layers, &st, &c);
         let [before, after] = kept.unwrap();
-        assert!(after > before * 1.05, "{model:?}: kept saliency {before} → {after}");
-        assert!(orders.iter().all(|o| o.iter().enumerate().any(|(p, &u)| p != u)));
+        assert!(
+            after > before * 1.05,
+            "{model:?}: kept saliency {before} → {after}"
+        );
+        assert!(
+            orders
+                .iter()
+                .all(|o| o.iter().enumerate().any(|(p, &u)| p != u))
+        );
         let mut permuted = file.clone();
         permute::apply(&mut permuted.layers, &mut permuted.norms, &shapes, &orders);
         assert_ne!(permuted.layers, file.layers);
-        let (a, b) = (dense_logits(&cfg, &data, &file), dense_logits(&cfg, &data, &permuted));
-        let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+        let (a, b) = (
+            dense_logits(&cfg, &data, &file),
+            dense_logits(&cfg, &data, &permuted),
+        );
+        let worst = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
         assert!(worst < 1e-4, "{model:?}: logits moved by {worst}");
     }
 }
@@ -263,10 +290,25 @@ fn rescaling_matches_the_dense_statistics_it_claims_to() {
         let mut data = digits();
         let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
         let shapes = recover::shapes(&cfg, &data).unwrap();
-        let dense = build_net(&TrainConfig { dense: true, ..cfg.clone() }, &data, None, &dev);
+        let dense = build_net(
+            &TrainConfig {
+                dense: true,
+                ..cfg.clone()
+            },
+            &data,
+            None,
+            &dev,
+        );
         let dense = dense.unwrap();
         let masked = build_net(&cfg, &data, Some(&c), &dev).unwrap();
-        let r = block_on(recover::recover(&file, &cfg, &data, &c, (&dense, &masked), &dev));
+        let r = block_on(recover::recover(
+            &file,
+            &cfg,
+            &data,
+            &c,
+            (&dense, &masked),
+            &dev,
+        ));
         let r = r.unwrap();
         let idx = stats::calibration(&data, cfg.seed);
         let measure = |net, layers, norms| {
@@ -289,7 +331,10 @@ fn rescaling_matches_the_dense_statistics_it_claims_to() {
                 ModelKind::Cnn => {
                     let n = &r.norms[l];
                     for o in 0..shapes[l].out {
-                        assert!(close(n.running_mean[o] as f64, got[l].out_mean[o]), "{l}/{o}");
+                        assert!(
+                            close(n.running_mean[o] as f64, got[l].out_mean[o]),
+                            "{l}/{o}"
+                        );
                         assert!(close(n.running_var[o] as f64, got[l].out_var[o]), "{l}/{o}");
                     }
                 }
@@ -331,5 +376,8 @@ fn the_default_recovery_brings_the_shipped_mlp_back_above_half() {
         let ft = block_on(finetune::start(cfg, data.clone(), &c, device::cpu(), &file)).unwrap();
         accs.push(ft.pruned.accuracy);
     }
-    assert!(accs[0] < 0.3 && accs[1] >= 0.5, "mask alone, recovered: {accs:?}");
+    assert!(
+        accs[0] < 0.3 && accs[1] >= 0.5,
+        "mask alone, recovered: {accs:?}"
+    );
 }
