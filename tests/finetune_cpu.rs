@@ -11,11 +11,11 @@
 use rgp::data::Dataset;
 use rgp::graph::generate::ring;
 use rgp::mapping::{Connectivity, MaskOptions, mask_matrix};
-use rgp::model_file::{Dtype, Layout, ModelFile, encode};
+use rgp::model_file::{Dtype, Layer, Layout, ModelFile, Norm, encode};
 use rgp::train::finetune::{self, MaskSource};
 use rgp::train::recover::{self, permute, stats};
 use rgp::train::trainer::{block_on, build_net};
-use rgp::train::{Kernel, ModelKind, Recovery, TrainConfig, Trainer, device, weights};
+use rgp::train::{Kernel, ModelKind, Net, Recovery, TrainConfig, Trainer, device, weights};
 use std::path::Path;
 
 fn digits() -> Dataset {
@@ -188,49 +188,64 @@ fn recovery_cfg(model: ModelKind, recover: Recovery) -> TrainConfig {
     }
 }
 
-/// The file's network, dense, its logits on the first 200 test images.
-fn dense_logits(cfg: &TrainConfig, data: &Dataset, layers: &ModelFile) -> Vec<f32> {
-    let dev = device::cpu();
-    let dense = TrainConfig {
+/// A recovery test's setup: a pretrained dense network of `model` on the digits, read back as
+/// the file a run of `cfg` starts from, the layer shapes, and the dense network to load it into.
+struct Case {
+    cfg: TrainConfig,
+    data: Dataset,
+    file: ModelFile,
+    shapes: Vec<permute::Shape>,
+    dense: Net,
+}
+
+fn case(model: ModelKind, recover: Recovery, c: &Connectivity) -> Case {
+    let cfg = recovery_cfg(model, recover);
+    let (bytes, _) = pretrained_as(cfg.clone(), c);
+    let mut data = digits();
+    let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
+    let shapes = recover::shapes(&cfg, &data).unwrap();
+    let dense_cfg = TrainConfig {
         dense: true,
         ..cfg.clone()
     };
-    let net = build_net(&dense, data, None, &dev).unwrap();
-    let net = block_on(weights::load(&net, &layers.layers, &layers.norms, &dev)).unwrap();
-    let (rows, f) = (200, data.features());
-    let mut x = Vec::new();
-    data.batch(&data.test, &(0..rows as u32).collect::<Vec<_>>(), &mut x);
-    block_on(weights::logits(&net, &x, rows, f, &dev)).unwrap()
+    let dense = build_net(&dense_cfg, &data, None, &device::cpu()).unwrap();
+    Case {
+        cfg,
+        data,
+        file,
+        shapes,
+        dense,
+    }
+}
+
+impl Case {
+    /// Statistics on the calibration images of `net` with the weights `layers`.
+    fn stats(&self, net: &Net, layers: &[Layer], norms: &[Norm]) -> Vec<stats::LayerStats> {
+        let dev = device::cpu();
+        let net = block_on(weights::load(net, layers, norms, &dev)).unwrap();
+        let idx = stats::calibration(&self.data, self.cfg.seed);
+        block_on(stats::measure(&net, &self.data, &idx, &dev)).unwrap()
+    }
+
+    /// The dense network's logits on the first 200 test images with the weights `layers`.
+    fn dense_logits(&self, layers: &[Layer], norms: &[Norm]) -> Vec<f32> {
+        let dev = device::cpu();
+        let net = block_on(weights::load(&self.dense, layers, norms, &dev)).unwrap();
+        let (rows, f) = (200, self.data.features());
+        let mut x = Vec::new();
+        let idx: Vec<u32> = (0..rows as u32).collect();
+        self.data.batch(&self.data.test, &idx, &mut x);
+        block_on(weights::logits(&net, &x, rows, f, &dev)).unwrap()
+    }
 }
 
 #[test]
 fn a_permutation_changes_nothing_the_dense_network_computes() {
     let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
     for model in [ModelKind::Mlp, ModelKind::Cnn] {
-        let cfg = recovery_cfg(model, Recovery::Permute);
-        let (bytes, _) = pretrained_as(cfg.clone(), &c);
-        let mut data = digits();
-        let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
-        let dev = device::cpu();
-        let shapes = recover::shapes(&cfg, &data).unwrap();
-        let dense = build_net(
-            &TrainConfig {
-                dense: true,
-                ..cfg.clone()
-            },
-            &data,
-            None,
-            &dev,
-        );
-        let net = block_on(weights::load(
-            &dense.unwrap(),
-            &file.layers,
-            &file.norms,
-            &dev,
-        ));
-        let idx = stats::calibration(&data, cfg.seed);
-        let st = block_on(stats::measure(&net.unwrap(), &data, &idx, &dev)).unwrap();
-        let (orders, kept) = recover::permutation(&shapes, &file.layers, &st, &c);
+        let k = case(model, Recovery::Permute, &c);
+        let st = k.stats(&k.dense, &k.file.layers, &k.file.norms);
+        let (orders, kept) = recover::permutation(&k.shapes, &k.file.layers, &st, &c);
         let [before, after] = kept.unwrap();
         assert!(
             after > before * 1.05,
@@ -241,13 +256,11 @@ fn a_permutation_changes_nothing_the_dense_network_computes() {
                 .iter()
                 .all(|o| o.iter().enumerate().any(|(p, &u)| p != u))
         );
-        let mut permuted = file.clone();
-        permute::apply(&mut permuted.layers, &mut permuted.norms, &shapes, &orders);
-        assert_ne!(permuted.layers, file.layers);
-        let (a, b) = (
-            dense_logits(&cfg, &data, &file),
-            dense_logits(&cfg, &data, &permuted),
-        );
+        let mut p = k.file.clone();
+        permute::apply(&mut p.layers, &mut p.norms, &k.shapes, &orders);
+        assert_ne!(p.layers, k.file.layers);
+        let a = k.dense_logits(&k.file.layers, &k.file.norms);
+        let b = k.dense_logits(&p.layers, &p.norms);
         let worst = a
             .iter()
             .zip(&b)
@@ -261,14 +274,10 @@ fn a_permutation_changes_nothing_the_dense_network_computes() {
 fn a_recovered_network_has_the_graphs_exact_connectivity() {
     let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
     for model in [ModelKind::Mlp, ModelKind::Cnn] {
-        let cfg = recovery_cfg(model, Recovery::PermuteRescale);
-        let (bytes, _) = pretrained_as(cfg.clone(), &c);
-        let mut data = digits();
-        let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
-        let shapes = recover::shapes(&cfg, &data).unwrap();
-        let ft = block_on(finetune::start(cfg, data, &c, device::cpu(), &file)).unwrap();
+        let k = case(model, Recovery::PermuteRescale, &c);
+        let ft = block_on(finetune::start(k.cfg, k.data, &c, device::cpu(), &k.file)).unwrap();
         let (layers, _) = block_on(weights::export(ft.trainer.model(), &device::cpu())).unwrap();
-        for (l, s) in layers.iter().zip(&shapes).filter(|(_, s)| s.masked) {
+        for (l, s) in layers.iter().zip(&k.shapes).filter(|(_, s)| s.masked) {
             let m = mask_matrix(&c, s.out as u32, s.inp as u32).unwrap();
             let want: Vec<u8> = m.iter().flat_map(|&v| vec![v as u8; s.kk]).collect();
             assert_eq!(l.mask.as_ref(), Some(&want), "{model:?} {}", l.name);
@@ -285,52 +294,24 @@ fn rescaling_matches_the_dense_statistics_it_claims_to() {
     let c = Connectivity::from_graph(&ring(16, 4).unwrap(), false);
     let dev = device::cpu();
     for model in [ModelKind::Mlp, ModelKind::Cnn] {
-        let cfg = recovery_cfg(model, Recovery::Rescale);
-        let (bytes, _) = pretrained_as(cfg.clone(), &c);
-        let mut data = digits();
-        let file = finetune::read_for(&bytes, &cfg, &mut data).unwrap();
-        let shapes = recover::shapes(&cfg, &data).unwrap();
-        let dense = build_net(
-            &TrainConfig {
-                dense: true,
-                ..cfg.clone()
-            },
-            &data,
-            None,
-            &dev,
-        );
-        let dense = dense.unwrap();
-        let masked = build_net(&cfg, &data, Some(&c), &dev).unwrap();
-        let r = block_on(recover::recover(
-            &file,
-            &cfg,
-            &data,
-            &c,
-            (&dense, &masked),
-            &dev,
-        ));
-        let r = r.unwrap();
-        let idx = stats::calibration(&data, cfg.seed);
-        let measure = |net, layers, norms| {
-            let net = block_on(weights::load(net, layers, norms, &dev)).unwrap();
-            block_on(stats::measure(&net, &data, &idx, &dev)).unwrap()
-        };
-        let want = measure(&dense, &file.layers, &file.norms);
-        let got = measure(&masked, &r.layers, &r.norms);
+        let k = case(model, Recovery::Rescale, &c);
+        let masked = build_net(&k.cfg, &k.data, Some(&c), &dev).unwrap();
+        let nets = (&k.dense, &masked);
+        let r = block_on(recover::recover(&k.file, &k.cfg, &k.data, &c, nets, &dev)).unwrap();
+        let want = k.stats(&k.dense, &k.file.layers, &k.file.norms);
+        let got = k.stats(&masked, &r.layers, &r.norms);
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-3 * (1.0 + b.abs());
-        for l in (0..shapes.len()).filter(|&l| shapes[l].masked) {
-            match model {
-                // The MLP's masked layers output the dense layers' mean and variance per unit.
-                ModelKind::Mlp => {
-                    for o in 0..shapes[l].out {
+        for l in (0..k.shapes.len()).filter(|&l| k.shapes[l].masked) {
+            for o in 0..k.shapes[l].out {
+                match model {
+                    // The MLP's masked layers output the dense layers' mean and variance per unit.
+                    ModelKind::Mlp => {
                         assert!(close(got[l].out_mean[o], want[l].out_mean[o]), "{l}/{o}");
                         assert!(close(got[l].out_var[o], want[l].out_var[o]), "{l}/{o}");
                     }
-                }
-                // The CNN's BatchNorms normalise by what their masked convs now output.
-                ModelKind::Cnn => {
-                    let n = &r.norms[l];
-                    for o in 0..shapes[l].out {
+                    // The CNN's BatchNorms normalise by what their masked convs now output.
+                    ModelKind::Cnn => {
+                        let n = &r.norms[l];
                         assert!(
                             close(n.running_mean[o] as f64, got[l].out_mean[o]),
                             "{l}/{o}"

@@ -77,7 +77,13 @@ impl Groups {
 
 /// `profit[u · n + g]`: the saliency unit `u` of boundary `h` keeps in the layers on both sides
 /// when it sits in group `g`, the other boundaries' groups held.
-fn profits(h: usize, shapes: &[Shape], sal: &[Vec<f64>], conn: &Connectivity, g: &Groups) -> Vec<f64> {
+fn profits(
+    h: usize,
+    shapes: &[Shape],
+    sal: &[Vec<f64>],
+    conn: &Connectivity,
+    g: &Groups,
+) -> Vec<f64> {
     let n = conn.n() as usize;
     let w = shapes[h - 1].out;
     let mut p = vec![0f64; w * n];
@@ -92,7 +98,11 @@ fn profits(h: usize, shapes: &[Shape], sal: &[Vec<f64>], conn: &Connectivity, g:
                 a[gi as usize] += s[u * inp + i];
             }
             for gr in 0..n {
-                p[u * n + gr] += conn.row(gr as u32).iter().map(|&j| a[j as usize]).sum::<f64>();
+                p[u * n + gr] += conn
+                    .row(gr as u32)
+                    .iter()
+                    .map(|&j| a[j as usize])
+                    .sum::<f64>();
             }
         }
     }
@@ -202,7 +212,11 @@ fn permute_columns<T: Copy>(v: &mut [T], order: &[usize], s: Shape) {
     let mut row = Vec::with_capacity(s.inp * s.kk);
     for r in v.chunks_mut(s.inp * s.kk) {
         row.clear();
-        row.extend(order.iter().flat_map(|&u| r[u * s.kk..(u + 1) * s.kk].iter().copied()));
+        row.extend(
+            order
+                .iter()
+                .flat_map(|&u| r[u * s.kk..(u + 1) * s.kk].iter().copied()),
+        );
         r.copy_from_slice(&row);
     }
 }

@@ -64,9 +64,11 @@ pub async fn measure(
             );
             parts.push((i, v, rows, cin, cout));
         };
-        let mut trace: Option<Tracer> = Some(&mut collect);
-        let _ = model.forward_traced(x, &mut trace);
-        drop(trace);
+        // The trace borrows `parts` for the forward pass only.
+        {
+            let mut trace: Option<Tracer> = Some(&mut collect);
+            let _ = model.forward_traced(x, &mut trace);
+        }
         let all = read(Tensor::cat(parts.iter().map(|p| p.1.clone()).collect(), 0)).await?;
         if sums.widths.is_empty() {
             sums.widths = parts.iter().map(|p| (p.3, p.4)).collect();
