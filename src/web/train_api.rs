@@ -137,8 +137,9 @@ impl TrainSession {
     /// `nodes` nodes; `backend`: cpu or wgpu. Resolves to the session.
     ///
     /// `start`: a model file (safetensors) of the same architecture to fine-tune from: it is
-    /// evaluated, pruned by the graph (or, with `mask` = `magnitude`, by one-shot magnitude
-    /// pruning at the graph's per-layer kept counts) and evaluated again before the first step.
+    /// evaluated, recovered for the graph's mask as the configuration's `recover` says and pruned
+    /// by the graph (or, with `mask` = `magnitude`, by one-shot magnitude pruning at the graph's
+    /// per-layer kept counts), and evaluated again before the first step.
     #[allow(clippy::too_many_arguments)]
     pub fn create(
         config_json: String,
