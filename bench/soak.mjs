@@ -224,6 +224,9 @@ export function summarise(g, t) {
       // growth is measured from there.
       wasm_memory_mb: { first: mb(t.wasm[0]), second: mb(t.wasm[1] ?? NaN), last: mb(t.wasm.at(-1)) },
       wasm_growth_after_second_run: t.wasm.length >= 2 ? Number((Math.max(...t.wasm.slice(1)) / t.wasm[1]).toFixed(3)) : null,
+      // Runs after the first whose memory is larger than the run before: a leak grows the memory
+      // run after run (page by page), the allocator's high-water mark once.
+      wasm_growth_steps: t.wasm.slice(2).filter((v, i) => v > t.wasm[i + 1]).length,
       stop_ms: t.stopMs,
       longest_chunk_ms: t.chunkMs,
       workers_after_runs: t.workers.at(-1),

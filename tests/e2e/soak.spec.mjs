@@ -28,11 +28,16 @@ test('soak (short): searches and trainings in a row, memory flat, no stray worke
   assert.ok(s.graph.stop_ms.max <= 500, `graph Stop worst ${s.graph.stop_ms.max} ms`);
 
   // Twenty runs in one tab: the worker's JS heap stays within 10% of its level after the first
-  // run, the module's wasm memory (which never shrinks) within 10% of its level after the second.
+  // run. The module's wasm memory never shrinks: a leak grows it run after run, page by page. A
+  // pretrained start's recovery (calibration statistics, the assignment) raises each run's peak,
+  // and the allocator reaches its high-water mark once, at a run that varies (3rd, 4th, 10th
+  // measured; flat for the 46 runs after it in a 50-run soak): at most one growth step after the
+  // second run, and within 1.5x of its level.
   assert.equal(t.runs, 20);
   assert.ok(s.training.worker_count_constant, `training workers came and went: ${JSON.stringify(t.workers)}`);
   assert.ok(Math.max(...t.memory.slice(1)) <= t.memory[0] * 1.1, `training worker JS memory ${t.memory}`);
-  assert.ok(s.training.wasm_growth_after_second_run <= 1.1, `training module memory ${t.wasm}`);
+  assert.ok(s.training.wasm_growth_steps <= 1, `training module memory grew more than once: ${t.wasm}`);
+  assert.ok(s.training.wasm_growth_after_second_run <= 1.5, `training module memory ${t.wasm}`);
   // Stop ends the run at the end of the chunk in flight; the partial network is then evaluated
   // on the test set before the panel says "stopped".
   assert.ok(t.stopMs <= 2 * t.chunkMs + 250, `training Stop took ${t.stopMs} ms; chunks take up to ${t.chunkMs} ms`);
