@@ -5,8 +5,8 @@
 // First: the graph worker starts loading while the rest is evaluated.
 import { takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
-import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
 import { grouped } from './format.js';
+import { wireGraphFiles } from './graph-files.js';
 import { mountTraining } from './training-mount.js';
 import { mountSweep } from './sweep/mount.js';
 import { engineConfig, parseHash, refuseLink, writeToLocation } from './url-state.js';
@@ -177,7 +177,7 @@ function onGraph(m) {
     case 'imported':
       chart.reset();
       clearProgress();
-      adoptImported(app.importName);
+      graphFiles.adoptImported(app.importName);
       setStatus('done', 'imported graph');
       break;
     case 'picked': {
@@ -314,75 +314,8 @@ $('new-seed').addEventListener('click', () => {
   controls.setSeed(crypto.getRandomValues(new Uint32Array(1))[0]);
 });
 
-$('copy-link').addEventListener('click', async () => {
-  if (app.imported) {
-    // The rule for imported graphs: no seed reproduces one, so no link is offered as if it did.
-    showError(`The graph on show was imported (${app.imported}): no link reproduces it. Export it (JSON, CSV or .npy) to share it.`);
-    return;
-  }
-  const href = app.config ? writeToLocation(app.config) : window.location.href;
-  const button = $('copy-link');
-  try {
-    await navigator.clipboard.writeText(href);
-    button.textContent = 'Link copied';
-  } catch {
-    // No clipboard access (permissions, insecure context): offer the link to copy by hand.
-    window.prompt('Copy this link:', href);
-  }
-  setTimeout(() => {
-    button.textContent = 'Copy link';
-  }, 1500);
-});
-
-for (const b of document.querySelectorAll('[data-export]')) {
-  b.addEventListener('click', async () => {
-    const format = b.dataset.export;
-    try {
-      const bytes = await worker.exportGraph(format);
-      const g = app.graph;
-      downloadBytes(bytes, `rgp-n${g.n}-k${g.k}-${g.fingerprint}.${format}`, format);
-    } catch (e) {
-      showError(`Export failed: ${e.message}`);
-    }
-  });
-}
-
-ui.importFile.addEventListener('change', async () => {
-  const file = ui.importFile.files[0];
-  ui.importFile.value = '';
-  if (!file) return;
-  const name = file.name.slice(0, 80);
-  if (file.size > MAX_IMPORT_BYTES) {
-    showError(`Import failed: ${name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MB.`);
-    return;
-  }
-  const previous = app.active;
-  showError('');
-  ui.importNote.hidden = true;
-  try {
-    const { id, done } = worker.importGraph(file.name, await file.arrayBuffer());
-    app.active = id;
-    app.importName = name; // the graph itself arrives as a view ('imported', onGraph)
-    await done;
-    familyList.hide();
-    ui.stopNote.hidden = true;
-  } catch (e) {
-    app.active = previous; // the graph on show stays
-    showError(`Import failed: ${e.message}`);
-  }
-});
-
-/** The imported graph now on show: the form and the link take its size (so widths and checks
- *  are its own), and the page says that no link reproduces the graph itself. */
-function adoptImported(name) {
-  const g = app.graph;
-  app.imported = `${name}, fingerprint ${g.fingerprint}`;
-  app.config = { ...app.config, nodes: g.n, degree: g.k, stop_after: null, pick: null };
-  controls.write(app.config);
-  writeToLocation(app.config);
-  ui.importNote.textContent = `Imported ${name} (${g.n} nodes, degree ${g.k}). No link reproduces an imported graph: the link holds its size only; export the graph to share it.`;
-  ui.importNote.hidden = false;
-}
+// Copy link, the graph's exports and imports (www/graph-files.js).
+const graphFiles = wireGraphFiles({ app, worker, ui, controls, familyList, showError });
 
 window.addEventListener('resize', () => {
   views.resize();
