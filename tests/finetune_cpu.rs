@@ -296,7 +296,9 @@ fn rescaling_matches_the_dense_statistics_it_claims_to() {
     for model in [ModelKind::Mlp, ModelKind::Cnn] {
         let k = case(model, Recovery::Rescale, &c);
         let masked = build_net(&k.cfg, &k.data, Some(&c), &dev).unwrap();
-        let nets = (&k.dense, &masked);
+        let pretrained = block_on(weights::load(&k.dense, &k.file.layers, &k.file.norms, &dev));
+        let pretrained = pretrained.unwrap();
+        let nets = (&pretrained, &masked);
         let r = block_on(recover::recover(&k.file, &k.cfg, &k.data, &c, nets, &dev)).unwrap();
         let want = k.stats(&k.dense, &k.file.layers, &k.file.norms);
         let got = k.stats(&masked, &r.layers, &r.norms);

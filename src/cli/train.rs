@@ -86,8 +86,8 @@ struct Output<'a> {
     pretrained_accuracy: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pruned_accuracy: Option<f64>,
-    /// With --init-from and a permuting --recover: the saliency (|W| times input RMS) the
-    /// mask keeps, summed over masked layers, before and after the permutation.
+    /// With --init-from and a permuting --recover: the saliency (W² times the input's mean
+    /// square) the mask keeps, summed over masked layers, before and after the permutation.
     #[serde(skip_serializing_if = "Option::is_none")]
     kept_saliency: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]

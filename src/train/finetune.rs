@@ -147,7 +147,7 @@ pub async fn prepare(
         }
         MaskSource::Graph => {
             let (cfg, data) = (trainer.config(), trainer.dataset());
-            let nets = (&dense, trainer.model());
+            let nets = (&pretrained, trainer.model());
             let r = recover::recover(file, cfg, data, conn, nets, &device).await?;
             kept_saliency = r.kept_saliency;
             weights::load(trainer.model(), &r.layers, &r.norms, &device).await?

@@ -37,7 +37,7 @@ fn residual<const D: usize>(h: Tensor<D>, f: Tensor<D>) -> Tensor<D> {
 }
 
 /// Receives a weight layer's index, input and output in [`Net::forward_traced`].
-pub type Tracer<'a> = &'a mut dyn FnMut(usize, Tensor<2>, Tensor<2>);
+pub type Tracer<'a> = Option<&'a mut dyn FnMut(usize, Tensor<2>, Tensor<2>)>;
 
 /// `[b, c, h, w]` as `[b·h·w, c]`: one row per position, one column per channel.
 fn channels_last(t: Tensor<4>) -> Tensor<2> {
@@ -194,13 +194,13 @@ impl Net {
 
     /// Logits `[batch, classes]` for flattened images `[batch, hw·hw]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.forward_traced(x, &mut None)
+        self.forward_traced(x, None)
     }
 
     /// [`Net::forward`] that hands every weight layer's input and output (before any norm or
     /// activation) to `trace` as `[rows, channels]`, with the layer's index: what recovery's
     /// statistics read (`recover::stats`).
-    pub fn forward_traced(&self, x: Tensor<2>, trace: &mut Option<Tracer>) -> Tensor<2> {
+    pub fn forward_traced(&self, x: Tensor<2>, mut trace: Tracer) -> Tensor<2> {
         let tracing = trace.is_some();
         let mut seen = |i: usize, x: &Tensor<2>, y: &Tensor<2>| {
             if let Some(t) = trace.as_mut() {

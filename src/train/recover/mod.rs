@@ -16,7 +16,7 @@ pub mod stats;
 
 use super::model::Net;
 use super::trainer::arch_of;
-use super::{TrainConfig, weights};
+use super::{Recovery, TrainConfig, weights};
 use crate::Result;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
@@ -46,37 +46,42 @@ pub fn shapes(cfg: &TrainConfig, data: &Dataset) -> Result<Vec<Shape>> {
         .collect())
 }
 
-/// `file`'s weights recovered by `cfg.recover` for the graph `conn`. `dense` and `masked` are
-/// the networks of `cfg` without and with the mask (their weights are replaced, not read).
+/// `file`'s weights recovered by `cfg.recover` for the graph `conn`. `pretrained` is the file's
+/// network, dense; `masked` the network of `cfg` with the mask (its weights are replaced).
 pub async fn recover(
     file: &ModelFile,
     cfg: &TrainConfig,
     data: &Dataset,
     conn: &Connectivity,
-    (dense, masked): (&Net, &Net),
+    (pretrained, masked): (&Net, &Net),
     device: &Device,
 ) -> Result<Recovered> {
+    if cfg.recover == Recovery::None {
+        return Ok(Recovered {
+            layers: file.layers.clone(),
+            norms: file.norms.clone(),
+            kept_saliency: None,
+        });
+    }
     let shapes = shapes(cfg, data)?;
     let idx = stats::calibration(data, cfg.seed);
     let (mut layers, mut norms) = (file.layers.clone(), file.norms.clone());
-    let measure = async |net: &Net, layers: &[Layer], norms: &[Norm]| {
-        let net = weights::load(net, layers, norms, device).await?;
-        stats::measure(&net, data, &idx, device).await
-    };
+    // The dense network's statistics, once: a permutation only reorders them.
+    let mut dense = stats::measure(pretrained, data, &idx, device).await?;
     let mut kept_saliency = None;
     if cfg.recover.permutes() {
-        let st = measure(dense, &layers, &norms).await?;
         let orders;
-        (orders, kept_saliency) = permutation(&shapes, &layers, &st, conn);
+        (orders, kept_saliency) = permutation(&shapes, &layers, &dense, conn);
         permute::apply(&mut layers, &mut norms, &shapes, &orders);
+        permute::apply_to_stats(&mut dense, &orders);
     }
     if cfg.recover.rescales() {
-        let target = measure(dense, &layers, &norms).await?;
         for l in (0..shapes.len()).filter(|&l| shapes[l].masked) {
-            let now = measure(masked, &layers, &norms).await?;
+            let net = weights::load(masked, &layers, &norms, device).await?;
+            let now = stats::measure(&net, data, &idx, device).await?;
             match norms.get_mut(l) {
                 Some(norm) => recalibrate(norm, &now[l]),
-                None => rescale(&mut layers[l], shapes[l], &target[l], &now[l]),
+                None => rescale(&mut layers[l], shapes[l], &dense[l], &now[l]),
             }
         }
     }

@@ -11,6 +11,7 @@
 //! permutation shared by all its producers and consumers.
 
 use super::assignment::min_cost;
+use super::stats::LayerStats;
 use crate::mapping::{Connectivity, compute_size, group_of};
 use crate::model_file::{Layer, Norm};
 
@@ -218,6 +219,19 @@ fn permute_columns<T: Copy>(v: &mut [T], order: &[usize], s: Shape) {
                 .flat_map(|&u| r[u * s.kk..(u + 1) * s.kk].iter().copied()),
         );
         r.copy_from_slice(&row);
+    }
+}
+
+/// Reorders per-layer statistics as [`apply`] reorders the units: layer `l`'s inputs are hidden
+/// layer `l`, its outputs hidden layer `l + 1`.
+pub fn apply_to_stats(st: &mut [LayerStats], orders: &[Vec<usize>]) {
+    for (h, order) in orders.iter().enumerate().map(|(i, o)| (i + 1, o)) {
+        if order.iter().enumerate().all(|(p, &u)| p == u) {
+            continue;
+        }
+        permute_rows(&mut st[h - 1].out_mean, order, 1);
+        permute_rows(&mut st[h - 1].out_var, order, 1);
+        permute_rows(&mut st[h].in_sq, order, 1);
     }
 }
 

@@ -6,7 +6,7 @@ use crate::Result;
 use crate::data::Dataset;
 use crate::graph::Rng;
 use crate::train::host::read;
-use crate::train::model::{Net, Tracer};
+use crate::train::model::Net;
 use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -54,30 +54,26 @@ pub async fn measure(
     for chunk in idx.chunks(BATCH) {
         data.batch(&data.train, chunk, &mut buf);
         let x = Tensor::<2>::from_data(TensorData::new(buf.clone(), [chunk.len(), f]), &device);
-        let mut parts: Vec<(usize, Tensor<1>, usize, usize, usize)> = Vec::new();
-        let mut collect = |i: usize, x: Tensor<2>, y: Tensor<2>| {
+        // Per layer, in forward order: its column sums, rows, input and output widths.
+        let mut parts: Vec<(Tensor<1>, usize, usize, usize)> = Vec::new();
+        let mut collect = |_: usize, x: Tensor<2>, y: Tensor<2>| {
             let ([rows, cin], [_, cout]) = (x.dims(), y.dims());
             let col = |t: Tensor<2>| t.sum_dim(0).flatten::<1>(0, 1);
             let v = Tensor::cat(
                 vec![col(x.clone() * x), col(y.clone()), col(y.clone() * y)],
                 0,
             );
-            parts.push((i, v, rows, cin, cout));
+            parts.push((v, rows, cin, cout));
         };
-        // The trace borrows `parts` for the forward pass only.
-        {
-            let mut trace: Option<Tracer> = Some(&mut collect);
-            let _ = model.forward_traced(x, &mut trace);
-        }
-        let all = read(Tensor::cat(parts.iter().map(|p| p.1.clone()).collect(), 0)).await?;
+        let _ = model.forward_traced(x, Some(&mut collect));
+        let all = read(Tensor::cat(parts.iter().map(|p| p.0.clone()).collect(), 0)).await?;
         if sums.widths.is_empty() {
-            sums.widths = parts.iter().map(|p| (p.3, p.4)).collect();
+            sums.widths = parts.iter().map(|p| (p.2, p.3)).collect();
             sums.rows = vec![0.0; parts.len()];
             sums.values = vec![0.0; all.len()];
         }
         for (k, p) in parts.iter().enumerate() {
-            debug_assert_eq!(p.0, k, "layers traced in order");
-            sums.rows[k] += p.2 as f64;
+            sums.rows[k] += p.1 as f64;
         }
         for (s, &v) in sums.values.iter_mut().zip(&all) {
             *s += v as f64;
