@@ -10,23 +10,23 @@ import { writeToLocation } from './url-state.js';
  *  returns {adoptImported(name)}, for the graph view of an import when it arrives. */
 export function wireGraphFiles(ctx) {
   const { app, worker, ui, controls, familyList, showError } = ctx;
-  document.getElementById('copy-link').addEventListener('click', async () => {
+  const copy = document.getElementById('copy-link');
+  copy.addEventListener('click', async () => {
     if (app.imported) {
       // The rule for imported graphs: no seed reproduces one, so no link is offered as if it did.
       showError(`The graph on show was imported (${app.imported}): no link reproduces it. Export it (JSON, CSV or .npy) to share it.`);
       return;
     }
     const href = app.config ? writeToLocation(app.config) : window.location.href;
-    const button = document.getElementById('copy-link');
     try {
       await navigator.clipboard.writeText(href);
-      button.textContent = 'Link copied';
+      copy.textContent = 'Link copied';
     } catch {
       // No clipboard access (permissions, insecure context): offer the link to copy by hand.
       window.prompt('Copy this link:', href);
     }
     setTimeout(() => {
-      button.textContent = 'Copy link';
+      copy.textContent = 'Copy link';
     }, 1500);
   });
 

@@ -147,6 +147,9 @@ pub const PAGE_MAX_BATCH: u32 = 4096;
 pub const PAGE_MAX_SWEEP_EPOCHS: u32 = 50;
 pub const PAGE_MAX_SWEEP_GRAPHS: u32 = 12;
 pub const PAGE_MAX_SWEEP_SEEDS: u32 = 10;
+/// The largest model file the page's Load weights reads (the largest network the panel builds is
+/// far smaller; the command line reads any size).
+pub const PAGE_MAX_MODEL_FILE_BYTES: u64 = 64 << 20;
 /// A browser sweep trains fewer epochs than `rgp sweep` by default (one tab, one network at a time).
 pub const PAGE_SWEEP_EPOCHS: u32 = 2;
 
@@ -414,7 +417,8 @@ pub fn javascript_module() -> String {
     format!(
         "// Generated from src/config/schema.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
          export const SETTINGS = {json};\n\
-         export const MODEL_WIDTHS = {widths};\n"
+         export const MODEL_WIDTHS = {widths};\n\
+         export const MAX_MODEL_FILE_BYTES = {PAGE_MAX_MODEL_FILE_BYTES};\n"
     )
 }
 

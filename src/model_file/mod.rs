@@ -13,7 +13,7 @@ mod safetensors_read;
 
 pub use arch::{ArchSpec, TensorSpec};
 pub use safetensors::encode;
-pub use safetensors_read::decode;
+pub use safetensors_read::{decode, read_meta};
 
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};

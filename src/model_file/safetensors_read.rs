@@ -24,8 +24,9 @@ fn parse_opt<T: std::str::FromStr>(h: &HashMap<String, String>, key: &str) -> Re
     }
 }
 
-/// The file's own description, when it was written by this project.
-fn read_meta(bytes: &[u8]) -> Result<Option<Meta>> {
+/// The file's own description, when it was written by this project: its header only, no tensor
+/// read (what a page checks before it uses a file).
+pub fn read_meta(bytes: &[u8]) -> Result<Option<Meta>> {
     let (_, m) = SafeTensors::read_metadata(bytes)
         .map_err(|e| Error::new(format!("not a safetensors file: {e}")))?;
     let Some(h) = m.metadata() else {

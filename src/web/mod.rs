@@ -8,7 +8,7 @@
 //! - [`sweep_graphs_api`] (feature `web-sweep-graphs`): a sweep's graphs, by `src/sweep/family.rs`,
 //!   in a module of their own for the sweep panel's worker, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
-//!   lazily by the training panel; [`model_info`]: the graph a model file was pruned by.
+//!   lazily by the training panel; [`model_info`]: a model file's graph checked against the one on show.
 
 #[cfg(feature = "web-graph")]
 pub mod config_check;

@@ -1,32 +1,36 @@
-//! What a model file says about the graph it was pruned by, read before the file is used: the
-//! page refuses to evaluate a network in a graph other than its own (Load weights).
+//! Before Load weights uses a model file: the graph its masks came from must be the graph on
+//! show (the page never evaluates a network in another graph). Read from the file's header only.
 
-use super::train_api::to_js;
-use crate::model_file::decode;
-use serde::Serialize;
+use crate::model_file::read_meta;
+use crate::{Result, bail};
 use wasm_bindgen::prelude::*;
 
-#[derive(Serialize)]
-struct FileGraph {
-    fingerprint: String,
-    nodes: Option<u32>,
-    degree: Option<u32>,
-    link: Option<String>,
+/// Refuses a file pruned by a graph other than `fingerprint`, naming both and the file's own
+/// link; a dense file (no graph) or a file of the same graph passes.
+fn check(bytes: &[u8], fingerprint: &str) -> Result<()> {
+    let Some(meta) = read_meta(bytes)? else {
+        return Ok(());
+    };
+    match meta.fingerprint {
+        Some(own) if own != fingerprint => {
+            let size = match (meta.nodes, meta.degree) {
+                (Some(n), Some(k)) => format!(", {n} nodes, degree {k}"),
+                _ => String::new(),
+            };
+            let link = meta
+                .link
+                .map(|l| format!(" Open its link to see it on its own graph: {l}"))
+                .unwrap_or_default();
+            bail!(
+                "this network was pruned by another graph (fingerprint {own}{size}); the page shows {fingerprint}.{link}"
+            )
+        }
+        _ => Ok(()),
+    }
 }
 
-/// The graph a model file's masks came from — `{fingerprint, nodes, degree, link}` — or null
-/// for a dense network (which the graph on show may prune). A file that is not a model file is
-/// refused with its one-line error.
+/// [`check`] for the training worker: throws the one-line refusal.
 #[wasm_bindgen]
-pub fn model_file_graph(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let f = decode(bytes, None).map_err(super::train_api::js_error)?;
-    match f.meta.fingerprint {
-        None => Ok(JsValue::NULL),
-        Some(fingerprint) => to_js(&FileGraph {
-            fingerprint,
-            nodes: f.meta.nodes,
-            degree: f.meta.degree,
-            link: f.meta.link,
-        }),
-    }
+pub fn check_model_graph(bytes: &[u8], fingerprint: &str) -> std::result::Result<(), JsValue> {
+    check(bytes, fingerprint).map_err(super::train_api::js_error)
 }

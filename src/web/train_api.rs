@@ -28,7 +28,7 @@ pub(super) fn js_error(e: Error) -> JsValue {
     super::js_error(e).into()
 }
 
-pub(super) fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
+fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
     super::to_js(value).map_err(Into::into)
 }
 

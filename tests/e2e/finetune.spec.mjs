@@ -6,12 +6,11 @@
 // safetensors file that loads back; a bad file is refused next to its control, the model kept.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, test, text, waitForState } from './harness.mjs';
+import { launch, safetensors, test, text, trainState, waitForState } from './harness.mjs';
 
 const T = 300000;
 const LINK = 'v=1&nodes=64&degree=4&search=anneal&iters=20000&start=pretrained&epochs=1&backend=cpu';
 const pct = async (page, id) => Number((await text(page, id)).replace('%', '')) / 100;
-const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
 
 async function ready(page) {
   assert.equal(await waitForState(page, ['done', 'error'], 120000), 'done');
@@ -25,12 +24,6 @@ async function until(page, states, timeout = T) {
     { timeout, polling: 100 },
   );
   return trainState(page);
-}
-
-/** A safetensors file as {header (parsed: key order is the writer's), data}. */
-function safetensors(bytes) {
-  const n = Number(bytes.readBigUInt64LE(0));
-  return { header: JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')), data: bytes.subarray(8 + n) };
 }
 
 async function fineTune(page) {

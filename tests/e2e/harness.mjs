@@ -85,6 +85,15 @@ export async function text(page, testid) {
   return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
 }
 
+/** The training panel's state (`data-train-state` of the training section). */
+export const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+
+/** A safetensors file as {header (parsed: the writer's key order does not matter), data}. */
+export function safetensors(bytes) {
+  const n = Number(bytes.readBigUInt64LE(0));
+  return { header: JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')), data: bytes.subarray(8 + n) };
+}
+
 /** Waits until the element's trimmed text matches `want` (a RegExp, or a string to equal) and
  *  returns it: a read after an input waits for the page to write its answer (some come from a
  *  worker), so a busy machine cannot make it read the text from before. */

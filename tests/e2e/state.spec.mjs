@@ -8,17 +8,12 @@
 //     failed load clears the last success, the race button is disabled during a race.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, text, textWhen, waitForState } from './harness.mjs';
+import { safetensors, test, text, textWhen, trainState, waitForState } from './harness.mjs';
 
 const T = 240000;
 
 /** The metadata of a safetensors file (its `__metadata__`, all strings). */
-function metadata(bytes) {
-  const len = Number(bytes.readBigUInt64LE(0));
-  return JSON.parse(bytes.subarray(8, 8 + len).toString('utf8')).__metadata__;
-}
-
-const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+const metadata = (bytes) => safetensors(bytes).header.__metadata__;
 
 async function panelReady(page) {
   await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
@@ -39,9 +34,6 @@ async function downloadModel(page) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="model-download"]')]);
   return readFileSync(await dl.path());
 }
-
-const waitText = (page, id, re, timeout = 60000) =>
-  page.waitForFunction(([i, src]) => new RegExp(src).test(document.querySelector(`[data-testid="${i}"]`)?.textContent ?? ''), [id, re.source], { timeout });
 
 test('Train waits while a search runs; the model file names the graph it trained on', async ({ open }) => {
   const page = await open('v=1&nodes=64&degree=4&init=ring&seed=1&search=anneal&iters=50000000&start=scratch&epochs=1&backend=cpu');
@@ -67,21 +59,21 @@ test('Load weights refuses a network pruned by another graph; messages belong to
   await panelReady(page);
   // Nothing trained yet: Download says so (not "busy").
   await page.click('[data-testid="model-download"]');
-  await waitText(page, 'weights-error', /no model to download yet/);
+  await textWhen(page, 'weights-error', /no model to download yet/, 60000);
   await trainToEnd(page);
   const file = await downloadModel(page);
   const fp64 = await text(page, 'fingerprint');
   assert.equal(metadata(file).fingerprint, fp64);
   // The same file loads back on its own graph.
   await page.setInputFiles('[data-testid="weights-file"]', { name: 'own.safetensors', mimeType: 'application/octet-stream', buffer: file });
-  await waitText(page, 'weights-accuracy', /own\.safetensors: test accuracy \d/);
+  await textWhen(page, 'weights-accuracy', /own\.safetensors: test accuracy \d/, 60000);
   assert.equal(await text(page, 'weights-error'), '', 'the earlier message went');
 
   const other = await open('v=1&nodes=128&degree=6&search=anneal&iters=2000&backend=cpu');
   await waitForState(other, 'done');
   await panelReady(other);
   await other.setInputFiles('[data-testid="weights-file"]', { name: 'm.safetensors', mimeType: 'application/octet-stream', buffer: file });
-  await waitText(other, 'weights-error', /pruned by another graph/);
+  await textWhen(other, 'weights-error', /pruned by another graph/, 60000);
   const e = await text(other, 'weights-error');
   assert.ok(e.includes(fp64) && e.includes(await text(other, 'fingerprint')), e);
   assert.match(e, /#v=1&nodes=64&degree=4/, 'the file\'s own link is offered');
@@ -104,7 +96,7 @@ test('an imported graph moves the form and the link; no link claims to reproduce
   assert.equal(await page.inputValue('#f-nodes'), '64');
   assert.equal(await page.inputValue('#f-degree'), '4');
   await page.click('[data-testid="copy-link"]');
-  await waitText(page, 'error', /imported .*no link reproduces it/);
+  await textWhen(page, 'error', /imported .*no link reproduces it/);
   await trainToEnd(page);
   const meta = metadata(await downloadModel(page));
   assert.equal(meta.fingerprint, fp);

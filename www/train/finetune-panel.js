@@ -4,11 +4,10 @@
 // and the model files (download the last run's model; load weights from a file).
 // The DOM is finetune-view.js's; this wires it to the panel's client.
 
+import { MAX_MODEL_FILE_BYTES } from '../generated/settings.js';
 import { download, drawLines, finetuneControls, pretrainedRef } from './finetune-view.js';
 
 const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
-/** The largest model file Load weights reads (the largest network the panel builds is far smaller). */
-const MAX_WEIGHTS_BYTES = 64 * 2 ** 20;
 
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), busy(), setBusy(bool), setState(text), ensureInit(pref)}.
@@ -119,12 +118,12 @@ async function loadWeights(ctx, ui) {
   ctx.setState('loading');
   try {
     if (!graph) throw new Error('build a graph first');
-    if (f.size > MAX_WEIGHTS_BYTES) throw new Error(`larger than ${MAX_WEIGHTS_BYTES / 2 ** 20} MB`);
+    if (f.size > MAX_MODEL_FILE_BYTES) throw new Error(`larger than ${MAX_MODEL_FILE_BYTES / 2 ** 20} MB`);
     await ctx.ensureInit(s.backend);
     const bytes = new Uint8Array(await f.arrayBuffer());
     const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes });
     ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
-    ctx.setModel({ link: ctx.app.graphLink(), fingerprint: graph.fingerprint });
+    ctx.setModel({ link: ctx.app.graphLink() });
     ctx.setState('idle');
   } catch (e) {
     // The model on show stays: the worker keeps its last model when a file is refused.

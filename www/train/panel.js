@@ -147,7 +147,7 @@ async function train(panel) {
   clearProgress(view);
   try {
     await runOnce(panel, s, graph, start, note);
-    panel.model = { link, fingerprint: graph.fingerprint };
+    panel.model = { link };
   } catch (e) {
     showState(view, 'error');
     app.showError(`Training failed: ${e.message}`);

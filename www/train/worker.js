@@ -212,11 +212,7 @@ async function loadWeights(msg) {
   const m = await loadModule(moduleOf(backend));
   const g = msg.graph;
   // A network pruned by a graph is evaluated in that graph only: never silently in another.
-  const own = m.model_file_graph(msg.bytes);
-  if (own && own.fingerprint !== g.fingerprint) {
-    const where = own.link ? ` Open its link to see it on its own graph: ${own.link}` : '';
-    throw new Error(`this network was pruned by another graph (fingerprint ${own.fingerprint}, ${own.nodes} nodes, degree ${own.degree}); the page shows ${g.fingerprint}.${where}`);
-  }
+  m.check_model_graph(msg.bytes, g.fingerprint);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
   const session = await m.TrainSession.create(
     JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, false, backend, msg.bytes, undefined,
