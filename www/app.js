@@ -9,9 +9,11 @@ import { grouped } from './format.js';
 import { wireGraphFiles } from './graph-files.js';
 import { mountTraining } from './training-mount.js';
 import { mountSweep } from './sweep/mount.js';
-import { engineConfig, parseHash, refuseLink, writeToLocation } from './url-state.js';
+import { activity, changesGraph, linkReproduces, replacesWork, settled, Store } from './store.js';
+import { engineConfig, parseHash, refuseLink, serialize, writeToLocation } from './url-state.js';
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
+import { describe, showNotes, showUndo } from './views/graph-notes.js';
 import { GraphViews } from './views/graph-views.js';
 import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
 import { GraphWorker } from './worker-client.js';
@@ -24,57 +26,36 @@ const ui = {
   run: $('run'),
   stop: $('stop'),
   generate: $('generate'),
-  stopNote: $('stop-note'),
-  importNote: $('import-note'),
   importFile: $('import-file'),
+  undo: $('undo'),
 };
 
 const views = new GraphViews($('graph-canvas'), $('heatmap'));
 const chart = new AsplChart($('chart'));
 
-const app = {
-  config: null, // the configuration on show (null while the form holds an invalid value)
+// The page's state is the store's (www/store.js); this holds only the plumbing of the graph
+// worker's runs and of drawing.
+const store = new Store();
+const run = {
   active: null, // id of the worker run whose messages are shown; others are stale
   searching: false, // the active run searches (or builds a family), as opposed to a start graph
-  state: 'loading',
-  graph: null, // { n, k, table, fingerprint, metrics } on show
-  graphListeners: new Set(),
-  activityListeners: new Set(),
+  restoring: false, // the active run brings back the graph an edit replaced (Undo)
+  familyStopped: false,
+  importName: null,
   frame: { progress: null, table: null, swap: null, eps: null },
 };
 
-// ---- status and messages --------------------------------------------------------------------
+// ---- messages -------------------------------------------------------------------------------
 
 function showError(text) {
   ui.error.textContent = text;
   ui.error.hidden = !text;
 }
 
-function setStatus(state, text) {
-  const was = settled();
-  app.state = state;
-  ui.status.dataset.state = state;
-  ui.status.textContent = text ? `${state} — ${text}` : state;
-  const busy = state === 'searching' || state === 'loading';
-  ui.run.disabled = busy || app.config === null;
-  ui.generate.disabled = busy || app.config === null;
-  ui.stop.disabled = state !== 'searching';
-  if (was !== settled()) for (const fn of app.activityListeners) fn(activity());
-}
-
-/** Whether the graph on show is the one the configuration gives: no search or load under way.
- *  Training, the race and the files use the graph only then (never a search's start graph). */
-function settled() {
-  return app.state !== 'searching' && app.state !== 'loading';
-}
-
-/** What the graph side is doing, for the panels: 'searching', 'loading' or null. */
-function activity() {
-  return settled() ? null : app.state;
-}
+const setStatus = (state, text = '') => store.do('status', { state, text });
 
 function isFamily() {
-  return app.config?.search === 'family';
+  return store.state.config?.search === 'family';
 }
 
 // ---- worker messages ------------------------------------------------------------------------
@@ -84,14 +65,14 @@ const worker = new GraphWorker(onWorkerMessage, takeGraphWorker());
 function onWorkerMessage(m) {
   if (m.type === 'ready') return;
   if (m.type === 'opened') return onOpened(m); // before the events of the run it started
-  if (m.id !== null && m.id !== undefined && m.id !== app.active) return; // a replaced run
+  if (m.id !== null && m.id !== undefined && m.id !== run.active) return; // a replaced run
   switch (m.type) {
     case 'progress':
-      app.frame.progress = m.progress;
-      app.frame.eps = m.evalsPerSec;
+      run.frame.progress = m.progress;
+      run.frame.eps = m.evalsPerSec;
       if (m.table) {
-        app.frame.table = m.table;
-        app.frame.swap = m.lastSwap;
+        run.frame.table = m.table;
+        run.frame.swap = m.lastSwap;
       }
       return;
     case 'family':
@@ -110,41 +91,50 @@ function onWorkerMessage(m) {
 
 function onFamily(m) {
   const p = m.progress;
+  const shown = { iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' };
   if (!m.final) {
-    ui.status.textContent = `searching — family: trajectory ${Math.min(p.trajectory + 1, p.trajectories)} of ${p.trajectories}, ${grouped(p.graphs)} graphs`;
-    showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, null);
+    setStatus('searching', `family: trajectory ${Math.min(p.trajectory + 1, p.trajectories)} of ${p.trajectories}, ${grouped(p.graphs)} graphs`);
+    showProgress(shown, m.evalsPerSec, null);
     return;
   }
   familyList.show(m.members);
-  app.familyStopped = m.stopped;
-  const pick = app.config.pick;
+  run.familyStopped = m.stopped;
+  const { pick } = store.state.config;
   if (pick !== null && pick !== undefined && pick >= m.members.length) {
     showError(`The link picks graph ${pick + 1}, but this family has ${m.members.length}; showing the first.`);
-    app.config = { ...app.config, pick: null };
-    writeToLocation(app.config);
+    store.do('pick', { index: null });
   }
-  if (m.stopped) recordStop(p.iterations);
-  showProgress({ iterations: p.iterations, accepted: 0, aspl: NaN, best_aspl: p.min_aspl, best_diameter: '—' }, m.evalsPerSec, m.elapsedMs);
+  if (m.stopped) store.do('stopped', { iterations: p.iterations });
+  showProgress(shown, m.evalsPerSec, m.elapsedMs);
+}
+
+/** Where a graph view of phase `phase` came from (the store's `source`). */
+function sourceOf(m) {
+  const iterations = m.progress?.iterations ?? 0;
+  if (m.phase === 'stopped') return { kind: 'stopped', iterations };
+  if (m.phase === 'picked') return { kind: 'picked', index: m.index };
+  if (m.phase === 'done' && run.searching) return { kind: 'searched', iterations };
+  return { kind: 'start' };
 }
 
 function onGraph(m) {
-  if (!app.shownFirst) {
-    app.shownFirst = true;
+  if (!run.shownFirst) {
+    run.shownFirst = true;
     performance.mark('rgp-first-graph');
     chart.release();
   }
-  app.frame.progress = null;
-  app.frame.table = null;
+  run.frame.progress = null;
+  run.frame.table = null;
   const v = m.view;
-  app.graph = v;
   const p = m.progress;
-  const swap = m.phase === 'start' ? null : validSwap(v, p?.last_swap);
-  views.show(v, swap);
+  views.show(v, m.phase === 'start' ? null : validSwap(v, p?.last_swap));
   showMetrics(v);
   if (p && m.phase !== 'picked') {
     showProgress(p, m.evalsPerSec ?? null, m.elapsedMs ?? null);
     chart.push(p.iterations, p.aspl, p.best_aspl);
   }
+  if (m.phase === 'imported') return onImported(v);
+  store.do('graph', { view: v, source: sourceOf(m) });
   const its = p ? grouped(p.iterations) : '0';
   switch (m.phase) {
     case 'start':
@@ -155,51 +145,49 @@ function onGraph(m) {
         showProgress(p, null, null);
         chart.push(p.iterations, p.aspl, p.best_aspl);
       }
-      if (app.searching) {
+      if (run.searching) {
         setStatus('searching', 'iteration 0');
         showSearching();
       }
       break;
     case 'done': {
-      if (!app.searching) {
+      if (!run.searching) {
         setStatus('ready', 'start graph; press Search');
         break;
       }
       const secs = m.elapsedMs ? ` in ${(m.elapsedMs / 1000).toFixed(2)} s` : '';
-      const fromLink = app.config.stop_after !== null && app.config.stop_after !== undefined;
-      setStatus('done', fromLink ? `stopped at iteration ${its} (as the link says)` : `${its} iterations${secs}`);
+      const stopAfter = store.state.config.stop_after;
+      setStatus('done', stopAfter !== null && stopAfter !== undefined ? `stopped at iteration ${its} (as the link says)` : `${its} iterations${secs}`);
       break;
     }
     case 'stopped':
-      recordStop(p.iterations);
+      store.do('stopped', { iterations: p.iterations });
       setStatus('stopped', `iteration ${its}`);
-      break;
-    case 'imported':
-      chart.reset();
-      clearProgress();
-      graphFiles.adoptImported(app.importName);
-      setStatus('done', 'imported graph');
       break;
     case 'picked': {
       familyList.mark(m.index);
-      const total = familyList.members.length;
-      const text = `family graph ${m.index + 1} of ${total}`;
-      if (app.familyStopped) setStatus('stopped', text);
-      else setStatus('done', text);
+      const text = `family graph ${m.index + 1} of ${familyList.members.length}`;
+      setStatus(run.familyStopped ? 'stopped' : 'done', text);
       break;
     }
     default:
   }
-  // Listeners hear of settled graphs only (a search's start graph is not one).
-  if (settled()) for (const fn of app.graphListeners) fn(publicGraph());
 }
 
-/** After Stop, the link records where the search stopped, so it reproduces this graph. */
-function recordStop(iterations) {
-  app.config = { ...app.config, stop_after: iterations };
-  writeToLocation(app.config);
-  ui.stopNote.textContent = `Stopped at iteration ${grouped(iterations)}. The link now holds stop_after=${iterations}, so it reproduces this graph.`;
-  ui.stopNote.hidden = false;
+/** An imported graph (a file, or the graph an edit replaced, brought back by Undo). */
+function onImported(v) {
+  chart.reset();
+  clearProgress();
+  familyList.hide();
+  if (run.restoring) {
+    run.restoring = false;
+    store.do('restored', { view: v });
+    const src = store.state.source;
+    setStatus(src.kind === 'stopped' ? 'stopped' : 'done', `${describe(src)}, brought back`);
+    return;
+  }
+  store.do('imported', { view: v, name: run.importName });
+  setStatus('done', 'imported graph');
 }
 
 /** A swap is highlighted only if its new edges are in the graph drawn (snapshots can lag). */
@@ -212,19 +200,19 @@ function validSwap(v, swap) {
 
 // Progress is drawn once per frame, however often it arrives.
 function frame() {
-  const f = app.frame;
-  if (f.progress && app.state === 'searching') {
+  const f = run.frame;
+  const s = store.state;
+  if (f.progress && s.status.state === 'searching') {
     const p = f.progress;
     showProgress(p, f.eps, null);
     showLive(p);
     chart.push(p.iterations, p.aspl, p.best_aspl);
-    ui.status.textContent = `searching — iteration ${grouped(p.iterations)}`;
+    setStatus('searching', `iteration ${grouped(p.iterations)}`);
     f.progress = null;
   }
-  if (f.table && app.graph) {
-    const g = { n: app.graph.n, k: app.graph.k, table: f.table };
-    const swap = validSwap(g, f.swap);
-    views.show(g, swap);
+  if (f.table && s.graph) {
+    const g = { n: s.graph.n, k: s.graph.k, table: f.table };
+    views.show(g, validSwap(g, f.swap));
     f.table = null;
   }
   views.render();
@@ -232,34 +220,62 @@ function frame() {
   requestAnimationFrame(frame);
 }
 
+// ---- the views of the store -----------------------------------------------------------------
+
+const controls = new Controls($('controls'), onConfigEdited);
+
+const familyList = new FamilyList($('family'), $('family-list'), (index) => {
+  store.do('pick', { index });
+  run.active = worker.pick(index);
+});
+
+store.subscribe((s, prev, action) => {
+  if (s.status !== prev.status || s.config !== prev.config) showStatus(s);
+  if (s.config && s.config !== prev.config) {
+    writeToLocation(s.config); // the link
+    if (action === 'edit') controls.base = { ...s.config };
+    else controls.write(s.config); // the form (an edit came from it)
+  }
+  if (s.source !== prev.source || s.config !== prev.config || s.status !== prev.status) showNotes(s);
+  if (s.undo !== prev.undo) showUndo(s.undo);
+});
+
+function showStatus(s) {
+  const { state, text } = s.status;
+  ui.status.dataset.state = state;
+  ui.status.textContent = text ? `${state} — ${text}` : state;
+  // Search and Start graph replace a start graph that is still loading (its run is dropped).
+  ui.run.disabled = state === 'searching' || s.config === null;
+  ui.generate.disabled = state === 'searching' || s.config === null;
+  ui.stop.disabled = state !== 'searching';
+}
+
 // ---- actions --------------------------------------------------------------------------------
 
 /** Runs the configuration: its start graph only, or the search (or family) too. `started`: the
  *  id of that run when the worker started it already (the link's run). */
 function startRun(search, started = null) {
-  clearTimeout(app.editTimer);
-  if (!app.config) return;
-  app.imported = null;
-  app.searching = search;
-  app.familyStopped = false;
-  ui.stopNote.hidden = true;
-  ui.importNote.hidden = true;
-  $('chart-figure').hidden = search && isFamily();
-  if (search && isFamily()) {
+  clearTimeout(run.editTimer);
+  const { config } = store.state;
+  if (!config) return;
+  run.searching = search;
+  run.restoring = false;
+  run.familyStopped = false;
+  const family = search && isFamily();
+  $('chart-figure').hidden = family;
+  familyList.hide();
+  if (family) {
     chart.reset();
     clearProgress();
-    familyList.hide();
-    app.active = started ?? worker.family(engineConfig(app.config), app.config.pick);
+    run.active = started ?? worker.family(engineConfig(config), config.pick);
+    store.do('run', { search });
     setStatus('searching', 'building the family');
     showSearching();
     return;
   }
-  familyList.hide();
-  app.active = started ?? worker.run(engineConfig(app.config), search);
-  if (search) {
-    chart.reset();
-    setStatus('searching', 'iteration 0');
-  } else setStatus('loading', 'start graph');
+  run.active = started ?? worker.run(engineConfig(config), search);
+  if (search) chart.reset();
+  store.do('run', { search });
 }
 
 /** The engine's first problem with a configuration (null or { field, message }). */
@@ -268,46 +284,56 @@ function problemOf(config) {
 }
 
 async function onConfigEdited(config) {
-  const edit = (app.edits = (app.edits ?? 0) + 1);
+  const edit = (run.edits = (run.edits ?? 0) + 1);
   const problem = config && (await problemOf(config));
-  if (edit !== app.edits) return; // a later edit is being checked
+  if (edit !== run.edits) return; // a later edit is being checked
   if (config === null || problem) {
     if (problem?.field) controls.message(problem.field, problem.message);
     else if (problem) showError(`Error: ${problem.message}`);
-    app.config = null;
-    ui.run.disabled = true;
-    ui.generate.disabled = true;
+    store.do('invalid');
     return;
   }
-  const next = { ...config, stop_after: null, pick: null };
-  // A field losing focus repeats its last value: nothing changed, so the graph on show (an
-  // imported one too) stays.
-  if (app.config && JSON.stringify(next) === JSON.stringify({ ...app.config, stop_after: null, pick: null })) return;
+  const s = store.state;
   showError('');
-  app.config = next;
-  writeToLocation(app.config);
-  clearTimeout(app.editTimer);
+  const changed = changesGraph(s, config);
+  // A worked graph (searched, stopped, picked, imported) is kept for Undo before it is replaced.
+  const undo = changed && replacesWork(s, config) ? worker.exportGraph('json').catch(() => null) : null;
+  store.do('edit', { config, undo });
+  // A field losing focus repeats its last value: nothing changed, so the graph on show stays.
+  if (!changed) return;
+  clearTimeout(run.editTimer);
   // Show the new start graph shortly after the user stops typing.
-  app.editTimer = setTimeout(() => startRun(false), 150);
+  run.editTimer = setTimeout(() => startRun(false), 150);
 }
 
-const controls = new Controls($('controls'), onConfigEdited);
+/** Undo: the graph the last edit replaced comes back with its configuration (and so its link). */
+async function undoEdit() {
+  const { undo } = store.state;
+  if (!undo) return;
+  clearTimeout(run.editTimer);
+  const bytes = await undo.bytes;
+  if (!bytes) {
+    showError('The replaced graph could not be kept: run its search again.');
+    return;
+  }
+  showError('');
+  const { id, done } = worker.importGraph('kept.json', bytes.slice().buffer);
+  run.active = id;
+  run.restoring = true;
+  done.catch((e) => {
+    run.restoring = false;
+    showError(`Undo failed: ${e.message}`);
+  });
+}
 
-const familyList = new FamilyList($('family'), $('family-list'), (index) => {
-  app.imported = null;
-  app.config = { ...app.config, pick: index };
-  writeToLocation(app.config);
-  app.active = worker.pick(index);
-});
-
+ui.undo.addEventListener('click', undoEdit);
 ui.run.addEventListener('click', () => {
-  if (!app.config) return;
-  app.config = { ...app.config, stop_after: null, pick: null };
-  writeToLocation(app.config);
+  if (!store.state.config) return;
+  store.do('settings', { patch: { stop_after: null, pick: null } });
   startRun(true);
 });
 ui.stop.addEventListener('click', () => {
-  if (app.state === 'searching') worker.stop(app.active);
+  if (store.state.status.state === 'searching') worker.stop(run.active);
 });
 ui.generate.addEventListener('click', () => startRun(false));
 $('new-seed').addEventListener('click', () => {
@@ -315,40 +341,44 @@ $('new-seed').addEventListener('click', () => {
 });
 
 // Copy link, the graph's exports and imports (www/graph-files.js).
-const graphFiles = wireGraphFiles({ app, worker, ui, controls, familyList, showError });
+wireGraphFiles({ store, run, worker, ui, showError });
 
 window.addEventListener('resize', () => {
   views.resize();
   chart.resize();
 });
 
-// ---- what the training panel sees of the app (see training-mount.js) -------------------------
+// ---- what the panels see of the store (see training-mount.js) --------------------------------
 
-function publicGraph() {
-  const g = app.graph;
-  return g && settled() ? { n: g.n, k: g.k, table: g.table, fingerprint: g.fingerprint, metrics: g.metrics } : null;
+/** The graph the panels may use: the one on show once settled, else null. */
+function publicGraph(s = store.state) {
+  const g = s.graph;
+  return g && settled(s) ? { n: g.n, k: g.k, table: g.table, fingerprint: g.fingerprint, metrics: g.metrics } : null;
+}
+
+/** Subscribes `fn` to a part of the state: fn(part) whenever `select(state)` changes. */
+function watch(select, fn) {
+  return store.subscribe((s, prev) => {
+    const now = select(s);
+    if (now !== select(prev)) fn(now);
+  });
 }
 
 const appApi = {
-  graph: publicGraph,
-  onGraph(fn) {
-    app.graphListeners.add(fn);
-    return () => app.graphListeners.delete(fn);
-  },
-  activity,
+  graph: () => publicGraph(),
+  onGraph: (fn) => watch((s) => (settled(s) ? s.graph : null), (g) => g && fn(publicGraph())),
+  activity: () => activity(store.state),
+  onActivity: (fn) => watch(activity, fn),
   /** The link that reproduces the graph on show, or null for an imported graph. */
-  graphLink: () => (app.imported ? null : window.location.hash),
-  onActivity(fn) {
-    app.activityListeners.add(fn);
-    return () => app.activityListeners.delete(fn);
-  },
-  config: () => ({ ...app.config }),
-  setConfig(patch) {
-    app.config = { ...app.config, ...patch };
-    // The graph form rebuilds the config from its base on every edit: keep the panel's keys there.
-    controls.base = { ...controls.base, ...patch };
-    writeToLocation(app.config);
-  },
+  graphLink: () => (linkReproduces(store.state) ? `#${serialize(store.state.config)}` : null),
+  config: () => ({ ...store.state.config }),
+  setConfig: (patch) => store.do('settings', { patch }),
+  /** The network "Download model" saves ({ fingerprint, link, from }) or null. */
+  network: () => store.state.network,
+  setNetwork: (network) => store.do('network', { network }),
+  /** What the panels are doing: { train, sweep }, each null when idle. */
+  work: () => store.state.work,
+  setWork: (patch) => store.do('work', patch),
   showError,
 };
 
@@ -363,9 +393,7 @@ function onOpened(m) {
 }
 
 function show(parsed) {
-  app.config = parsed.config;
-  controls.write(app.config);
-  writeToLocation(app.config);
+  store.do('open', { config: parsed.config });
   if (parsed.messages.length) showError(parsed.messages.join(' '));
 }
 

@@ -1,23 +1,24 @@
-// The graph's files and its link: Copy link, the exports (JSON, CSV, .npy) and imports. An
-// imported graph is adopted here: the form and the link take its size, and since no seed
-// reproduces it, Copy link refuses it and a model trained on it records no link
-// (docs/ARCHITECTURE.md, "What the page trains is what it shows").
+// The graph's files and its link: Copy link, the exports (JSON, CSV, .npy) and imports. Since no
+// seed reproduces an imported graph, Copy link refuses it (the store's `linkReproduces`) and a
+// model trained on it records no link (docs/ARCHITECTURE.md, "The page's state").
 
 import { downloadBytes, MAX_IMPORT_BYTES } from './files.js';
+import { linkReproduces } from './store.js';
 import { writeToLocation } from './url-state.js';
 
-/** Wires the file controls to the page's state `ctx` = {app, worker, ui, controls, familyList, showError};
- *  returns {adoptImported(name)}, for the graph view of an import when it arrives. */
+/** Wires the file controls to the page's store (www/store.js) and its graph worker: `ctx` =
+ *  {store, run, worker, ui, showError}. An import arrives as a view (app.js `onImported`). */
 export function wireGraphFiles(ctx) {
-  const { app, worker, ui, controls, familyList, showError } = ctx;
+  const { store, run, worker, ui, showError } = ctx;
   const copy = document.getElementById('copy-link');
   copy.addEventListener('click', async () => {
-    if (app.imported) {
+    const s = store.state;
+    if (!linkReproduces(s)) {
       // The rule for imported graphs: no seed reproduces one, so no link is offered as if it did.
-      showError(`The graph on show was imported (${app.imported}): no link reproduces it. Export it (JSON, CSV or .npy) to share it.`);
+      showError(`The graph on show was imported (${s.source.name}, fingerprint ${s.graph.fingerprint}): no link reproduces it. Export it (JSON, CSV or .npy) to share it.`);
       return;
     }
-    const href = app.config ? writeToLocation(app.config) : window.location.href;
+    const href = s.config ? writeToLocation(s.config) : window.location.href;
     try {
       await navigator.clipboard.writeText(href);
       copy.textContent = 'Link copied';
@@ -35,7 +36,7 @@ export function wireGraphFiles(ctx) {
       const format = b.dataset.export;
       try {
         const bytes = await worker.exportGraph(format);
-        const g = app.graph;
+        const g = store.state.graph;
         downloadBytes(bytes, `rgp-n${g.n}-k${g.k}-${g.fingerprint}.${format}`, format);
       } catch (e) {
         showError(`Export failed: ${e.message}`);
@@ -52,32 +53,17 @@ export function wireGraphFiles(ctx) {
       showError(`Import failed: ${name} is larger than ${MAX_IMPORT_BYTES / 2 ** 20} MB.`);
       return;
     }
-    const previous = app.active;
+    const previous = run.active;
     showError('');
-    ui.importNote.hidden = true;
     try {
       const { id, done } = worker.importGraph(file.name, await file.arrayBuffer());
-      app.active = id;
-      app.importName = name; // the graph itself arrives as a view ('imported', onGraph)
+      run.active = id;
+      run.restoring = false;
+      run.importName = name; // the graph itself arrives as a view ('imported', app.js onImported)
       await done;
-      familyList.hide();
-      ui.stopNote.hidden = true;
     } catch (e) {
-      app.active = previous; // the graph on show stays
+      run.active = previous; // the graph on show stays
       showError(`Import failed: ${e.message}`);
     }
   });
-
-  /** The imported graph now on show: the form and the link take its size (so widths and checks
-   *  are its own), and the page says that no link reproduces the graph itself. */
-  function adoptImported(name) {
-    const g = app.graph;
-    app.imported = `${name}, fingerprint ${g.fingerprint}`;
-    app.config = { ...app.config, nodes: g.n, degree: g.k, stop_after: null, pick: null };
-    controls.write(app.config);
-    writeToLocation(app.config);
-    ui.importNote.textContent = `Imported ${name} (${g.n} nodes, degree ${g.k}). No link reproduces an imported graph: the link holds its size only; export the graph to share it.`;
-    ui.importNote.hidden = false;
-  }
-  return { adoptImported };
 }

@@ -11,6 +11,12 @@
 //   onActivity(fn)     → unsubscribe; fn(activity) whenever it starts or ends
 //   config()           → the whole configuration (every key of the settings schema, url-state.js)
 //   setConfig(patch)   → merges keys into the configuration and the link
+//   network()          → the network "Download model" saves: { fingerprint, link, from } | null
+//   setNetwork(n)      → records the network a run or a loaded file left (link: null for an imported graph)
+//   graphLink()        → the link that reproduces the graph on show, or null (an imported graph)
+//   work()             → { train, sweep }: what the panels are doing, each null when idle
+//   setWork(patch)     → says what a panel now does
+// All of it is the page's one store (www/store.js); the panel keeps no copy.
 //   showError(text)    → the page's error line
 
 import { valueOf } from './url-state.js';

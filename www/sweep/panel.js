@@ -125,6 +125,7 @@ class SweepPanel {
     if (problemOf(s, this.v.inputs)) return;
     this.app.setConfig({ sweep: true, ...s.link });
     Object.assign(st, { running: true, stopRequested: false, rows: loadRows(s) });
+    this.app.setWork({ sweep: 'running' });
     this.showMessage('');
     try {
       this.setState('building', 'graphs');
@@ -143,6 +144,7 @@ class SweepPanel {
         this.setState('error');
       }
     }
+    this.app.setWork({ sweep: null });
     for (const i of Object.values(this.v.inputs)) i.disabled = false;
     // The progress line belongs to the work under way: the state line says how it ended.
     this.v.progress.textContent = '';

@@ -10,7 +10,8 @@ import { download, drawLines, finetuneControls, pretrainedRef } from './finetune
 const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
 
 /**
- * `ctx`: {app, client, settings(), runConfig(s), standard(s), busy(), setBusy(bool), setState(text), ensureInit(pref)}.
+ * `ctx`: {app, client, settings(), runConfig(s), standard(s), model(), setModel(m), busy(), setBusy(work | null),
+ *   setState(text), ensureInit(pref)}.
  * Returns {element, startRace} (startRace runs the race now, e.g. for a link with race=true).
  */
 export function mountFinetune(ctx) {
@@ -61,7 +62,7 @@ async function race(ctx, ui) {
   const start = await raceStart(ctx, graph, s);
   if (!start) return;
   ctx.app.setConfig({ ...s, race: true });
-  ctx.setBusy(true);
+  ctx.setBusy('racing');
   const series = new Map(LANES.map((l) => [l, []]));
   ui.raceNote.textContent = 'Racing…';
   ctx.setState('racing');
@@ -84,7 +85,7 @@ async function race(ctx, ui) {
     ctx.setState('error');
     ctx.app.showError(`Race failed: ${e.message}`);
   } finally {
-    ctx.setBusy(false);
+    ctx.setBusy(null);
   }
 }
 
@@ -116,6 +117,7 @@ async function loadWeights(ctx, ui) {
   const graph = ctx.app.graph();
   const s = ctx.settings();
   ctx.setState('loading');
+  ctx.setBusy('loading');
   try {
     if (!graph) throw new Error('build a graph first');
     if (f.size > MAX_MODEL_FILE_BYTES) throw new Error(`larger than ${MAX_MODEL_FILE_BYTES / 2 ** 20} MB`);
@@ -123,13 +125,14 @@ async function loadWeights(ctx, ui) {
     const bytes = new Uint8Array(await f.arrayBuffer());
     const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes });
     ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
-    ctx.setModel({ link: ctx.app.graphLink() });
+    ctx.setModel({ fingerprint: graph.fingerprint, link: ctx.app.graphLink(), from: 'loaded' });
     ctx.setState('idle');
   } catch (e) {
     // The model on show stays: the worker keeps its last model when a file is refused.
     ui.fileError.textContent = `${f.name}: ${e.message}`;
     ctx.setState('error');
   } finally {
+    ctx.setBusy(null);
     load.value = '';
   }
 }

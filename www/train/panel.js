@@ -20,7 +20,7 @@ export function mount(section, app) {
   const client = new TrainClient();
   client.onComparison = (state, cal) => showComparison(view, state, cal);
   // runs: 'dense' | 'pruned' → last result of the current settings.
-  const panel = { app, view, client, runs: new Map(), lossPoints: [], running: false, init: null, initPref: null };
+  const panel = { app, view, client, runs: new Map(), lossPoints: [], init: null, initPref: null };
   const settings = () => readSettings(view.inputs);
   view.form.addEventListener('change', (ev) => {
     app.setConfig(settings());
@@ -37,31 +37,33 @@ export function mount(section, app) {
   warmOnVisit(panel);
   const ft = mountFinetune({
     app, client, settings, runConfig, standard,
-    // The network "Download model" saves: null before any run or load; `link` reproduces its graph.
-    model: () => panel.model,
-    setModel: (m) => {
-      panel.model = m;
-    },
+    // The network "Download model" saves is the page's (the store's `network`).
+    model: () => app.network(),
+    setModel: (m) => app.setNetwork(m),
     setState: (s) => showState(view, s),
     ensureInit: (pref) => ensureInit(panel, pref),
-    busy: () => panel.running,
+    busy: () => busy(panel),
     setBusy: (b) => setBusy(panel, b),
   });
   section.append(ft.element);
   panel.ft = ft;
   // Training and the race use the graph on show only once it is settled (app.graph() is null
   // during a search): while the graph side works they wait, and say so.
-  app.onActivity(() => setBusy(panel, panel.running));
-  setBusy(panel, false);
+  app.onActivity(() => setBusy(panel, app.work().train));
+  setBusy(panel, null);
   raceFromLink(app, ft);
   showState(view, 'idle');
 }
 
-function setBusy(panel, busy) {
-  panel.running = busy;
+/** Whether the panel is training, racing or loading weights (the store's `work.train`). */
+const busy = (panel) => panel.app.work().train !== null;
+
+/** `work`: what the panel now does ('training' | 'racing'), or null. */
+function setBusy(panel, work) {
+  panel.app.setWork({ train: work });
   const waiting = panel.app.activity() !== null;
-  showBusy(panel.view, busy, waiting);
-  panel.ft?.sync(busy || waiting);
+  showBusy(panel.view, work, waiting);
+  panel.ft?.sync(work !== null || waiting);
 }
 
 // One backend choice at a time: a Train click during the warm-up waits for it.
@@ -90,7 +92,7 @@ function warmOnVisit(panel) {
   const warm = () => {
     section.removeEventListener('pointerenter', warm);
     section.removeEventListener('focusin', warm);
-    if (!panel.running && !panel.client.info) {
+    if (!busy(panel) && !panel.client.info) {
       ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => showState(panel.view, 'idle'), () => {});
     }
   };
@@ -121,7 +123,7 @@ function startNote(s, pretrained, start) {
 }
 
 async function train(panel) {
-  if (panel.running) return;
+  if (busy(panel)) return;
   const { app, view } = panel;
   const graph = app.graph();
   if (!graph) {
@@ -134,7 +136,7 @@ async function train(panel) {
   app.setConfig(s);
   // The link of the graph this run trains on (null for an imported graph), for its model file.
   const link = app.graphLink();
-  setBusy(panel, true);
+  setBusy(panel, 'training');
   panel.lossPoints = [];
   drawLoss(view.chart, panel.lossPoints);
   view.numbers.clear();
@@ -147,12 +149,12 @@ async function train(panel) {
   clearProgress(view);
   try {
     await runOnce(panel, s, graph, start, note);
-    panel.model = { link };
+    app.setNetwork({ fingerprint: graph.fingerprint, link, from: 'trained' });
   } catch (e) {
     showState(view, 'error');
     app.showError(`Training failed: ${e.message}`);
   } finally {
-    setBusy(panel, false);
+    setBusy(panel, null);
   }
 }
 

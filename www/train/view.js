@@ -61,12 +61,12 @@ export function showState(view, s) {
   view.section.dataset.trainState = s;
 }
 
-/** Train and Stop while a run is (not) on. */
-/** Train and Stop for a panel that is `busy` (a run or race) or `waiting` for the graph side. */
-export function showBusy(view, busy, waiting) {
-  view.trainBtn.disabled = busy || waiting;
-  view.stopBtn.disabled = !busy;
-  view.waiting.hidden = !waiting || busy;
+/** Train and Stop for a panel at `work` ('training' | 'racing' | 'loading' | null) or `waiting`
+ *  for the graph side. */
+export function showBusy(view, work, waiting) {
+  view.trainBtn.disabled = work !== null || waiting;
+  view.stopBtn.disabled = work !== 'training' && work !== 'racing'; // a load of weights cannot be stopped
+  view.waiting.hidden = !waiting || work !== null;
 }
 
 /** Clears the progress bar and the stats (all but the state) for a new run. */
