@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { engineConfig } from '../www/url-state.js';
+import { engineConfig, parseHash } from '../www/url-state.js';
 
 const pkg = resolve(fileURLToPath(import.meta.url), '../../pkg/graph');
 const glue = await import(pathToFileURL(resolve(pkg, 'rgp_bg.js')).href);
@@ -18,4 +18,38 @@ export const engine = glue;
  *  page asks its graph worker (app.js `problemOf`), through the same `engineConfig`. */
 export function checkApp(config) {
   return engine.check_config(JSON.stringify(engineConfig(config)), config.search === 'family');
+}
+
+/** The graph a link gives, as the page's worker builds it: its fingerprint (the search run to its
+ *  end, or to the link's stop_after), or null for a link the engine refuses or a family (whose
+ *  graph depends on its pick). The model-based test's oracle for "the link reproduces the graph". */
+export function fingerprintOfLink(hash) {
+  const { config } = parseHash(hash);
+  if (config.search === 'family' || checkApp(config)) return null;
+  const search = new engine.Search(JSON.stringify(engineConfig(config)));
+  try {
+    while (!search.is_done()) search.step(1 << 16);
+    const view = search.result();
+    const fp = view.fingerprint();
+    view.free();
+    return fp;
+  } finally {
+    search.free();
+  }
+}
+
+/** A graph file (`format`: json, csv or npy) of the graph a link gives, for imports. */
+export function graphFileOfLink(hash, format = 'json') {
+  const { config } = parseHash(hash);
+  const search = new engine.Search(JSON.stringify(engineConfig(config)));
+  try {
+    while (!search.is_done()) search.step(1 << 16);
+    const view = search.result();
+    const bytes = view.export(format);
+    const fp = view.fingerprint();
+    view.free();
+    return { bytes: Buffer.from(bytes), fingerprint: fp };
+  } finally {
+    search.free();
+  }
 }

@@ -113,7 +113,8 @@ function sourceOf(m) {
   const iterations = m.progress?.iterations ?? 0;
   if (m.phase === 'stopped') return { kind: 'stopped', iterations };
   if (m.phase === 'picked') return { kind: 'picked', index: m.index };
-  if (m.phase === 'done' && run.searching) return { kind: 'searched', iterations };
+  // A search of no iterations (iters=0, stop_after=0) gives its start graph, which cost nothing.
+  if (m.phase === 'done' && run.searching && iterations > 0) return { kind: 'searched', iterations };
   return { kind: 'start' };
 }
 
@@ -152,6 +153,7 @@ function onGraph(m) {
       break;
     case 'done': {
       if (!run.searching) {
+        store.do('startShown');
         setStatus('ready', 'start graph; press Search');
         break;
       }

@@ -67,6 +67,10 @@ export const ACTIONS = {
     invalidates: 'the status line; whether the graph is settled (Train, the race and the files wait while it is not)',
     reduce: (s, { state, text = '' }) => ({ status: { state, text } }),
   },
+  startShown: {
+    invalidates: 'the link: with no search run, it stops at iteration 0 (stop_after=0), so it gives the start graph on show and not the search\'s result',
+    reduce: (s) => ({ config: { ...s.config, stop_after: ['none', 'family'].includes(s.config.search) ? null : 0 } }),
+  },
   stopped: {
     invalidates: 'the link: it records where the search stopped, so it reproduces this graph',
     reduce: (s, { iterations }) => ({ config: { ...s.config, stop_after: iterations } }),
@@ -116,8 +120,9 @@ export const settled = (s) => s.status.state !== 'searching' && s.status.state !
 /** The graph side's activity for the panels: 'searching', 'loading' or null. */
 export const activity = (s) => (settled(s) ? null : s.status.state);
 
-/** Whether the page's link reproduces the graph on show (an imported graph has no seed). */
-export const linkReproduces = (s) => s.source?.kind !== 'imported';
+/** Whether the page's link reproduces the graph on show: not for an imported graph (no seed gives
+ *  it) nor for a family's start graph (a family link always builds the family). */
+export const linkReproduces = (s) => s.source?.kind !== 'imported' && !(s.source?.kind === 'start' && s.config?.search === 'family');
 
 export class Store {
   constructor() {

@@ -133,3 +133,25 @@ test('changing a sweep setting keeps the finished runs and says where they went'
   await page.dispatchEvent('#sw-sweep_epochs', 'change');
   await textWhen(page, 'sweep-runs', '2');
 }, { timeout: T });
+
+test('an edit that replaces a searched graph offers Undo, which brings back the graph, the form and the link', async ({ open }) => {
+  const page = await open('v=1&nodes=64&degree=4&init=ring&seed=1&search=anneal&iters=3000');
+  await waitForState(page, 'done');
+  const fp = await text(page, 'fingerprint');
+  const link = await page.evaluate(() => location.hash);
+  assert.equal(await page.isVisible('[data-testid="undo-note"]'), false, 'nothing to undo yet');
+  await page.fill('#f-seed', '7');
+  await page.dispatchEvent('#f-seed', 'change');
+  await page.waitForFunction(() => /[#&]seed=7&/.test(location.hash));
+  await waitForState(page, 'ready');
+  assert.notEqual(await text(page, 'fingerprint'), fp, 'the start graph of the new seed is on show');
+  // Its link stops at iteration 0, so it gives this start graph (not the search's result).
+  assert.match(await page.evaluate(() => location.hash), /stop_after=0/);
+  await textWhen(page, 'undo-note', new RegExp(`replaced the searched graph \\(3,000 iterations\\) \\(fingerprint ${fp}`));
+  await page.click('[data-testid="undo"]');
+  await page.waitForFunction((want) => document.querySelector('[data-testid="fingerprint"]').textContent === want, fp);
+  await waitForState(page, 'done');
+  assert.equal(await page.evaluate(() => location.hash), link, 'the link is the searched graph\'s again');
+  assert.equal(await page.inputValue('#f-seed'), '1');
+  assert.equal(await page.isVisible('[data-testid="undo-note"]'), false);
+}, { timeout: T });
