@@ -310,6 +310,28 @@ fn a_packed_file_needs_a_regular_neighbour_table() {
 }
 
 #[test]
+fn a_neighbour_table_of_no_columns_is_refused_with_or_without_an_expected_network() {
+    let f = mlp_file();
+    let packed = encode(&f, Layout::Packed, Dtype::F32).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&packed).unwrap();
+    let (_, meta) = safetensors::SafeTensors::read_metadata(&packed).unwrap();
+    let mut owned: Owned = st
+        .tensors()
+        .into_iter()
+        .map(|(n, t)| (n, t.dtype(), t.shape().to_vec(), t.data().to_vec()))
+        .collect();
+    // A zero-size tensor is valid safetensors: shape [8, 0], no data.
+    let nb = owned.iter_mut().find(|t| t.0 == "graph.neighbors").unwrap();
+    nb.2 = vec![8, 0];
+    nb.3.clear();
+    let bad = write(&owned, meta.metadata().clone());
+    for expected in [None, Some(&f.meta)] {
+        let e = err(&bad, expected);
+        assert!(e.contains("graph.neighbors must be n x k with n, k ≥ 1"), "{e}");
+    }
+}
+
+#[test]
 fn a_file_without_our_metadata_loads_against_the_current_network() {
     let f = mlp_file();
     let bytes = encode(&f, Layout::Dense, Dtype::F32).unwrap();

@@ -114,11 +114,11 @@ export const changesGraph = (s, config) => graphKeyChanged(s.config ?? s.held, c
 export const replacesWork = (s, config) => WORKED.has(s.source?.kind) && settled(s) && changesGraph(s, config);
 
 /** Whether the graph on show is the one the configuration gives: no search, load or pending
- *  edit under way. Training, the race and the files use the graph only then. */
-export const settled = (s) => s.status.state !== 'searching' && s.status.state !== 'loading';
+ *  edit under way, and no error since. Training, the race and the files use the graph only then. */
+export const settled = (s) => ['ready', 'done', 'stopped'].includes(s.status.state);
 
 /** The graph side's activity for the panels: 'searching', 'loading' or null. */
-export const activity = (s) => (settled(s) ? null : s.status.state);
+export const activity = (s) => (['searching', 'loading'].includes(s.status.state) ? s.status.state : null);
 
 /** Whether the page's link reproduces the graph on show: not for an imported graph (no seed gives
  *  it) nor for a family's start graph (a family link always builds the family). */

@@ -152,12 +152,17 @@ impl<'a> Reader<'a> {
         let Some(t) = self.get("graph.neighbors") else {
             return Ok(None);
         };
+        // Zero-size tensors are valid safetensors: a table of no columns (or rows) is refused
+        // here, before any row is looked up.
         let (&[n, r], dtype) = (t.shape(), t.dtype()) else {
             bail!(
                 "tensor graph.neighbors must be n x k (got shape {:?})",
                 t.shape()
             );
         };
+        if n == 0 || r == 0 {
+            bail!("tensor graph.neighbors must be n x k with n, k ≥ 1 (got shape [{n}, {r}])");
+        }
         let vals: Vec<i64> = match dtype {
             St::I32 => t
                 .data()

@@ -83,6 +83,15 @@ impl SweepGraph {
     /// Rebuilds the graph from its neighbour table.
     pub fn graph(&self) -> Result<Graph> {
         let k = self.degree as usize;
+        // The table comes from a file (graphs.json): its shape is checked before it is read.
+        if k == 0 || self.table.len() != self.nodes as usize * k {
+            bail!(
+                "sweep graph {} has degree {} and {} table entries; expected degree ≥ 1 and nodes × degree entries",
+                self.index,
+                self.degree,
+                self.table.len()
+            );
+        }
         let mut edges = Vec::with_capacity(self.table.len() / 2);
         for (i, row) in self.table.chunks(k).enumerate() {
             edges.extend(
@@ -244,6 +253,17 @@ fn aspl_of(g: &Graph) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_graph_file_with_degree_zero_or_a_short_table_is_refused() {
+        let good = random_regular(8, 3, 1).unwrap();
+        assert!(good.graph().is_ok());
+        for (degree, table) in [(0, good.table.clone()), (0, vec![]), (3, good.table[..5].to_vec())] {
+            let bad = SweepGraph { degree, table, ..good.clone() };
+            let e = bad.graph().unwrap_err().to_string();
+            assert!(e.contains("expected degree ≥ 1"), "{e}");
+        }
+    }
 
     #[test]
     fn runs_come_seed_by_seed_family_then_degrees_then_baselines() {
