@@ -290,29 +290,9 @@ fn bad_files_are_refused_with_one_line() {
     assert!(err(&bad_mask, None).contains("only 0 and 1"));
 }
 
-#[test]
-fn a_packed_file_needs_a_regular_neighbour_table() {
-    let f = mlp_file();
-    let packed = encode(&f, Layout::Packed, Dtype::F32).unwrap();
-    let st = safetensors::SafeTensors::deserialize(&packed).unwrap();
-    let (_, meta) = safetensors::SafeTensors::read_metadata(&packed).unwrap();
-    let mut owned: Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)> = st
-        .tensors()
-        .into_iter()
-        .map(|(n, t)| (n, t.dtype(), t.shape().to_vec(), t.data().to_vec()))
-        .collect();
-    // Node 0 lists 2 twice as many times as it should: row 0 = [2, 7] instead of [1, 7].
-    let nb = owned.iter_mut().find(|t| t.0 == "graph.neighbors").unwrap();
-    nb.3[..4].copy_from_slice(&2i32.to_le_bytes());
-    let bad = write(&owned, meta.metadata().clone());
-    let e = err(&bad, None);
-    assert!(e.contains("graph.neighbors"), "{e}");
-}
-
-#[test]
-fn a_neighbour_table_of_no_columns_is_refused_with_or_without_an_expected_network() {
-    let f = mlp_file();
-    let packed = encode(&f, Layout::Packed, Dtype::F32).unwrap();
+/// The packed file of `f` with its neighbour table (dtype, shape, bytes) rewritten by `edit`.
+fn packed_with_neighbors(f: &ModelFile, edit: impl Fn(&mut Vec<usize>, &mut Vec<u8>)) -> Vec<u8> {
+    let packed = encode(f, Layout::Packed, Dtype::F32).unwrap();
     let st = safetensors::SafeTensors::deserialize(&packed).unwrap();
     let (_, meta) = safetensors::SafeTensors::read_metadata(&packed).unwrap();
     let mut owned: Owned = st
@@ -320,14 +300,35 @@ fn a_neighbour_table_of_no_columns_is_refused_with_or_without_an_expected_networ
         .into_iter()
         .map(|(n, t)| (n, t.dtype(), t.shape().to_vec(), t.data().to_vec()))
         .collect();
-    // A zero-size tensor is valid safetensors: shape [8, 0], no data.
     let nb = owned.iter_mut().find(|t| t.0 == "graph.neighbors").unwrap();
-    nb.2 = vec![8, 0];
-    nb.3.clear();
-    let bad = write(&owned, meta.metadata().clone());
+    edit(&mut nb.2, &mut nb.3);
+    write(&owned, meta.metadata().clone())
+}
+
+#[test]
+fn a_packed_file_needs_a_regular_neighbour_table() {
+    // Node 0 lists 2 twice as many times as it should: row 0 = [2, 7] instead of [1, 7].
+    let bad = packed_with_neighbors(&mlp_file(), |_, b| {
+        b[..4].copy_from_slice(&2i32.to_le_bytes())
+    });
+    let e = err(&bad, None);
+    assert!(e.contains("graph.neighbors"), "{e}");
+}
+
+#[test]
+fn a_neighbour_table_of_no_columns_is_refused_with_or_without_an_expected_network() {
+    let f = mlp_file();
+    // A zero-size tensor is valid safetensors: shape [8, 0], no data.
+    let bad = packed_with_neighbors(&f, |shape, b| {
+        *shape = vec![8, 0];
+        b.clear();
+    });
     for expected in [None, Some(&f.meta)] {
         let e = err(&bad, expected);
-        assert!(e.contains("graph.neighbors must be n x k with n, k ≥ 1"), "{e}");
+        assert!(
+            e.contains("graph.neighbors must be n x k with n, k ≥ 1"),
+            "{e}"
+        );
     }
 }
 

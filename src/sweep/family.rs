@@ -258,8 +258,16 @@ mod tests {
     fn a_graph_file_with_degree_zero_or_a_short_table_is_refused() {
         let good = random_regular(8, 3, 1).unwrap();
         assert!(good.graph().is_ok());
-        for (degree, table) in [(0, good.table.clone()), (0, vec![]), (3, good.table[..5].to_vec())] {
-            let bad = SweepGraph { degree, table, ..good.clone() };
+        for (degree, table) in [
+            (0, good.table.clone()),
+            (0, vec![]),
+            (3, good.table[..5].to_vec()),
+        ] {
+            let bad = SweepGraph {
+                degree,
+                table,
+                ..good.clone()
+            };
             let e = bad.graph().unwrap_err().to_string();
             assert!(e.contains("expected degree ≥ 1"), "{e}");
         }
