@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import webpack from 'webpack';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const at = (p) => resolve(root, p);
@@ -16,8 +17,14 @@ const trainPanel = existsSync(at('www/train/panel.js')) ? at('www/train/panel.js
 const trainClient = existsSync(at('www/train/client.js')) ? at('www/train/client.js') : at('www/no-training.js');
 // The training modules (scripts/build-train-wasm.sh): CPU-only and full (WebGPU); a build with one
 // of them uses it for both.
+// RGP_WEBGPU_MODULE=building (scripts/serve.sh's first build): the WebGPU module is still being
+// built, so this build leaves out whatever pkg/train holds and the page says so.
 const trainCpu = existsSync(at('pkg/train-cpu/rgp.js')) ? at('pkg/train-cpu/rgp.js') : at('pkg/train/rgp.js');
-const trainFull = existsSync(at('pkg/train/rgp.js')) ? at('pkg/train/rgp.js') : trainCpu;
+const building = process.env.RGP_WEBGPU_MODULE === 'building';
+const hasFull = !building && existsSync(at('pkg/train/rgp.js'));
+const trainFull = hasFull ? at('pkg/train/rgp.js') : trainCpu;
+// What the page knows of the WebGPU module: 'built', 'building' or 'absent' (www/train/worker.js).
+const webgpuModule = hasFull ? 'built' : building ? 'building' : 'absent';
 
 export default (env, argv) => ({
   mode: argv.mode ?? 'production',
@@ -25,7 +32,7 @@ export default (env, argv) => ({
   // `boot`: starts the graph worker before app.js runs (www/graph-boot.js; index.html loads it first).
   entry: { boot: at('www/graph-boot.js'), app: at('www/app.js'), debug: at('www/debug.js') },
   output: {
-    path: at('dist'),
+    path: at(process.env.RGP_DIST || 'dist'),
     filename: '[name].js',
     chunkFilename: '[name].[contenthash:8].js',
     webassemblyModuleFilename: '[hash].module.wasm',
@@ -46,6 +53,7 @@ export default (env, argv) => ({
       'rgp-train-client$': trainClient,
     },
   },
+  plugins: [new webpack.DefinePlugin({ RGP_WEBGPU_MODULE: JSON.stringify(webgpuModule) })],
   devtool: false,
   performance: {
     // The training module is large by nature and loads lazily; keep the warning for page JS only.

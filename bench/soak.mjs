@@ -116,7 +116,7 @@ async function waitFor(page, fn, what, ms = 120000) {
  * Stop: the graph worker's memory and the live worker counts.
  */
 export async function graphSoak(page, watch, { ms, log = () => {} }) {
-  const out = { cycles: 0, stopMs: [], memory: [], workers: [] };
+  const out = { cycles: 0, stopMs: [], memory: [], wasm: [], workers: [] };
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
     await page.click('[data-testid="new-seed"]');
@@ -125,6 +125,7 @@ export async function graphSoak(page, watch, { ms, log = () => {} }) {
     await page.waitForTimeout(50 + Math.floor(Math.random() * 350));
     out.stopMs.push(await clickAndTime(page, '[data-testid="stop"]', '[data-testid="status"]', 'data-state', 'stopped'));
     out.memory.push(await watch.memory('graph'));
+    out.wasm.push(Number(await page.getAttribute('[data-testid="status"]', 'data-wasm-memory')));
     out.workers.push(watch.counts());
     out.cycles++;
     if (out.cycles % 50 === 0) log(`graph soak: ${out.cycles} searches, ${Math.round((Date.now() - t0) / 1000)} s, ${mb(out.memory.at(-1))} MB`);
@@ -210,6 +211,9 @@ export function summarise(g, t) {
       searches: g.cycles,
       memory_mb: { first: mb(g.memory[0]), max: mb(Math.max(...g.memory)), last: mb(g.memory.at(-1)) },
       growth_after_warmup: Number(growth(g.memory).toFixed(3)),
+      // The graph module's linear memory (it never shrinks): after the first search, flat.
+      wasm_memory_mb: { first: mb(g.wasm[0]), last: mb(g.wasm.at(-1)) },
+      wasm_growth_after_first: Number((Math.max(...g.wasm) / g.wasm[0]).toFixed(3)),
       stop_ms: { median: quantile(g.stopMs, 0.5), p95: quantile(g.stopMs, 0.95), max: Math.max(...g.stopMs) },
       workers_after_stop: g.workers.at(-1),
       worker_count_constant: sameCounts(g.workers),

@@ -9,6 +9,11 @@
 #   4. the service worker with this build's precache list (scripts/sw-manifest.mjs)
 #   5. brotli and gzip siblings of every compressible file (scripts/serve.mjs sends them)
 # Cargo builds go to target/web (WEB_TARGET_DIR overrides) so they never wait on other builds.
+#   RGP_DIST=dir           writes the app there instead of dist/ (scripts/serve.sh builds beside
+#                          the folder it serves, then swaps)
+#   RGP_FRONT_END_ONLY=1   steps 3-5 only, from the modules already in pkg/
+#   RGP_WEBGPU_MODULE=building   the page trains on the CPU and says the WebGPU module is coming
+#                          (webpack.config.js; scripts/serve.sh's first build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -16,6 +21,9 @@ ROOT=$PWD
 TARGET_DIR=${WEB_TARGET_DIR:-$ROOT/target/web}
 step() { printf '== build-web: %s\n' "$*"; }
 
+DIST=${RGP_DIST:-dist}
+
+if [ "${RGP_FRONT_END_ONLY:-0}" != "1" ]; then
 source scripts/wasm-common.sh
 require_wasm_bindgen
 
@@ -56,26 +64,27 @@ if [ "${RGP_TRAIN:-1}" != "0" ]; then
     step "training module skipped: scripts/build-train-wasm.sh is not in this checkout"
   fi
 fi
+fi # RGP_FRONT_END_ONLY
 
-step "front end (webpack)"
-rm -rf dist
-npx --no-install webpack --mode production
-cp index.html www/style.css node_modules/uplot/dist/uPlot.min.css dist/
+step "front end (webpack → $DIST/)"
+rm -rf "$DIST"
+RGP_DIST=$DIST npx --no-install webpack --mode production
+cp index.html www/style.css node_modules/uplot/dist/uPlot.min.css "$DIST/"
 if [ -d data ]; then
   step "datasets (data/ → dist/data/)"
-  mkdir -p dist/data
-  cp -a data/. dist/data/
+  mkdir -p "$DIST/data"
+  cp -a data/. "$DIST/data/"
 fi
 if [ -f models/pretrained/manifest.json ]; then
   step "pretrained networks (models/pretrained/ → dist/models/)"
-  mkdir -p dist/models
-  cp models/pretrained/*.safetensors models/pretrained/manifest.json dist/models/
+  mkdir -p "$DIST/models"
+  cp models/pretrained/*.safetensors models/pretrained/manifest.json "$DIST/models/"
 fi
 
 step "service worker (dist/sw.js: build id and precache list)"
-node scripts/sw-manifest.mjs dist
+node scripts/sw-manifest.mjs "$DIST"
 
 # Brotli (quality 11) and gzip (-9) siblings for the server to send as they are (Content-Encoding).
 step "pre-compressed .br/.gz siblings; sizes (bytes, raw / brotli / gzip) of files over 32 KB"
-PRECOMPRESS_CACHE=$TARGET_DIR/precompress node scripts/serve.mjs --precompress dist
-echo "== build-web: done → dist/ (serve with: node scripts/serve.mjs dist 8080)"
+PRECOMPRESS_CACHE=$TARGET_DIR/precompress node scripts/serve.mjs --precompress "$DIST"
+echo "== build-web: done → $DIST/ (serve with: node scripts/serve.mjs $DIST 8080)"

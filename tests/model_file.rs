@@ -358,3 +358,14 @@ fn a_file_without_our_metadata_loads_against_the_current_network() {
     assert_eq!(back.layers[1].weight, f.layers[1].weight);
     assert_eq!(back.layers[1].mask, None);
 }
+
+#[test]
+fn an_architecture_too_large_to_unpack_is_refused_before_any_allocation() {
+    let f = mlp_file();
+    let bytes = encode(&f, Layout::Packed, Dtype::F32).unwrap();
+    // 2^20 x 2^20 weights (4 TB of f32) asked of a file of a few kilobytes.
+    let mut huge = f.meta.clone();
+    huge.arch.widths = vec![1 << 20, 1 << 20];
+    let e = err(&bytes, Some(&huge));
+    assert!(e.contains("weights a layer may have"), "{e}");
+}

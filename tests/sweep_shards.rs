@@ -189,7 +189,15 @@ fn a_killed_shard_resumed_loses_and_duplicates_no_run() {
     want.sort();
     got.sort();
     assert_eq!(got, want, "each of the shard's runs exactly once");
-    assert!(!std::fs::read_to_string(&file).unwrap().contains("3.1\n"));
+    // parse_csv keeps one row per key: count the file's own lines, so a run written twice fails.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let lines = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(lines, mine.len(), "one line per run in the file:\n{text}");
+    assert!(!text.contains("3.1\n"));
 
     let out = rgp(&["sweep", "run", "--dir", d, "--shard", "env/2", "--quiet"])
         .env("JOB_COMPLETION_INDEX", "0")

@@ -2,6 +2,8 @@
 // views together. The main thread only renders (at most once per animation frame); all graph
 // work runs in the worker.
 
+/* global RGP_WEBGPU_MODULE */ // 'built' | 'building' | 'absent', set by webpack.config.js
+
 // First: the graph worker starts loading while the rest is evaluated.
 import { takeGraphWorker } from './graph-boot.js';
 import { Controls } from './controls.js';
@@ -126,6 +128,7 @@ function onGraph(m) {
   }
   run.frame.progress = null;
   run.frame.table = null;
+  ui.status.dataset.wasmMemory = m.memory; // a readout for the soak test: the graph module's memory
   const v = m.view;
   const p = m.progress;
   views.show(v, m.phase === 'start' ? null : validSwap(v, p?.last_swap));
@@ -422,7 +425,10 @@ async function start() {
 
 // The service worker (www/sw.js) makes a second visit work offline; registered once the page
 // runs, so its precaching never delays the first graph.
+// A build served while its WebGPU module is still being built (scripts/serve.sh) registers none:
+// the complete build replaces it on the server, and a reload must get that build, not a cache.
 function registerServiceWorker() {
+  if (RGP_WEBGPU_MODULE === 'building') return;
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
   navigator.serviceWorker.register('sw.js').catch((e) => console.warn('service worker:', e.message));
 }

@@ -20,7 +20,7 @@
 //   ready    { version }
 //   opened   { id, parsed, problem, started }  the link's verdict: parseHash's result, the engine's
 //                                           problem (null or { field, message }), whether run `id` runs
-//   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, progress? }
+//   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, memory, progress? }
 //   progress { id, progress, evalsPerSec, chunk, table?, lastSwap }   at most every ~50 ms
 //   family   { id, progress, evalsPerSec, final, members?, stopped? }  members (sorted by ASPL)
 //                                           come with the final message, then a 'picked' graph
@@ -71,7 +71,8 @@ function view(g) {
 
 function postView(id, phase, g, extra = {}) {
   const v = view(g);
-  self.postMessage({ type: 'graph', id, phase, view: v, ...extra }, [v.table.buffer]);
+  // `memory`: the module's linear memory, for the soak test (app.js writes it on the status line).
+  self.postMessage({ type: 'graph', id, phase, view: v, memory: rgp.wasm_memory_bytes(), ...extra }, [v.table.buffer]);
 }
 
 /** Adapts the chunk budget (iterations) so that one chunk takes about CHUNK_MS. */

@@ -5,6 +5,11 @@ use crate::mapping::{CnnSpec, LayerKind, MaskOptions, MlpSpec, ModelKind};
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
 
+/// Most weights one layer of a model file may have (256 MB of f32). A packed file stores a
+/// fraction of its layers' weights and is unpacked into all of them: this bound is checked before
+/// any allocation, so a small file cannot ask for gigabytes.
+pub const MAX_LAYER_WEIGHTS: usize = 1 << 26;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchSpec {
     pub model: ModelKind,
@@ -98,6 +103,18 @@ impl ArchSpec {
             }
         };
         let count = arch.layers().count();
+        for l in arch.layers() {
+            let weights = [l.in_ch as usize, l.kernel as usize, l.kernel as usize]
+                .iter()
+                .try_fold(l.out_ch as usize, |a, &b| a.checked_mul(b));
+            if weights.is_none_or(|w| w > MAX_LAYER_WEIGHTS) {
+                bail!(
+                    "the architecture has a {} x {} layer, over the {MAX_LAYER_WEIGHTS} weights a layer may have",
+                    l.out_ch,
+                    l.in_ch
+                );
+            }
+        }
         Ok(arch
             .layers()
             .enumerate()

@@ -171,13 +171,14 @@ impl Row {
             }
         }
         let fp = f[5].trim();
-        if !fp.chars().all(|c| c.is_ascii_hexdigit()) || fp.len() > 16 {
+        // Empty for a run without a graph (dense, magnitude); else the engine's 16 hex digits.
+        if !fp.is_empty() && (fp.len() != 16 || !fp.chars().all(|c| c.is_ascii_hexdigit())) {
             bail!(
                 "fingerprint '{}' is not 16 hex digits",
                 fp.chars().take(30).collect::<String>()
             );
         }
-        Ok(Row {
+        let row = Row {
             kind: f[0].trim().parse()?,
             degree: num("degree", f[1])?,
             graph: opt("graph", f[2])?,
@@ -188,7 +189,33 @@ impl Row {
             test_accuracy: num("test_accuracy", f[7])?,
             train_loss: num("train_loss", f[8])?,
             seconds: num("seconds", f[9])?,
-        })
+        };
+        row.check()?;
+        Ok(row)
+    }
+
+    /// The values a run can have: an accuracy in [0, 1], a loss ≥ 0 (NaN when training
+    /// diverged), seconds ≥ 0, an ASPL ≥ 1 and a clustering in [0, 1] when there is a graph.
+    fn check(&self) -> Result<()> {
+        let bad = |name: &str, x: f64| -> Result<()> {
+            Err(Error::new(format!("{name} {x} is out of range")))
+        };
+        if !(0.0..=1.0).contains(&self.test_accuracy) {
+            return bad("test_accuracy", self.test_accuracy);
+        }
+        if self.train_loss < 0.0 || self.train_loss == f64::INFINITY {
+            return bad("train_loss", self.train_loss);
+        }
+        if !(self.seconds >= 0.0 && self.seconds.is_finite()) {
+            return bad("seconds", self.seconds);
+        }
+        if let Some(a) = self.aspl.filter(|a| !(*a >= 1.0 && a.is_finite())) {
+            return bad("aspl", a);
+        }
+        if let Some(c) = self.clustering.filter(|c| !(0.0..=1.0).contains(c)) {
+            return bad("clustering", c);
+        }
+        Ok(())
     }
 }
 
@@ -232,19 +259,113 @@ pub fn to_csv(rows: &[Row]) -> String {
     s
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// process killed mid-write leaves the old file or the new one, never a torn one.
+/// Writes `bytes` to `path` through a temporary file in the same folder, fsynced, then a rename
+/// and an fsync of the folder, so a process killed mid-write or a power cut leaves the old file or
+/// the new one, never a torn one; two writers never share a temporary file.
 #[cfg(not(target_family = "wasm"))]
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // A name of its own per writer (process and call), in the target's folder so the rename
+    // stays on one file system; the data reaches the disk before the rename, and the rename
+    // before we return, so a power cut leaves the old file or the new one.
+    static CALLS: AtomicU64 = AtomicU64::new(0);
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    tmp.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let tmp = std::path::PathBuf::from(tmp);
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return written;
+    }
+    sync_dir(path)
+}
+
+/// Makes a rename or a new file in `path`'s folder durable (a no-op where folders cannot be opened).
+#[cfg(not(target_family = "wasm"))]
+fn sync_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    match std::fs::File::open(dir) {
+        Ok(d) => d.sync_all().or(Ok(())), // some file systems refuse fsync on a folder
+        Err(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_out_of_range_are_refused_with_the_field_named() {
+        let good = "graph,4,0,2.1,0.1,0123456789abcdef,1,0.9,0.3,1.5";
+        assert!(Row::parse(good).is_ok());
+        assert!(
+            Row::parse("dense,4,,,,,1,0.9,NaN,1.5").is_ok(),
+            "no graph; a diverged loss"
+        );
+        for (line, field) in [
+            (
+                "graph,4,0,2.1,0.1,0123456789abcdef,1,NaN,0.3,1.5",
+                "test_accuracy",
+            ),
+            (
+                "graph,4,0,2.1,0.1,0123456789abcdef,1,1.5,0.3,1.5",
+                "test_accuracy",
+            ),
+            (
+                "graph,4,0,2.1,0.1,0123456789abcdef,1,0.9,-1,1.5",
+                "train_loss",
+            ),
+            ("graph,4,0,2.1,0.1,0123456789abcdef,1,0.9,0.3,-2", "seconds"),
+            (
+                "graph,4,0,2.1,0.1,0123456789abcdef,1,0.9,0.3,inf",
+                "seconds",
+            ),
+            ("graph,4,0,0.5,0.1,0123456789abcdef,1,0.9,0.3,1.5", "aspl"),
+            ("graph,4,0,2.1,0.1,0123,1,0.9,0.3,1.5", "fingerprint"),
+        ] {
+            let e = Row::parse(line).unwrap_err().to_string();
+            assert!(e.contains(field), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn writers_at_once_leave_one_whole_file_and_no_temporary_one() {
+        let dir = std::env::temp_dir().join(format!("rgp-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("results.csv");
+        let texts: Vec<String> = (0..8).map(|i| format!("{i}\n").repeat(10_000)).collect();
+        std::thread::scope(|s| {
+            for t in &texts {
+                let path = &path;
+                s.spawn(move || write_atomic(path, t.as_bytes()).unwrap());
+            }
+        });
+        let got = std::fs::read_to_string(&path).unwrap();
+        assert!(texts.contains(&got), "one writer's whole text");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("results.csv")],
+            "no temporary file left"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn rows_read_from_json_take_a_null_loss_as_nan() {

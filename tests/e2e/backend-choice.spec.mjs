@@ -24,11 +24,11 @@ async function trainOnce(page) {
   );
 }
 
-test('backend choice: measured in the background once, remembered, not measured on the second visit', async ({ page, baseURL }) => {
+test('backend choice: measured in the background once, remembered, not measured on the second visit', async ({ page, baseURL, skip }) => {
   const p = await page();
   await p.goto(`${baseURL}#v=1&nodes=64&degree=4&search=none&epochs=1`);
   const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
-  if (!gpu) return; // no WebGPU adapter at all: nothing to compare (train.spec covers that path)
+  if (!gpu) skip('no WebGPU adapter in this browser: nothing to compare (train.spec covers that path)');
   await p.evaluate(() => localStorage.setItem('rgp.backend.measure-fallback', '1'));
   await p.reload();
   await trainOnce(p);

@@ -110,6 +110,9 @@ export async function textWhen(page, testid, want, timeout = 30000) {
   return text(page, testid);
 }
 
+/** Thrown by `skip(why)`: the runner reports the test as skipped, with the reason, not as passed. */
+export class Skip extends Error {}
+
 export function makeFixtures(browser, baseURL) {
   const contexts = [];
   const browsers = [];
@@ -122,6 +125,10 @@ export function makeFixtures(browser, baseURL) {
     errors,
     allowErrors() {
       allow = true;
+    },
+    /** Ends the test as skipped: what it needs is not on this machine (said in the report). */
+    skip(why) {
+      throw new Skip(why);
     },
     // fresh: a browser of its own, for measurements that earlier tests' leftovers in the shared
     // browser (its GPU process, caches) must not disturb.

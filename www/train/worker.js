@@ -15,6 +15,7 @@
 //               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
 //               {type:'moved', from, to, step, total_steps, reason, ms}
 //               {type:'notice', text}   {type:'error', message, backend, deviceLost}
+/* global RGP_WEBGPU_MODULE */ // 'built' | 'building' | 'absent', set by webpack.config.js
 
 import { adapterKey } from './backend-choice.js';
 import { kept, race, startBytes } from './finetune-worker.js';
@@ -108,6 +109,8 @@ async function init({ backend: pref = 'auto', memory = {}, measureFallback = fal
   let chosen = 'cpu';
   if (pref === 'cpu') {
     out.reason = 'chosen in the settings';
+  } else if (RGP_WEBGPU_MODULE !== 'built') {
+    Object.assign(out, webgpuMissing());
   } else if (!adapter) {
     out.notice = 'WebGPU is not available in this browser: training runs on the CPU backend.';
     out.reason = 'no WebGPU adapter';
@@ -142,6 +145,17 @@ async function init({ backend: pref = 'auto', memory = {}, measureFallback = fal
   await loadModule(moduleOf(chosen));
   backend = chosen;
   return { ...out, backend, module_ms: performance.now() - tm, init_ms: performance.now() - t0 };
+}
+
+/** Why this build trains on the CPU whatever the adapter: its WebGPU module is still being built
+ *  (scripts/serve.sh serves the page before it) or was left out of the build. */
+function webgpuMissing() {
+  return RGP_WEBGPU_MODULE === 'building'
+    ? {
+      reason: 'the WebGPU module is still being built',
+      notice: 'The WebGPU module is still being built on the server: training runs on the CPU backend. Reload the page once it is ready (scripts/serve.sh says so) to use WebGPU.',
+    }
+    : { reason: 'this build has no WebGPU module', notice: 'This build has no WebGPU module: training runs on the CPU backend.' };
 }
 
 /** Milliseconds per step of both backends on the calibration model (a background worker). */
@@ -231,6 +245,10 @@ async function moveRun(run, msg, step) {
   if (to === backend) return;
   if (to !== 'wgpu') {
     post({ type: 'notice', text: 'A run on WebGPU cannot move to the CPU: the CPU backend is used from the next run.' });
+    return;
+  }
+  if (RGP_WEBGPU_MODULE !== 'built') {
+    post({ type: 'notice', text: webgpuMissing().notice });
     return;
   }
   try {
