@@ -40,13 +40,6 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Bytes of this module's linear memory. It only grows (wasm memory is never returned), so a
-/// reading that keeps rising across searches is a leak; the soak test holds it flat.
-#[wasm_bindgen]
-pub fn wasm_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) * 65536) as f64
-}
-
 /// Search counters of a graph that no search produced (imported, family member).
 fn still(g: &Graph) -> Progress {
     let m = crate::graph::AsplKernel::new().stats(g);

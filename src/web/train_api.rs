@@ -38,13 +38,6 @@ pub fn default_train_config() -> String {
     serde_json::to_string(&TrainConfig::default()).unwrap_or_default()
 }
 
-/// Bytes of this module's linear memory. It only grows (wasm memory is never returned), so a
-/// reading that keeps rising across runs is a leak; the page shows it after every run.
-#[wasm_bindgen]
-pub fn wasm_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) * 65536) as f64
-}
-
 /// Builds (and searches) the graph a `GraphConfig` describes and returns its neighbour table
 /// (`n × k`, row-major), for when the page hands the worker a configuration, not a graph.
 #[wasm_bindgen]
