@@ -2,7 +2,8 @@
 //   node scripts/sw-manifest.mjs [dist]
 // Precached: the page (as ./), scripts, styles, every wasm module except the WebGPU training
 // module when a CPU-only one exists (it is cached when first fetched), and the quick data sets.
-// BUILD is a hash of the precached files' contents, so any change gives a new cache.
+// BUILD is a hash of the precached files' contents, so any change gives a new cache; PRECACHE
+// pairs each file with its SHA-256.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -33,7 +34,10 @@ const precache = files
 const hash = createHash('sha256');
 for (const f of ['index.html', ...precache]) hash.update(f).update(readFileSync(join(dist, f)));
 const build = hash.digest('hex').slice(0, 16);
-const list = ['./', ...precache];
+// Each precached file's SHA-256: the service worker checks what it downloads against it, so a file
+// cut short (a deploy under way, a dropped connection) never enters the cache.
+const sha = (f) => createHash('sha256').update(readFileSync(join(dist, f))).digest('hex');
+const list = [['./', sha('index.html')], ...precache.map((f) => [f, sha(f)])];
 const body = readFileSync(join(root, 'www/sw.js'), 'utf8');
 writeFileSync(join(dist, 'sw.js'), `const BUILD = '${build}';\nconst PRECACHE = ${JSON.stringify(list)};\n${body}`);
 const bytes = precache.reduce((a, f) => a + statSync(join(dist, f)).size, 0);

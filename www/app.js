@@ -18,6 +18,7 @@ import { FamilyList } from './views/family-list.js';
 import { describe, showNotes, showUndo } from './views/graph-notes.js';
 import { GraphViews } from './views/graph-views.js';
 import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
+import { registerServiceWorker } from './sw-client.js';
 import { GraphWorker } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -420,17 +421,15 @@ async function start() {
   await Promise.race([views.firstDrawn, new Promise((resolve) => setTimeout(resolve, 2000))]);
   mountTraining($('training'), appApi);
   mountSweep($('sweep'), appApi);
-  registerServiceWorker();
+  startServiceWorker();
 }
 
-// The service worker (www/sw.js) makes a second visit work offline; registered once the page
-// runs, so its precaching never delays the first graph.
-// A build served while its WebGPU module is still being built (scripts/serve.sh) registers none:
-// the complete build replaces it on the server, and a reload must get that build, not a cache.
-function registerServiceWorker() {
-  if (RGP_WEBGPU_MODULE === 'building') return;
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
-  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('service worker:', e.message));
+// The service worker (www/sw.js, www/sw-client.js) makes a second visit work offline; registered
+// once the page runs, so its precaching never delays the first graph. A build served while its
+// WebGPU module is still being built (scripts/serve.sh) registers none: the complete build
+// replaces it on the server, and a reload must get that build, not a cache.
+function startServiceWorker() {
+  if (RGP_WEBGPU_MODULE !== 'building') registerServiceWorker();
 }
 
 start();

@@ -1,19 +1,46 @@
 // The service worker: after a first visit the app works offline (graph search and CPU training on
 // the quick data sets). scripts/sw-manifest.mjs writes dist/sw.js from this file with two
-// constants in front: BUILD (a hash of the build's files) and PRECACHE (the page, its scripts and
-// styles, the graph module, the CPU training module and the quick data sets).
+// constants in front: BUILD (a hash of the build's files) and PRECACHE ([url, SHA-256] of the
+// page, its scripts and styles, the graph module, the CPU training module and the quick data sets).
 //
-// One cache per build, `rgp-<BUILD>`: a new build installs beside the old one and takes over only
-// when no tab runs the old one (no skipWaiting), then deletes the old caches; a tab never mixes
-// files of two builds. Cache first for everything same-origin: the precache list at install, and
-// what else the app fetches (the WebGPU module, the full data sets) when it is first fetched.
+// One cache per build, `rgp-<BUILD>`. Install downloads every listed file and checks it against
+// its SHA-256: a file cut short (a deploy under way) fails the install, so the build in use stays.
+// A new build waits while a tab runs the old one (a tab never mixes files of two builds) and the
+// page offers "a new version is ready — reload" (www/sw-client.js), which sends 'skip-waiting';
+// on activation the caches of other builds go. Cache first for everything same-origin: the list
+// at install, and what else the app fetches (the WebGPU module, the full data sets) when first
+// fetched, while this build is the one in charge.
 /* global BUILD, PRECACHE */
 
 const CACHE = `rgp-${BUILD}`;
 
+async function hex(buffer) {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Downloads `url`, checks it against `sha`, and caches it under the key fetch() will look up. */
+async function precache(cache, [url, sha]) {
+  const res = await fetch(new Request(url, { cache: 'no-cache' }));
+  const body = await res.arrayBuffer();
+  if (!res.ok || (await hex(body)) !== sha) throw new Error(`${url}: not the file this build lists`);
+  // The body is decoded already: the headers that described the wire form go.
+  const headers = new Headers(res.headers);
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  await cache.put(new URL(url, self.location).href, new Response(body, { status: 200, headers }));
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'no-cache' })))),
+    caches.open(CACHE).then(async (cache) => {
+      try {
+        await Promise.all(PRECACHE.map((entry) => precache(cache, entry)));
+      } catch (e) {
+        await caches.delete(CACHE); // nothing half-made stays behind
+        throw e;
+      }
+    }),
   );
 });
 
@@ -21,6 +48,11 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith('rgp-') && k !== CACHE).map((k) => caches.delete(k)))),
   );
+});
+
+// The page's Reload on "a new version is ready": this build takes over now.
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('fetch', (event) => {
