@@ -55,10 +55,13 @@ pub(crate) fn js_error(e: crate::Error) -> JsError {
 /// Bytes of the module's linear memory (graph or training module). It only grows (wasm memory is
 /// never returned), so a reading that keeps rising across searches or runs is a leak: the page
 /// shows the training module's after every run, and the soak test holds both flat.
-#[cfg(any(
-    feature = "web-graph",
-    feature = "web-train",
-    feature = "web-train-cpu"
+#[cfg(all(
+    target_arch = "wasm32",
+    any(
+        feature = "web-graph",
+        feature = "web-train",
+        feature = "web-train-cpu"
+    )
 ))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
