@@ -3,6 +3,7 @@
 #   scripts/setup.sh          build tools: wasm32 target, wasm-bindgen-cli (the version pinned in
 #                             Cargo.lock), npm packages, datasets
 #   scripts/setup.sh --test   also what the tests need: Debian's chromium, mesa's Vulkan drivers,
+#                             nginx with the brotli_static module (the deploy smoke test),
 #                             cargo-fuzz, python/requirements.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,9 @@ MIN_CHROMIUM=156
 
 if [ "${1:-}" = "--test" ]; then
   apt_install chromium mesa-vulkan-drivers
+  # The deploy smoke test runs its own nginx on dist/ (tests/e2e/deploy.spec.mjs); the package's
+  # own service is not needed (where it started, it keeps to its default site).
+  apt_install nginx libnginx-mod-http-brotli-static
   have_chromium=$(chromium --version 2>/dev/null | sed -nE 's/^Chromium ([0-9]+)\..*/\1/p' || true)
   if [ "${have_chromium:-0}" -lt "$MIN_CHROMIUM" ]; then
     echo "setup: chromium ${have_chromium:-?} is older than $MIN_CHROMIUM; upgrading"
