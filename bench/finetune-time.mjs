@@ -1,4 +1,4 @@
-// How long a first-time visitor waits for a recovered network (README, "Fine-tuning"): a cold
+// How long a first-time visitor waits for a recovered network (docs/TRAINING.md, "Fine-tuning from a trained network"): a cold
 // browser context opens the app's default link (start=pretrained, quick MNIST, MLP, RGP 4/64),
 // presses Train, and the clock stops when fine-tuning is done. Split into link → Train enabled,
 // Train → pretrained and pruned accuracies on show, → recovered; median of --runs.

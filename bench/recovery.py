@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fine-tuning recovery table (README, "Fine-tuning"): a pretrained dense network, pruned by four
+"""Fine-tuning recovery table (docs/TRAINING.md, "Fine-tuning from a trained network"): a pretrained dense network, pruned by four
 masks at the same per-layer kept counts (the RGP graph, the ring lattice, a random regular graph,
 one-shot magnitude pruning), then fine-tuned for 1 and for 3 epochs.
 

@@ -1,4 +1,4 @@
-// Start-up and size of the training path, side by side in one run (README, "Training benchmarks"):
+// Start-up and size of the training path, side by side in one run (docs/BENCHMARKS.md, "Training benchmarks"):
 //   - bytes each module puts on the wire (the app's own server: brotli/gzip siblings) and raw;
 //   - cold link → first training step on the CPU path (fresh browser context, empty cache),
 //     split into link → Train enabled and Train → first step; median of --runs;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accuracy table (README, "Training"): dense against RGP-pruned MLPs (k/n = 4/64, 8/64, 16/64)
+# Accuracy table (docs/TRAINING.md, "Training"): dense against RGP-pruned MLPs (k/n = 4/64, 8/64, 16/64)
 # on full MNIST and Fashion-MNIST, natively on the CPU backend, several seeds each.
 #   bench/train_accuracy.sh [epochs] [seeds...]      (defaults: 8 epochs, seeds 1 2 3)
 # Pruned runs use the graph `rgp graph` builds by default (anneal search, graph seed 1).

@@ -1,4 +1,4 @@
-// Training throughput, side by side in one run (README, "Training benchmarks"):
+// Training throughput, side by side in one run (docs/BENCHMARKS.md, "Training benchmarks"):
 //   ours in the browser (the app's training worker) on WebGPU and on the CPU backend,
 //   ours natively (`rgp train`, CPU and wgpu), and the same MLP in TensorFlow.js in the same
 //   browser: its WebGPU backend on the same adapter, its wasm backend against our CPU backend.

@@ -8,7 +8,7 @@
 # the exact version in Cargo.lock → wasm-opt from npm `binaryen` (Debian's wasm-opt 108 produces a
 # module that fails at start-up; without wasm-opt, Burn 0.22 runs about 5x slower per step).
 #
-# Knobs (for size experiments; README, "Training benchmarks", has the measurements):
+# Knobs (for size experiments; docs/BENCHMARKS.md, "Training benchmarks", has the measurements):
 #   TRAIN_MODULES="cpu gpu"   which modules to build
 #   TRAIN_OUT_PREFIX=pkg/train  output folders are <prefix>-cpu and <prefix>
 #   GPU_OPT_LEVEL / CPU_OPT_LEVEL   cargo opt-level of the whole build (3 / 3)

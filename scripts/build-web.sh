@@ -35,7 +35,7 @@ cargo run --quiet --release --no-default-features --bin rgp-settings-module > ww
 mv www/generated/settings.js.new www/generated/settings.js
 
 # A small wasm module without Burn: cargo (feature $1) → wasm-bindgen --target bundler → pkg/$2/.
-# Settings chosen by measurement (README, "The app"): opt-level 3 (s/z saved 2% of the gzipped
+# Settings chosen by measurement (docs/BENCHMARKS.md, "App benchmarks"): opt-level 3 (s/z saved 2% of the gzipped
 # graph module but cost up to half the speed); simd128 (the kernel's row ORs vectorise: 1.5x
 # faster from 256 nodes, equal below); the panic hook (1 KB gzipped) puts a bug's message on the
 # console instead of a bare "unreachable".

@@ -6,7 +6,7 @@
 #   FUZZ_JOBS=2 scripts/fuzz.sh ...           two targets at a time (one per core)
 # The committed seeds (fuzz/corpus/TARGET) are read, never written; what the fuzzer adds goes to
 # fuzz/corpus-run/TARGET (not committed). A crash leaves its input in fuzz/artifacts/TARGET/ and
-# makes the script fail; it then belongs in a regression test in tests/ (README, "Reliability").
+# makes the script fail; it then belongs in a regression test in tests/ (docs/RELIABILITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

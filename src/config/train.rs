@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Kernel {
-    /// Chosen per backend by measurement (README, "Training benchmarks"): on the CPU backend
+    /// Chosen per backend by measurement (docs/BENCHMARKS.md, "Training benchmarks"): on the CPU backend
     /// packed linear layers and `W ⊙ M` convolutions, on wgpu the other way round.
     #[default]
     Auto,

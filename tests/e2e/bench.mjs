@@ -1,4 +1,4 @@
-// App benchmarks for the README ("The app"): load time, sizes, and search throughput in the
+// App benchmarks (docs/BENCHMARKS.md, "App benchmarks"): load time, sizes, and search throughput in the
 // browser's worker against the native CLI on the same graphs. Needs a built dist/.
 //   node tests/e2e/bench.mjs [--screenshot docs/screenshot.png] [--runs 3] [--loads 11]
 import { spawnSync } from 'node:child_process';

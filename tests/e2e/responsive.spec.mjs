@@ -42,7 +42,7 @@ for (const [name, hash] of [
     const long = await p.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [from, to]);
     assert.ok(['searching', 'ready', 'loading'].includes(state), state);
     // On 2 cores the search worker and the browser's own threads preempt the main thread now and
-    // then: one task may run past 50 ms, none past 100 ms (README, "The app").
+    // then: one task may run past 50 ms, none past 100 ms (docs/APP.md).
     assert.ok(long.length <= 1 && long.every((t) => t.duration < 100), `long tasks during the search: ${JSON.stringify(long)}`);
     assert.ok(lag < 100, `timer lag ${lag.toFixed(1)} ms`);
     assert.ok(inputMs < 500, `typing took ${inputMs} ms`);
