@@ -160,6 +160,14 @@ fn tiny_sweep_runs_end_to_end_and_resumes() {
     assert_eq!((planned, skipped), (27, 18));
     assert_eq!(s3.runs, 27);
 
+    // Fewer seeds than the file holds: refused, as the shards refuse a run their plan lacks
+    // (it was summarised beside the plan before).
+    let e = run_dir(&config(2), digits(), cpu(), &dir, &mut |_| {}).unwrap_err();
+    assert!(
+        e.message().contains("does not plan") && e.message().contains(" seed "),
+        "{e}"
+    );
+
     // Another configuration in the same folder is refused with one line.
     let mut other = config(2);
     other.train.lr = 0.1;

@@ -242,7 +242,8 @@ store.subscribe((s, prev, action) => {
     if (action === 'edit') controls.base = { ...s.config };
     else controls.write(s.config); // the form (an edit came from it)
   }
-  if (s.source !== prev.source || s.config !== prev.config || s.status !== prev.status) showNotes(s);
+  // Not on every progress frame: the notes depend on the state, not on the status text.
+  if (s.source !== prev.source || s.config !== prev.config || s.status.state !== prev.status.state) showNotes(s);
   if (s.undo !== prev.undo) showUndo(s.undo);
 });
 

@@ -312,8 +312,16 @@ pub fn run_dir(
     let jobs = plan(cfg, &graphs)?;
     let by_key: HashMap<RunKey, &Job> = jobs.iter().map(|j| (j.key(), j)).collect();
     for r in &rows {
-        if let Some(j) = by_key.get(&r.key())
-            && let Some(g) = &j.graph
+        // As the shards do: a row this plan does not hold is refused, not summarised beside it.
+        let Some(j) = by_key.get(&r.key()) else {
+            bail!(
+                "results.csv in {} holds a run this sweep does not plan ({} seed {}); seeds, degrees and baselines may grow on a resume, not shrink: use the earlier ones or another --out",
+                out.display(),
+                r.kind.as_str(),
+                r.seed
+            );
+        };
+        if let Some(g) = &j.graph
             && g.fingerprint != r.fingerprint
         {
             bail!(

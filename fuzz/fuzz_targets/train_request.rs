@@ -1,0 +1,17 @@
+//! The training request (the page's training worker → the training module's `create`/`resume`;
+//! `rgp train`'s flags end in the same struct): any JSON either gives a configuration that
+//! validates and reads back as itself, or is refused with an error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rgp::config::train::TrainConfig;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(cfg) = serde_json::from_slice::<TrainConfig>(data) else { return };
+    if cfg.validate().is_err() {
+        return;
+    }
+    let text = serde_json::to_string(&cfg).expect("a configuration serialises");
+    let back: TrainConfig = serde_json::from_str(&text).expect("a configuration this code wrote reads back");
+    assert_eq!(back, cfg);
+});
