@@ -235,12 +235,18 @@ const familyList = new FamilyList($('family'), $('family-list'), (index) => {
   run.active = worker.pick(index);
 });
 
+/** The actions that change the graph form's fields from outside the form. */
+const FORM_WRITERS = new Set(['open', 'imported', 'restored']);
+
 store.subscribe((s, prev, action) => {
   if (s.status !== prev.status || s.config !== prev.config) showStatus(s);
   if (s.config && s.config !== prev.config) {
     writeToLocation(s.config); // the link
-    if (action === 'edit') controls.base = { ...s.config };
-    else controls.write(s.config); // the form (an edit came from it)
+    // The form's fields are written only when the graph's configuration came from elsewhere (a
+    // link, an import, Undo): written on other changes (a stop point, a panel's keys), they would
+    // undo a field the user is editing while its check runs.
+    if (FORM_WRITERS.has(action)) controls.write(s.config);
+    else controls.base = { ...s.config };
   }
   // Not on every progress frame: the notes depend on the state, not on the status text.
   if (s.source !== prev.source || s.config !== prev.config || s.status.state !== prev.status.state) showNotes(s);
