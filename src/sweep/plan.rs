@@ -4,11 +4,12 @@
 use super::family::{
     self, DEFAULT_SEEDS, FamilySpec, GraphAt, MAX_DEGREES, MAX_SEEDS, SweepGraph, SweepGraphs,
 };
-use super::results::{Kind, RunKey};
+use super::results::{Kind, Row, RunKey};
 use super::start::{self, StartFile};
 use crate::train::{BackendKind, TrainConfig};
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Everything that decides a sweep. `seeds`, `degrees` and `baselines` may grow when a sweep is
 /// resumed; the rest must stay the same (see [`SweepConfig::identity`]).
@@ -186,4 +187,35 @@ pub fn plan(cfg: &SweepConfig, graphs: &SweepGraphs) -> Result<Vec<Job>> {
             })
         })
         .collect()
+}
+
+/// Checks rows read from `file` against the plan's runs `jobs` (by key): each must be one of its
+/// runs, made with its graph. `hint` ends the message when a row is not (what to do instead).
+/// `rgp sweep run` and the shards share it, so both refuse the same files the same way.
+pub fn check_rows(
+    rows: &[Row],
+    jobs: &HashMap<RunKey, &Job>,
+    file: &str,
+    hint: &str,
+) -> Result<()> {
+    for r in rows {
+        let Some(j) = jobs.get(&r.key()) else {
+            bail!(
+                "{file} holds a run this sweep does not plan ({} seed {}); {hint}",
+                r.kind.as_str(),
+                r.seed
+            );
+        };
+        if let Some(g) = j.graph.as_ref().filter(|g| g.fingerprint != r.fingerprint) {
+            bail!(
+                "{file} was made with other graphs ({} seed {}: graph {} has fingerprint {}, this sweep's is {})",
+                r.kind.as_str(),
+                r.seed,
+                g.index,
+                r.fingerprint,
+                g.fingerprint
+            );
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@
 use super::family::SweepGraphs;
 #[cfg(not(target_family = "wasm"))]
 use super::files::{SummaryFile, first_difference, graph_info, pretty};
-use super::plan::{Job, SweepConfig};
+use super::plan::{Job, SweepConfig, check_rows};
 #[cfg(not(target_family = "wasm"))]
 use super::plan::{build_graphs, plan};
 use super::results::{Kind, Row};
@@ -254,38 +254,6 @@ pub enum Event<'a> {
     },
 }
 
-/// Each row of an existing `results.csv` must be a run of this plan, made with its graphs.
-fn check_rows(
-    out: &std::path::Path,
-    rows: &[Row],
-    by_key: &HashMap<super::results::RunKey, &Job>,
-) -> Result<()> {
-    for r in rows {
-        // As the shards do: a row this plan does not hold is refused, not summarised beside it.
-        let Some(j) = by_key.get(&r.key()) else {
-            bail!(
-                "results.csv in {} holds a run this sweep does not plan ({} seed {}); seeds, degrees and baselines may grow on a resume, not shrink: use the earlier ones or another --out",
-                out.display(),
-                r.kind.as_str(),
-                r.seed
-            );
-        };
-        if let Some(g) = &j.graph
-            && g.fingerprint != r.fingerprint
-        {
-            bail!(
-                "results.csv in {} was made with other graphs ({} {} has fingerprint {}, this sweep's is {}); use another --out",
-                out.display(),
-                r.kind.as_str(),
-                g.index,
-                r.fingerprint,
-                g.fingerprint
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Runs a sweep into `out`: `sweep.json` (the configuration), `graphs.json` (the graphs, with
 /// their neighbour tables), `results.csv` (one row per run, appended as runs finish) and
 /// `summary.json` (rewritten after every run). Runs already in `results.csv` are skipped, so an
@@ -343,7 +311,13 @@ pub fn run_dir(
     };
     let jobs = plan(cfg, &graphs)?;
     let by_key: HashMap<RunKey, &Job> = jobs.iter().map(|j| (j.key(), j)).collect();
-    check_rows(out, &rows, &by_key)?;
+    // As the shards do: a row this plan does not hold is refused, not summarised beside it.
+    check_rows(
+        &rows,
+        &by_key,
+        &format!("results.csv in {}", out.display()),
+        "seeds, degrees and baselines may grow on a resume, not shrink: use the earlier ones or another --out",
+    )?;
     // Rewrite the file from the rows read, which also drops a line torn by an interruption.
     super::results::write_atomic(&csv_path, super::results::to_csv(&rows).as_bytes())
         .map_err(|e| io("write", &csv_path, e))?;

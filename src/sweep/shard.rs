@@ -13,7 +13,7 @@
 
 use super::family::{SweepGraph, SweepGraphs};
 use super::files::{SummaryFile, first_difference, graph_info, pretty};
-use super::plan::{Job, SweepConfig, build_graphs, plan};
+use super::plan::{Job, SweepConfig, build_graphs, check_rows, plan};
 use super::results::{HEADER, Kind, Row, RunKey, parse_csv, to_csv};
 use super::run::{Event, Executor, run_appending};
 use super::summary::{Summary, summarize};
@@ -215,27 +215,12 @@ fn read_rows(path: &Path, jobs: &HashMap<RunKey, &Job>) -> Result<Vec<Row>> {
     }
     let rows =
         parse_csv(&read(path)?).map_err(|e| Error::new(format!("{}: {e}", path.display())))?;
-    for r in &rows {
-        let Some(j) = jobs.get(&r.key()) else {
-            bail!(
-                "{} holds a run this plan does not ({} seed {}); was it planned again with other settings?",
-                path.display(),
-                r.kind.as_str(),
-                r.seed
-            );
-        };
-        if j.graph
-            .as_ref()
-            .is_some_and(|g| g.fingerprint != r.fingerprint)
-        {
-            bail!(
-                "{} was made with other graphs ({} seed {})",
-                path.display(),
-                r.kind.as_str(),
-                r.seed
-            );
-        }
-    }
+    check_rows(
+        &rows,
+        jobs,
+        &path.display().to_string(),
+        "was it planned again with other settings?",
+    )?;
     Ok(rows)
 }
 
