@@ -228,7 +228,7 @@ function frame() {
 
 // ---- the views of the store -----------------------------------------------------------------
 
-const controls = new Controls($('controls'), onConfigEdited);
+const controls = new Controls($('controls'), onConfigEdited, () => store.state.config ?? store.state.held);
 
 const familyList = new FamilyList($('family'), $('family-list'), (index) => {
   store.do('pick', { index });
@@ -244,9 +244,9 @@ store.subscribe((s, prev, action) => {
     writeToLocation(s.config); // the link
     // The form's fields are written only when the graph's configuration came from elsewhere (a
     // link, an import, Undo): written on other changes (a stop point, a panel's keys), they would
-    // undo a field the user is editing while its check runs.
+    // undo a field the user is editing while its check runs. (Its other keys it reads from the
+    // store when an edit is made.)
     if (FORM_WRITERS.has(action)) controls.write(s.config);
-    else controls.base = { ...s.config };
   }
   // Not on every progress frame: the notes depend on the state, not on the status text.
   if (s.source !== prev.source || s.config !== prev.config || s.status.state !== prev.status.state) showNotes(s);

@@ -3,7 +3,7 @@
 // together come back from the graph worker, naming their field: app.js), and links degree ⇄
 // pruning ratio (either sets the other).
 
-import { FIELDS, fieldOf, parseValue } from './url-state.js';
+import { fieldOf, GRAPH_KEYS, parseValue } from './url-state.js';
 import { applySchema } from './views/form.js';
 
 /** Pruning ratio (fraction of masked weights removed) for a degree: 1 - k/n. */
@@ -26,17 +26,15 @@ function degreeForRatio(n, ratio) {
   return best ? best.k : null;
 }
 
-// The graph settings the form shows: every graph setting of the schema but the stop point,
-// which only a stopped search writes.
-const GRAPH_KEYS = FIELDS.filter((f) => f.group === 'graph' && f.key !== 'stop_after').map((f) => f.key);
 
 export class Controls {
-  /** `onChange(config | null)`: a valid edited config, or null while some value is invalid. */
-  constructor(form, onChange) {
+  /** `onChange(config | null)`: a valid edited config, or null while some value is invalid.
+   *  `base()`: the page's configuration (www/store.js), whose keys outside the form an edit keeps. */
+  constructor(form, onChange, base) {
     applySchema(form);
     this.form = form;
     this.onChange = onChange;
-    this.base = null; // the config the form was last written from (keeps non-form keys)
+    this.base = base;
     this.inputs = new Map(GRAPH_KEYS.map((k) => [k, form.elements.namedItem(k)]));
     this.ratio = form.elements.namedItem('ratio');
     form.addEventListener('input', (e) => this.edited(e.target));
@@ -48,7 +46,6 @@ export class Controls {
   }
 
   write(config) {
-    this.base = { ...config };
     for (const [key, el] of this.inputs) {
       const v = config[key];
       if (el.type === 'checkbox') el.checked = Boolean(v);
@@ -126,7 +123,7 @@ export class Controls {
   /** The edited config, or null after showing which value is not of its type or range. */
   read() {
     this.clearMessages();
-    const c = { ...this.base };
+    const c = { ...this.base() };
     let ok = true;
     for (const [key, el] of this.inputs) {
       const f = fieldOf(key);

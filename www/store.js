@@ -4,10 +4,7 @@
 // and each says what it invalidates; the form, the link, the status line, the metrics and the
 // panels are views that subscribe (they keep no copy).
 
-import { FIELDS } from './url-state.js';
-
-/** The keys of the graph's configuration: a change to any of them gives another graph. */
-export const GRAPH_KEYS = FIELDS.filter((f) => f.group === 'graph').map((f) => f.key);
+import { GRAPH_KEYS } from './url-state.js';
 
 /** Graphs that cost work to reach (a search, a stop, a pick, an import): an edit that replaces
  *  one offers Undo. A start graph is the configuration's own and costs nothing. */
@@ -26,7 +23,7 @@ const initial = Object.freeze({
   undo: null, // the worked graph the last edit replaced: { config, source, graph, bytes: Promise<Uint8Array> }
 });
 
-const graphKeyChanged = (a, b) => !a || !b || GRAPH_KEYS.some((k) => k !== 'stop_after' && k !== 'pick' && a[k] !== b[k]);
+const graphKeyChanged = (a, b) => !a || !b || GRAPH_KEYS.some((k) => a[k] !== b[k]);
 
 /**
  * name → { invalidates, reduce(state, payload) → the keys it changes }. `invalidates` is said

@@ -20,6 +20,10 @@ export const MAX_HASH_LENGTH = 2000;
  */
 export const FIELDS = SETTINGS;
 
+/** The settings that decide the graph, which the graph form shows: the schema's graph group but
+ *  the stop point, which only a stopped search writes. */
+export const GRAPH_KEYS = FIELDS.filter((f) => f.group === 'graph' && f.key !== 'stop_after').map((f) => f.key);
+
 const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 
 export function fieldOf(key) {

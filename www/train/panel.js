@@ -49,7 +49,7 @@ export function mount(section, app) {
   panel.ft = ft;
   // Training and the race use the graph on show only once it is settled (app.graph() is null
   // during a search): while the graph side works they wait, and say so.
-  app.onActivity(() => setBusy(panel, app.work().train));
+  app.onActivity(() => showButtons(panel));
   setBusy(panel, null);
   raceFromLink(app, ft);
   showState(view, 'idle');
@@ -58,12 +58,18 @@ export function mount(section, app) {
 /** Whether the panel is training, racing or loading weights (the store's `work.train`). */
 const busy = (panel) => panel.app.work().train !== null;
 
-/** `work`: what the panel now does ('training' | 'racing'), or null. */
+/** `work`: what the panel now does ('training' | 'racing' | 'loading'), or null. */
 function setBusy(panel, work) {
   panel.app.setWork({ train: work });
+  showButtons(panel);
+}
+
+/** Train, Stop and the race as the store has them: the panel's work and the graph side's. */
+function showButtons(panel) {
+  const { train } = panel.app.work();
   const waiting = panel.app.activity() !== null;
-  showBusy(panel.view, work, waiting);
-  panel.ft?.sync(work !== null || waiting);
+  showBusy(panel.view, train, waiting);
+  panel.ft?.sync(train !== null || waiting);
 }
 
 // One backend choice at a time: a Train click during the warm-up waits for it.
