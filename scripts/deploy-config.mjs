@@ -5,11 +5,7 @@
 //                                                        libnginx-mod-http-brotli-static)
 //   node scripts/deploy-config.mjs headers               a `_headers` file (static hosts that read one)
 // deploy/nginx.conf and deploy/_headers are this script's output (tests/deploy-config.test.mjs).
-import { SECURITY_HEADERS } from './serve.mjs';
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-// scripts/serve.mjs isHashed(): webpack's content-hashed chunks and wasm.
-const HASHED = '[./-][0-9a-f]{8,}(\\.module)?\\.(js|wasm|css)$';
+import { HASHED_NAME, IMMUTABLE, SECURITY_HEADERS } from './serve.mjs';
 
 const addHeaders = (cache, indent) =>
   [...Object.entries(SECURITY_HEADERS), ['Cache-Control', cache]]
@@ -37,7 +33,7 @@ server {
     }
 
     # Content-hashed names never change: cached for a year.
-    location ~ "${HASHED}" {
+    location ~ "${HASHED_NAME.source}" {
 ${addHeaders(IMMUTABLE, '        ')}
     }
 

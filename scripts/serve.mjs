@@ -49,11 +49,13 @@ export const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 export const MAX_HEADER_BYTES = 8192;
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** webpack's content-hashed outputs: `name.0123abcd.js`, `0123abcd….module.wasm`. */
+export const HASHED_NAME = /(^|[./-])[0-9a-f]{8,}(\.module)?\.(js|wasm|css)$/;
+
 export function isHashed(name) {
-  return /(^|[./-])[0-9a-f]{8,}(\.module)?\.(js|wasm|css)$/.test(name);
+  return HASHED_NAME.test(name);
 }
 
 /** The encodings the client accepts (q > 0), of those we store. */

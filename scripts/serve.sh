@@ -12,7 +12,6 @@ RGP_WEBGPU_MODULE=building TRAIN_MODULES=cpu scripts/build-web.sh
 node scripts/serve.mjs dist "$PORT" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
-sleep 1
 if [ "${RGP_SERVE_WEBGPU:-1}" = "0" ]; then
   wait "$server"
   exit

@@ -31,13 +31,12 @@ const precache = files
   .filter((f) => f !== 'sw.js' && f !== 'index.html' && f !== 'debug.js')
   .filter((f) => !(f.endsWith('.wasm') && statSync(join(dist, f)).size === gpuSize))
   .sort();
-const hash = createHash('sha256');
-for (const f of ['index.html', ...precache]) hash.update(f).update(readFileSync(join(dist, f)));
-const build = hash.digest('hex').slice(0, 16);
 // Each precached file's SHA-256: the service worker checks what it downloads against it, so a file
-// cut short (a deploy under way, a dropped connection) never enters the cache.
+// cut short (a deploy under way, a dropped connection) never enters the cache. The build id is a
+// hash of the list, so any change to a file gives a new one.
 const sha = (f) => createHash('sha256').update(readFileSync(join(dist, f))).digest('hex');
 const list = [['./', sha('index.html')], ...precache.map((f) => [f, sha(f)])];
+const build = createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16);
 const body = readFileSync(join(root, 'www/sw.js'), 'utf8');
 writeFileSync(join(dist, 'sw.js'), `const BUILD = '${build}';\nconst PRECACHE = ${JSON.stringify(list)};\n${body}`);
 const bytes = precache.reduce((a, f) => a + statSync(join(dist, f)).size, 0);
