@@ -20,36 +20,34 @@ export function checkApp(config) {
   return engine.check_config(JSON.stringify(engineConfig(config)), config.search === 'family');
 }
 
-/** The graph a link gives, as the page's worker builds it: its fingerprint (the search run to its
- *  end, or to the link's stop_after), or null for a link the engine refuses or a family (whose
- *  graph depends on its pick). The model-based test's oracle for "the link reproduces the graph". */
-export function fingerprintOfLink(hash) {
+/** Runs `fn(view)` on the graph a link's configuration gives (its search run to its end, or to
+ *  the link's stop_after, as the page's worker runs it), freeing the engine's objects after. */
+function withGraphOfLink(hash, fn) {
   const { config } = parseHash(hash);
-  if (config.search === 'family' || checkApp(config)) return null;
   const search = new engine.Search(JSON.stringify(engineConfig(config)));
   try {
     while (!search.is_done()) search.step(1 << 16);
     const view = search.result();
-    const fp = view.fingerprint();
-    view.free();
-    return fp;
+    try {
+      return fn(view);
+    } finally {
+      view.free();
+    }
   } finally {
     search.free();
   }
 }
 
+/** The fingerprint of the graph a link gives, or null for a link the engine refuses or a family
+ *  (whose graph depends on its pick). The model-based test's oracle for "the link reproduces the
+ *  graph". */
+export function fingerprintOfLink(hash) {
+  const { config } = parseHash(hash);
+  if (config.search === 'family' || checkApp(config)) return null;
+  return withGraphOfLink(hash, (view) => view.fingerprint());
+}
+
 /** A graph file (`format`: json, csv or npy) of the graph a link gives, for imports. */
 export function graphFileOfLink(hash, format = 'json') {
-  const { config } = parseHash(hash);
-  const search = new engine.Search(JSON.stringify(engineConfig(config)));
-  try {
-    while (!search.is_done()) search.step(1 << 16);
-    const view = search.result();
-    const bytes = view.export(format);
-    const fp = view.fingerprint();
-    view.free();
-    return { bytes: Buffer.from(bytes), fingerprint: fp };
-  } finally {
-    search.free();
-  }
+  return withGraphOfLink(hash, (view) => ({ bytes: Buffer.from(view.export(format)), fingerprint: view.fingerprint() }));
 }
