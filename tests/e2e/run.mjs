@@ -24,6 +24,15 @@ let browser = await launch();
 let failed = 0;
 let skipped = 0;
 let ran = 0;
+// A promise a test left behind (a CDP call to a page that crashed under load) fails the test in
+// flight, or the run at its end: never the runner itself, which would lose the tests after it.
+let failCurrent = null;
+let strays = 0;
+process.on('unhandledRejection', (e) => {
+  console.log(`     (a promise left behind rejected: ${String(e?.message ?? e).split('\n')[0]})`);
+  if (failCurrent) failCurrent(e);
+  else strays++;
+});
 for (const t of tests) {
   if (filters.length && !filters.some((f) => t.name.includes(f))) continue;
   ran++;
@@ -39,6 +48,7 @@ for (const t of tests) {
     await Promise.race([
       t.fn(fx),
       new Promise((_, reject) => {
+        failCurrent = reject;
         timer = setTimeout(() => reject(new Error(`timed out after ${t.timeout} ms`)), t.timeout);
       }),
     ]);
@@ -55,10 +65,12 @@ for (const t of tests) {
     await fx.close().catch(() => {});
     console.log(`FAIL ${t.name} (${Date.now() - t0} ms)\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
   } finally {
+    failCurrent = null;
     clearTimeout(timer);
   }
 }
-await browser.close();
+await browser.close().catch(() => {});
 await server.close();
+failed += strays;
 console.log(`\n${ran - failed - skipped}/${ran} end-to-end tests passed${skipped ? `, ${skipped} skipped (said above)` : ''}`);
 process.exit(failed || ran === 0 ? 1 : 0);
