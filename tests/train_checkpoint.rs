@@ -137,3 +137,42 @@ fn damaged_or_foreign_checkpoints_are_refused() {
     let e = resume(other, &bytes).expect("another configuration is refused");
     assert!(e.contains("another configuration"), "{e}");
 }
+
+/// The checkpoint fuzz target's seeds (`fuzz/corpus/checkpoint`) are whole checkpoints of this
+/// code, each of which resumes: a seed the layout no longer reads would leave the fuzzer to
+/// explore only the first bytes. `RGP_WRITE_SEEDS=1` writes them again after a layout change.
+#[test]
+fn the_fuzz_seeds_are_checkpoints_this_code_resumes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/checkpoint");
+    let small = |model, optimizer, norm| TrainConfig {
+        hidden: vec![16, 16],
+        channels: vec![16, 16],
+        epochs: 1,
+        ..config(model, optimizer, norm)
+    };
+    if std::env::var_os("RGP_WRITE_SEEDS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, model, optimizer, norm) in [
+            ("mlp-sgd", ModelKind::Mlp, OptimizerKind::Sgd, false),
+            ("mlp-adam-norm", ModelKind::Mlp, OptimizerKind::Adam, true),
+        ] {
+            let (_, bytes) = started(&small(model, optimizer, norm), 3);
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+    let mut seeds = 0;
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(f.unwrap().path()).unwrap();
+        let (header, _, _) = rgp::model_file::checkpoint::decode(&bytes).unwrap();
+        let resumed = block_on(Session::resume(
+            header.config,
+            digits(),
+            &conn(),
+            device::cpu(),
+            &bytes,
+        ));
+        assert!(resumed.is_ok());
+        seeds += 1;
+    }
+    assert!(seeds >= 2, "fuzz/corpus/checkpoint holds {seeds} seeds");
+}

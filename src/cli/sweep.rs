@@ -252,7 +252,9 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
         },
         baselines,
         finetune_epochs: a.finetune_epochs.unwrap_or(a.train.epochs),
-        finetune_lr: a.finetune_lr.unwrap_or(lr / 10.0),
+        finetune_lr: a
+            .finetune_lr
+            .unwrap_or(SweepConfig::default_finetune_lr(lr)),
         backend: a.train.backend(),
         start,
     };

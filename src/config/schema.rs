@@ -58,6 +58,11 @@ pub struct Setting {
     pub labels: Vec<&'static str>,
     pub label: &'static str,
     pub help: &'static str,
+    /// A default that another setting decides, declared here so no form or link writes the rule:
+    /// `{"key": other setting, "values": {its value: this default}}`. The setting itself is then
+    /// unset (null) unless given, and the engine applies the rule (e.g. `TrainConfig::from_json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub def_by: Option<Value>,
 }
 
 impl Setting {
@@ -74,6 +79,7 @@ impl Setting {
             labels: Vec::new(),
             label,
             help: "",
+            def_by: None,
         }
     }
 
@@ -124,6 +130,19 @@ impl Setting {
         Setting {
             optional: true,
             ..self
+        }
+    }
+
+    /// Unset unless given; its default then follows setting `key`'s value (`values`: its value →
+    /// this default).
+    fn default_by(self, key: &'static str, values: &[(&'static str, f64)]) -> Self {
+        let map: serde_json::Map<String, Value> = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        Setting {
+            def_by: Some(json!({ "key": key, "values": map })),
+            ..self.unset()
         }
     }
 
@@ -345,7 +364,16 @@ fn train_settings() -> Vec<Setting> {
             &[("sgd", "SGD momentum, cosine"), ("adam", "Adam, cosine")],
         )
         .label("Optimizer"),
-        Setting::float("lr", T, t.lr, (1e-6, 10.0)).label("Learning rate"),
+        Setting::float("lr", T, t.lr, (1e-6, 10.0))
+            .label("Learning rate")
+            .help("initial rate of the cosine schedule; unset: the optimizer's default")
+            .default_by(
+                "optimizer",
+                &[
+                    ("sgd", OptimizerKind::Sgd.default_lr()),
+                    ("adam", OptimizerKind::Adam.default_lr()),
+                ],
+            ),
         Setting::int("train_seed", T, t.seed, (0.0, u32::MAX as f64))
             .label("Seed")
             .help("seed of the weights and the batch order"),

@@ -56,3 +56,33 @@ fn the_recovery_values_are_the_engines_names() {
         json!(Recovery::default().as_str())
     );
 }
+
+/// The learning rate's default follows the optimizer: declared once (the schema's `def_by`, which
+/// the forms show), applied by the engine to a request without a rate (the page's), and the
+/// same as the CLI's default for `--lr`.
+#[test]
+fn the_learning_rate_default_follows_the_optimizer() {
+    let lr = setting("lr").unwrap();
+    assert_eq!(lr.def, Value::Null);
+    let by = lr.def_by.as_ref().unwrap();
+    assert_eq!(by["key"], "optimizer");
+    for k in [OptimizerKind::Sgd, OptimizerKind::Adam] {
+        let name = serde_json::to_value(k).unwrap();
+        let want = k.default_lr();
+        assert_eq!(by["values"][name.as_str().unwrap()], json!(want));
+        for req in [
+            json!({ "optimizer": name }),
+            json!({ "optimizer": name, "lr": null }),
+        ] {
+            assert_eq!(TrainConfig::from_json(&req.to_string()).unwrap().lr, want);
+        }
+        let given = json!({ "optimizer": name, "lr": 0.3 }).to_string();
+        assert_eq!(TrainConfig::from_json(&given).unwrap().lr, 0.3);
+    }
+    assert_eq!(
+        TrainConfig::from_json("{}").unwrap().lr,
+        OptimizerKind::Sgd.default_lr()
+    );
+    let bad = TrainConfig::from_json(r#"{"optimizer":"rmsprop"}"#).unwrap_err();
+    assert!(bad.to_string().contains("rmsprop"), "{bad}");
+}

@@ -2,8 +2,42 @@
 //! data (no Burn), so the settings schema and the small wasm modules can read its defaults.
 
 use crate::mapping::{CnnSpec, MaskOptions, MlpSpec, ModelKind};
-use crate::{Result, bail, bail_at};
+use crate::{Error, Result, bail, bail_at};
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// The backend a run trains on. The CLI spells them as [`FromStr`] does (`flex`, `webgpu` and `gpu` are aliases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    /// Burn flex.
+    #[cfg_attr(feature = "cli", value(alias = "flex"))]
+    Cpu,
+    /// WebGPU in the browser; Vulkan, Metal or GL natively.
+    #[cfg_attr(feature = "cli", value(aliases = ["webgpu", "gpu"]))]
+    Wgpu,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Cpu => "cpu",
+            BackendKind::Wgpu => "wgpu",
+        }
+    }
+}
+
+impl FromStr for BackendKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<BackendKind> {
+        match s {
+            "cpu" | "flex" => Ok(BackendKind::Cpu),
+            "wgpu" | "webgpu" | "gpu" => Ok(BackendKind::Wgpu),
+            _ => bail!("unknown backend '{s}' (expected cpu or wgpu)"),
+        }
+    }
+}
 
 /// How masked layers compute (see `train::packed`). Both give the same network from the same seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -160,6 +194,27 @@ impl Default for TrainConfig {
             norm: false,
             recover: Recovery::default(),
         }
+    }
+}
+
+impl TrainConfig {
+    /// A configuration as JSON (the page's training requests): a missing or null `lr` takes the
+    /// optimizer's default ([`OptimizerKind::default_lr`]), as a CLI run without `--lr` does —
+    /// so a link with `optimizer=adam` and no `lr` trains Adam at Adam's rate, not SGD's.
+    pub fn from_json(text: &str) -> Result<TrainConfig> {
+        let bad = |e: serde_json::Error| Error::new(format!("invalid training configuration: {e}"));
+        let mut v: serde_json::Value = serde_json::from_str(text).map_err(bad)?;
+        if let Some(o) = v.as_object_mut()
+            && o.get("lr").is_none_or(serde_json::Value::is_null)
+        {
+            // An optimizer that is not one is reported by the full parse below.
+            let k = o
+                .get("optimizer")
+                .and_then(|x| serde_json::from_value::<OptimizerKind>(x.clone()).ok())
+                .unwrap_or_default();
+            o.insert("lr".into(), serde_json::json!(k.default_lr()));
+        }
+        serde_json::from_value(v).map_err(bad)
     }
 }
 

@@ -7,6 +7,7 @@
 //! `[out, in, k, k]` for a conv) so the file reads the same in numpy, PyTorch and here.
 
 mod arch;
+pub mod checkpoint;
 pub mod onnx;
 mod safetensors;
 mod safetensors_read;

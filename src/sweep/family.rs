@@ -18,6 +18,21 @@ pub const MAX_SEEDS: u32 = 100;
 pub const DEFAULT_SEEDS: u32 = 3;
 pub const MAX_DEGREES: usize = 32;
 
+/// The lists a sweep runs over: 1..=[`MAX_SEEDS`] training seeds and at most [`MAX_DEGREES`]
+/// degrees (each degree's own rule is the family's). The CLI's sweep and the page's ask this.
+pub fn check_sweep_lists(seeds: u32, degrees: &[u32]) -> Result<()> {
+    if !(1..=MAX_SEEDS).contains(&seeds) {
+        bail!("seeds must be between 1 and {MAX_SEEDS} (got {seeds})");
+    }
+    if degrees.len() > MAX_DEGREES {
+        bail!(
+            "at most {MAX_DEGREES} degrees in a degree sweep (got {})",
+            degrees.len()
+        );
+    }
+    Ok(())
+}
+
 /// How the sweep's graphs are searched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

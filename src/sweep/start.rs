@@ -2,39 +2,15 @@
 //! pretrained` or `--init-from FILE`), pruned by its run's mask, then trained with the sweep's
 //! recipe — so the ASPL question is asked of fine-tuning as well as of training from scratch.
 
+pub use super::config::{StartFile, applies, check_baselines};
 use super::results::Kind;
+use crate::Result;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::model_file::ModelFile;
 use crate::train::finetune::{self, MaskSource};
 use crate::train::{TrainConfig, Trainer};
-use crate::{Result, bail};
 use burn::tensor::Device;
-use serde::{Deserialize, Serialize};
-
-/// The model file a sweep starts from: where it is, and its SHA-256 (checked before any run,
-/// so a resumed or sharded sweep fine-tunes the very network it was planned with).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StartFile {
-    pub path: String,
-    pub sha256: String,
-}
-
-/// Whether a baseline can start from pretrained weights: random-unstructured draws fresh ones.
-pub fn applies(kind: Kind) -> bool {
-    kind != Kind::RandomUnstructured
-}
-
-pub fn check_baselines(baselines: &[Kind]) -> Result<()> {
-    if let Some(k) = baselines.iter().find(|k| !applies(**k)) {
-        bail!(
-            "the {} baseline draws fresh weights, so a sweep from a pretrained network cannot run it (use --baselines dense,random-regular,magnitude)",
-            k.as_str()
-        );
-    }
-    Ok(())
-}
 
 /// The trainer of one run: `file`'s network pruned by `conn`'s mask — for the magnitude
 /// baseline by one-shot magnitude pruning at `conn`'s per-layer kept counts; a dense `cfg`

@@ -8,41 +8,17 @@
 //! which is replayed from the seed ([`Trainer::skip_to`]), and the masks, which come from the
 //! graph again (so a run pruned by magnitude, whose masks are not the graph's, cannot move).
 //!
-//! Layout: `RGPRUN01`, the header's length (u32 LE), the header (JSON), each parameter's values
-//! (f32 LE, in the network's visiting order), then the optimizer record (burnpack).
+//! Layout: [`crate::model_file::checkpoint`] (free of Burn, and fuzzed).
 
-use super::session::{Epoch, Session};
+use super::session::Session;
 use super::trainer::Trainer;
 use super::{TrainConfig, host::read};
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
+use crate::model_file::checkpoint::{Header, Saved, decode, encode};
 use crate::{Error, Result, bail};
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param, ParamId};
 use burn::tensor::{Bytes, Device, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
-
-const MAGIC: &[u8; 8] = b"RGPRUN01";
-
-#[derive(Serialize, Deserialize)]
-struct Header {
-    config: TrainConfig,
-    train_samples: usize,
-    /// The input normalisation (a fine-tuning run takes its model file's).
-    input_mean: f32,
-    input_std: f32,
-    step: u64,
-    packing: (bool, bool),
-    sums: (f64, f64, u64),
-    history: Vec<Epoch>,
-    params: Vec<Saved>,
-}
-
-/// One parameter (or BatchNorm running statistic): its id and shape.
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    id: u64,
-    shape: Vec<usize>,
-}
 
 /// Collects the network's float parameters, flattened, in visiting order.
 struct Collect(Vec<(u64, Vec<usize>, Tensor<1>)>);
@@ -114,18 +90,11 @@ impl Session {
                 })
                 .collect(),
         };
-        let json = serde_json::to_vec(&header).map_err(|e| Error::new(e.to_string()))?;
-        let mut out = Vec::with_capacity(12 + json.len() + optim.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-        out.extend_from_slice(&json);
-        for (_, _, values) in params.0 {
-            for v in read(values).await? {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
+        let mut values = Vec::with_capacity(params.0.len());
+        for (_, _, v) in params.0 {
+            values.push(read(v).await?);
         }
-        out.extend_from_slice(&optim);
-        Ok(out)
+        encode(&header, &values, &optim)
     }
 
     /// The run `bytes` saved, continued on `device`. `cfg`, `data` and `conn` must be the run's
@@ -178,33 +147,4 @@ impl Session {
             last_eval: None,
         })
     }
-}
-
-/// A checkpoint read back: the header, each parameter's values and the optimizer record.
-type Decoded<'a> = (Header, Vec<Vec<f32>>, &'a [u8]);
-
-/// The parts of a checkpoint; an error (never a panic) for bytes that are not a whole one.
-fn decode(bytes: &[u8]) -> Result<Decoded<'_>> {
-    let bad = || Error::new("not a saved training run (truncated or damaged)");
-    let rest = bytes.strip_prefix(MAGIC).ok_or_else(bad)?;
-    let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(bad)?;
-    let len = u32::from_le_bytes(*len) as usize;
-    let (json, mut rest) = rest.split_at_checked(len).ok_or_else(bad)?;
-    let h: Header = serde_json::from_slice(json).map_err(|_| bad())?;
-    let mut values = Vec::with_capacity(h.params.len());
-    for s in &h.params {
-        let n = s
-            .shape
-            .iter()
-            .try_fold(4usize, |a, &d| a.checked_mul(d))
-            .ok_or_else(bad)?;
-        let (v, r) = rest.split_at_checked(n).ok_or_else(bad)?;
-        values.push(
-            v.chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        );
-        rest = r;
-    }
-    Ok((h, values, rest))
 }

@@ -1,43 +1,10 @@
 //! Backends: Burn's `flex` CPU backend everywhere, and `wgpu` (WebGPU in the browser; Vulkan,
 //! Metal or GL natively) when the feature is on. Both with autodiff.
 
-use crate::{Error, Result, bail};
+use crate::{Error, Result};
 use burn::tensor::Device;
-use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
-/// The CLI spells them as [`FromStr`] does (`flex`, `webgpu` and `gpu` are aliases).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[serde(rename_all = "lowercase")]
-pub enum BackendKind {
-    /// Burn flex.
-    #[cfg_attr(feature = "cli", value(alias = "flex"))]
-    Cpu,
-    /// WebGPU in the browser; Vulkan, Metal or GL natively.
-    #[cfg_attr(feature = "cli", value(aliases = ["webgpu", "gpu"]))]
-    Wgpu,
-}
-
-impl BackendKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BackendKind::Cpu => "cpu",
-            BackendKind::Wgpu => "wgpu",
-        }
-    }
-}
-
-impl FromStr for BackendKind {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<BackendKind> {
-        match s {
-            "cpu" | "flex" => Ok(BackendKind::Cpu),
-            "wgpu" | "webgpu" | "gpu" => Ok(BackendKind::Wgpu),
-            _ => bail!("unknown backend '{s}' (expected cpu or wgpu)"),
-        }
-    }
-}
+pub use crate::config::train::BackendKind;
 
 /// Whether `device` is the CPU (flex) backend. Burn's device is type-erased; its debug form
 /// names the backend it wraps.
@@ -77,6 +44,8 @@ pub async fn device(kind: BackendKind) -> Result<Device> {
         #[cfg(feature = "wgpu")]
         BackendKind::Wgpu => wgpu().await,
         #[cfg(not(feature = "wgpu"))]
-        BackendKind::Wgpu => bail!("this build has no wgpu backend (feature `wgpu`)"),
+        BackendKind::Wgpu => Err(Error::new(
+            "this build has no wgpu backend (feature `wgpu`)",
+        )),
     }
 }

@@ -6,19 +6,9 @@
 
 use super::trainer::{Chunk, Evaluation, Trainer};
 use crate::Result;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One finished epoch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Epoch {
-    pub epoch: u32,
-    /// Means over the epoch's batches.
-    pub train_loss: f64,
-    pub train_accuracy: f64,
-    /// The test split after the epoch (`None` until [`Session::evaluate_epoch`]).
-    pub test_accuracy: Option<f64>,
-    pub test_loss: Option<f64>,
-}
+pub use crate::model_file::checkpoint::Epoch;
 
 /// What one call to [`Session::advance`] did.
 #[derive(Clone, Debug, Serialize)]

@@ -11,42 +11,40 @@ use wasm_bindgen::prelude::*;
 
 /// What the page asks for: the family, the degree sweep, the training seeds and the baselines
 /// (the random-regular baseline gets one random regular graph per seed).
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GraphsRequest {
-    family: FamilySpec,
+pub struct GraphsRequest {
+    pub family: FamilySpec,
     #[serde(default)]
-    degrees: Vec<u32>,
-    seeds: u32,
+    pub degrees: Vec<u32>,
+    pub seeds: u32,
     #[serde(default)]
-    baselines: Vec<Kind>,
+    pub baselines: Vec<Kind>,
 }
 
 #[derive(Serialize)]
-struct GraphsReply {
+pub struct GraphsReply {
     #[serde(flatten)]
-    graphs: SweepGraphs,
+    pub graphs: SweepGraphs,
     /// `randoms[s - 1]`: the random regular graph of seed `s`.
-    randoms: Vec<SweepGraph>,
+    pub randoms: Vec<SweepGraph>,
     /// Every run, in the order `rgp sweep` runs them, its graph by position.
-    runs: Vec<PlannedRun>,
+    pub runs: Vec<PlannedRun>,
 }
 
-fn graphs(req: &GraphsRequest, report: &mut dyn FnMut(u32, u32)) -> Result<GraphsReply> {
-    if !(1..=family::MAX_SEEDS).contains(&req.seeds) {
-        crate::bail!(
-            "seeds must be between 1 and {} (got {})",
-            family::MAX_SEEDS,
-            req.seeds
-        );
+impl GraphsRequest {
+    /// A request as the page sends it (JSON), checked: an error for anything else.
+    pub fn parse(text: &str) -> Result<GraphsRequest> {
+        let req: GraphsRequest = serde_json::from_str(text)
+            .map_err(|e| crate::Error::new(format!("invalid sweep request: {e}")))?;
+        req.family.validate()?;
+        family::check_sweep_lists(req.seeds, &req.degrees)?;
+        Ok(req)
     }
-    if req.degrees.len() > family::MAX_DEGREES {
-        crate::bail!(
-            "at most {} degrees in a degree sweep (got {})",
-            family::MAX_DEGREES,
-            req.degrees.len()
-        );
-    }
+}
+
+/// The graphs and runs of a [`GraphsRequest::parse`]d request; `report(done, total)` after each graph.
+pub fn graphs(req: &GraphsRequest, report: &mut dyn FnMut(u32, u32)) -> Result<GraphsReply> {
     let graphs = family::sweep_graphs(&req.family, &req.degrees, report)?;
     let random_seeds = match req.baselines.contains(&Kind::RandomRegular) {
         true => req.seeds as u64,
@@ -71,8 +69,7 @@ pub fn sweep_graphs(
     request: &str,
     report: &js_sys::Function,
 ) -> std::result::Result<JsValue, JsError> {
-    let req: GraphsRequest = serde_json::from_str(request)
-        .map_err(|e| JsError::new(&format!("invalid sweep request: {e}")))?;
+    let req = GraphsRequest::parse(request).map_err(js_error)?;
     let mut tell = |done: u32, total: u32| {
         let _ = report.call2(&JsValue::NULL, &done.into(), &total.into());
     };

@@ -30,8 +30,7 @@ impl Inputs {
         (nodes, table, self_loops): (u32, &[u32], bool),
         backend: &str,
     ) -> Result<Inputs> {
-        let cfg: TrainConfig = serde_json::from_str(config_json)
-            .map_err(|e| Error::new(format!("invalid training configuration: {e}")))?;
+        let cfg = TrainConfig::from_json(config_json)?;
         cfg.validate()?;
         let name: DatasetName = dataset.parse()?;
         let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();

@@ -197,7 +197,10 @@ test('training settings travel in the link; hostile values fall back to the defa
   const v2 = (key) => bad.$eval(`[data-testid="train-${key}"]`, (e) => e.value);
   assert.equal(await v2('model'), 'mlp');
   assert.equal(await v2('epochs'), '3');
-  assert.ok(Number(await v2('lr')) > 0 && Number(await v2('lr')) <= 10);
+  // An unusable rate leaves the rate unset: the optimizer's default (the placeholder says which).
+  const lr = await v2('lr');
+  assert.ok(lr === '' || (Number(lr) > 0 && Number(lr) <= 10), lr);
+  assert.match(await bad.$eval('[data-testid="train-lr"]', (e) => e.placeholder), /sgd 0\.05 · adam 0\.001/);
   assert.equal(await v2('batch'), '128');
   assert.equal(await v2('train_seed'), '1');
   // Nothing of the hostile values is written back to the link.

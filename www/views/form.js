@@ -20,10 +20,16 @@ export function control(key, value, attrs = {}) {
   } else {
     const step = s.type === 'int' ? '1' : 'any';
     input = el('input', { type: 'number', name: key, min: String(s.min), max: String(s.max), step, ...attrs });
-    input.value = String(value);
+    input.value = value === null || value === undefined ? '' : String(value);
+    if (s.def_by) input.placeholder = defaultText(s);
   }
   if (s.help) input.title = s.help;
   return input;
+}
+
+/** What an unset setting with a default decided by another shows: "sgd 0.05 · adam 0.001". */
+function defaultText(s) {
+  return Object.entries(s.def_by.values).map(([v, d]) => `${v} ${d}`).join(' · ');
 }
 
 /** The control inside its label (a checkbox before its text, any other control after it). */
@@ -53,6 +59,8 @@ export function valueOfControl(input) {
 export function rangeProblem(input) {
   const s = fieldOf(input.name);
   if (s.type !== 'int' && s.type !== 'float') return '';
+  // An optional setting left empty is unset: its default applies.
+  if (s.optional && input.value.trim() === '') return '';
   const v = Number(input.value);
   const whole = s.type === 'int';
   if (input.value.trim() !== '' && Number.isFinite(v) && v >= s.min && v <= s.max && (!whole || Number.isInteger(v))) return '';
