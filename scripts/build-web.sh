@@ -27,7 +27,7 @@ if [ "${RGP_FRONT_END_ONLY:-0}" != "1" ]; then
 source scripts/wasm-common.sh
 require_wasm_bindgen
 
-# Every setting's key, default, range and help, declared once in Rust (src/config/schema.rs).
+# Every setting's key, default, range and help, declared once in Rust (src/settings/mod.rs).
 # A small native build: no feature, so neither clap nor Burn.
 step "settings schema (rgp-settings-module → www/generated/settings.js)"
 mkdir -p www/generated

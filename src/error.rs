@@ -22,7 +22,7 @@ impl Error {
         }
     }
 
-    /// An error about one setting, named by its link key (`src/config/schema.rs`).
+    /// An error about one setting, named by its link key (`src/settings/mod.rs`).
     pub fn at(field: &'static str, msg: impl Into<String>) -> Self {
         Error {
             field: Some(field),

@@ -18,6 +18,7 @@ pub mod io;
 pub mod mapping;
 pub mod model_file;
 pub mod search;
+pub mod settings;
 pub mod sweep;
 
 pub use error::{Error, Result};

@@ -1,7 +1,7 @@
 // The configuration in the URL hash: `#v=1&nodes=64&degree=4&...`, flat key=value pairs.
 //
 // Table-driven: every key is one setting of the schema that Rust declares once
-// (src/config/schema.rs; the build writes it to www/generated/settings.js). Parsing, clamping and
+// (src/settings/mod.rs; the build writes it to www/generated/settings.js). Parsing, clamping and
 // serializing follow from the table. Nothing read from the hash is ever inserted as HTML:
 // messages go through textContent, and values must match a strict grammar before they are used.
 // The rules that tie settings together (degree below nodes, n·k even, ...) are the engine's:

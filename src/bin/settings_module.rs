@@ -3,5 +3,5 @@
 //! needs neither clap nor Burn.
 
 fn main() {
-    print!("{}", rgp::config::schema::javascript_module());
+    print!("{}", rgp::settings::javascript_module());
 }

@@ -1,8 +1,8 @@
 //! `rgp settings`: every setting of the app's links, forms and the CLI, with its default, range
-//! and help (src/config/schema.rs), as JSON. (The page gets the same table as a module from
+//! and help (src/settings/mod.rs), as JSON. (The page gets the same table as a module from
 //! `rgp-settings-module`, at build time.)
 
-use crate::config::schema;
+use crate::settings as schema;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {}

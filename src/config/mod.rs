@@ -1,9 +1,8 @@
-//! Every user setting, with one owner each: the graph configuration ([`graph`]), the training
-//! configuration ([`train`]) and the settings schema ([`schema`]) that the CLI, the links and
-//! the page's forms read their keys, defaults, ranges and help from.
+//! The configurations that decide a run, as plain data: the graph's ([`graph`]) and the
+//! training's ([`train`]). The settings schema over them and the sweep's is `crate::settings`
+//! (a layer above, since it also reads the search's and the sweep's limits).
 
 pub mod graph;
-pub mod schema;
 pub mod train;
 
 pub use graph::{Direction, GraphConfig, Init, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES, SearchKind};

@@ -1,4 +1,4 @@
-// The sweep panel's settings: which schema settings it shows (src/config/schema.rs holds their
+// The sweep panel's settings: which schema settings it shows (src/settings/mod.rs holds their
 // defaults, ranges and labels), what a set of them means for a sweep, the first problem with it,
 // the equivalent native command, and the runs this browser keeps for it.
 

@@ -1,5 +1,5 @@
 // The training panel's settings: which keys of the schema it shows (their defaults, ranges,
-// labels and help are the schema's, src/config/schema.rs), how they are read back from the
+// labels and help are the schema's, src/settings/mod.rs), how they are read back from the
 // form, and what they mean for a run (the Rust TrainConfig, a pretrained start).
 
 import { valueOfControl } from '../views/form.js';

@@ -1,5 +1,5 @@
 // One form builder for the panels: a control per setting of the schema (www/generated/settings.js,
-// declared in src/config/schema.rs), labelled with the schema's label and help, and read back
+// declared in src/settings/mod.rs), labelled with the schema's label and help, and read back
 // into the setting's type and range. The schema is the only place that knows a setting's default,
 // range and allowed values.
 

@@ -6,8 +6,8 @@
 //!
 //! The order is the order in which a link writes its keys: keep it (existing links stay equal).
 
-use super::graph::{GraphConfig, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES};
-use super::train::{MAX_DEPTH, OptimizerKind, Recovery, TrainConfig};
+use crate::config::graph::{GraphConfig, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES};
+use crate::config::train::{MAX_DEPTH, OptimizerKind, Recovery, TrainConfig};
 use crate::graph::{MAX_NODES, MIN_NODES};
 use crate::search::family::MAX_MEMBERS;
 use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
@@ -443,7 +443,7 @@ pub fn javascript_module() -> String {
     let t = TrainConfig::default();
     let widths = json!({ "mlp": t.hidden.first(), "cnn": t.channels.first() });
     format!(
-        "// Generated from src/config/schema.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
+        "// Generated from src/settings/mod.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
          export const SETTINGS = {json};\n\
          export const MODEL_WIDTHS = {widths};\n\
          export const MAX_MODEL_FILE_BYTES = {PAGE_MAX_MODEL_FILE_BYTES};\n"
@@ -451,5 +451,4 @@ pub fn javascript_module() -> String {
 }
 
 #[cfg(test)]
-#[path = "schema_tests.rs"]
 mod tests;

@@ -1,4 +1,4 @@
-//! The settings schema's own checks (src/config/schema.rs).
+//! The settings schema's own checks (src/settings/mod.rs).
 
 use super::*;
 
