@@ -29,7 +29,7 @@ let ran = 0;
 let failCurrent = null;
 let strays = 0;
 process.on('unhandledRejection', (e) => {
-  console.log(`     (a promise left behind rejected: ${String(e?.message ?? e).split('\n')[0]})`);
+  console.log(`     (a promise left behind, by this test or one before, rejected: ${String(e?.message ?? e).split('\n')[0]})`);
   if (failCurrent) failCurrent(e);
   else strays++;
 });

@@ -165,7 +165,9 @@ test('with WebGPU disabled the CPU fallback trains, with a visible notice', asyn
     assert.equal(state, 'done', await text(page, 'error'));
     assert.match(await text(page, 'train-notice'), /WebGPU is not available/);
     assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainBackend), 'cpu');
-    assert.ok(losses.length >= 2 && losses[losses.length - 1] < losses[0] * 0.6, `loss did not fall: ${losses}`);
+    // Against an untrained network's loss (ln 10 for ten classes), not the first reading: the
+    // panel is read every 150 ms, and on a busy machine the first reading comes late in the epoch.
+    assert.ok(losses.length >= 2 && losses.at(-1) < 0.6 * Math.log(10), `loss did not fall: ${losses}`);
     await checkResults(page, 0.8);
     assert.deepEqual(errors, []);
   } finally {

@@ -1,0 +1,14 @@
+//! Integration tests of training (CPU and wgpu), fine-tuning, checkpoints and sweeps: one test
+//! binary, so a change to the crate links Burn once here, not once per file. A file per subject;
+//! run one with `cargo test --release --test training SUBJECT::`.
+
+mod finetune_cpu;
+mod sweep_kill;
+mod sweep_native;
+mod sweep_pretrained;
+mod sweep_shards;
+mod train_checkpoint;
+mod train_cpu;
+mod train_deep;
+mod tile_matmul;
+mod train_wgpu;
