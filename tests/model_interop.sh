@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # resolves dependency features without the dev-dependencies and would compile Burn a second time.
 # RGP_BIN names a binary built already (scripts/test.sh passes the one its native step built).
 if [ -z "${RGP_BIN:-}" ]; then
-  cargo test --release --quiet --no-run --test cli_graph
+  cargo test --release --quiet --no-run --test core
   RGP_BIN=${CARGO_TARGET_DIR:-target}/release/rgp
 fi
 rgp=$RGP_BIN

@@ -1,4 +1,4 @@
-//! Export / import: round trips and a few bad files (the full list is in tests/io_reject.rs).
+//! Export / import: round trips and a few bad files (the full list is in tests/core/io_import.rs).
 
 use rgp::config::{GraphConfig, Init, SearchKind};
 use rgp::graph::generate;

@@ -8,7 +8,7 @@ const rows = pinned_rows();
 let bad = 0;
 for (let i = 0; i < rows; i++) {
   if (check_row(i) !== 1) {
-    console.error(`row ${i} of tests/graph_fingerprints.rs differs on wasm32`);
+    console.error(`row ${i} of tests/core/graph_fingerprints.rs differs on wasm32`);
     bad++;
   }
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the graph core for wasm32 and checks, under Node, that every seeded configuration in
-# tests/graph_fingerprints.rs gives the same graph (fingerprint and ASPL) as on x86_64, and that
+# tests/core/graph_fingerprints.rs gives the same graph (fingerprint and ASPL) as on x86_64, and that
 # the ASPL kernel agrees with a plain BFS on every row width. Twice: plain wasm32, and with
 # 128-bit SIMD as scripts/build-web.sh builds the app's module (the kernel has SIMD code).
 set -eu

@@ -7,7 +7,7 @@ use rgp::graph::{AsplKernel, Graph, generate};
 
 #[allow(dead_code)]
 mod pinned {
-    include!("../../../tests/graph_fingerprints.rs");
+    include!("../../../tests/core/graph_fingerprints.rs");
 }
 
 #[unsafe(no_mangle)]
