@@ -210,6 +210,22 @@ test('training settings travel in the link; hostile values fall back to the defa
   assert.ok(!/script|abc|1e999|-5/.test(decodeURIComponent(h)), h);
 }, { timeout: 180000 });
 
+test('a link with optimizer=adam and no lr trains at Adam\'s default rate, as rgp train does', async ({ open }) => {
+  // The default is declared once (the schema's def_by; OptimizerKind::default_lr, which the CLI's
+  // --lr takes too) and applied by the engine; the panel shows the rate the schedule is at.
+  for (const [optimizer, initial] of [['adam', 0.001], ['sgd', 0.05]]) {
+    const page = await open(`v=1&nodes=64&degree=4&search=none&optimizer=${optimizer}&epochs=20&start=scratch&backend=cpu`);
+    await ready(page);
+    assert.equal(await page.$eval('[data-testid="train-lr"]', (e) => e.value), '');
+    const { state } = await trainAndWatch(page, { stopAfter: 2 });
+    assert.ok(['stopped', 'done'].includes(state), await text(page, 'error'));
+    const lr = Number(await text(page, 'train-lr_now'));
+    // Cosine from the initial rate over 20 epochs: within the first epoch it is still near it.
+    assert.ok(lr <= initial && lr > initial * 0.9, `${optimizer}: rate ${lr}, default ${initial}`);
+    assert.ok(!new URL(page.url()).hash.includes('lr='), 'an unset rate stays out of the link');
+  }
+}, { timeout: 180000 });
+
 test('a deep residual MLP from its link: L masked layers train; the pretrained start and the race say why they do not apply', async ({ open }) => {
   const page = await open('v=1&nodes=64&degree=4&search=anneal&iters=20000&backend=cpu&epochs=1&depth=4&residual=true&norm=true&start=pretrained');
   await ready(page);

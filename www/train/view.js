@@ -10,7 +10,7 @@ import { pct, num, secs } from './format.js';
 import { KEYS, testid } from './settings.js';
 
 const STATS = [
-  ['state', 'State'], ['epoch', 'Epoch'], ['loss', 'Loss'], ['train', 'Train acc'], ['test', 'Test acc'],
+  ['state', 'State'], ['epoch', 'Epoch'], ['loss', 'Loss'], ['lr_now', 'Learning rate'], ['train', 'Train acc'], ['test', 'Test acc'],
   ['rate', 'Images/s'], ['left', 'Time left'], ['first', 'First step'],
 ];
 
@@ -72,7 +72,7 @@ export function showBusy(view, work, waiting) {
 /** Clears the progress bar and the stats (all but the state) for a new run. */
 export function clearProgress(view) {
   view.bar.firstChild.style.width = '0';
-  for (const k of ['epoch', 'loss', 'train', 'test', 'rate', 'left', 'first']) view.stats[k].textContent = '—';
+  for (const k of ['epoch', 'loss', 'lr_now', 'train', 'test', 'rate', 'left', 'first']) view.stats[k].textContent = '—';
 }
 
 /** One progress report `p` of a run of `epochs` epochs. */
@@ -81,6 +81,8 @@ export function showProgress(view, p, epochs) {
   view.bar.firstChild.style.width = `${(100 * p.step) / p.total_steps}%`;
   stats.epoch.textContent = `${p.epoch.toFixed(2)} / ${epochs}`;
   stats.loss.textContent = p.loss.toFixed(4);
+  // The rate the schedule is at (the optimizer's default when the form leaves the rate unset).
+  stats.lr_now.textContent = p.lr < 0.01 ? p.lr.toExponential(2) : p.lr.toPrecision(3);
   stats.train.textContent = pct(p.train_accuracy);
   stats.test.textContent = pct(p.test_accuracy);
   stats.rate.textContent = num(p.images_per_sec);

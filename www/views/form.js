@@ -27,9 +27,11 @@ export function control(key, value, attrs = {}) {
   return input;
 }
 
-/** What an unset setting with a default decided by another shows: "sgd 0.05 · adam 0.001". */
+/** What an unset setting with a default decided by another shows: "sgd 0.05 · adam 0.001" (in
+ * the deciding setting's order of values). */
 function defaultText(s) {
-  return Object.entries(s.def_by.values).map(([v, d]) => `${v} ${d}`).join(' · ');
+  const by = fieldOf(s.def_by.key);
+  return by.values.filter((v) => v in s.def_by.values).map((v) => `${v} ${s.def_by.values[v]}`).join(' · ');
 }
 
 /** The control inside its label (a checkbox before its text, any other control after it). */
