@@ -1,34 +1,7 @@
 //! The bit-parallel kernel against a plain BFS, and closed forms on ring lattices.
 
+use super::reference::bfs_sum;
 use rgp::graph::{AsplKernel, Graph, generate};
-use std::collections::VecDeque;
-
-/// Plain BFS distance sum over ordered pairs; `None` if disconnected.
-pub fn bfs_sum(g: &Graph) -> Option<(u64, u32)> {
-    let n = g.n() as usize;
-    let (mut sum, mut diam) = (0u64, 0u32);
-    for s in 0..n {
-        let mut dist = vec![u32::MAX; n];
-        dist[s] = 0;
-        let mut q = VecDeque::from([s as u32]);
-        while let Some(u) = q.pop_front() {
-            for &v in g.neighbors(u) {
-                if dist[v as usize] == u32::MAX {
-                    dist[v as usize] = dist[u as usize] + 1;
-                    q.push_back(v);
-                }
-            }
-        }
-        for &d in &dist {
-            if d == u32::MAX {
-                return None;
-            }
-            sum += d as u64;
-            diam = diam.max(d);
-        }
-    }
-    Some((sum, diam))
-}
 
 #[test]
 fn ring_lattice_matches_bfs_and_published_values() {

@@ -1,38 +1,9 @@
 //! Property tests: swaps keep the graph simple and k-regular, the bit-parallel kernel agrees with
 //! a plain BFS (also with early cut-offs and on disconnected graphs), generators are seeded.
 
+use super::reference::bfs_hist;
 use proptest::prelude::*;
 use rgp::graph::{AsplKernel, Eval, Graph, Rng, generate};
-use std::collections::VecDeque;
-
-/// Plain BFS: distance histogram over ordered pairs, `None` if disconnected.
-fn bfs_hist(g: &Graph) -> Option<Vec<u64>> {
-    let n = g.n() as usize;
-    let mut hist = vec![0u64; n];
-    for s in 0..n {
-        let mut dist = vec![u32::MAX; n];
-        dist[s] = 0;
-        let mut q = VecDeque::from([s as u32]);
-        while let Some(u) = q.pop_front() {
-            for &v in g.neighbors(u) {
-                if dist[v as usize] == u32::MAX {
-                    dist[v as usize] = dist[u as usize] + 1;
-                    q.push_back(v);
-                }
-            }
-        }
-        for &d in &dist {
-            if d == u32::MAX {
-                return None;
-            }
-            hist[d as usize] += 1;
-        }
-    }
-    while hist.last() == Some(&0) {
-        hist.pop();
-    }
-    Some(hist)
-}
 
 fn sum_of(h: &[u64]) -> u64 {
     h.iter().enumerate().map(|(d, &c)| d as u64 * c).sum()

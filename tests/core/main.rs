@@ -15,6 +15,7 @@ mod io_numpy;
 mod io_roundtrip;
 mod mapping_accounting;
 mod model_file;
+mod reference;
 mod search_family;
 mod search_properties;
 mod search_runner;

@@ -6,6 +6,12 @@
 use rgp::graph::{AsplKernel, Graph, generate};
 
 #[allow(dead_code)]
+mod reference {
+    include!("../../../tests/core/reference.rs");
+}
+use reference::bfs_hist;
+
+#[allow(dead_code)]
 mod pinned {
     include!("../../../tests/core/graph_fingerprints.rs");
 }
@@ -18,37 +24,6 @@ pub extern "C" fn pinned_rows() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn check_row(i: u32) -> u32 {
     (i < pinned_rows() && pinned::check_row(i as usize).is_ok()) as u32
-}
-
-/// Plain BFS distance histogram over ordered pairs; `None` if disconnected.
-fn bfs_hist(g: &Graph) -> Option<Vec<u64>> {
-    let n = g.n() as usize;
-    let mut hist = vec![0u64; n];
-    for s in 0..n {
-        let mut dist = vec![u32::MAX; n];
-        dist[s] = 0;
-        let mut queue = vec![s as u32];
-        let mut head = 0;
-        while let Some(&u) = queue.get(head) {
-            head += 1;
-            for &v in g.neighbors(u) {
-                if dist[v as usize] == u32::MAX {
-                    dist[v as usize] = dist[u as usize] + 1;
-                    queue.push(v);
-                }
-            }
-        }
-        for &d in &dist {
-            if d == u32::MAX {
-                return None;
-            }
-            hist[d as usize] += 1;
-        }
-    }
-    while hist.last() == Some(&0) {
-        hist.pop();
-    }
-    Some(hist)
 }
 
 /// Sizes covering row widths 1 to 16 words (n not a multiple of 64 included), checked with
