@@ -2,6 +2,7 @@
 //! exactly one `error:` line for every bad input.
 #![cfg(feature = "cli")]
 
+use super::documented::GRAPH_JSON_KEYS;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -41,23 +42,7 @@ fn graph_prints_the_documented_json() {
     let v = json(&rgp(&[
         "graph", "--nodes", "64", "--degree", "4", "--search", "none", "--quiet",
     ]));
-    for key in [
-        "nodes",
-        "degree",
-        "seed",
-        "aspl",
-        "diameter",
-        "moore_bound",
-        "gap",
-        "clustering",
-        "transitivity",
-        "gr",
-        "aopu",
-        "evaluations",
-        "elapsed_ms",
-        "fingerprint",
-        "edges",
-    ] {
+    for key in GRAPH_JSON_KEYS {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["nodes"], 64);

@@ -1,5 +1,6 @@
 //! Export / import: round trips and a few bad files (the full list is in tests/core/io_import.rs).
 
+use super::documented::GRAPH_JSON_KEYS;
 use rgp::config::{GraphConfig, Init, SearchKind};
 use rgp::graph::generate;
 use rgp::io;
@@ -49,23 +50,7 @@ fn json_has_the_documented_keys() {
     .unwrap()
     .progress();
     let v: serde_json::Value = serde_json::from_str(&io::to_json(&cfg, &g, &p)).unwrap();
-    for key in [
-        "nodes",
-        "degree",
-        "seed",
-        "aspl",
-        "diameter",
-        "moore_bound",
-        "gap",
-        "clustering",
-        "transitivity",
-        "gr",
-        "aopu",
-        "evaluations",
-        "elapsed_ms",
-        "fingerprint",
-        "edges",
-    ] {
+    for key in GRAPH_JSON_KEYS {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["edges"].as_array().unwrap().len(), 128);

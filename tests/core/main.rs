@@ -4,6 +4,7 @@
 
 mod cli_graph;
 mod data_idx;
+mod documented;
 mod fuzz_regressions;
 mod graph_fingerprints;
 mod graph_kernel;
