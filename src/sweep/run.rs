@@ -6,9 +6,9 @@
 use super::family::SweepGraphs;
 #[cfg(not(target_family = "wasm"))]
 use super::files::{SummaryFile, first_difference, graph_info, pretty};
-use super::plan::{Job, SweepConfig, check_rows};
+use super::plan::{Job, SweepConfig};
 #[cfg(not(target_family = "wasm"))]
-use super::plan::{build_graphs, plan};
+use super::plan::{build_graphs, check_rows, plan};
 use super::results::{Kind, Row};
 use super::start;
 #[cfg(not(target_family = "wasm"))]
