@@ -28,11 +28,13 @@ source scripts/wasm-common.sh
 require_wasm_bindgen
 
 # Every setting's key, default, range and help, declared once in Rust (src/settings/mod.rs).
-# A small native build: no feature, so neither clap nor Burn.
-step "settings schema (rgp-settings-module → www/generated/settings.js)"
+# A small native build (no feature, so neither clap nor Burn; debug: it runs once, compiles
+# faster) in the default target folder, so it runs beside the wasm builds (their own target
+# folder); webpack waits for it.
+step "settings schema (rgp-settings-module → www/generated/settings.js), beside the wasm builds"
 mkdir -p www/generated
-cargo run --quiet --release --no-default-features --bin rgp-settings-module > www/generated/settings.js.new
-mv www/generated/settings.js.new www/generated/settings.js
+cargo run --quiet --no-default-features --bin rgp-settings-module > www/generated/settings.js.new &
+settings_pid=$!
 
 # A small wasm module without Burn: cargo (feature $1) → wasm-bindgen --target bundler → pkg/$2/.
 # Settings chosen by measurement (docs/BENCHMARKS.md, "App benchmarks"): opt-level 3 (s/z saved 2% of the gzipped
@@ -66,6 +68,10 @@ if [ "${RGP_TRAIN:-1}" != "0" ]; then
 fi
 fi # RGP_FRONT_END_ONLY
 
+if [ -n "${settings_pid:-}" ]; then
+  wait "$settings_pid" || { echo "error: the settings schema did not build" >&2; exit 1; }
+  mv www/generated/settings.js.new www/generated/settings.js
+fi
 step "front end (webpack → $DIST/)"
 rm -rf "$DIST"
 RGP_DIST=$DIST npx --no-install webpack --mode production
