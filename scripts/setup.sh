@@ -84,10 +84,16 @@ if [ "${1:-}" = "--test" ]; then
     echo "setup: cargo install cargo-fuzz $CARGO_FUZZ"
     cargo install cargo-fuzz --version "$CARGO_FUZZ" --locked
   fi
-  # Model-file interop test (tests/model_interop.sh): numpy, safetensors, ONNX Runtime.
-  if ! python3 -c "import numpy, safetensors, onnxruntime" 2>/dev/null; then
-    echo "setup: pip install -r python/requirements.txt"
-    python3 -m pip install -q -r python/requirements.txt
+  # Model-file interop tests (tests/model_interop.sh, the model round trip end to end): numpy,
+  # safetensors, ONNX Runtime, in a virtual environment of their own (Debian's python3 refuses
+  # pip installs, PEP 668); the tests find it there (or use RGP_PYTHON).
+  VENV=${RGP_VENV:-$HOME/.cache/rgp-studio/venv}
+  if ! "$VENV/bin/python3" -c "import numpy, safetensors, onnxruntime" 2>/dev/null; then
+    apt_install python3-venv
+    echo "setup: python3 -m venv $VENV; pip install -r python/requirements.txt"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/python3" -m pip install -q -r python/requirements.txt
   fi
 fi
 echo "setup: ready"

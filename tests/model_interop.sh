@@ -14,12 +14,15 @@ if [ -z "${RGP_BIN:-}" ]; then
   RGP_BIN=${CARGO_TARGET_DIR:-target}/release/rgp
 fi
 rgp=$RGP_BIN
+# The Python that scripts/setup.sh --test equips (its virtual environment), or RGP_PYTHON.
+VENV=${RGP_VENV:-$HOME/.cache/rgp-studio/venv}
+PY=${RGP_PYTHON:-$( [ -x "$VENV/bin/python3" ] && echo "$VENV/bin/python3" || echo python3 )}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 # The first 300 digits, normalised as the model file says.
 inputs() { # model.safetensors out.npy
-  python3 - "$1" "$2" <<'EOF'
+  "$PY" - "$1" "$2" <<'EOF'
 import gzip, sys
 import numpy as np
 from safetensors import safe_open
@@ -38,7 +41,7 @@ check() { # name: model file $dir/$name.safetensors exists
   for l in dense packed; do
     $rgp export --weights "$m" --format onnx --layout "$l" --out "$dir/$name.$l.onnx" >/dev/null
   done
-  python3 python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/$name.y.npy" \
+  "$PY" python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/$name.y.npy" \
     "$m" "$dir/$name.dense.onnx" "$dir/$name.packed.onnx"
 }
 
@@ -58,7 +61,7 @@ $rgp export --weights "$dir/mlp-packed.safetensors" --format safetensors --layou
 $rgp export --weights "$dir/mlp-f16.safetensors" --format onnx --layout packed --dtype f16 \
   --out "$dir/mlp-f16.onnx" >/dev/null
 $rgp predict --weights "$dir/mlp-f16.safetensors" --input "$dir/x.npy" --out "$dir/mlp-f16.y.npy" >/dev/null
-python3 python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/mlp-f16.y.npy" \
+"$PY" python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/mlp-f16.y.npy" \
   "$dir/mlp-f16.safetensors" "$dir/mlp-f16.onnx"
 
 # Bad input: one line on stderr, exit 2.

@@ -8,10 +8,16 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The Python with numpy, safetensors and ONNX Runtime: RGP_PYTHON, or the virtual environment
+ * `scripts/setup.sh --test` makes (Debian's own python3 refuses pip installs). */
+const venvPython = join(process.env.RGP_VENV || join(homedir(), '.cache/rgp-studio/venv'), 'bin/python3');
+export const python = process.env.RGP_PYTHON || (existsSync(venvPython) ? venvPython : 'python3');
 export const tests = [];
 
 export function test(name, fn, { timeout = 60000 } = {}) {

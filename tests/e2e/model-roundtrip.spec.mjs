@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fullCli, root, test, text, waitForState } from './harness.mjs';
+import { fullCli, python, root, test, text, waitForState } from './harness.mjs';
 
 /** The first 200 quick-MNIST test images as float32 .npy, normalised as the model file says. */
 function inputs(model, out) {
-  execFileSync('python3', ['-c', `
+  execFileSync(python, ['-c', `
 import gzip, sys
 import numpy as np
 from safetensors import safe_open
@@ -55,7 +55,7 @@ for (const model of ['mlp', 'cnn']) {
         execFileSync(cli, ['export', '--weights', packed, '--format', 'onnx', '--layout', layout, '--out', o], { cwd: root });
         onnx.push(o);
       }
-      const out = execFileSync('python3', ['python/check_roundtrip.py', '--x', x, '--y', y, dense, packed, ...onnx], { cwd: root }).toString();
+      const out = execFileSync(python, ['python/check_roundtrip.py', '--x', x, '--y', y, dense, packed, ...onnx], { cwd: root }).toString();
       assert.equal(out.trim().split('\n').filter((l) => l.startsWith('ok ')).length, 4, out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
