@@ -131,7 +131,8 @@ def forward(model, x):
                 h = relu(h)
         return h.astype(np.float32)
     hw = int(model.meta["input_hw"])
-    h = h.reshape(-1, 1, hw, hw)
+    # Channel-first images: 1 (grey) or 3 (RGB) channels, the first conv's input width.
+    h = h.reshape(-1, model.layers[0].inp, hw, hw)
     for i, layer in enumerate(model.layers[:-1]):
         h = conv2d(h, t[f"{layer.name}.weight"], layer.stride, layer.kernel // 2)
         p = lambda w: t[f"norms.{i}.{w}"][None, :, None, None]  # noqa: E731
@@ -164,6 +165,7 @@ def to_torch(model):
             super().__init__()
             convs = model.layers[:-1]
             self.hw = int(model.meta["input_hw"])
+            self.channels = convs[0].inp
             self.convs = nn.ModuleList(
                 nn.Conv2d(l.inp, l.out, l.kernel, stride=l.stride, padding=l.kernel // 2, bias=False) for l in convs
             )
@@ -172,7 +174,7 @@ def to_torch(model):
             self.head = nn.Linear(head.inp, head.out)
 
         def forward(self, x):
-            x = x.reshape(-1, 1, self.hw, self.hw)
+            x = x.reshape(-1, self.channels, self.hw, self.hw)
             for conv, norm in zip(self.convs, self.norms):
                 x = torch.relu(norm(conv(x)))
             return self.head(x.amax(dim=(2, 3)))

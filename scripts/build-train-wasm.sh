@@ -80,9 +80,9 @@ finish() {
   echo '{ "type": "module" }' > "$out.tmp/package.json"
   echo "$2" > "$out.tmp/.input-sha256"
   rm -rf "$out" && mv "$out.tmp" "$out"
-  printf '== build-train-wasm: %s  %d bytes, %d gzipped, %d brotli\n' "$out/rgp_bg.wasm" \
-    "$(wc -c < "$out/rgp_bg.wasm")" "$(gzip -9 -c "$out/rgp_bg.wasm" | wc -c)" \
-    "$(node -e 'const z=require("zlib");const b=require("fs").readFileSync(process.argv[1]);console.log(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length)' "$out/rgp_bg.wasm")"
+  # Raw size only: build-web.sh's pre-compression step reports the brotli and gzip sizes (computing
+  # them here too cost 11 s of a cold serve.sh).
+  printf '== build-train-wasm: %s  %d bytes\n' "$out/rgp_bg.wasm" "$(wc -c < "$out/rgp_bg.wasm")"
 }
 
 for m in ${TRAIN_MODULES:-cpu gpu}; do

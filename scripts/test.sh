@@ -50,7 +50,7 @@ step "format"
 cargo fmt --check
 
 step "code shape: files, JavaScript and Rust functions within their size; deploy files as generated; the crate's layers"
-node --test tests/code-shape.test.mjs tests/deploy-config.test.mjs tests/layers.test.mjs
+node --test tests/code-shape.test.mjs tests/deploy-config.test.mjs tests/layers.test.mjs tests/protocols.test.mjs
 
 step "graph core (no training dependencies)"
 cargo test --release --no-default-features --features cli

@@ -1,37 +1,19 @@
 // The graph worker: owns the wasm graph engine and runs generation and searches in chunks, so the
 // page never waits on it.
 //
-// Protocol (main → worker), every message { type, ... }:
-//   open    { id, hash }                    the page's link (from its boot script, before the
-//                                           engine loads): answer `opened`, then run its
-//                                           configuration, searching, when the link parses and the
-//                                           engine accepts it.
-//   run     { id, config, search: bool }   build the start graph; search it when `search` is true.
-//                                           A new run replaces any run in progress.
-//   stop    { id }                          stop run `id` after the chunk in progress.
-//   family  { id, config, pick? }           build a graph family (config.trajectories ×
-//                                           config.steps), then show member `pick` (default 0).
-//   pick    { id, index }                   make member `index` (sorted by ASPL) the current graph.
-//   export  { req, format }                 bytes of the current graph ('json' | 'csv' | 'npy').
-//   import  { req, name, bytes }            validate a graph file and make it the current graph.
-//   check   { req, config, family }        the engine's first problem with a configuration:
-//                                           null or { field, message } (field: a link key).
-// Replies (worker → main):
-//   ready    { version }
-//   opened   { id, parsed, problem, started }  the link's verdict: parseHash's result, the engine's
-//                                           problem (null or { field, message }), whether run `id` runs
-//   graph    { id, phase: 'start'|'done'|'stopped'|'imported'|'picked', view, memory, progress? }
-//   progress { id, progress, evalsPerSec, chunk, table?, lastSwap }   at most every ~50 ms
-//   family   { id, progress, evalsPerSec, final, members?, stopped? }  members (sorted by ASPL)
-//                                           come with the final message, then a 'picked' graph
-//   reply    { req, ok, value | error }
-//   error    { id, message, field? }         field: the link key of the setting at fault
-// `view` = { n, k, table: Uint32Array (n×k neighbour table), fingerprint, metrics }.
+// Messages: www/graph-messages.js declares what comes in and goes out (www/protocol.js checks both).
 
 // First: holds the messages that come while the engine loads.
 import { takeMessages } from './graph-worker-inbox.js';
 import * as rgp from 'rgp-graph';
 import { engineConfig, parseHash } from './url-state.js';
+import { FROM_GRAPH_WORKER, TO_GRAPH_WORKER } from './graph-messages.js';
+import { dispatcher, message } from './protocol.js';
+
+/** Posts a declared message (`{type, ...fields}`) to the page. */
+function post({ type, ...fields }, transfer = []) {
+  self.postMessage(message(FROM_GRAPH_WORKER, type, fields), transfer);
+}
 
 /** Wall time one chunk of work aims at (ms): long enough to amortise, short enough to stop fast. */
 const CHUNK_MS = 30;
@@ -51,7 +33,7 @@ const queued = [];
 channel.port1.onmessage = () => queued.shift()?.();
 function yieldThen(fn) {
   queued.push(fn);
-  channel.port2.postMessage(0);
+  channel.port2.postMessage(0); // (a MessageChannel tick, not a message to the page)
 }
 
 function messageOf(e) {
@@ -62,7 +44,7 @@ function messageOf(e) {
 /** A configuration the engine refused: the message, and the setting at fault when one is. */
 function refused(id, config, family, e) {
   const problem = rgp.check_config(JSON.stringify(config), family);
-  self.postMessage({ type: 'error', id, message: messageOf(e), field: problem?.field ?? null });
+  post({ type: 'error', id, message: messageOf(e), field: problem?.field ?? null });
 }
 
 function view(g) {
@@ -72,7 +54,7 @@ function view(g) {
 function postView(id, phase, g, extra = {}) {
   const v = view(g);
   // `memory`: the module's linear memory, for the soak test (app.js writes it on the status line).
-  self.postMessage({ type: 'graph', id, phase, view: v, memory: rgp.wasm_memory_bytes(), ...extra }, [v.table.buffer]);
+  post({ type: 'graph', id, phase, view: v, memory: rgp.wasm_memory_bytes(), ...extra }, [v.table.buffer]);
 }
 
 /** Adapts the chunk budget (iterations) so that one chunk takes about CHUNK_MS. */
@@ -119,7 +101,7 @@ function tick(r) {
     p = r.engine.step(r.budget);
   } catch (e) {
     run = null;
-    self.postMessage({ type: 'error', id: r.id, message: messageOf(e) });
+    post({ type: 'error', id: r.id, message: messageOf(e) });
     return;
   }
   const t1 = performance.now();
@@ -142,7 +124,7 @@ function postProgress(r, p, now) {
     transfer.push(msg.table.buffer);
     r.lastSnap = now;
   }
-  self.postMessage(msg, transfer);
+  post(msg, transfer);
 }
 
 function finish(r, phase) {
@@ -187,7 +169,7 @@ function familyTick(r) {
     p = r.stop ? r.engine.progress() : r.engine.step(r.budget);
   } catch (e) {
     dropRun();
-    self.postMessage({ type: 'error', id: r.id, message: messageOf(e) });
+    post({ type: 'error', id: r.id, message: messageOf(e) });
     return;
   }
   const t1 = performance.now();
@@ -197,14 +179,14 @@ function familyTick(r) {
     if (t1 - r.lastPost >= POST_MS) {
       r.lastPost = t1;
       const evalsPerSec = (p.evaluations * 1000) / Math.max(1, t1 - r.started);
-      self.postMessage({ type: 'family', id: r.id, progress: p, evalsPerSec, final: false });
+      post({ type: 'family', id: r.id, progress: p, evalsPerSec, final: false });
     }
     return yieldThen(() => familyTick(r));
   }
   run = null;
   family = r.engine;
   const elapsedMs = t1 - r.started;
-  self.postMessage({
+  post({
     type: 'family', id: r.id, progress: p, members: family.members(), final: true, stopped: r.stop, elapsedMs,
     evalsPerSec: (p.evaluations * 1000) / Math.max(1, elapsedMs),
   });
@@ -213,14 +195,14 @@ function familyTick(r) {
 }
 
 function pick({ id, index }) {
-  if (!family) return self.postMessage({ type: 'error', id, message: 'there is no family to pick from' });
+  if (!family) return post({ type: 'error', id, message: 'there is no family to pick from' });
   try {
     const g = family.member(index);
     current?.free();
     current = g;
     postView(id, 'picked', g, { index });
   } catch (e) {
-    self.postMessage({ type: 'error', id, message: messageOf(e) });
+    post({ type: 'error', id, message: messageOf(e) });
   }
 }
 
@@ -230,9 +212,9 @@ function reply(req, fn) {
   try {
     const value = fn();
     const transfer = value instanceof Uint8Array ? [value.buffer] : [];
-    self.postMessage({ type: 'reply', req, ok: true, value }, transfer);
+    post({ type: 'reply', req, ok: true, value }, transfer);
   } catch (e) {
-    self.postMessage({ type: 'reply', req, ok: false, error: messageOf(e) });
+    post({ type: 'reply', req, ok: false, error: messageOf(e) });
   }
 }
 
@@ -247,13 +229,13 @@ function importGraph({ req, id, name, bytes }) {
     g = rgp.import_graph(new Uint8Array(bytes), name);
   } catch (e) {
     // The current graph stays as it was.
-    self.postMessage({ type: 'reply', req, ok: false, error: messageOf(e) });
+    post({ type: 'reply', req, ok: false, error: messageOf(e) });
     return;
   }
   dropRun();
   current?.free();
   current = g;
-  self.postMessage({ type: 'reply', req, ok: true, value: null });
+  post({ type: 'reply', req, ok: true, value: null });
   postView(id, 'imported', g);
 }
 
@@ -273,36 +255,32 @@ function openLink({ id, hash }) {
     }
   }
   const started = !parsed.rejected && !problem;
-  self.postMessage({ type: 'opened', id, parsed, problem, started });
+  post({ type: 'opened', id, parsed, problem, started });
   if (!started) return;
   if (isFamily) startFamily({ id, config, pick: parsed.config.pick });
   else startRun({ id, config, search: true });
 }
 
+const handle = dispatcher(TO_GRAPH_WORKER, {
+  open: openLink,
+  run: startRun,
+  stop(m) {
+    if (run && run.id === m.id) run.stop = true;
+  },
+  family: startFamily,
+  pick,
+  export: (m) => reply(m.req, () => exportCurrent(m.format)),
+  import: importGraph,
+  check: (m) => reply(m.req, () => rgp.check_config(JSON.stringify(m.config), Boolean(m.family))),
+});
+
 function onMessage(e) {
-  const m = e.data;
-  switch (m.type) {
-    case 'open':
-      return openLink(m);
-    case 'run':
-      return startRun(m);
-    case 'stop':
-      if (run && run.id === m.id) run.stop = true;
-      return;
-    case 'family':
-      return startFamily(m);
-    case 'pick':
-      return pick(m);
-    case 'export':
-      return reply(m.req, () => exportCurrent(m.format));
-    case 'import':
-      return importGraph(m);
-    case 'check':
-      return reply(m.req, () => rgp.check_config(JSON.stringify(m.config), Boolean(m.family)));
-    default:
-      self.postMessage({ type: 'error', id: m.id ?? null, message: `unknown request ${String(m.type).slice(0, 40)}` });
+  try {
+    handle(e.data);
+  } catch (err) {
+    post({ type: 'error', id: e.data?.id ?? null, message: messageOf(err) });
   }
 }
 
-self.postMessage({ type: 'ready', version: rgp.version() });
+post({ type: 'ready', version: rgp.version() });
 takeMessages(onMessage);

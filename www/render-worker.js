@@ -1,10 +1,10 @@
 // The render worker: draws the graph and the heatmap into canvases the page handed over
 // (OffscreenCanvas), so even a 500,000-edge drawing never touches the page's main thread.
-// Messages: init { graph, heatmap, colors } · size { width, height, side, dpr } ·
-// show { graph: { n, k, table }, swap }. Only the latest graph is drawn. Reply: drawn (the first
-// graph is on the canvas).
+// Messages: www/views/render-messages.js. Only the latest graph is drawn.
 
 import { drawGraph, drawHeatmap } from './views/draw.js';
+import { FROM_RENDER_WORKER, TO_RENDER_WORKER } from './views/render-messages.js';
+import { dispatcher, message } from './protocol.js';
 
 let canvases = null;
 let colors = null;
@@ -36,7 +36,7 @@ function render() {
   drawHeatmap(heatmap.getContext('2d'), s, g, swap, scratch);
   if (g && !drewGraph) {
     drewGraph = true;
-    self.postMessage({ type: 'drawn' }); // the page marks when its first graph is on screen
+    self.postMessage(message(FROM_RENDER_WORKER, 'drawn')); // the page marks when its first graph is on screen
   }
 }
 
@@ -47,15 +47,20 @@ function schedule() {
   setTimeout(render, 0);
 }
 
-self.onmessage = (e) => {
-  const m = e.data;
-  if (m.type === 'init') {
+const handle = dispatcher(TO_RENDER_WORKER, {
+  init(m) {
     canvases = { graph: m.graph, heatmap: m.heatmap };
     colors = m.colors;
-  } else if (m.type === 'size') {
+  },
+  size(m) {
     dims = m;
-  } else if (m.type === 'show') {
+  },
+  show(m) {
     latest = m;
-  }
+  },
+});
+
+self.onmessage = (e) => {
+  handle(e.data);
   schedule();
 };

@@ -1,5 +1,11 @@
 // Main-thread side of the graph worker: runs are fire-and-forget with events; one-off requests
-// (export, import, check) are promises.
+// (export, import, check) are promises. Messages: www/graph-messages.js.
+
+import { TO_GRAPH_WORKER } from './graph-messages.js';
+import { message } from './protocol.js';
+
+/** A declared message to the graph worker. */
+const toWorker = ({ type, ...fields }) => message(TO_GRAPH_WORKER, type, fields);
 
 export class GraphWorker {
   /** `onEvent(msg)` receives every message that is not a reply to a request, in order (an
@@ -51,32 +57,32 @@ export class GraphWorker {
     const req = this.nextReq++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
-      this.worker.postMessage({ type, req, ...payload }, transfer);
+      this.worker.postMessage(toWorker({ type, req, ...payload }), transfer);
     });
   }
 
   /** Starts a run (replacing any in progress); returns its id. */
   run(config, search) {
     const id = this.nextId++;
-    this.worker.postMessage({ type: 'run', id, config, search });
+    this.worker.postMessage(toWorker({ type: 'run', id, config, search }));
     return id;
   }
 
   /** Builds a family; `pick` (optional) is the member to show when it is done. */
   family(config, pick = null) {
     const id = this.nextId++;
-    this.worker.postMessage({ type: 'family', id, config, pick });
+    this.worker.postMessage(toWorker({ type: 'family', id, config, pick }));
     return id;
   }
 
   pick(index) {
     const id = this.nextId++;
-    this.worker.postMessage({ type: 'pick', id, index });
+    this.worker.postMessage(toWorker({ type: 'pick', id, index }));
     return id;
   }
 
   stop(id) {
-    this.worker.postMessage({ type: 'stop', id });
+    this.worker.postMessage(toWorker({ type: 'stop', id }));
   }
 
   exportGraph(format) {

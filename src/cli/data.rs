@@ -1,6 +1,8 @@
 //! Finding a dataset the way the command line names it (`rgp train`, `rgp sweep`).
 
-use crate::data::{Dataset, DatasetName, load_dir};
+use crate::data::table::{DEFAULT_TEST_SPLIT, TableOptions};
+use crate::data::{Color, Dataset, DatasetName, ImageOptions, Skipped, UserData, UserDataKind};
+use crate::data::{load_dir, parse_table};
 use crate::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -59,5 +61,81 @@ pub fn limit_train(data: &mut Dataset, limit: Option<usize>) {
     if let Some(n) = limit {
         let t = data.test.len();
         data.truncate(n.max(1), t);
+    }
+}
+
+/// The user's own data instead of a built-in dataset (`rgp train`): a folder of images or a table.
+#[derive(clap::Args, Debug, Clone)]
+pub struct UserDataFlags {
+    /// Train on this folder of images instead of --dataset: one sub-folder per class (PNG, JPEG,
+    /// GIF, BMP, WebP of any size), or train/ and test/ each holding the class folders.
+    #[arg(long, conflicts_with_all = ["data_dir", "table"])]
+    pub images: Option<PathBuf>,
+    #[arg(long, requires = "images", help = super::flags::schema_help("image_size"))]
+    pub image_size: Option<u32>,
+    #[arg(long, value_enum, requires = "images", help = super::flags::schema_help("color"))]
+    pub color: Option<Color>,
+    /// Train on this CSV table instead of --dataset: comma, semicolon or tab separated, a header
+    /// row, numeric feature columns and one --target column (the MLP reads it).
+    #[arg(long, requires = "target", conflicts_with = "data_dir")]
+    pub table: Option<PathBuf>,
+    /// The table's column holding each row's class (text or integers).
+    #[arg(long, requires = "table")]
+    pub target: Option<String>,
+    #[arg(long, default_value_t = DEFAULT_TEST_SPLIT, help = super::flags::schema_help("test_split"))]
+    pub test_split: f64,
+    /// Leave table rows with a missing or non-numeric value out (listed in the output's
+    /// `skipped`) instead of refusing the table.
+    #[arg(long, requires = "table")]
+    pub drop_bad_rows: bool,
+}
+
+impl UserDataFlags {
+    /// The user's data these flags name; `None` for a built-in dataset.
+    pub fn source(&self) -> Option<UserData> {
+        let (kind, path) = match (&self.images, &self.table) {
+            (Some(p), _) => (UserDataKind::Images, p),
+            (_, Some(p)) => (UserDataKind::Table, p),
+            _ => return None,
+        };
+        Some(UserData {
+            kind,
+            path: path.display().to_string(),
+            image_size: self.image_size,
+            color: self.color,
+            target: self.target.clone(),
+            drop_bad_rows: self.drop_bad_rows,
+            test_split: self.test_split,
+        })
+    }
+}
+
+/// Reads the user's data: a dataset, and what was left out of it (each with its reason).
+pub fn load_user_data(src: &UserData, seed: u64) -> Result<(Dataset, Vec<Skipped>)> {
+    let path = Path::new(&src.path);
+    match src.kind {
+        UserDataKind::Images => {
+            let opts = ImageOptions {
+                size: src.image_size,
+                color: src.color,
+                test_split: src.test_split,
+                seed,
+            };
+            super::images::load_images(path, opts)
+        }
+        UserDataKind::Table => {
+            let opts = TableOptions {
+                target: src.target.clone().unwrap_or_default(),
+                test_split: src.test_split,
+                drop_bad_rows: src.drop_bad_rows,
+                seed,
+            };
+            let bytes = super::files::read_file(path)?;
+            let name = path
+                .file_name()
+                .map_or("table".into(), |n| n.to_string_lossy());
+            parse_table(&name, &bytes, &opts)
+                .map_err(|e| crate::Error::new(format!("{}: {e}", path.display())))
+        }
     }
 }

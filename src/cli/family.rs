@@ -3,6 +3,7 @@
 //! (sorted by ASPL) into a folder; a JSON summary goes to stdout, progress to stderr.
 
 use super::files::{GraphFormat, write_file};
+use super::flags::schema_help;
 use super::progress::Meter;
 use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Metrics;
@@ -15,35 +16,25 @@ use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Number of nodes n (4..=1024).
-    #[arg(long, default_value_t = GraphConfig::default().nodes)]
+    #[arg(long, default_value_t = GraphConfig::default().nodes, help = schema_help("nodes"))]
     pub nodes: u32,
-    /// Degree k (2..=n-1, n·k even).
-    #[arg(long, default_value_t = GraphConfig::default().degree)]
+    #[arg(long, default_value_t = GraphConfig::default().degree, help = schema_help("degree"))]
     pub degree: u32,
-    /// Independent trajectories (the published families used 6).
-    #[arg(long, default_value_t = GraphConfig::default().trajectories)]
+    #[arg(long, default_value_t = GraphConfig::default().trajectories, help = schema_help("trajectories"))]
     pub trajectories: u32,
-    /// Graphs kept per trajectory, the start graph included (default: the published count for
-    /// the degree, 45 for k=4 down to 20 for k>=14).
-    #[arg(long)]
+    #[arg(long, help = format!("{} (default: the published count for the degree, 45 for k=4 down to 20 for k>=14)", schema_help("steps")))]
     pub steps: Option<u32>,
-    /// Seed of every random choice.
-    #[arg(long, default_value_t = GraphConfig::default().seed)]
+    #[arg(long, default_value_t = GraphConfig::default().seed, help = schema_help("seed"))]
     pub seed: u32,
-    /// Start graph of every trajectory.
-    #[arg(long, value_enum, default_value_t = GraphConfig::default().init)]
+    #[arg(long, value_enum, default_value_t = GraphConfig::default().init, help = schema_help("init"))]
     pub init: Init,
-    /// Direction of the reference rule (default: min for even k, max for odd k, as published).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = format!("{} (default: min for even k, max for odd k, as published)", schema_help("direction")))]
     pub direction: Option<Direction>,
-    /// Window of the reference rule (the published graphs used the defaults).
-    #[arg(long, default_value_t = GraphConfig::default().interval_down)]
+    #[arg(long, default_value_t = GraphConfig::default().interval_down, help = schema_help("interval_down"))]
     pub interval_down: f64,
-    #[arg(long, default_value_t = GraphConfig::default().interval_up)]
+    #[arg(long, default_value_t = GraphConfig::default().interval_up, help = schema_help("interval_up"))]
     pub interval_up: f64,
-    /// The reference `--extreme` flag.
-    #[arg(long)]
+    #[arg(long, help = schema_help("extreme"))]
     pub extreme: bool,
     /// Folder to write the graphs and index.csv into (created if missing).
     #[arg(long)]

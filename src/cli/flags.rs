@@ -22,19 +22,28 @@ pub fn value_name<E: clap::ValueEnum>(e: E) -> String {
         .unwrap_or_default()
 }
 
-fn nodes_help() -> String {
-    let d = GraphConfig::default().nodes;
-    format!("Number of nodes n (channel groups per layer; default {d})")
+/// A flag's help from the settings schema (`src/settings/mod.rs`): the label and help line the
+/// page's form shows, and, where another setting decides the default, that rule. A flag may add
+/// what only the command line has after it; `tests` checks every flag with a schema key.
+pub fn schema_help(key: &str) -> String {
+    let Some(s) = crate::settings::setting(key) else {
+        return String::new();
+    };
+    let mut text = match s.help {
+        "" => s.label.to_string(),
+        h => format!("{}: {h}", s.label),
+    };
+    if let Some(by) = &s.def_by {
+        let rule = format!(" (default by --{}: {})", by["key"], by["values"]);
+        text += &rule.replace('"', "");
+    }
+    text
 }
 
-fn degree_help() -> String {
-    let d = GraphConfig::default().degree;
-    format!("Degree k: every group reads k others, k/n of the weights kept (default {d})")
-}
-
-fn search_help() -> String {
-    let d = value_name(GraphConfig::default().search);
-    format!("Search that lowers the ASPL (as in `rgp graph`; default {d})")
+/// [`schema_help`] with the schema's default, for a flag whose unset value clap cannot show.
+pub fn schema_help_default(key: &str) -> String {
+    let def = crate::settings::setting(key).map_or(String::new(), |s| s.def.to_string());
+    format!("{} (default {})", schema_help(key), def.trim_matches('"'))
 }
 
 /// How to get the graph that is mapped onto the network. The flags are optional so that a
@@ -42,30 +51,25 @@ fn search_help() -> String {
 /// [`GraphConfig::default`]'s values.
 #[derive(clap::Args, Debug, Clone)]
 pub struct GraphFlags {
-    #[arg(long, help = nodes_help())]
+    #[arg(long, help = schema_help_default("nodes"))]
     pub nodes: Option<u32>,
-    #[arg(long, help = degree_help())]
+    #[arg(long, help = schema_help_default("degree"))]
     pub degree: Option<u32>,
     /// Read the graph from a file (.json, .csv or .npy, as `rgp graph` writes) instead of
     /// building one.
     #[arg(long)]
     pub graph: Option<PathBuf>,
-    /// Start graph.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = schema_help_default("init"))]
     pub init: Option<Init>,
-    #[arg(long, value_enum, help = search_help())]
+    #[arg(long, value_enum, help = schema_help_default("search"))]
     pub search: Option<SearchKind>,
-    /// Seed of the graph search.
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("seed"))]
     pub graph_seed: Option<u32>,
-    /// Iteration budget of the search (`anneal`, `target`).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("iters"))]
     pub iters: Option<u64>,
-    /// Chained reference steps (`paper`).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("steps"))]
     pub steps: Option<u32>,
-    /// Requested ASPL (`target` search).
-    #[arg(long)]
+    #[arg(long, help = schema_help("target_aspl"))]
     pub target_aspl: Option<f64>,
     /// Add self-loops (group i also reads group i): the ablation.
     #[arg(long)]
@@ -167,7 +171,7 @@ pub use training::{DeviceFlags, TrainFlags};
 
 #[cfg(feature = "train")]
 mod training {
-    use super::LayerFlags;
+    use super::{LayerFlags, schema_help};
     use crate::config::train::{OptimizerKind, Recovery, TrainConfig};
     use crate::mapping::ModelKind;
     use crate::train::BackendKind;
@@ -181,42 +185,26 @@ mod training {
         pub backend: BackendKind,
     }
 
-    fn lr_help() -> String {
-        format!(
-            "Initial learning rate (cosine schedule to zero); default {} for sgd, {} for adam \
-             (fine-tuning too)",
-            OptimizerKind::Sgd.default_lr(),
-            OptimizerKind::Adam.default_lr()
-        )
-    }
-
     /// The model and the training recipe, as `rgp train` and every run of `rgp sweep` take them.
     #[derive(clap::Args, Debug, Clone)]
     pub struct TrainFlags {
-        /// Model.
-        #[arg(long, value_enum, default_value_t = TrainConfig::default().model)]
+        #[arg(long, value_enum, default_value_t = TrainConfig::default().model, help = schema_help("model"))]
         pub model: ModelKind,
         #[command(flatten)]
         pub layers: LayerFlags,
-        /// Deep variant: L masked hidden-to-hidden layers of the first --hidden (--channels) width.
-        #[arg(long, default_value_t = TrainConfig::default().depth)]
+        #[arg(long, default_value_t = TrainConfig::default().depth, help = schema_help("depth"))]
         pub depth: u32,
-        /// Residual connections around equal-width hidden layers.
-        #[arg(long)]
+        #[arg(long, help = schema_help("residual"))]
         pub residual: bool,
-        /// MLP: BatchNorm after every hidden layer.
-        #[arg(long)]
+        #[arg(long, help = schema_help("norm"))]
         pub norm: bool,
-        /// Passes over the training set.
-        #[arg(long, default_value_t = TrainConfig::default().epochs)]
+        #[arg(long, default_value_t = TrainConfig::default().epochs, help = schema_help("epochs"))]
         pub epochs: u32,
-        /// Images per step.
-        #[arg(long, default_value_t = TrainConfig::default().batch)]
+        #[arg(long, default_value_t = TrainConfig::default().batch, help = schema_help("batch"))]
         pub batch: u32,
-        #[arg(long, help = lr_help())]
+        #[arg(long, help = schema_help("lr"))]
         pub lr: Option<f64>,
-        /// Optimizer.
-        #[arg(long, value_enum, default_value_t = TrainConfig::default().optimizer)]
+        #[arg(long, value_enum, default_value_t = TrainConfig::default().optimizer, help = schema_help("optimizer"))]
         pub optimizer: OptimizerKind,
         /// SGD momentum.
         #[arg(long, default_value_t = TrainConfig::default().momentum)]
@@ -229,9 +217,7 @@ mod training {
         /// Use only the first N training images.
         #[arg(long)]
         pub limit_train: Option<usize>,
-        /// A pretrained start's recovery from the graph mask: channel permutation, per-unit
-        /// rescaling on calibration images, both, or the mask alone (docs/FINETUNING.md).
-        #[arg(long, value_enum, default_value_t = TrainConfig::default().recover)]
+        #[arg(long, value_enum, default_value_t = TrainConfig::default().recover, help = schema_help("recover"))]
         pub recover: Recovery,
     }
 
@@ -343,5 +329,40 @@ mod tests {
         assert_eq!(a.train.lr(), OptimizerKind::Adam.default_lr());
         assert_eq!(a.kernel, Kernel::Packed);
         assert_eq!(a.train.layers.channels, [16, 32]);
+    }
+
+    /// Every flag that sets a schema setting shows the page's label and help for it (the
+    /// schema's declaration), whatever it adds after.
+    #[test]
+    fn flag_help_is_the_schemas_label_and_help() {
+        use clap::CommandFactory;
+        // Flags named otherwise than their link key.
+        fn key_of<'a>(sub: &str, flag: &'a str) -> &'a str {
+            match (sub, flag) {
+                ("train", "seed") => "train_seed",
+                (_, "graph_seed") => "seed",
+                (_, f) => f,
+            }
+        }
+        let cli = Cli::command();
+        let mut checked = 0;
+        for sub in ["graph", "family", "mask", "train"] {
+            let cmd = cli.find_subcommand(sub).expect("subcommand");
+            for arg in cmd.get_arguments() {
+                let key = key_of(sub, arg.get_id().as_str());
+                let Some(s) = crate::settings::setting(key) else {
+                    continue;
+                };
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(
+                    help.starts_with(&schema_help(key)) && help.starts_with(s.label),
+                    "rgp {sub} --{}: '{help}' does not start with the schema's '{}'",
+                    arg.get_id(),
+                    schema_help(key)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 40, "{checked} flags checked");
     }
 }

@@ -2,7 +2,7 @@
 //! stderr, `error: <one line>` and exit 2 for any bad input.
 
 use super::files::{GraphFormat, read_graph};
-use super::flags::value_name;
+use super::flags::{schema_help, schema_help_default, value_name};
 use super::progress::Meter;
 use crate::config::{Direction, GraphConfig, Init, SearchKind};
 use crate::graph::Graph;
@@ -14,54 +14,45 @@ use std::time::Instant;
 
 fn search_help() -> String {
     let d = value_name(GraphConfig::default().search);
-    format!("Search to run (default: {d}; target when --target-aspl is given; none with --import)")
+    format!(
+        "{} (default {d}; target when --target-aspl is given; none with --import)",
+        schema_help("search")
+    )
 }
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Number of nodes n (4..=1024).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("nodes"))]
     pub nodes: Option<u32>,
-    /// Degree k (2..=n-1, n·k even); k/n is the kept fraction.
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("degree"))]
     pub degree: Option<u32>,
-    /// Start graph.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = schema_help_default("init"))]
     pub init: Option<Init>,
-    /// Seed of every random choice.
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("seed"))]
     pub seed: Option<u32>,
     #[arg(long, value_enum, help = search_help())]
     pub search: Option<SearchKind>,
-    /// Direction of the reference rule (`paper`).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = schema_help_default("direction"))]
     pub direction: Option<Direction>,
-    /// Chained reference steps (`paper`), each up to n(n-1) attempts.
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("steps"))]
     pub steps: Option<u32>,
-    /// Iteration budget (`anneal`, `target`).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("iters"))]
     pub iters: Option<u64>,
     /// Time budget in milliseconds: `anneal` fits its cooling schedule to it, other searches
     /// stop when it runs out. The output's `config` reproduces the result exactly.
     #[arg(long)]
     pub time_ms: Option<u64>,
-    /// Requested ASPL (`target`).
-    #[arg(long)]
+    #[arg(long, help = schema_help("target_aspl"))]
     pub target_aspl: Option<f64>,
-    /// Accepted distance to the requested ASPL (`target`).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("tolerance"))]
     pub tolerance: Option<f64>,
-    /// Window of the reference rule (`paper`; the published graphs used 0.05 and 0.2).
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("interval_down"))]
     pub interval_down: Option<f64>,
-    #[arg(long)]
+    #[arg(long, help = schema_help_default("interval_up"))]
     pub interval_up: Option<f64>,
-    /// The reference `--extreme` flag (`paper`: never return early).
-    #[arg(long)]
+    #[arg(long, help = schema_help("extreme"))]
     pub extreme: bool,
-    /// Stop after this many iterations (reproduces a search stopped by hand).
-    #[arg(long)]
+    #[arg(long, help = schema_help("stop_after"))]
     pub stop_after: Option<u64>,
     /// Export format; `json` and `csv` go to stdout without --out, `npy` needs --out.
     #[arg(long, value_enum, default_value_t = GraphFormat::Json)]

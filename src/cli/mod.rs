@@ -10,6 +10,7 @@ pub mod family;
 pub mod files;
 pub mod flags;
 pub mod graph;
+pub mod images;
 pub mod mask;
 #[cfg(feature = "train")]
 pub mod predict;

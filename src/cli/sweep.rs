@@ -6,7 +6,7 @@
 //! `rgp sweep run --dir DIR --shard I/N` on each (see [`crate::sweep::shard`]), then
 //! `rgp sweep merge --dir DIR`.
 
-use super::data::{DEFAULT_DATASET, limit_train, load_dataset};
+use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, load_user_data};
 use super::files::{read_file, sha256_hex};
 use super::flags::TrainFlags;
 use crate::data::DatasetName;
@@ -77,6 +77,8 @@ pub struct SweepArgs {
     /// Folder with the four IDX files (default data/<dataset>).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub user_data: UserDataFlags,
     /// Nodes n of every graph.
     #[arg(long, default_value_t = FamilySpec::default().nodes)]
     pub nodes: u32,
@@ -140,11 +142,14 @@ pub enum Start {
 }
 
 /// The model file a sweep starts from, with its SHA-256; None from scratch.
-fn start_file(a: &SweepArgs, dataset: DatasetName) -> Result<Option<StartFile>> {
-    let path = match (&a.init_from, a.start) {
-        (Some(p), _) => p.clone(),
-        (None, Start::Scratch) => return Ok(None),
-        (None, Start::Pretrained) => {
+fn start_file(a: &SweepArgs, dataset: Option<DatasetName>) -> Result<Option<StartFile>> {
+    let path = match (&a.init_from, a.start, dataset) {
+        (Some(p), _, _) => p.clone(),
+        (None, Start::Scratch, _) => return Ok(None),
+        (None, Start::Pretrained, None) => bail!(
+            "--start pretrained with your own data needs --init-from FILE (the built-in pretrained networks know MNIST and Fashion-MNIST only)"
+        ),
+        (None, Start::Pretrained, Some(dataset)) => {
             let p = PathBuf::from(format!(
                 "models/pretrained/{}-{}.safetensors",
                 a.train.model.as_str(),
@@ -226,15 +231,24 @@ pub fn parse_dataset(s: &str) -> Result<(DatasetName, bool)> {
 }
 
 pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
-    let (dataset, _) = parse_dataset(&a.dataset)?;
-    let start = start_file(a, dataset)?;
+    let user_data = a.user_data.source();
+    let dataset = match &user_data {
+        Some(u) => u.kind.as_str().to_string(),
+        None => a.dataset.clone(),
+    };
+    let builtin = match user_data {
+        Some(_) => None,
+        None => Some(parse_dataset(&a.dataset)?.0),
+    };
+    let start = start_file(a, builtin)?;
     let mut baselines = parse_baselines(&a.baselines)?;
     if start.is_some() && a.baselines.trim() == "all" {
         baselines.retain(|k| crate::sweep::start::applies(*k));
     }
     let lr = a.train.lr();
     let cfg = SweepConfig {
-        dataset: a.dataset.clone(),
+        dataset,
+        user_data,
         limit_train: a.train.limit_train,
         family: FamilySpec {
             nodes: a.nodes,
@@ -263,9 +277,15 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
 }
 
 /// The sweep's dataset (the digits split is fixed, seed 1, so every run sees the same test set).
+/// The user's data is split with seed 1 too.
 fn load(cfg: &SweepConfig, data_dir: Option<&std::path::Path>) -> Result<crate::data::Dataset> {
-    let (name, quick) = parse_dataset(&cfg.dataset)?;
-    let mut data = load_dataset(name, data_dir, quick, 1)?;
+    let mut data = match &cfg.user_data {
+        Some(u) => load_user_data(u, 1)?.0,
+        None => {
+            let (name, quick) = parse_dataset(&cfg.dataset)?;
+            load_dataset(name, data_dir, quick, 1)?
+        }
+    };
     limit_train(&mut data, cfg.limit_train);
     Ok(data)
 }

@@ -1,11 +1,11 @@
 //! `rgp train`: train a masked (or dense) MLP or CNN on digits, MNIST or Fashion-MNIST with the
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
-use super::data::{DEFAULT_DATASET, limit_train, load_dataset};
+use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, load_user_data};
 use super::files::{read_file, sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
 use crate::Result;
-use crate::data::{Dataset, DatasetName};
+use crate::data::{Dataset, DatasetName, Skipped, UserDataKind};
 use crate::graph::Graph;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
@@ -29,14 +29,14 @@ pub struct Args {
     #[arg(long)]
     pub quick: bool,
     #[command(flatten)]
+    pub user_data: UserDataFlags,
+    #[command(flatten)]
     pub graph: GraphFlags,
     #[command(flatten)]
     pub train: TrainFlags,
-    /// Seed of the weights and the batch order.
-    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    #[arg(long, default_value_t = TrainConfig::default().seed, help = super::flags::schema_help("train_seed"))]
     pub seed: u64,
-    /// Train the dense baseline instead of the masked network.
-    #[arg(long)]
+    #[arg(long, help = super::flags::schema_help("dense"))]
     pub dense: bool,
     /// Masked-layer kernel.
     #[arg(long, value_enum, default_value_t = TrainConfig::default().kernel)]
@@ -93,6 +93,12 @@ struct Output<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     saved: Option<Saved>,
     dataset: &'a str,
+    /// Class names in label order.
+    classes: &'a [String],
+    train_samples: usize,
+    test_samples: usize,
+    /// Rows (or files) of the user's data left out, each with its reason.
+    skipped: &'a [Skipped],
     backend: &'a str,
     dense: bool,
     test_accuracy: f64,
@@ -219,9 +225,28 @@ fn train(t: Trainer, quiet: bool) -> Result<(Trainer, Trained)> {
     Ok((session.into_trainer(), trained))
 }
 
+/// The built-in dataset, or the user's table, and what of it was left out.
+fn load_data(a: &Args) -> Result<(Dataset, Vec<Skipped>)> {
+    if let Some(src) = a.user_data.source() {
+        if a.quick {
+            crate::bail!(
+                "--quick picks a built-in dataset's subset; it does not apply to --images or --table"
+            );
+        }
+        if src.kind == UserDataKind::Table && (a.init_from.is_some() || a.save.is_some()) {
+            crate::bail!(
+                "--init-from and --save do not take a table yet: model files do not hold a table's column statistics"
+            );
+        }
+        return load_user_data(&src, a.seed);
+    }
+    let data = load_dataset(a.dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
+    Ok((data, Vec::new()))
+}
+
 pub fn run(a: Args) -> Result<()> {
     let cfg = config(&a)?;
-    let mut data = load_dataset(a.dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
+    let (mut data, skipped) = load_data(&a)?;
     limit_train(&mut data, a.train.limit_train);
     let (graph, conn) = a.graph.build()?;
     let (t, start_accs) = start(&a, cfg, data, &conn)?;
@@ -230,7 +255,11 @@ pub fn run(a: Args) -> Result<()> {
         Some(path) => {
             let g = finetune::GraphMeta {
                 fingerprint: graph.fingerprint(),
-                link: a.graph.graph.is_none().then(|| a.graph.config().link()),
+                link: a
+                    .graph
+                    .graph
+                    .is_none()
+                    .then(|| crate::settings::graph_link(&a.graph.config())),
                 degree: graph.k(),
             };
             let accuracy = trained.last_eval.accuracy;
@@ -238,7 +267,8 @@ pub fn run(a: Args) -> Result<()> {
         }
         None => None,
     };
-    let out = output(&a, &t, &graph, &conn, start_accs, saved, &trained)?;
+    let mut out = output(&a, &t, &graph, &conn, start_accs, saved, &trained)?;
+    out.skipped = &skipped;
     println!(
         "{}",
         serde_json::to_string_pretty(&out).expect("output serialises")
@@ -265,7 +295,14 @@ fn output<'a>(
         pruned_accuracy: start_accs.as_ref().map(|s| s.pruned),
         kept_saliency: start_accs.and_then(|s| s.kept_saliency),
         saved,
-        dataset: a.dataset.as_str(),
+        dataset: a
+            .user_data
+            .source()
+            .map_or(a.dataset.as_str(), |s| s.kind.as_str()),
+        classes: &t.dataset().class_names,
+        train_samples: t.dataset().train.len(),
+        test_samples: t.dataset().test.len(),
+        skipped: &[],
         backend: a.train.backend().as_str(),
         dense: t.config().dense,
         test_accuracy: e.accuracy,

@@ -154,34 +154,6 @@ impl GraphConfig {
         Ok(())
     }
 
-    /// The app link (URL hash) that reproduces this graph: `#v=1&nodes=64&degree=4&...`.
-    pub fn link(&self) -> String {
-        let lower = |v: &dyn std::fmt::Debug| format!("{v:?}").to_lowercase();
-        let mut s = format!(
-            "#v=1&nodes={}&degree={}&init={}&seed={}&search={}&direction={}&steps={}\
-             &interval_down={}&interval_up={}&extreme={}&iters={}&target_aspl={}&tolerance={}\
-             &trajectories={}",
-            self.nodes,
-            self.degree,
-            lower(&self.init),
-            self.seed,
-            lower(&self.search),
-            lower(&self.direction),
-            self.steps,
-            self.interval_down,
-            self.interval_up,
-            self.extreme,
-            self.iters,
-            self.target_aspl,
-            self.tolerance,
-            self.trajectories
-        );
-        if let Some(n) = self.stop_after {
-            s.push_str(&format!("&stop_after={n}"));
-        }
-        s
-    }
-
     /// Kept fraction of the masked weights, k/n.
     pub fn kept_fraction(&self) -> f64 {
         self.degree as f64 / self.nodes as f64

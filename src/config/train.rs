@@ -289,9 +289,21 @@ impl TrainConfig {
         }
     }
 
-    pub fn cnn_spec(&self, hw: u32, classes: u32) -> CnnSpec {
+    /// A table has no image shape (`hw` 0): only the MLP reads it.
+    pub fn check_input(&self, name: &str, hw: u32, features: usize) -> Result<()> {
+        if self.model == ModelKind::Cnn && hw == 0 {
+            bail_at!(
+                "model",
+                "the CNN needs images; '{name}' is a table of {features} features: train the MLP on it"
+            );
+        }
+        Ok(())
+    }
+
+    /// The CNN for `in_ch`-channel images of side `hw`.
+    pub fn cnn_spec(&self, in_ch: u32, hw: u32, classes: u32) -> CnnSpec {
         CnnSpec {
-            in_ch: 1,
+            in_ch,
             input_hw: hw,
             channels: self.widths(&self.channels),
             classes,

@@ -115,13 +115,7 @@ pub fn images_and_labels(what: &str, images: &[u8], labels: &[u8]) -> Result<(u3
             lb.data[p]
         );
     }
-    Ok((
-        r,
-        super::Split {
-            x: im.data,
-            y: lb.data,
-        },
-    ))
+    Ok((r, super::Split::bytes(im.data, lb.data)))
 }
 
 #[cfg(test)]

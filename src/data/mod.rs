@@ -1,26 +1,66 @@
 //! Datasets: one IDX parser (MNIST, Fashion-MNIST; raw or gzip), the sklearn 8×8 digits
-//! fixture, a seeded stratified split, and normalisation. Works on byte slices so the browser
-//! (which fetches the files) and the command line (which reads them) share it.
+//! fixture, a user's CSV table, a seeded stratified split, and normalisation. Works on byte
+//! slices so the browser (which fetches the files) and the command line (which reads them) share it.
 
 pub mod digits;
 pub mod idx;
+pub mod images;
+pub mod source;
+pub mod table;
 
 pub use digits::parse_digits_csv;
 pub use idx::{Idx, parse_idx};
+pub use images::{Color, ImageOptions, ImageSet};
+pub use source::{UserData, UserDataKind};
+pub use table::{Skipped, TableOptions, parse_table};
 
 use crate::graph::Rng;
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-/// Raw pixels (one byte each, row-major `n × hw · hw`) and their labels.
+/// A split's inputs, row-major (`n × features`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inputs {
+    /// Pixels, one byte each (images): standardised with the dataset's `mean` and `std`.
+    Bytes(Vec<u8>),
+    /// Feature values (a table's numeric columns): standardised per column ([`ColumnNorm`]).
+    Floats(Vec<f32>),
+}
+
+impl Inputs {
+    pub fn len(&self) -> usize {
+        match self {
+            Inputs::Bytes(v) => v.len(),
+            Inputs::Floats(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn truncate(&mut self, n: usize) {
+        match self {
+            Inputs::Bytes(v) => v.truncate(n),
+            Inputs::Floats(v) => v.truncate(n),
+        }
+    }
+}
+
+/// Inputs (`n × features`) and their labels (class indices).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
-    pub x: Vec<u8>,
-    pub y: Vec<u8>,
+    pub x: Inputs,
+    pub y: Vec<u16>,
 }
 
 impl Split {
+    /// Images as bytes with labels 0..255.
+    pub fn bytes(x: Vec<u8>, y: Vec<u8>) -> Split {
+        Split {
+            x: Inputs::Bytes(x),
+            y: y.into_iter().map(u16::from).collect(),
+        }
+    }
     pub fn len(&self) -> usize {
         self.y.len()
     }
@@ -29,14 +69,52 @@ impl Split {
     }
 }
 
+/// A table's per-column standardisation, from its training split.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnNorm {
+    pub names: Vec<String>,
+    pub mean: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+/// The largest class count a dataset may have (labels are `u16`; the bound for images).
+pub const MAX_CLASSES: usize = 1000;
+
+/// The class names of the built-in datasets, in label order.
+pub fn builtin_class_names(name: &str) -> Vec<String> {
+    const FASHION: [&str; 10] = [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ];
+    if name.starts_with("fashion") {
+        FASHION.iter().map(|s| s.to_string()).collect()
+    } else {
+        (0..10).map(|c| c.to_string()).collect()
+    }
+}
+
 /// A train/test pair of one image shape. Pixels stay bytes (the full MNIST training set is 47 MB
 /// as bytes, four times that as floats); [`Dataset::batch`] normalises on the way to the model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     pub name: String,
-    /// Image side (square), one channel.
+    /// Image side (square), one channel; 0 for a table (no image shape: the MLP only).
     pub hw: u32,
+    /// Image channels (1 grey, 3 RGB; channel-first); 0 for a table.
+    pub channels: u32,
+    /// Inputs per sample (`channels · hw²` for images, the feature columns of a table).
+    pub inputs: usize,
     pub classes: u32,
+    /// Class names in label order (digits for the built-in digit sets).
+    pub class_names: Vec<String>,
     pub train: Split,
     pub test: Split,
     /// Pixel value of full ink (255 for IDX, 16 for the digits file).
@@ -45,11 +123,13 @@ pub struct Dataset {
     /// 0.3081 for MNIST): inputs are standardised with them.
     pub mean: f32,
     pub std: f32,
+    /// A table's per-column standardisation (then `mean` 0, `std` 1, `max_value` 1).
+    pub column_norm: Option<ColumnNorm>,
 }
 
 impl Dataset {
     pub fn features(&self) -> usize {
-        (self.hw * self.hw) as usize
+        self.inputs
     }
 
     /// Builds a dataset from the four IDX files (raw or gzipped).
@@ -71,13 +151,15 @@ impl Dataset {
     /// The 8×8 digits fixture with a seeded, stratified 80/20 split (1438/359 for the full file).
     pub fn digits(csv_gz: &[u8], seed: u64) -> Result<Dataset> {
         let (x, y) = parse_digits_csv(csv_gz)?;
-        let (tr, te) = stratified_split(&y, 10, 0.2, seed);
-        let take = |idx: &[usize]| Split {
-            x: idx
-                .iter()
-                .flat_map(|&i| x[i * 64..(i + 1) * 64].iter().copied())
-                .collect(),
-            y: idx.iter().map(|&i| y[i]).collect(),
+        let labels: Vec<u16> = y.iter().map(|&l| u16::from(l)).collect();
+        let (tr, te) = stratified_split(&labels, 10, 0.2, seed);
+        let take = |idx: &[usize]| {
+            Split::bytes(
+                idx.iter()
+                    .flat_map(|&i| x[i * 64..(i + 1) * 64].iter().copied())
+                    .collect(),
+                idx.iter().map(|&i| y[i]).collect(),
+            )
         };
         Ok(Dataset::new("digits", 8, take(&tr), take(&te), 16.0))
     }
@@ -104,29 +186,49 @@ impl Dataset {
         Ok(Dataset::new(
             name,
             hw,
-            Split {
-                x: train_x,
-                y: train_y,
-            },
-            Split {
-                x: test_x,
-                y: test_y,
-            },
+            Split::bytes(train_x, train_y),
+            Split::bytes(test_x, test_y),
             255.0,
         ))
     }
 
+    /// Images of side `hw` with `channels` (channel-first pixels) and named classes.
+    pub fn images(
+        name: &str,
+        hw: u32,
+        channels: u32,
+        class_names: Vec<String>,
+        train: Split,
+        test: Split,
+    ) -> Dataset {
+        Dataset {
+            channels,
+            inputs: (channels * hw * hw) as usize,
+            classes: class_names.len() as u32,
+            class_names,
+            ..Dataset::new(name, hw, train, test, 255.0)
+        }
+    }
+
+    /// Images of side `hw` with labels 0..9.
     fn new(name: &str, hw: u32, train: Split, test: Split, max_value: f32) -> Dataset {
-        let (mean, std) = mean_std(&train.x, max_value);
+        let (mean, std) = match &train.x {
+            Inputs::Bytes(px) => mean_std(px, max_value),
+            Inputs::Floats(_) => (0.0, 1.0),
+        };
         Dataset {
             name: name.into(),
             hw,
+            channels: 1,
+            inputs: (hw * hw) as usize,
             classes: 10,
+            class_names: builtin_class_names(name),
             train,
             test,
             max_value,
             mean,
             std,
+            column_norm: None,
         }
     }
 
@@ -134,12 +236,28 @@ impl Dataset {
     /// (`idx.len() × features`, row-major).
     pub fn batch(&self, split: &Split, idx: &[u32], out: &mut Vec<f32>) {
         let f = self.features();
-        let (scale, mean, inv_std) = (1.0 / self.max_value, self.mean, 1.0 / self.std);
         out.clear();
         out.reserve(idx.len() * f);
-        for &i in idx {
-            let px = &split.x[i as usize * f..][..f];
-            out.extend(px.iter().map(|&p| (p as f32 * scale - mean) * inv_std));
+        match (&split.x, &self.column_norm) {
+            (Inputs::Bytes(x), _) => {
+                let (scale, mean, inv_std) = (1.0 / self.max_value, self.mean, 1.0 / self.std);
+                for &i in idx {
+                    let px = &x[i as usize * f..][..f];
+                    out.extend(px.iter().map(|&p| (p as f32 * scale - mean) * inv_std));
+                }
+            }
+            (Inputs::Floats(x), Some(norm)) => {
+                for &i in idx {
+                    let row = &x[i as usize * f..][..f];
+                    let cols = row.iter().zip(&norm.mean).zip(&norm.std);
+                    out.extend(cols.map(|((&v, &m), &s)| (v - m) / s));
+                }
+            }
+            (Inputs::Floats(x), None) => {
+                for &i in idx {
+                    out.extend_from_slice(&x[i as usize * f..][..f]);
+                }
+            }
         }
     }
 
@@ -180,7 +298,7 @@ fn mean_std(x: &[u8], max_value: f32) -> (f32, f32) {
 /// drawn by a Fisher–Yates shuffle from `Rng::derive(seed, "split")`, goes to the test set.
 /// Returns sorted train and test indices.
 pub fn stratified_split(
-    labels: &[u8],
+    labels: &[u16],
     classes: u32,
     test_fraction: f64,
     seed: u64,
@@ -269,7 +387,7 @@ mod tests {
 
     #[test]
     fn stratified_split_keeps_class_balance_and_is_seeded() {
-        let labels: Vec<u8> = (0..1000).map(|i| (i % 10) as u8).collect();
+        let labels: Vec<u16> = (0..1000).map(|i| (i % 10) as u16).collect();
         let (tr, te) = stratified_split(&labels, 10, 0.2, 3);
         assert_eq!((tr.len(), te.len()), (800, 200));
         for c in 0..10 {

@@ -15,7 +15,8 @@ pub struct ArchSpec {
     pub model: ModelKind,
     /// Input features (pixels of one image).
     pub inputs: u32,
-    /// Image side (the CNN reshapes its input to `input_hw × input_hw`).
+    /// Image side (the CNN reshapes its input to `channels × input_hw × input_hw`, the channels
+    /// being `inputs / input_hw²`: 1 grey, 3 RGB).
     pub input_hw: u32,
     pub classes: u32,
     /// MLP hidden widths or CNN conv widths.
@@ -68,6 +69,16 @@ impl WeightLayer {
 }
 
 impl ArchSpec {
+    /// The CNN's input channels (1 grey, 3 RGB); 1 where the inputs are no image.
+    pub fn in_channels(&self) -> u32 {
+        let px = self.input_hw as u64 * self.input_hw as u64;
+        if px > 0 && self.inputs as u64 == 3 * px {
+            3
+        } else {
+            1
+        }
+    }
+
     /// Weight layers in forward order, named as in the file.
     pub fn weight_layer_list(&self) -> Result<Vec<WeightLayer>> {
         if self.widths.is_empty() || self.widths.len() > 64 {
@@ -86,15 +97,17 @@ impl ArchSpec {
             }
             .arch(&opts)?,
             ModelKind::Cnn => {
-                if self.input_hw as u64 * self.input_hw as u64 != self.inputs as u64 {
+                let px = self.input_hw as u64 * self.input_hw as u64;
+                if px == 0 || ![1, 3].map(|c| c * px).contains(&(self.inputs as u64)) {
                     bail!(
-                        "the CNN needs square images: {} inputs is not {}²",
+                        "the CNN needs square grey or RGB images: {} inputs is not {}² or 3·{}²",
                         self.inputs,
+                        self.input_hw,
                         self.input_hw
                     );
                 }
                 CnnSpec {
-                    in_ch: 1,
+                    in_ch: self.in_channels(),
                     input_hw: self.input_hw,
                     channels: self.widths.clone(),
                     classes: self.classes,

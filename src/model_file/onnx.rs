@@ -247,8 +247,11 @@ fn cnn(
     specs: &[WeightLayer],
     packed: &[Option<Vec<f32>>],
 ) -> Result<String> {
-    let hw = f.meta.arch.input_hw as i64;
-    let shape = g.ints("input_shape", &[4], &[-1, 1, hw, hw]);
+    let (hw, c) = (
+        f.meta.arch.input_hw as i64,
+        f.meta.arch.in_channels() as i64,
+    );
+    let shape = g.ints("input_shape", &[4], &[-1, c, hw, hw]);
     let mut h = g.node("Reshape", &["x", &shape], vec![]);
     let convs = specs.len() - 1;
     if f.norms.len() != convs {

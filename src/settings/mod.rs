@@ -8,6 +8,8 @@
 
 use crate::config::graph::{GraphConfig, MAX_ITERS, MAX_STEPS, MAX_TRAJECTORIES};
 use crate::config::train::{MAX_DEPTH, OptimizerKind, Recovery, TrainConfig};
+use crate::data::images::{Color, IMAGE_SIZE_RANGE};
+use crate::data::table::{DEFAULT_TEST_SPLIT, TEST_SPLIT_RANGE};
 use crate::graph::{MAX_NODES, MIN_NODES};
 use crate::search::family::MAX_MEMBERS;
 use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
@@ -43,14 +45,15 @@ fn graph_settings() -> Vec<Setting> {
             .help("channel groups per layer"),
         Setting::int("degree", G, d.degree, (2.0, MAX_NODES as f64 - 1.0))
             .label("Degree k")
-            .help("k/n of the masked weights are kept"),
+            .help("every group reads k others: k/n of the masked weights are kept (n·k even)"),
         Setting::choice(
             "init",
             G,
             &lower(d.init),
             &[("ring", "ring lattice"), ("random", "random regular")],
         )
-        .label("Start graph"),
+        .label("Start graph")
+        .help("the graph the search starts from"),
         Setting::int("seed", G, d.seed, (0.0, u32::MAX as f64))
             .label("Seed")
             .help("every random choice of the graph flows from it"),
@@ -80,10 +83,11 @@ fn graph_settings() -> Vec<Setting> {
                 ("random", "random"),
             ],
         )
-        .label("Direction"),
+        .label("Direction")
+        .help("which way the reference rule moves the ASPL (paper, family)"),
         Setting::int("steps", G, d.steps, (0.0, MAX_STEPS as f64))
             .label("Steps")
-            .help("chained reference calls (a family: graphs per trajectory)"),
+            .help("chained reference calls, each up to n(n-1) attempts (a family: graphs per trajectory)"),
         Setting::float("interval_down", G, d.interval_down, (0.0, 1000.0))
             .label("ASPL step ≥")
             .help("the reference rule accepts a swap that changes the ASPL by at least this"),
@@ -93,9 +97,12 @@ fn graph_settings() -> Vec<Setting> {
         Setting::flag("extreme", G, d.extreme)
             .label("Extreme")
             .help("the reference rule never returns early"),
-        Setting::int("iters", G, d.iters, (0.0, MAX_ITERS as f64)).label("Iterations"),
+        Setting::int("iters", G, d.iters, (0.0, MAX_ITERS as f64))
+            .label("Iterations")
+            .help("iteration budget of the search (anneal, target)"),
         Setting::float("target_aspl", G, d.target_aspl, (1.0, MAX_NODES as f64))
-            .label("Target ASPL"),
+            .label("Target ASPL")
+            .help("the ASPL the target search aims at"),
         Setting::float("tolerance", G, d.tolerance, (1e-9, 1000.0))
             .label("Tolerance")
             .help("accepted distance to the target ASPL"),
@@ -109,6 +116,7 @@ fn graph_settings() -> Vec<Setting> {
         .help("independent walks of a family, each keeping its steps"),
         Setting::int("stop_after", G, Value::Null, (0.0, MAX_ITERS as f64))
             .unset()
+            .label("Stop after")
             .help("iterations after which a search was stopped (the link reproduces that graph)"),
     ]
 }
@@ -213,18 +221,25 @@ fn train_settings() -> Vec<Setting> {
         OptimizerKind::Adam => "adam",
     };
     vec![
-        Setting::choice("model", T, t.model.as_str(), &MODELS).label("Model"),
+        Setting::choice("model", T, t.model.as_str(), &MODELS)
+            .label("Model")
+            .help("the network the graph is mapped onto"),
         Setting::choice("dataset", T, "mnist", &DATASETS).label("Dataset"),
         Setting::choice("data", T, "quick", &SIZES).label("Size"),
-        Setting::int("epochs", T, t.epochs, (1.0, PAGE_MAX_EPOCHS as f64)).label("Epochs"),
-        Setting::int("batch", T, t.batch, (1.0, PAGE_MAX_BATCH as f64)).label("Batch"),
+        Setting::int("epochs", T, t.epochs, (1.0, PAGE_MAX_EPOCHS as f64))
+            .label("Epochs")
+            .help("passes over the training set"),
+        Setting::int("batch", T, t.batch, (1.0, PAGE_MAX_BATCH as f64))
+            .label("Batch")
+            .help("samples per step"),
         Setting::choice(
             "optimizer",
             T,
             optimizer,
             &[("sgd", "SGD momentum, cosine"), ("adam", "Adam, cosine")],
         )
-        .label("Optimizer"),
+        .label("Optimizer")
+        .help("SGD with momentum 0.9, or Adam; both with a cosine schedule to zero"),
         Setting::float("lr", T, t.lr, (1e-6, 10.0))
             .label("Learning rate")
             .help("initial rate of the cosine schedule; unset: the optimizer's default")
@@ -239,11 +254,18 @@ fn train_settings() -> Vec<Setting> {
             .label("Seed")
             .help("seed of the weights and the batch order"),
         Setting::choice("backend", T, "auto", &BACKENDS).label("Backend"),
-        Setting::flag("dense", T, t.dense).label("Dense baseline"),
+        Setting::flag("dense", T, t.dense)
+            .label("Dense baseline")
+            .help("train the dense network instead of the masked one"),
         Setting::int("depth", T, t.depth, (0.0, MAX_DEPTH as f64))
-            .label("Depth L (masked layers; 0 = as listed)"),
-        Setting::flag("residual", T, t.residual).label("Residual connections"),
-        Setting::flag("norm", T, t.norm).label("BatchNorm (MLP)"),
+            .label("Depth L (masked layers; 0 = as listed)")
+            .help("masked hidden-to-hidden layers of the first width"),
+        Setting::flag("residual", T, t.residual)
+            .label("Residual connections")
+            .help("skips around equal-width hidden layers"),
+        Setting::flag("norm", T, t.norm)
+            .label("BatchNorm (MLP)")
+            .help("BatchNorm after every hidden layer of the MLP"),
         // Fine-tuning from the pretrained network is the default: the drop and the recovery
         // are the point.
         Setting::choice(
@@ -273,6 +295,48 @@ fn train_settings() -> Vec<Setting> {
     .collect()
 }
 
+/// The user's own data (images or a table): how it becomes a dataset.
+fn user_data_settings() -> Vec<Setting> {
+    use Group::Train as T;
+    vec![
+        Setting::choice(
+            "color",
+            T,
+            "auto",
+            &[
+                ("auto", "auto (RGB if any image has colour)"),
+                ("grey", "grey"),
+                ("rgb", "RGB"),
+            ],
+        )
+        .label("Colour")
+        .help("your images as grey or RGB inputs"),
+        Setting::int(
+            "image_size",
+            T,
+            Value::Null,
+            (IMAGE_SIZE_RANGE.0 as f64, IMAGE_SIZE_RANGE.1 as f64),
+        )
+        .label("Image size")
+        .help("side your images are resized to")
+        .default_by(
+            "color",
+            &[
+                ("grey", Color::Grey.default_size() as f64),
+                ("rgb", Color::Rgb.default_size() as f64),
+            ],
+        ),
+        Setting::float("test_split", T, DEFAULT_TEST_SPLIT, TEST_SPLIT_RANGE)
+            .label("Test split")
+            .help(
+                "fraction of each class of your data kept for testing (a seeded, stratified split)",
+            ),
+    ]
+    .into_iter()
+    .map(Setting::optional)
+    .collect()
+}
+
 /// Every setting, in link order.
 pub fn settings() -> Vec<Setting> {
     let mut all = graph_settings();
@@ -289,7 +353,31 @@ pub fn settings() -> Vec<Setting> {
     );
     all.extend(sweep_settings());
     all.extend(train_settings());
+    all.extend(user_data_settings());
     all
+}
+
+/// The app link (URL hash) that reproduces the graph `cfg` describes: `#v=1&`, then every graph
+/// setting that has a value, in the schema's order, written as the page's serializer writes it
+/// (`www/url-state.js`: the same keys, order and number forms).
+pub fn graph_link(cfg: &GraphConfig) -> String {
+    let values = serde_json::to_value(cfg).unwrap_or_default();
+    let mut parts = vec!["v=1".to_string()];
+    for s in settings().iter().filter(|s| s.group == Group::Graph) {
+        let text = match &values[s.key] {
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => match (n.as_u64(), n.as_f64()) {
+                (Some(u), _) => u.to_string(),
+                // Rust's and JavaScript's shortest round-trip forms agree in the schema's ranges.
+                (None, Some(x)) => x.to_string(),
+                (None, None) => continue,
+            },
+            Value::String(v) => v.clone(),
+            _ => continue,
+        };
+        parts.push(format!("{}={text}", s.key));
+    }
+    format!("#{}", parts.join("&"))
 }
 
 /// The setting with this link key.

@@ -86,3 +86,37 @@ fn the_learning_rate_default_follows_the_optimizer() {
     let bad = TrainConfig::from_json(r#"{"optimizer":"rmsprop"}"#).unwrap_err();
     assert!(bad.to_string().contains("rmsprop"), "{bad}");
 }
+
+/// The link of a graph, written from the schema as the page writes it: every graph key in the
+/// schema's order, numbers in their shortest form, `stop_after` only when set.
+#[test]
+fn a_graph_link_is_written_in_the_schemas_order() {
+    let d = GraphConfig::default();
+    let link = graph_link(&d);
+    let keys: Vec<&str> = link
+        .trim_start_matches("#v=1&")
+        .split('&')
+        .map(|kv| kv.split('=').next().unwrap_or(""))
+        .collect();
+    let graph_keys: Vec<&str> = settings()
+        .iter()
+        .filter(|s| s.group == Group::Graph && s.key != "stop_after")
+        .map(|s| s.key)
+        .collect();
+    assert_eq!(keys, graph_keys);
+    assert!(link.starts_with("#v=1&nodes=64&degree=4&init="), "{link}");
+    assert!(
+        link.contains(&format!("&interval_down={}&", d.interval_down)),
+        "{link}"
+    );
+    let stopped = GraphConfig {
+        stop_after: Some(1234),
+        target_aspl: 2.5,
+        ..d
+    };
+    let link = graph_link(&stopped);
+    assert!(
+        link.ends_with("&stop_after=1234") && link.contains("&target_aspl=2.5&"),
+        "{link}"
+    );
+}

@@ -5,6 +5,7 @@
 use super::family::{DEFAULT_SEEDS, FamilySpec, check_sweep_lists};
 use super::results::Kind;
 use crate::config::train::{BackendKind, MAX_EPOCHS, TrainConfig};
+use crate::data::UserData;
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,9 @@ pub struct SweepConfig {
     /// trains with `train`'s recipe (magnitude too; None: random weights).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<StartFile>,
+    /// The user's own data instead of `dataset` (which then names its kind: images, table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<UserData>,
 }
 
 impl Default for SweepConfig {
@@ -50,6 +54,7 @@ impl Default for SweepConfig {
             baselines: Kind::BASELINES.to_vec(),
             backend: BackendKind::Cpu,
             start: None,
+            user_data: None,
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn arch_spec(cfg: &TrainConfig, data: &Dataset) -> ArchSpec {
         // The widths the network really has (a deep variant repeats the first one).
         widths: match cfg.model {
             ModelKind::Mlp => cfg.mlp_spec(0, 0).hidden,
-            ModelKind::Cnn => cfg.cnn_spec(0, 0).channels,
+            ModelKind::Cnn => cfg.cnn_spec(1, 0, 0).channels,
         },
     }
 }

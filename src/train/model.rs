@@ -51,8 +51,9 @@ pub struct Cnn {
     /// BatchNorm after every conv (batch statistics in training, running ones in evaluation).
     pub norms: Vec<BatchNorm>,
     pub head: GraphLinear,
-    /// Input image side.
+    /// Input image side and channels (1 grey, 3 RGB; channel-first).
     pub hw: usize,
+    pub in_ch: usize,
     /// Skip connections around the stride-1 convs whose input and output widths match.
     pub residual: bool,
 }
@@ -188,11 +189,12 @@ impl Net {
             norms,
             head,
             hw: spec.input_hw as usize,
+            in_ch: spec.in_ch as usize,
             residual: deep.residual,
         }))
     }
 
-    /// Logits `[batch, classes]` for flattened images `[batch, hw·hw]`.
+    /// Logits `[batch, classes]` for flattened images `[batch, channels·hw·hw]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         self.forward_traced(x, None)
     }
@@ -237,7 +239,7 @@ impl Net {
             }
             Net::Cnn(c) => {
                 let [b, _] = x.dims();
-                let mut h: Tensor<4> = x.reshape([b, 1, c.hw, c.hw]);
+                let mut h: Tensor<4> = x.reshape([b, c.in_ch, c.hw, c.hw]);
                 for (i, (conv, norm)) in c.convs.iter().zip(&c.norms).enumerate() {
                     let skip = c.residual.then(|| h.clone());
                     let input = tracing.then(|| channels_last(h.clone()));
@@ -320,6 +322,7 @@ impl Net {
                     norms: c.norms.clone(),
                     head: c.head.to_masked(device).await?,
                     hw: c.hw,
+                    in_ch: c.in_ch,
                     residual: c.residual,
                 })
             }

@@ -71,10 +71,13 @@ pub struct Trainer {
 }
 
 pub(crate) fn arch_of(cfg: &TrainConfig, data: &Dataset) -> Result<crate::mapping::Arch> {
+    cfg.check_input(&data.name, data.hw, data.features())?;
     let (f, classes) = (data.features() as u32, data.classes);
     match cfg.model {
         ModelKind::Mlp => cfg.mlp_spec(f, classes).arch(&cfg.mask),
-        ModelKind::Cnn => cfg.cnn_spec(data.hw, classes).arch(&cfg.mask),
+        ModelKind::Cnn => cfg
+            .cnn_spec(data.channels, data.hw, classes)
+            .arch(&cfg.mask),
     }
 }
 
@@ -97,6 +100,7 @@ fn build_packed(
     packing: (bool, bool),
     device: &Device,
 ) -> Result<Net> {
+    cfg.check_input(&data.name, data.hw, data.features())?;
     let (f, classes) = (data.features() as u32, data.classes);
     match cfg.model {
         ModelKind::Mlp => Net::mlp_deep(
@@ -109,7 +113,7 @@ fn build_packed(
             device,
         ),
         ModelKind::Cnn => Net::cnn_deep(
-            &cfg.cnn_spec(data.hw, classes),
+            &cfg.cnn_spec(data.channels, data.hw, classes),
             conn,
             &cfg.mask,
             packing,

@@ -269,6 +269,7 @@ pub async fn load(net: &Net, layers: &[Layer], norms: &[Norm], device: &Device) 
                 norms,
                 head,
                 hw: c.hw,
+                in_ch: c.in_ch,
                 residual: c.residual,
             })
         }
@@ -289,7 +290,7 @@ pub fn dense_net(arch: &ArchSpec, device: &Device) -> Result<Net> {
         }
         ModelKind::Cnn => {
             let spec = CnnSpec {
-                in_ch: 1,
+                in_ch: arch.in_channels(),
                 input_hw: arch.input_hw,
                 channels: arch.widths.clone(),
                 classes: arch.classes,

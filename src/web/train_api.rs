@@ -7,7 +7,7 @@
 //! results as plain JS objects, failures as a JS `Error` with one line.
 
 use super::start_report::{StartReport, busy};
-use super::train_inputs::{Inputs, parse_mask};
+use super::train_inputs::{Inputs, RunInputs, parse_mask};
 use crate::Error;
 use crate::config::GraphConfig;
 use crate::data::Dataset;
@@ -124,41 +124,25 @@ impl Facts {
 
 #[wasm_bindgen]
 impl TrainSession {
-    /// Starts a run. `config_json`: a `TrainConfig`; `dataset`: digits, mnist or fashion;
-    /// `files`: the four IDX files (train images, train labels, test images, test labels; raw
-    /// or gzipped) or, for digits, one file (the CSV); `table`: the graph's neighbour table on
-    /// `nodes` nodes; `backend`: cpu or wgpu. Resolves to the session.
+    /// Starts a run from `inputs` ([`RunInputs`]: `{config, dataset, files, graph: {n, table,
+    /// selfLoops}, backend, start?, mask?}`). Resolves to the session.
     ///
     /// `start`: a model file (safetensors) of the same architecture to fine-tune from: it is
     /// evaluated, recovered for the graph's mask as the configuration's `recover` says and pruned
     /// by the graph (or, with `mask` = `magnitude`, by one-shot magnitude pruning at the graph's
     /// per-layer kept counts), and evaluated again before the first step.
-    #[allow(clippy::too_many_arguments)]
-    pub fn create(
-        config_json: String,
-        dataset: String,
-        files: Vec<js_sys::Uint8Array>,
-        nodes: u32,
-        table: Vec<u32>,
-        self_loops: bool,
-        backend: String,
-        start: Option<js_sys::Uint8Array>,
-        mask: Option<String>,
-    ) -> js_sys::Promise {
+    pub fn create(inputs: JsValue) -> js_sys::Promise {
         future_to_promise(async move {
-            let run = (nodes, &table[..], self_loops);
-            let mut i = Inputs::read(&config_json, &dataset, &files, run, &backend)
-                .await
-                .map_err(js_error)?;
-            let mask = parse_mask(mask).map_err(js_error)?;
-            let (trainer, start) = match start {
+            let run = RunInputs::from_js(inputs).map_err(js_error)?;
+            let mut i = Inputs::read(&run).await.map_err(js_error)?;
+            let mask = parse_mask(run.mask).map_err(js_error)?;
+            let (trainer, start) = match run.start {
                 None => (
                     Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
                     None,
                 ),
                 Some(file) => {
-                    let file = finetune::read_for(&file.to_vec(), &i.cfg, &mut i.data)
-                        .map_err(js_error)?;
+                    let file = finetune::read_for(&file, &i.cfg, &mut i.data).map_err(js_error)?;
                     let (trainer, nets) =
                         finetune::prepare(i.cfg, i.data, &i.conn, i.device, &file, mask)
                             .await
@@ -180,23 +164,11 @@ impl TrainSession {
     }
 
     /// Continues a run that [`TrainSession::checkpoint`] saved (in this module or the other
-    /// one), on `backend`; the other arguments are the run's own, as for `create`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn resume(
-        config_json: String,
-        dataset: String,
-        files: Vec<js_sys::Uint8Array>,
-        nodes: u32,
-        table: Vec<u32>,
-        self_loops: bool,
-        backend: String,
-        checkpoint: js_sys::Uint8Array,
-    ) -> js_sys::Promise {
+    /// one): `inputs` are the run's own, as for `create` (their backend the one to go on on).
+    pub fn resume(inputs: JsValue, checkpoint: js_sys::Uint8Array) -> js_sys::Promise {
         future_to_promise(async move {
-            let run = (nodes, &table[..], self_loops);
-            let i = Inputs::read(&config_json, &dataset, &files, run, &backend)
-                .await
-                .map_err(js_error)?;
+            let run = RunInputs::from_js(inputs).map_err(js_error)?;
+            let i = Inputs::read(&run).await.map_err(js_error)?;
             let s = Session::resume(i.cfg, i.data, &i.conn, i.device, &checkpoint.to_vec())
                 .await
                 .map_err(js_error)?;

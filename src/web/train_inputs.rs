@@ -1,7 +1,7 @@
-//! What a training run in the worker is built from, checked and decoded: the configuration
-//! (JSON), the data set's files, the graph's neighbour table and the backend's device. Both a new
-//! run ([`super::train_api::TrainSession::create`]) and a run moved from another module
-//! (`resume`) start here.
+//! What a training run in the worker is built from ([`RunInputs`], one object from JavaScript),
+//! checked and decoded: the configuration, the data set's files, the graph's neighbour table and
+//! the backend's device. Both a new run ([`super::train_api::TrainSession::create`]) and a run
+//! moved from another module (`resume`) start here.
 
 use crate::data::{Dataset, DatasetName};
 use crate::graph::Graph;
@@ -9,6 +9,49 @@ use crate::mapping::Connectivity;
 use crate::train::{BackendKind, TrainConfig, device, finetune};
 use crate::{Error, Result, bail};
 use burn::tensor::Device;
+use serde::Deserialize;
+use serde_bytes::ByteBuf;
+
+/// What the training worker hands the module for one run (www/train/worker.js), as one object:
+/// the configuration, the dataset's files, the graph, the backend, and what the run starts from.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunInputs {
+    /// A `TrainConfig` as JSON text.
+    pub config: String,
+    /// digits, mnist or fashion.
+    pub dataset: String,
+    /// The four IDX files (train images, train labels, test images, test labels; raw or
+    /// gzipped) or, for digits, the CSV.
+    pub files: Vec<ByteBuf>,
+    pub graph: GraphTable,
+    /// cpu or wgpu.
+    pub backend: String,
+    /// A model file to fine-tune from.
+    #[serde(default)]
+    pub start: Option<ByteBuf>,
+    /// graph (default) or magnitude: what prunes the `start` network.
+    #[serde(default)]
+    pub mask: Option<String>,
+}
+
+/// The graph a run trains on: its neighbour table (`n × k`, row-major), rebuilt and checked here.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GraphTable {
+    pub n: u32,
+    pub table: Vec<u32>,
+    #[serde(default)]
+    pub self_loops: bool,
+}
+
+impl RunInputs {
+    /// The object from JavaScript, or one line saying what is wrong with it.
+    pub fn from_js(value: wasm_bindgen::JsValue) -> Result<RunInputs> {
+        serde_wasm_bindgen::from_value(value)
+            .map_err(|e| Error::new(format!("invalid run inputs: {e}")))
+    }
+}
 
 /// A run's checked inputs.
 pub(super) struct Inputs {
@@ -21,24 +64,16 @@ pub(super) struct Inputs {
 }
 
 impl Inputs {
-    /// `files`: the four IDX files (or, for digits, the CSV); `table`: the graph's neighbour
-    /// table on `nodes` nodes; `backend`: cpu or wgpu.
-    pub async fn read(
-        config_json: &str,
-        dataset: &str,
-        files: &[js_sys::Uint8Array],
-        (nodes, table, self_loops): (u32, &[u32], bool),
-        backend: &str,
-    ) -> Result<Inputs> {
-        let cfg = TrainConfig::from_json(config_json)?;
+    /// Checks and decodes `run` (all but its start, which the caller reads).
+    pub async fn read(run: &RunInputs) -> Result<Inputs> {
+        let cfg = TrainConfig::from_json(&run.config)?;
         cfg.validate()?;
-        let name: DatasetName = dataset.parse()?;
-        let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.to_vec()).collect();
-        let data = dataset_from(name, &bytes, cfg.seed)?;
-        let graph = graph_from_table(nodes, table)?;
-        let backend: BackendKind = backend.parse()?;
+        let name: DatasetName = run.dataset.parse()?;
+        let data = dataset_from(name, &run.files, cfg.seed)?;
+        let graph = graph_from_table(run.graph.n, &run.graph.table)?;
+        let backend: BackendKind = run.backend.parse()?;
         let device = device::device(backend).await?;
-        let conn = Connectivity::from_graph(&graph, self_loops);
+        let conn = Connectivity::from_graph(&graph, run.graph.self_loops);
         Ok(Inputs {
             cfg,
             data,
@@ -50,7 +85,7 @@ impl Inputs {
     }
 }
 
-fn dataset_from(name: DatasetName, bytes: &[Vec<u8>], seed: u64) -> Result<Dataset> {
+fn dataset_from(name: DatasetName, bytes: &[ByteBuf], seed: u64) -> Result<Dataset> {
     match (name, bytes.len()) {
         (DatasetName::Digits, 1) => Dataset::digits(&bytes[0], seed),
         (DatasetName::Digits, n) => Err(Error::new(format!("digits needs one file, got {n}"))),

@@ -3,24 +3,8 @@
 #![cfg(feature = "cli")]
 
 use super::documented::GRAPH_JSON_KEYS;
+use super::run_cli::{json, rgp};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn rgp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rgp"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
 
 /// Runs, expects exit 2 and a single `error: ...` line mentioning `word`; nothing on stdout.
 fn fails(args: &[&str], word: &str) {

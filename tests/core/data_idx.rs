@@ -141,7 +141,7 @@ fn digits_fixture_parses_and_splits_stratified() {
     let ds = Dataset::digits(&bytes, 1).unwrap();
     // 20% of each class, rounded: 359 of 1797.
     assert_eq!((ds.train.len(), ds.test.len()), (1438, 359));
-    for c in 0..10u8 {
+    for c in 0..10u16 {
         let t = ds.test.y.iter().filter(|&&l| l == c).count();
         assert!((35..=37).contains(&t), "class {c}: {t} test samples");
     }

@@ -4,6 +4,8 @@
 
 mod cli_graph;
 mod data_idx;
+mod data_images;
+mod data_table;
 mod documented;
 mod fuzz_regressions;
 mod graph_fingerprints;
@@ -17,6 +19,9 @@ mod io_roundtrip;
 mod mapping_accounting;
 mod model_file;
 mod reference;
+#[cfg(feature = "cli")]
+#[path = "../common/run_cli.rs"]
+mod run_cli;
 mod search_family;
 mod search_properties;
 mod search_runner;

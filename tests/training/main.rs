@@ -3,6 +3,9 @@
 //! run one with `cargo test --release --test training SUBJECT::`.
 
 mod finetune_cpu;
+#[cfg(feature = "cli")]
+#[path = "../common/run_cli.rs"]
+mod run_cli;
 mod sweep_kill;
 mod sweep_native;
 mod sweep_pretrained;
@@ -11,4 +14,6 @@ mod tile_matmul;
 mod train_checkpoint;
 mod train_cpu;
 mod train_deep;
+mod train_images;
+mod train_table;
 mod train_wgpu;

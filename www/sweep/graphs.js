@@ -2,6 +2,10 @@
 // and plan (src/sweep/family.rs), so the fingerprints and the order match `rgp sweep` (seed by
 // seed: the ASPL family, the degree sweep, the baselines).
 
+
+import { TO_SWEEP_GRAPHS_WORKER } from './graphs-messages.js';
+import { message } from '../protocol.js';
+
 /**
  * Builds the sweep's graphs and plans its runs in a worker of its own (graphs-worker.js), with the
  * native code (src/sweep/family.rs: `sweep_graphs`, `run_order`): the family, the degree sweep's
@@ -20,7 +24,7 @@ export async function buildGraphs(s, onGraph, shouldStop) {
   const worker = new Worker(new URL('./graphs-worker.js', import.meta.url), { type: 'module', name: 'sweep-graphs' });
   const reply = new Promise((resolve, reject) => {
     worker.onmessage = ({ data: m }) => {
-      if (m.type === 'ready') worker.postMessage({ request });
+      if (m.type === 'ready') worker.postMessage(message(TO_SWEEP_GRAPHS_WORKER, 'graphs', { request }));
       else if (m.type === 'progress') onGraph(m.done, m.total);
       else if (m.ok) resolve(m.value);
       else reject(new Error(m.error));

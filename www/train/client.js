@@ -19,6 +19,11 @@
 // request. `client.onComparison(state, calibration?)` hears 'running' and 'done'.
 
 import { allRemembered, measureFallback, remember } from './backend-choice.js';
+import { TO_TRAIN_WORKER } from './messages.js';
+import { message } from '../protocol.js';
+
+/** A declared message to the training worker (www/train/messages.js). */
+const toWorker = ({ type, ...fields }) => message(TO_TRAIN_WORKER, type, fields);
 
 const newWorker = () => new Worker(new URL('./worker.js', import.meta.url));
 let spare = null;
@@ -28,7 +33,7 @@ let spare = null;
 export function prewarm(data) {
   if (!spare) {
     spare = newWorker();
-    spare.postMessage({ type: 'load', ...data, dataBase: new URL('data/', globalThis.document?.baseURI || self.location.href).href });
+    spare.postMessage(toWorker({ type: 'load', ...data, dataBase: new URL('data/', globalThis.document?.baseURI || self.location.href).href }));
   }
 }
 
@@ -99,7 +104,7 @@ export class TrainClient {
     if (this.pending) return Promise.reject(new Error('the training worker is busy'));
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.worker.postMessage(msg);
+      this.worker.postMessage(toWorker(msg));
     });
   }
 
@@ -165,14 +170,14 @@ export class TrainClient {
         onNotice?.(`Measured in the background: WebGPU is ${x}× slower than the CPU backend on this adapter; training stays on the CPU (remembered).`);
       }
     };
-    w.postMessage({ type: 'compare' });
+    w.postMessage(toWorker({ type: 'compare' }));
   }
 
   /** Asks the run in progress to move to `backend` ('wgpu') between two chunks, keeping its
    * progress; false when no run is on. The worker answers with 'moved' or a notice. */
   moveTo(backend, reason) {
     if (!this.training || this.info?.backend === backend) return false;
-    this.worker.postMessage({ type: 'move', backend, reason });
+    this.worker.postMessage(toWorker({ type: 'move', backend, reason }));
     return true;
   }
 
@@ -214,7 +219,7 @@ export class TrainClient {
 
   /** Ends the current run after its current chunk; `train` then resolves with `stopped: true`. */
   stop() {
-    this.worker?.postMessage({ type: 'stop' });
+    this.worker?.postMessage(toWorker({ type: 'stop' }));
   }
 
   /** The recovery race (finetune-worker.js): lanes {label, mask, n/table or graph config}. */

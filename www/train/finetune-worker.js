@@ -2,6 +2,8 @@
 // their SHA-256), the recovery race (several masks fine-tuned from the same pretrained weights,
 // chunk by chunk in turn), and the model the last run left (saved on request).
 
+import { runInputs } from './messages.js';
+
 const pretrained = new Map(); // url → promise of bytes
 
 async function sha256Hex(bytes) {
@@ -55,9 +57,8 @@ export async function race(m, msg, files, bytes, backend, { post, stopped, yield
     for (const lane of msg.lanes) {
       // The scratch lane: the same graph and settings from random weights.
       const start = lane.scratch ? undefined : bytes;
-      const s = await m.TrainSession.create(
-        JSON.stringify(msg.config), msg.dataset, files, lane.n, lane.table, false, backend, start, lane.mask,
-      );
+      const graph = { n: lane.n, table: lane.table, selfLoops: false };
+      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph }));
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
       const l = lanes[lanes.length - 1];
       if (lane.scratch) {

@@ -4,21 +4,13 @@
 // only, small: what starts every run on the CPU) and 'rgp-train' (with wgpu, fetched only when
 // WebGPU may be used).
 //
-// Messages in:  {type:'load', dataset?, variant?, dataBase?} (early: the CPU module, the adapter, the data)
-//               {type:'init', backend:'auto'|'webgpu'|'cpu', memory, measureFallback}
-//               {type:'compare'} (measure both backends; for a second, background worker)
-//               {type:'train', config, dataset, variant, graph:{n, table, selfLoops}, dataBase}
-//               {type:'stop'}
-//               {type:'move', backend:'wgpu', reason} (move the run in progress, between two chunks)
-// Messages out: {type:'ready', backend, adapter, calibration, notice, compare}
-//               {type:'compared', calibration, adapter}
-//               {type:'progress', ...}  {type:'epoch', ...}  {type:'done', result}
-//               {type:'moved', from, to, step, total_steps, reason, ms}
-//               {type:'notice', text}   {type:'error', message, backend, deviceLost}
+// Messages: www/train/messages.js declares what comes in and goes out (www/protocol.js checks both).
 /* global RGP_WEBGPU_MODULE */ // 'built' | 'building' | 'absent', set by webpack.config.js
 
 import { adapterKey } from './backend-choice.js';
 import { kept, race, startBytes } from './finetune-worker.js';
+import { FROM_TRAIN_WORKER, TO_TRAIN_WORKER, runInputs } from './messages.js';
+import { dispatcher, message as declared } from '../protocol.js';
 
 const modules = {}; // 'cpu' | 'wgpu' → promise of that module's bindings
 // The module the CPU backend runs from: the small CPU-only one, or (benchmarks, to compare the
@@ -44,8 +36,9 @@ if (self.GPUAdapter && GPUAdapter.prototype.requestDevice) {
   };
 }
 
-function post(msg, transfer) {
-  self.postMessage(msg, transfer || []);
+/** Posts a declared message (`{type, ...fields}`) to the page. */
+function post({ type, ...fields }, transfer) {
+  self.postMessage(declared(FROM_TRAIN_WORKER, type, fields), transfer || []);
 }
 
 function message(e) {
@@ -198,10 +191,7 @@ async function train(msg) {
   kept.replace(null);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
   const start = await startBytes(msg.start, fetchBytes);
-  const g = msg.graph;
-  const session = await m.TrainSession.create(
-    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, Boolean(g.selfLoops), backend, start, msg.mask,
-  );
+  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask }));
   // start: the pretrained start's accuracies (null: none, or not measured yet; startAsked says which).
   const run = { session, files, moved: null, start: null, startAsked: false };
   try {
@@ -228,9 +218,7 @@ async function loadWeights(msg) {
   // A network pruned by a graph is evaluated in that graph only: never silently in another.
   m.check_model_graph(msg.bytes, g.fingerprint);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
-  const session = await m.TrainSession.create(
-    JSON.stringify(msg.config), msg.dataset, files, g.n, g.table, false, backend, msg.bytes, undefined,
-  );
+  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start: msg.bytes, graph: { ...g, selfLoops: false } }));
   const r = await session.start_report();
   kept.replace(session);
   return { accuracy: r.pretrained.accuracy };
@@ -255,10 +243,7 @@ async function moveRun(run, msg, step) {
     const t0 = performance.now();
     const m = await loadModule('wgpu');
     const bytes = await run.session.checkpoint();
-    const g = msg.graph;
-    const next = await m.TrainSession.resume(
-      JSON.stringify(msg.config), msg.dataset, run.files, g.n, g.table, Boolean(g.selfLoops), 'wgpu', bytes,
-    );
+    const next = await m.TrainSession.resume(runInputs(msg, run.files, { backend: 'wgpu' }), bytes);
     run.session.free();
     run.session = next;
     run.moved = { from: backend, to, step, total_steps: next.total_steps(), reason, ms: performance.now() - t0 };
@@ -356,57 +341,58 @@ function postProgress(session, c, clock, tStart, dt) {
   });
 }
 
-self.onmessage = async (ev) => {
-  const msg = ev.data;
+/** Runs one request at a time: a second train or race while one runs is refused. */
+async function exclusive(fn) {
+  if (training) throw new Error('a training run is already in progress');
+  training = true;
+  stopRequested = false;
+  moveRequest = null;
   try {
-    if (msg.type === 'load') {
-      // Early work a first run needs (errors surface at init and train).
-      loadModule('cpu').catch(() => {});
-      adapterOnce();
-      if (msg.dataset) datasetFiles(msg.dataset, msg.variant, msg.dataBase).catch(() => {});
-    } else if (msg.type === 'init') {
-      post(await init(msg));
-    } else if (msg.type === 'compare') {
-      post(await compare());
-    } else if (msg.type === 'train') {
-      if (training) throw new Error('a training run is already in progress');
-      training = true;
-      stopRequested = false;
-      moveRequest = null;
-      try {
-        post({ type: 'done', result: await train(msg) });
-      } finally {
-        training = false;
-      }
-    } else if (msg.type === 'race') {
-      if (training) throw new Error('a training run is already in progress');
-      training = true;
-      stopRequested = false;
-      try {
-        const m = await loadModule(moduleOf(backend));
-        const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
-        const bytes = await startBytes(msg.start, fetchBytes);
-        for (const lane of msg.lanes) if (lane.graph) lane.table = m.graph_table(JSON.stringify(lane.graph));
-        const r = await race(m, msg, files, bytes, backend, { post, stopped: () => stopRequested, yieldToEvents });
-        post({ type: 'done', result: r });
-      } finally {
-        training = false;
-      }
-    } else if (msg.type === 'save') {
-      if (!kept.session) throw new Error('train or load a model first');
-      const bytes = await kept.session.save(msg.layout, msg.dtype, msg.link);
-      post({ type: 'done', result: { bytes } }, [bytes.buffer]);
-    } else if (msg.type === 'onnx') {
-      if (!kept.session) throw new Error('train or load a model first');
-      const bytes = await kept.session.onnx(msg.layout);
-      post({ type: 'done', result: { bytes } }, [bytes.buffer]);
-    } else if (msg.type === 'load-weights') {
-      post({ type: 'done', result: await loadWeights(msg) });
-    } else if (msg.type === 'stop') {
-      stopRequested = true;
-    } else if (msg.type === 'move') {
-      if (training) moveRequest = { backend: msg.backend, reason: msg.reason };
-    }
+    post({ type: 'done', result: await fn() });
+  } finally {
+    training = false;
+  }
+}
+
+async function runRace(msg) {
+  const m = await loadModule(moduleOf(backend));
+  const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const bytes = await startBytes(msg.start, fetchBytes);
+  for (const lane of msg.lanes) if (lane.graph) lane.table = m.graph_table(JSON.stringify(lane.graph));
+  return race(m, msg, files, bytes, backend, { post, stopped: () => stopRequested, yieldToEvents });
+}
+
+async function keptFile(make) {
+  if (!kept.session) throw new Error('train or load a model first');
+  const bytes = await make(kept.session);
+  post({ type: 'done', result: { bytes } }, [bytes.buffer]);
+}
+
+const handle = dispatcher(TO_TRAIN_WORKER, {
+  load(msg) {
+    // Early work a first run needs (errors surface at init and train).
+    loadModule('cpu').catch(() => {});
+    adapterOnce();
+    if (msg.dataset) datasetFiles(msg.dataset, msg.variant, msg.dataBase).catch(() => {});
+  },
+  init: async (msg) => post(await init(msg)),
+  compare: async () => post(await compare()),
+  train: (msg) => exclusive(() => train(msg)),
+  race: (msg) => exclusive(() => runRace(msg)),
+  save: (msg) => keptFile((s) => s.save(msg.layout, msg.dtype, msg.link)),
+  onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
+  'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
+  stop() {
+    stopRequested = true;
+  },
+  move(msg) {
+    if (training) moveRequest = { backend: msg.backend, reason: msg.reason };
+  },
+});
+
+self.onmessage = async (ev) => {
+  try {
+    await handle(ev.data);
   } catch (e) {
     post({ type: 'error', message: message(e), backend, deviceLost: deviceLost || Boolean(e && e.deviceLost) });
   }

@@ -5,6 +5,11 @@
 // the page's first graph ~200 ms on two busy cores (a thread, an isolate, a canvas handover).
 
 import { drawGraph, drawHeatmap } from './draw.js';
+import { TO_RENDER_WORKER } from './render-messages.js';
+import { message } from '../protocol.js';
+
+/** A declared message to the render worker. */
+const toWorker = ({ type, ...fields }) => message(TO_RENDER_WORKER, type, fields);
 
 /** Sizes above which drawing moves to the render worker: edges and nodes (the heatmap is n × n
  *  pixels). Measured here: a drawing of 128 edges ~1 ms on the page, of 2,048 edges 8–25 ms, of
@@ -43,7 +48,7 @@ export class GraphViews {
     if (big && !this.worker && canOffload()) this.startWorker();
     if (this.worker) {
       const table = graph.table.slice();
-      this.worker.postMessage({ type: 'show', graph: { n: graph.n, k: graph.k, table }, swap }, [table.buffer]);
+      this.worker.postMessage(toWorker({ type: 'show', graph: { n: graph.n, k: graph.k, table }, swap }), [table.buffer]);
     } else this.dirty = true;
   }
 
@@ -64,8 +69,8 @@ export class GraphViews {
       this.worker.onmessage = (e) => {
         if (e.data?.type === 'drawn') this.markDrawn();
       };
-      this.worker.postMessage({ type: 'init', graph, heatmap, colors: colorsOf(this.graphCanvas) }, [graph, heatmap]);
-      this.worker.postMessage({ type: 'size', ...this.dims });
+      this.worker.postMessage(toWorker({ type: 'init', graph, heatmap, colors: colorsOf(this.graphCanvas) }), [graph, heatmap]);
+      this.worker.postMessage(toWorker({ type: 'size', ...this.dims }));
     } catch {
       this.worker = null;
     }
@@ -77,7 +82,7 @@ export class GraphViews {
     const side = Math.min(this.heatCanvas.clientWidth, this.heatCanvas.clientHeight);
     const dpr = window.devicePixelRatio || 1;
     this.dims = { width, height, side, dpr };
-    if (this.worker) this.worker.postMessage({ type: 'size', width, height, side, dpr });
+    if (this.worker) this.worker.postMessage(toWorker({ type: 'size', width, height, side, dpr }));
     else this.dirty = true;
   }
 
