@@ -391,10 +391,15 @@ pub fn javascript_module() -> String {
     // The models' masked widths (the first hidden layer and conv), which bound the nodes.
     let t = TrainConfig::default();
     let widths = json!({ "mlp": t.hidden.first(), "cnn": t.channels.first() });
+    let classes = json!({
+        "mnist": crate::data::builtin_class_names("mnist"),
+        "fashion": crate::data::builtin_class_names("fashion"),
+    });
     format!(
         "// Generated from src/settings/mod.rs by rgp-settings-module (scripts/build-web.sh); do not edit.\n\
          export const SETTINGS = {json};\n\
          export const MODEL_WIDTHS = {widths};\n\
+         export const CLASS_NAMES = {classes};\n\
          export const MAX_MODEL_FILE_BYTES = {PAGE_MAX_MODEL_FILE_BYTES};\n"
     )
 }

@@ -75,7 +75,10 @@ fn a_table_trains_the_masked_mlp() {
     // Without --drop-bad-rows the bad row is refused; a CNN, a save and a missing target too.
     for (extra, want) in [
         (&[][..], "line 302: column 'f2': missing value"),
-        (&["--drop-bad-rows", "--model", "cnn"][..], "the CNN needs images"),
+        (
+            &["--drop-bad-rows", "--model", "cnn"][..],
+            "the CNN needs images",
+        ),
         (
             &["--drop-bad-rows", "--save", "m.safetensors"][..],
             "model files do not hold",

@@ -2,6 +2,7 @@
 // labels and help are the schema's, src/settings/mod.rs), how they are read back from the
 // form, and what they mean for a run (the Rust TrainConfig, a pretrained start).
 
+import { CLASS_NAMES } from '../generated/settings.js';
 import { valueOfControl } from '../views/form.js';
 
 /** The panel's settings in form order. Fine-tuning from the pretrained network is the default start. */
@@ -29,8 +30,5 @@ export const standard = (s) => s.depth === 0 && !s.residual && !s.norm;
 /** Which runs compare: the same settings apart from `dense`, on the same graph. */
 export const runSignature = (s, graph) => JSON.stringify({ ...s, dense: null, fp: graph.fingerprint });
 
-const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-
-/** The class names of a dataset. */
-export const classNames = (dataset) => (dataset === 'fashion' ? FASHION : DIGITS);
+/** The class names of a dataset (src/data/mod.rs, `builtin_class_names`). */
+export const classNames = (dataset) => CLASS_NAMES[dataset] ?? CLASS_NAMES.mnist;
