@@ -70,10 +70,11 @@ pub fn parse_table(
     let (class_names, y) = classes(&opts.target, &labels)?;
     let f = names.len() - 1;
     let (tr, te) = stratified_split(&y, class_names.len() as u32, opts.test_split, opts.seed);
-    if te.is_empty() {
+    if te.is_empty() || tr.is_empty() {
         bail_at!(
             "test_split",
-            "the test split is empty: {} rows, test split {}",
+            "the {} split is empty: {} rows, test split {}",
+            if tr.is_empty() { "training" } else { "test" },
             y.len(),
             opts.test_split
         );

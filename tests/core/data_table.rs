@@ -206,6 +206,15 @@ fn header_target_class_and_split_errors() {
         },
     );
     assert!(e.contains("test split 1 is outside 0.01..0.99"), "{e}");
+    // Found by the fuzzer: one row per class and a large test split left no training row.
+    let e = error(
+        "p,s\n1.5,a\n3,b\n2,c\n",
+        &TableOptions {
+            test_split: 0.99,
+            ..opts("s")
+        },
+    );
+    assert!(e.contains("the training split is empty: 3 rows"), "{e}");
     let e = error("a,b\n", &opts("b"));
     assert!(e.contains("no usable row"), "{e}");
     let bad_utf8 = b"a,b\n1,\xff\n";
