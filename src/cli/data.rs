@@ -84,9 +84,7 @@ pub struct UserDataFlags {
     pub target: Option<String>,
     #[arg(long, default_value_t = DEFAULT_TEST_SPLIT, help = super::flags::schema_help("test_split"))]
     pub test_split: f64,
-    /// Leave table rows with a missing or non-numeric value out (listed in the output's
-    /// `skipped`) instead of refusing the table.
-    #[arg(long, requires = "table")]
+    #[arg(long, requires = "table", help = super::flags::schema_help("drop_bad_rows"))]
     pub drop_bad_rows: bool,
 }
 

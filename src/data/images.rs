@@ -93,13 +93,6 @@ impl ImageSet {
         })
     }
 
-    pub fn len(&self) -> usize {
-        self.samples.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.samples.is_empty()
-    }
-
     /// Adds one image (composited over white where it is transparent).
     pub fn push(&mut self, img: &Decoded) -> Result<()> {
         let px = img.width as u64 * img.height as u64;

@@ -65,8 +65,7 @@ pub fn parse_table(
         .map(str::to_string)
         .collect();
     let target = columns(&names, &opts.target)?;
-    let rows = read_rows(&mut rdr, &names, target, opts.drop_bad_rows)?;
-    let (x, labels, skipped) = rows;
+    let (x, labels, skipped) = read_rows(&mut rdr, &names, target, opts.drop_bad_rows)?;
     let (class_names, y) = classes(&opts.target, &labels)?;
     let f = names.len() - 1;
     let (tr, te) = stratified_split(&y, class_names.len() as u32, opts.test_split, opts.seed);

@@ -331,6 +331,9 @@ fn user_data_settings() -> Vec<Setting> {
             .help(
                 "fraction of each class of your data kept for testing (a seeded, stratified split)",
             ),
+        Setting::flag("drop_bad_rows", T, false)
+            .label("Drop bad rows")
+            .help("leave table rows with a missing or non-numeric value out (listed as skipped) instead of refusing the table"),
     ]
     .into_iter()
     .map(Setting::optional)

@@ -1,6 +1,7 @@
 //! The IDX parser and the digits loader: real files where they are present, and corrupt ones
 //! built here, each rejected with one line.
 
+use super::moments::train_moments;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rgp::data::{Dataset, parse_digits_csv, parse_idx};
@@ -146,11 +147,7 @@ fn digits_fixture_parses_and_splits_stratified() {
         assert!((35..=37).contains(&t), "class {c}: {t} test samples");
     }
     // Standardised inputs: mean 0 and unit variance over the training split.
-    let mut buf = Vec::new();
-    let idx: Vec<u32> = (0..ds.train.len() as u32).collect();
-    ds.batch(&ds.train, &idx, &mut buf);
-    let mean = buf.iter().map(|&v| v as f64).sum::<f64>() / buf.len() as f64;
-    let var = buf.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / buf.len() as f64;
+    let (mean, var) = train_moments(&ds, 0, 1);
     assert!(
         mean.abs() < 1e-4 && (var - 1.0).abs() < 1e-3,
         "mean {mean} var {var}"

@@ -2,6 +2,7 @@
 //! formats and three sizes, plus files that are no usable image; the classes, counts, split,
 //! colour choice and normalisation, and the messages for what was left out.
 
+use super::moments::train_moments;
 use image::{ImageFormat, Rgb, RgbImage};
 use rgp::cli::images::load_images;
 use rgp::data::{Color, Dataset, ImageOptions, Inputs};
@@ -97,11 +98,7 @@ fn a_folder_of_mixed_images_becomes_a_split_dataset() {
     assert_eq!(why[2].1, "empty class folder");
     assert!(why[3].1.starts_with("not an image"), "{}", why[3].1);
     // Standardised with the training split's own statistics.
-    let idx: Vec<u32> = (0..d.train.len() as u32).collect();
-    let mut buf = Vec::new();
-    d.batch(&d.train, &idx, &mut buf);
-    let mean = buf.iter().map(|&v| v as f64).sum::<f64>() / buf.len() as f64;
-    let var = buf.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / buf.len() as f64;
+    let (mean, var) = train_moments(&d, 0, 1);
     assert!(
         mean.abs() < 1e-4 && (var - 1.0).abs() < 1e-3,
         "{mean} {var}"

@@ -1,6 +1,7 @@
 //! A user's CSV table: delimiters, quoting, classes from text or integer labels, the seeded
 //! stratified split, per-column standardisation, and the messages for bad rows and columns.
 
+use super::moments::train_moments;
 use rgp::data::{Inputs, Skipped, TableOptions, parse_table};
 
 fn opts(target: &str) -> TableOptions {
@@ -68,13 +69,8 @@ fn text_classes_split_and_standardisation() {
     );
     assert_ne!(other.unwrap().0.test, d.test);
     // The training split's columns come out with mean 0 and standard deviation 1.
-    let idx: Vec<u32> = (0..d.train.len() as u32).collect();
-    let mut buf = Vec::new();
-    d.batch(&d.train, &idx, &mut buf);
     for c in 0..2 {
-        let col: Vec<f64> = buf.iter().skip(c).step_by(2).map(|&v| v as f64).collect();
-        let mean = col.iter().sum::<f64>() / col.len() as f64;
-        let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / col.len() as f64;
+        let (mean, var) = train_moments(&d, c, 2);
         assert!(
             mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4,
             "column {c}: {mean} {var}"

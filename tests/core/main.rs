@@ -18,6 +18,7 @@ mod io_numpy;
 mod io_roundtrip;
 mod mapping_accounting;
 mod model_file;
+mod moments;
 mod reference;
 #[cfg(feature = "cli")]
 #[path = "../common/run_cli.rs"]
