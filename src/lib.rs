@@ -13,6 +13,7 @@
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod fingerprint;
 pub mod graph;
 pub mod io;
 pub mod mapping;

@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-// The crate root's own items (lib.rs, error.rs): below every layer.
-const ROOT_ITEMS = new Set(['Error', 'Result', 'bail', 'bail_at', 'error']);
+// The crate root's own items (lib.rs, error.rs, fingerprint.rs): below every layer.
+const ROOT_ITEMS = new Set(['Error', 'Result', 'bail', 'bail_at', 'error', 'fingerprint']);
 
 /** module → declared dependencies, from the table's `src/…/` rows. */
 export function declared(markdown) {

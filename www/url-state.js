@@ -14,8 +14,8 @@ const VERSION = '1';
 export const MAX_HASH_LENGTH = 2000;
 
 /**
- * Every setting: { key, group: 'graph'|'app'|'train'|'sweep', type: 'int'|'float'|'enum'|'bool',
- * def, optional, min?, max?, values?, labels?, label, help }. `optional` keys are absent from a
+ * Every setting: { key, group: 'graph'|'app'|'train'|'sweep', type: 'int'|'float'|'enum'|'bool'|'text',
+ * def, optional, min?, max? (a text's length), values?, labels?, pattern?, label, help }. `optional` keys are absent from a
  * link (null in a config) unless set; their panel shows `def`. 'graph' keys go to the engine.
  */
 export const FIELDS = SETTINGS;
@@ -77,9 +77,20 @@ export function parseValue(f, text) {
       if (text === 'true' || text === '1') return { value: true };
       if (text === 'false' || text === '0') return { value: false };
       return { bad: 'must be true or false' };
+    case 'text':
+      return textProblem(f, text) ? { bad: textProblem(f, text) } : { value: text };
     default:
       return { bad: 'has an unknown type' };
   }
+}
+
+/** Why `text` is not a value of text setting `f`, or ''. Control characters are never a value. */
+export function textProblem(f, text) {
+  if (text.length > f.max) return `is longer than ${f.max} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(text)) return 'holds control characters';
+  if (f.pattern && !new RegExp(f.pattern).test(text)) return `is not of the form ${f.pattern}`;
+  return '';
 }
 
 function clampTo(f, x) {

@@ -1,8 +1,9 @@
 //! Finding a dataset the way the command line names it (`rgp train`, `rgp sweep`).
 
+use crate::data::load_dir;
 use crate::data::table::{DEFAULT_TEST_SPLIT, TableOptions};
-use crate::data::{Color, Dataset, DatasetName, ImageOptions, Skipped, UserData, UserDataKind};
-use crate::data::{load_dir, parse_table};
+use crate::data::user::UserDataset;
+use crate::data::{Color, Dataset, DatasetName, ImageOptions, UserData, UserDataKind};
 use crate::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -79,8 +80,7 @@ pub struct UserDataFlags {
     /// row, numeric feature columns and one --target column (the MLP reads it).
     #[arg(long, requires = "target", conflicts_with = "data_dir")]
     pub table: Option<PathBuf>,
-    /// The table's column holding each row's class (text or integers).
-    #[arg(long, requires = "table")]
+    #[arg(long, requires = "table", help = super::flags::schema_help("target"))]
     pub target: Option<String>,
     #[arg(long, default_value_t = DEFAULT_TEST_SPLIT, help = super::flags::schema_help("test_split"))]
     pub test_split: f64,
@@ -109,7 +109,7 @@ impl UserDataFlags {
 }
 
 /// Reads the user's data: a dataset, and what was left out of it (each with its reason).
-pub fn load_user_data(src: &UserData, seed: u64) -> Result<(Dataset, Vec<Skipped>)> {
+pub fn load_user_data(src: &UserData, seed: u64) -> Result<UserDataset> {
     let path = Path::new(&src.path);
     match src.kind {
         UserDataKind::Images => {
@@ -119,7 +119,7 @@ pub fn load_user_data(src: &UserData, seed: u64) -> Result<(Dataset, Vec<Skipped
                 test_split: src.test_split,
                 seed,
             };
-            super::images::load_images(path, opts)
+            super::images::read_image_folder(path, opts)
         }
         UserDataKind::Table => {
             let opts = TableOptions {
@@ -132,7 +132,7 @@ pub fn load_user_data(src: &UserData, seed: u64) -> Result<(Dataset, Vec<Skipped
             let name = path
                 .file_name()
                 .map_or("table".into(), |n| n.to_string_lossy());
-            parse_table(&name, &bytes, &opts)
+            crate::data::user::table(&name, &bytes, &opts)
                 .map_err(|e| crate::Error::new(format!("{}: {e}", path.display())))
         }
     }

@@ -366,7 +366,7 @@ mod tests {
                 checked += 1;
             }
         }
-        let want = if cfg!(feature = "train") { 57 } else { 32 };
+        let want = if cfg!(feature = "train") { 58 } else { 32 };
         assert_eq!(checked, want, "flags checked");
     }
 }

@@ -280,7 +280,7 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
 /// The user's data is split with seed 1 too.
 fn load(cfg: &SweepConfig, data_dir: Option<&std::path::Path>) -> Result<crate::data::Dataset> {
     let mut data = match &cfg.user_data {
-        Some(u) => load_user_data(u, 1)?.0,
+        Some(u) => load_user_data(u, 1)?.data,
         None => {
             let (name, quick) = parse_dataset(&cfg.dataset)?;
             load_dataset(name, data_dir, quick, 1)?

@@ -99,6 +99,9 @@ struct Output<'a> {
     test_samples: usize,
     /// Rows (or files) of the user's data left out, each with its reason.
     skipped: &'a [Skipped],
+    /// The user's data's fingerprint (the tab's link records it as `data_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_id: Option<String>,
     backend: &'a str,
     dense: bool,
     test_accuracy: f64,
@@ -225,8 +228,8 @@ fn train(t: Trainer, quiet: bool) -> Result<(Trainer, Trained)> {
     Ok((session.into_trainer(), trained))
 }
 
-/// The built-in dataset, or the user's table, and what of it was left out.
-fn load_data(a: &Args) -> Result<(Dataset, Vec<Skipped>)> {
+/// The built-in dataset, or the user's data with what of it was left out and its fingerprint.
+fn load_data(a: &Args) -> Result<(Dataset, Vec<Skipped>, Option<String>)> {
     if let Some(src) = a.user_data.source() {
         if a.quick {
             crate::bail!(
@@ -238,15 +241,16 @@ fn load_data(a: &Args) -> Result<(Dataset, Vec<Skipped>)> {
                 "--init-from and --save do not take a table yet: model files do not hold a table's column statistics"
             );
         }
-        return load_user_data(&src, a.seed);
+        let u = load_user_data(&src, a.seed)?;
+        return Ok((u.data, u.skipped, Some(u.data_id)));
     }
     let data = load_dataset(a.dataset, a.data_dir.as_deref(), a.quick, a.seed)?;
-    Ok((data, Vec::new()))
+    Ok((data, Vec::new(), None))
 }
 
 pub fn run(a: Args) -> Result<()> {
     let cfg = config(&a)?;
-    let (mut data, skipped) = load_data(&a)?;
+    let (mut data, skipped, data_id) = load_data(&a)?;
     limit_train(&mut data, a.train.limit_train);
     let (graph, conn) = a.graph.build()?;
     let (t, start_accs) = start(&a, cfg, data, &conn)?;
@@ -269,6 +273,7 @@ pub fn run(a: Args) -> Result<()> {
     };
     let mut out = output(&a, &t, &graph, &conn, start_accs, saved, &trained)?;
     out.skipped = &skipped;
+    out.data_id = data_id;
     println!(
         "{}",
         serde_json::to_string_pretty(&out).expect("output serialises")
@@ -303,6 +308,7 @@ fn output<'a>(
         train_samples: t.dataset().train.len(),
         test_samples: t.dataset().test.len(),
         skipped: &[],
+        data_id: None,
         backend: a.train.backend().as_str(),
         dense: t.config().dense,
         test_accuracy: e.accuracy,

@@ -4,6 +4,7 @@
 //! split and the normalisation.
 
 use super::{Dataset, Inputs, MAX_CLASSES, Skipped, Split, stratified_split};
+use crate::fingerprint::Fnv64;
 use crate::{Result, bail, bail_at};
 
 /// Grey (one channel) or RGB (three).
@@ -33,6 +34,8 @@ impl Color {
 
 /// The sides an image folder may be resized to.
 pub const IMAGE_SIZE_RANGE: (u32, u32) = (4, 256);
+/// Why a file is left out when its first bytes are no image format read here.
+pub const NOT_AN_IMAGE: &str = "not an image (PNG, JPEG, GIF, BMP or WebP)";
 /// The largest image decoded (pixels), so a small file cannot ask for gigabytes.
 pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
 
@@ -77,6 +80,8 @@ pub struct ImageSet {
     samples: Vec<Sample>,
     any_colour: bool,
     pub skipped: Vec<Skipped>,
+    /// Over every image added: class, split, size, pixels ([`ImageSet::data_id`]).
+    content: Fnv64,
 }
 
 impl ImageSet {
@@ -90,6 +95,7 @@ impl ImageSet {
             samples: Vec::new(),
             any_colour: false,
             skipped: Vec::new(),
+            content: Fnv64::default(),
         })
     }
 
@@ -112,6 +118,15 @@ impl ImageSet {
             );
         }
         let (w, h) = (img.width as usize, img.height as usize);
+        self.content.text(img.class);
+        self.content.u32(match img.part {
+            None => 0,
+            Some(Part::Train) => 1,
+            Some(Part::Test) => 2,
+        });
+        self.content.u32(img.width);
+        self.content.u32(img.height);
+        self.content.bytes(img.rgba);
         let rgb = to_rgb(img.rgba);
         let colour = rgb.chunks(3).any(|p| p[0] != p[1] || p[1] != p[2]);
         self.any_colour |= colour;
@@ -127,6 +142,12 @@ impl ImageSet {
             rgb,
         });
         Ok(())
+    }
+
+    /// The fingerprint of the images added so far, in order (16 hex digits): the same decoded
+    /// folder gives the same id whatever the size and colour it is read at.
+    pub fn data_id(&self) -> String {
+        self.content.hex()
     }
 
     /// The colour the dataset will have.

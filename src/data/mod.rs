@@ -3,10 +3,12 @@
 //! slices so the browser (which fetches the files) and the command line (which reads them) share it.
 
 pub mod digits;
+pub mod folder;
 pub mod idx;
 pub mod images;
 pub mod source;
 pub mod table;
+pub mod user;
 
 pub use digits::parse_digits_csv;
 pub use idx::{Idx, parse_idx};

@@ -52,18 +52,7 @@ pub fn parse_table(
             opts.test_split
         );
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(bytes)?)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let names: Vec<String> = rdr
-        .headers()
-        .map_err(|e| Error::new(format!("table header: {e}")))?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (mut rdr, names) = reader(bytes)?;
     let target = columns(&names, &opts.target)?;
     let (x, labels, skipped) = read_rows(&mut rdr, &names, target, opts.drop_bad_rows)?;
     let (class_names, y) = classes(&opts.target, &labels)?;
@@ -111,6 +100,28 @@ pub fn parse_table(
 }
 
 /// Comma, semicolon or tab: whichever the header line holds most of (comma on a tie).
+/// The table's column names (its header row), in order.
+pub fn table_columns(bytes: &[u8]) -> Result<Vec<String>> {
+    reader(bytes).map(|(_, names)| names)
+}
+
+/// A reader past the header row (a leading BOM dropped, the delimiter sniffed), and the names.
+fn reader(bytes: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(bytes)?)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let names: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::new(format!("table header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    Ok((rdr, names))
+}
+
 fn sniff_delimiter(bytes: &[u8]) -> Result<u8> {
     let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let count = |d: u8| header.iter().filter(|&&b| b == d).count();

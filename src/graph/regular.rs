@@ -204,20 +204,14 @@ impl Graph {
     /// list as little-endian `u32`s, printed as 16 hex digits. Two places that show the same
     /// fingerprint hold the same labelled graph.
     pub fn fingerprint(&self) -> String {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |x: u32| {
-            for b in x.to_le_bytes() {
-                h ^= b as u64;
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        };
-        eat(self.n);
-        eat(self.k);
+        let mut h = crate::fingerprint::Fnv64::default();
+        h.u32(self.n);
+        h.u32(self.k);
         for (u, v) in self.edges() {
-            eat(u);
-            eat(v);
+            h.u32(u);
+            h.u32(v);
         }
-        format!("{h:016x}")
+        h.hex()
     }
 
     /// Checks the internal invariants (regular, simple, symmetric, bitsets match the table).

@@ -203,6 +203,10 @@ const MODELS: [(&str, &str); 2] = [
     ("cnn", "CNN 3×conv64 + global max pool"),
 ];
 const DATASETS: [(&str, &str); 2] = [("mnist", "MNIST"), ("fashion", "Fashion-MNIST")];
+/// The training panel's datasets: the built-in ones and the user's own (`data_id`).
+const TRAIN_DATASETS: [(&str, &str); 3] = [DATASETS[0], DATASETS[1], ("user", "your data")];
+/// The longest column name a link may name as the target.
+pub const MAX_TARGET_LEN: usize = 200;
 const SIZES: [(&str, &str); 2] = [
     ("quick", "quick (6000 / 1000)"),
     ("full", "full (60000 / 10000)"),
@@ -224,7 +228,9 @@ fn train_settings() -> Vec<Setting> {
         Setting::choice("model", T, t.model.as_str(), &MODELS)
             .label("Model")
             .help("the network the graph is mapped onto"),
-        Setting::choice("dataset", T, "mnist", &DATASETS).label("Dataset"),
+        Setting::choice("dataset", T, "mnist", &TRAIN_DATASETS)
+            .label("Dataset")
+            .help("the data the network trains on; your data: a folder of images or a CSV, kept in this browser"),
         Setting::choice("data", T, "quick", &SIZES).label("Size"),
         Setting::int("epochs", T, t.epochs, (1.0, PAGE_MAX_EPOCHS as f64))
             .label("Epochs")
@@ -331,6 +337,12 @@ fn user_data_settings() -> Vec<Setting> {
             .help(
                 "fraction of each class of your data kept for testing (a seeded, stratified split)",
             ),
+        Setting::text("data_id", T, Some("^[0-9a-f]{16}$"), 16)
+            .label("Data")
+            .help("the fingerprint of your data (16 hex digits; rgp train prints it as data_id)"),
+        Setting::text("target", T, None, MAX_TARGET_LEN)
+            .label("Target column")
+            .help("the table's column holding each row's class (text or integers)"),
         Setting::flag("drop_bad_rows", T, false)
             .label("Drop bad rows")
             .help("leave table rows with a missing or non-numeric value out (listed as skipped) instead of refusing the table"),

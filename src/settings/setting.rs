@@ -24,6 +24,8 @@ pub enum Kind {
     Enum,
     /// `true` / `false` (links also accept 1 / 0).
     Bool,
+    /// Text of at most `max` characters, matching `pattern` (a regular expression) when given.
+    Text,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -42,6 +44,9 @@ pub struct Setting {
     pub max: Option<f64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<&'static str>,
+    /// A text setting's form (anchored regular expression, the same in Rust's and JS's syntax).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<&'static str>,
     /// What a form shows for each of `values` (same order).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<&'static str>,
@@ -71,6 +76,7 @@ impl Setting {
             min: None,
             max: None,
             values: Vec::new(),
+            pattern: None,
             labels: Vec::new(),
             label,
             help: "",
@@ -110,6 +116,20 @@ impl Setting {
             values: choices.iter().map(|c| c.0).collect(),
             labels: choices.iter().map(|c| c.1).collect(),
             ..Setting::new(key, group, Kind::Enum, json!(def), key)
+        }
+    }
+
+    /// Text of at most `max_len` characters, matching `pattern` when given; unset by default.
+    pub(super) fn text(
+        key: &'static str,
+        group: Group,
+        pattern: Option<&'static str>,
+        max_len: usize,
+    ) -> Self {
+        Setting {
+            max: Some(max_len as f64),
+            pattern,
+            ..Setting::new(key, group, Kind::Text, Value::Null, key)
         }
     }
 

@@ -8,7 +8,8 @@
 //! - [`sweep_graphs_api`] (feature `web-sweep-graphs`): a sweep's graphs, by `src/sweep/family.rs`,
 //!   in a module of their own for the sweep panel's worker, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
-//!   lazily by the training panel; [`model_info`]: a model file's graph checked against the one on show.
+//!   lazily by the training panel; [`model_info`]: a model file's graph checked against the one on show;
+//!   [`user_data`]: the user's images or table, decoded by the browser, as a dataset.
 
 #[cfg(feature = "web-graph")]
 pub mod config_check;
@@ -26,20 +27,12 @@ pub mod sweep_graphs_api;
 pub mod train_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 mod train_inputs;
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+pub mod user_data;
 
-#[cfg(any(
-    feature = "web-graph",
-    feature = "web-sweep",
-    feature = "web-sweep-graphs"
-))]
 use wasm_bindgen::{JsError, JsValue};
 
 /// Plain JS objects (not `Map`s), 64-bit integers as numbers.
-#[cfg(any(
-    feature = "web-graph",
-    feature = "web-sweep",
-    feature = "web-sweep-graphs"
-))]
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -47,7 +40,12 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> 
 }
 
 /// A JS `Error` carrying the one-line [`crate::Error`] message.
-#[cfg(any(feature = "web-graph", feature = "web-sweep-graphs"))]
+#[cfg(any(
+    feature = "web-graph",
+    feature = "web-sweep-graphs",
+    feature = "web-train",
+    feature = "web-train-cpu"
+))]
 pub(crate) fn js_error(e: crate::Error) -> JsError {
     JsError::new(e.message())
 }

@@ -3,6 +3,7 @@
 //! the backend's device. Both a new run ([`super::train_api::TrainSession::create`]) and a run
 //! moved from another module (`resume`) start here.
 
+use super::user_data::UserRun;
 use crate::data::{Dataset, DatasetName};
 use crate::graph::Graph;
 use crate::mapping::Connectivity;
@@ -19,7 +20,7 @@ use serde_bytes::ByteBuf;
 pub struct RunInputs {
     /// A `TrainConfig` as JSON text.
     pub config: String,
-    /// digits, mnist or fashion.
+    /// digits, mnist, fashion, or user (the user's data, `user`).
     pub dataset: String,
     /// The four IDX files (train images, train labels, test images, test labels; raw or
     /// gzipped) or, for digits, the CSV.
@@ -33,6 +34,9 @@ pub struct RunInputs {
     /// graph (default) or magnitude: what prunes the `start` network.
     #[serde(default)]
     pub mask: Option<String>,
+    /// With `dataset` "user": the user's data (then `files` is empty).
+    #[serde(default)]
+    pub user: Option<UserRun>,
 }
 
 /// The graph a run trains on: its neighbour table (`n × k`, row-major), rebuilt and checked here.
@@ -68,8 +72,11 @@ impl Inputs {
     pub async fn read(run: &RunInputs) -> Result<Inputs> {
         let cfg = TrainConfig::from_json(&run.config)?;
         cfg.validate()?;
-        let name: DatasetName = run.dataset.parse()?;
-        let data = dataset_from(name, &run.files, cfg.seed)?;
+        let data = match (run.dataset.as_str(), &run.user) {
+            ("user", Some(user)) => user.read(cfg.seed)?.data,
+            ("user", None) => bail!("dataset user needs the user's data"),
+            (name, _) => dataset_from(name.parse()?, &run.files, cfg.seed)?,
+        };
         let graph = graph_from_table(run.graph.n, &run.graph.table)?;
         let backend: BackendKind = run.backend.parse()?;
         let device = device::device(backend).await?;

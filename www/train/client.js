@@ -85,6 +85,9 @@ export class TrainClient {
       case 'notice':
         h.onNotice?.(msg.text);
         break;
+      case 'data-progress':
+        h.onDataProgress?.(msg.done, msg.total);
+        break;
       case 'moved':
         if (this.info) this.info.backend = msg.to;
         h.onMoved?.(msg);
@@ -182,11 +185,11 @@ export class TrainClient {
   }
 
   /** Trains; resolves with the result (test evaluation, confusion matrix, accounting, history). */
-  async train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, dataBase, start, mask } = {}) {
+  async train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, onDataProgress, dataBase, start, mask, user } = {}) {
     if (!this.info || this.rechoose) await this.init(this.info?.pref || 'auto');
-    this.handlers = { onProgress, onEpoch, onNotice, onStart, onMoved };
+    this.handlers = { onProgress, onEpoch, onNotice, onStart, onMoved, onDataProgress };
     const base = dataBase || dataUrl();
-    const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base, start, mask };
+    const msg = { type: 'train', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, dataBase: base, start, mask, user };
     const t0 = performance.now();
     let firstProgress = null;
     this.handlers.onProgress = (p) => {
@@ -209,7 +212,7 @@ export class TrainClient {
       onNotice?.(`WebGPU failed during training (${reason}): restarting on the CPU backend.`);
       this.terminate();
       await this.init('cpu');
-      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, dataBase: base, start, mask });
+      const result = await this.train(config, { dataset, variant, graph, onProgress, onEpoch, onNotice, onStart, onMoved, onDataProgress, dataBase: base, start, mask, user });
       result.fallback = { from: 'wgpu', reason };
       return result;
     } finally {
@@ -239,10 +242,19 @@ export class TrainClient {
   }
 
   /** Evaluates a model file's bytes in the network `config` describes; it becomes the kept model. */
-  async loadWeights(config, { dataset, variant, graph, bytes }) {
+  async loadWeights(config, { dataset, variant, graph, bytes, user }) {
     if (!this.info) await this.init('auto');
-    const msg = { type: 'load-weights', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, bytes, dataBase: dataUrl() };
+    this.handlers = {};
+    const msg = { type: 'load-weights', config, dataset, variant, graph: { ...graph, table: Uint32Array.from(graph.table) }, bytes, dataBase: dataUrl(), user };
     return this._request(msg);
+  }
+
+  /** The user's data ({ key, data, files }) as a run with `seed` reads it (decoded in the worker):
+   * classes, counts, skipped files or rows, data_id. */
+  async describeData(user, seed, onDataProgress) {
+    if (!this.info) await this.init('auto');
+    this.handlers = { onDataProgress };
+    return this._request({ type: 'describe-data', user, seed });
   }
 
   terminate() {

@@ -11,7 +11,7 @@ const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
 
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), model(), setModel(m), busy(), setBusy(work | null),
- *   setState(text), ensureInit(pref)}.
+ *   setState(text), ensureInit(pref), userData() (a run's user data, dataset 'user')}.
  * Returns {element, startRace} (startRace runs the race now, e.g. for a link with race=true).
  */
 export function mountFinetune(ctx) {
@@ -123,7 +123,8 @@ async function loadWeights(ctx, ui) {
     if (f.size > MAX_MODEL_FILE_BYTES) throw new Error(`larger than ${MAX_MODEL_FILE_BYTES / 2 ** 20} MB`);
     await ctx.ensureInit(s.backend);
     const bytes = new Uint8Array(await f.arrayBuffer());
-    const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes });
+    const user = s.dataset === 'user' ? ctx.userData() : undefined;
+    const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes, user });
     ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
     ctx.setModel({ fingerprint: graph.fingerprint, link: ctx.app.graphLink(), from: 'loaded' });
     ctx.setState('idle');

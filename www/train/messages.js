@@ -7,8 +7,12 @@ export const TO_TRAIN_WORKER = {
   init: { fields: ['backend', 'memory', 'measureFallback', 'fullModule?'], doc: "picks the backend ('auto' | 'webgpu' | 'cpu'); answered by ready" },
   compare: { fields: [], doc: 'measures both backends (a second, background worker); answered by compared' },
   train: {
-    fields: ['config', 'dataset', 'variant', 'graph', 'dataBase', 'start?', 'mask?'],
-    doc: 'one run on graph {n, table, selfLoops, fingerprint?}; answered by progress, epoch, start, moved and notice, then done or error',
+    fields: ['config', 'dataset', 'variant', 'graph', 'dataBase', 'start?', 'mask?', 'user?'],
+    doc: "one run on graph {n, table, selfLoops, fingerprint?} (dataset 'user': on `user` {key, data, files}); answered by data-progress, progress, epoch, start, moved and notice, then done or error",
+  },
+  'describe-data': {
+    fields: ['user', 'seed'],
+    doc: "the user's data ({key, data, files}) as a run with `seed` reads it: answered by data-progress, then done {summary}",
   },
   race: {
     fields: ['config', 'dataset', 'variant', 'lanes', 'start?', 'evalLimit?', 'dataBase'],
@@ -17,7 +21,7 @@ export const TO_TRAIN_WORKER = {
   save: { fields: ['layout', 'dtype', 'link?'], doc: 'the kept network as a safetensors file; answered by done {bytes}' },
   onnx: { fields: ['layout'], doc: 'the kept network as ONNX; answered by done {bytes}' },
   'load-weights': {
-    fields: ['config', 'dataset', 'variant', 'graph', 'bytes', 'dataBase'],
+    fields: ['config', 'dataset', 'variant', 'graph', 'bytes', 'dataBase', 'user?'],
     doc: "evaluates a user's model file in the graph on show (it becomes the kept network); answered by done {accuracy}",
   },
   stop: { fields: [], doc: 'stops the run or race between two chunks (no answer of its own)' },
@@ -40,13 +44,14 @@ export const FROM_TRAIN_WORKER = {
   'race-point': { fields: ['lane', 'step', 'accuracy', 'pretrained?'], doc: "a race lane's accuracy after a chunk" },
   moved: { fields: ['from', 'to', 'step', 'total_steps', 'reason', 'ms'], doc: 'the run moved to another backend' },
   notice: { fields: ['text'], doc: 'something the user should read' },
-  done: { fields: ['result'], doc: "the answer to train, race, save, onnx or load-weights" },
+  'data-progress': { fields: ['done', 'total'], doc: "files of the user's folder decoded so far" },
+  done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights or describe-data' },
   error: { fields: ['message', 'backend', 'deviceLost'], doc: 'the request failed (one line)' },
 };
 
 /** The third boundary, worker → training module: what `TrainSession.create` and `resume` build
  * a run from (`RunInputs` in src/web/train_inputs.rs), as one object. */
-export function runInputs(msg, files, { backend, start, mask, graph = msg.graph }) {
+export function runInputs(msg, files, { backend, start, mask, user, graph = msg.graph }) {
   const run = {
     config: JSON.stringify(msg.config),
     dataset: msg.dataset,
@@ -56,5 +61,6 @@ export function runInputs(msg, files, { backend, start, mask, graph = msg.graph 
   };
   if (start) run.start = start;
   if (mask) run.mask = mask;
+  if (user) run.user = user;
   return run;
 }

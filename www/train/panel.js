@@ -3,6 +3,7 @@
 // `mount(section, app)`; the training module itself loads only when the panel first needs it
 // (init or Train). The DOM is view.js's, the worker protocol client.js's.
 
+import { mountData } from '../data/panel.js';
 import { TrainClient } from './client.js';
 import { drawLines, pretrainedRef } from './finetune-view.js';
 import { mountFinetune } from './finetune-panel.js';
@@ -22,8 +23,21 @@ export function mount(section, app) {
   // runs: 'dense' | 'pruned' → last result of the current settings.
   const panel = { app, view, client, runs: new Map(), lossPoints: [], init: null, initPref: null };
   const settings = () => readSettings(view.inputs);
+  panel.data = mountData({
+    app, client,
+    ensureInit: () => ensureInit(panel, settings().backend),
+    seed: () => settings().train_seed,
+    setDataset: (v) => {
+      view.inputs.dataset.value = v;
+    },
+    setBusy: (b) => setBusy(panel, b),
+    busy: () => busy(panel),
+  });
+  view.inputs.dataset.closest('label').after(panel.data.button);
+  view.form.after(panel.data.box);
   view.form.addEventListener('change', (ev) => {
     app.setConfig(settings());
+    if (ev.target === view.inputs.dataset) panel.data.datasetChosen(ev.target.value);
     // A backend picked during a run: the run moves there with its progress, or the worker says
     // why it cannot (client.js; only CPU → WebGPU moves).
     const to = { webgpu: 'wgpu', cpu: 'cpu' }[ev.target === view.inputs.backend ? ev.target.value : ''];
@@ -44,6 +58,7 @@ export function mount(section, app) {
     ensureInit: (pref) => ensureInit(panel, pref),
     busy: () => busy(panel),
     setBusy: (b) => setBusy(panel, b),
+    userData: () => panel.data.runData(),
   });
   section.append(ft.element);
   panel.ft = ft;
@@ -124,6 +139,7 @@ function startNote(s, pretrained, start) {
   if (pretrained && !standard(s)) {
     return 'The pretrained networks have the standard layers: a deeper, residual or normalised model trains from random weights.';
   }
+  if (pretrained && !start && s.dataset === 'user') return 'There is no pretrained network for your data: training from random weights.';
   if (pretrained && !start) return `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
   return '';
 }
@@ -139,6 +155,13 @@ async function train(panel) {
     return;
   }
   const s = readSettings(view.inputs);
+  let user;
+  try {
+    user = s.dataset === 'user' ? panel.data.runData() : undefined;
+  } catch (e) {
+    app.showError(e.message[0].toUpperCase() + e.message.slice(1));
+    return;
+  }
   app.setConfig(s);
   // The link of the graph this run trains on (null for an imported graph), for its model file.
   const link = app.graphLink();
@@ -147,14 +170,14 @@ async function train(panel) {
   drawLoss(view.chart, panel.lossPoints);
   view.numbers.clear();
   const pretrained = s.start === 'pretrained' && !s.dense;
-  const start = pretrained && standard(s) ? await pretrainedRef(s.model, s.dataset) : null;
+  const start = pretrained && standard(s) && !user ? await pretrainedRef(s.model, s.dataset) : null;
   // Said after the backend's own notice (ensureInit replaces the notice).
   const note = startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());
   view.results.hidden = true;
   clearProgress(view);
   try {
-    await runOnce(panel, s, graph, start, note);
+    await runOnce(panel, s, graph, start, note, user);
     app.setNetwork({ fingerprint: graph.fingerprint, link, from: 'trained' });
   } catch (e) {
     showState(view, 'error');
@@ -164,7 +187,7 @@ async function train(panel) {
   }
 }
 
-async function runOnce(panel, s, graph, start, note) {
+async function runOnce(panel, s, graph, start, note, user) {
   const { view } = panel;
   const t0 = performance.now();
   await ensureInit(panel, s.backend);
@@ -175,11 +198,15 @@ async function runOnce(panel, s, graph, start, note) {
     variant: s.data,
     graph: { n: graph.n, table: graph.table, selfLoops: false },
     start,
+    user,
     ...runCallbacks(panel, start, t0),
     onNotice: (text) => {
       view.notice.textContent = text;
     },
     onMoved: (m) => showMoved(view, m),
+    onDataProgress: (done, total) => {
+      view.notice.textContent = `Reading your data: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files.`;
+    },
   });
   finish(panel, r, s, graph);
 }
@@ -224,7 +251,7 @@ function finish(panel, r, s, graph) {
   for (const [k, v] of runs) if (v.sig !== sig) runs.delete(k);
   r.sig = sig;
   runs.set(s.dense ? 'dense' : 'pruned', r);
-  renderResults(view.results, r, classNames(s.dataset), runs);
+  renderResults(view.results, r, (s.dataset === 'user' && panel.data.classNames()) || classNames(s.dataset), runs);
   view.stats.test.textContent = pct(r.test.accuracy);
   view.numbers.set('test', r.test.accuracy);
   showState(view, r.stopped ? 'stopped' : 'done');

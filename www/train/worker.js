@@ -10,6 +10,7 @@
 import { adapterKey } from './backend-choice.js';
 import { kept, race, startBytes } from './finetune-worker.js';
 import { FROM_TRAIN_WORKER, TO_TRAIN_WORKER, runInputs } from './messages.js';
+import { describeData, userRun } from './user-data.js';
 import { dispatcher, message as declared } from '../protocol.js';
 
 const modules = {}; // 'cpu' | 'wgpu' → promise of that module's bindings
@@ -170,6 +171,7 @@ const IDX = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-i
 const cache = new Map();
 
 async function datasetFiles(dataset, variant, base) {
+  if (dataset === 'user') return []; // the run's `user` carries the data
   const dir = `${dataset}${variant === 'quick' ? '-quick' : ''}`;
   if (!cache.has(dir)) {
     cache.set(dir, Promise.all(IDX.map((f) => fetchBytes(new URL(`${dir}/${f}`, base).href))));
@@ -190,10 +192,11 @@ async function train(msg) {
   // module's memory (which only grows).
   kept.replace(null);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const user = msg.user ? await userRun(msg.user, dataProgress) : undefined;
   const start = await startBytes(msg.start, fetchBytes);
-  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask }));
+  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask, user }));
   // start: the pretrained start's accuracies (null: none, or not measured yet; startAsked says which).
-  const run = { session, files, moved: null, start: null, startAsked: false };
+  const run = { session, files, user, moved: null, start: null, startAsked: false };
   try {
     const r = await runSession(run, msg, tStart);
     r.start = run.start;
@@ -211,6 +214,8 @@ async function train(msg) {
   }
 }
 
+const dataProgress = (done, total) => post({ type: 'data-progress', done, total });
+
 /** Evaluates a user's model file in the current network (it becomes the kept model). */
 async function loadWeights(msg) {
   const m = await loadModule(moduleOf(backend));
@@ -218,7 +223,8 @@ async function loadWeights(msg) {
   // A network pruned by a graph is evaluated in that graph only: never silently in another.
   m.check_model_graph(msg.bytes, g.fingerprint);
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
-  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start: msg.bytes, graph: { ...g, selfLoops: false } }));
+  const user = msg.user ? await userRun(msg.user, dataProgress) : undefined;
+  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start: msg.bytes, user, graph: { ...g, selfLoops: false } }));
   const r = await session.start_report();
   kept.replace(session);
   return { accuracy: r.pretrained.accuracy };
@@ -243,7 +249,7 @@ async function moveRun(run, msg, step) {
     const t0 = performance.now();
     const m = await loadModule('wgpu');
     const bytes = await run.session.checkpoint();
-    const next = await m.TrainSession.resume(runInputs(msg, run.files, { backend: 'wgpu' }), bytes);
+    const next = await m.TrainSession.resume(runInputs(msg, run.files, { backend: 'wgpu', user: run.user }), bytes);
     run.session.free();
     run.session = next;
     run.moved = { from: backend, to, step, total_steps: next.total_steps(), reason, ms: performance.now() - t0 };
@@ -382,6 +388,7 @@ const handle = dispatcher(TO_TRAIN_WORKER, {
   save: (msg) => keptFile((s) => s.save(msg.layout, msg.dtype, msg.link)),
   onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
   'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
+  'describe-data': async (msg) => post({ type: 'done', result: await describeData(await loadModule(moduleOf(backend ?? 'cpu')), msg, dataProgress) }),
   stop() {
     stopRequested = true;
   },

@@ -4,9 +4,9 @@
 // range and allowed values.
 
 import { el } from '../dom.js';
-import { fieldOf } from '../url-state.js';
+import { fieldOf, textProblem } from '../url-state.js';
 
-/** A control for setting `key` showing `value`: select (enum), checkbox (bool) or number input. */
+/** A control for setting `key` showing `value`: select (enum), checkbox (bool), text or number input. */
 export function control(key, value, attrs = {}) {
   const s = fieldOf(key);
   let input;
@@ -17,6 +17,9 @@ export function control(key, value, attrs = {}) {
   } else if (s.type === 'bool') {
     input = el('input', { type: 'checkbox', name: key, ...attrs });
     input.checked = Boolean(value);
+  } else if (s.type === 'text') {
+    input = el('input', { type: 'text', name: key, maxlength: String(s.max), ...attrs });
+    input.value = value ?? '';
   } else {
     const step = s.type === 'int' ? '1' : 'any';
     input = el('input', { type: 'number', name: key, min: String(s.min), max: String(s.max), step, ...attrs });
@@ -46,6 +49,7 @@ export function coerce(key, raw) {
   if (raw === undefined || raw === null || raw === '') return s.def;
   if (s.type === 'enum') return s.values.includes(raw) ? raw : s.def;
   if (s.type === 'bool') return raw === true || raw === 'true';
+  if (s.type === 'text') return textProblem(s, String(raw)) ? s.def : String(raw);
   const x = Number(raw);
   if (!Number.isFinite(x)) return s.def;
   const c = Math.min(s.max, Math.max(s.min, x));

@@ -1,0 +1,191 @@
+// Your own data in the tab (www/data/): a folder of PNG images written here from the quick MNIST
+// set (three sizes, one corrupt file) goes in through the directory input, is summarised (10
+// classes, 1 file left out), trains the MLP on the CPU past 90% in 3 epochs, keeps its link over
+// a reload (the data stays in IndexedDB) and has the same data_id and split as `rgp train
+// --images` on the same folder; a model trained on it downloads and loads back; a CSV trains the
+// MLP; a link naming data this browser does not hold says so, and other data under it is refused.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync, gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fullCli, root, test, text, textWhen, trainState, waitForState } from './harness.mjs';
+
+const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+/** A grey 8-bit PNG of `side × side` pixels. */
+function png(pixels, side) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const raw = Buffer.alloc(side * (side + 1));
+  for (let y = 0; y < side; y++) raw.set(pixels.subarray(y * side, (y + 1) * side), y * (side + 1) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+/** Nearest-neighbour upscale of a 28×28 image to `side`. */
+function scaled(img, side) {
+  const out = new Uint8Array(side * side);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) out[y * side + x] = img[Math.floor((y * 28) / side) * 28 + Math.floor((x * 28) / side)];
+  return out;
+}
+
+/** The quick MNIST set (train and test together) as a class-folder tree of PNGs at 28, 42 and
+ * 56 pixels, plus one truncated PNG; returns the folder. */
+function writeFolder(dir) {
+  const idx = (f, off) => gunzipSync(readFileSync(join(root, 'data/mnist-quick', f))).subarray(off);
+  const images = [idx('train-images-idx3-ubyte.gz', 16), idx('t10k-images-idx3-ubyte.gz', 16)];
+  const labels = [idx('train-labels-idx1-ubyte.gz', 8), idx('t10k-labels-idx1-ubyte.gz', 8)];
+  const folder = join(dir, 'digits');
+  for (const n of NAMES) mkdirSync(join(folder, n), { recursive: true });
+  let i = 0;
+  for (const [part, y] of labels.entries()) {
+    for (let j = 0; j < y.length; j++, i++) {
+      const img = images[part].subarray(j * 784, (j + 1) * 784);
+      const side = [28, 42, 56][i % 3];
+      writeFileSync(join(folder, NAMES[y[j]], `${String(i).padStart(5, '0')}.png`), png(side === 28 ? img : scaled(img, side), side));
+    }
+  }
+  writeFileSync(join(folder, 'three', 'broken.png'), png(images[0].subarray(0, 784), 28).subarray(0, 60));
+  return { folder, count: i };
+}
+
+/** A CSV of three well-separated classes (text labels) over four features. */
+function writeTable(dir) {
+  const rows = ['f1,f2,f3,f4,species'];
+  const centres = { setosa: [0, 0, 0, 0], versicolor: [4, 4, 0, 0], virginica: [0, 4, 4, 4] };
+  let s = 7;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
+  for (let i = 0; i < 300; i++) {
+    const [name, c] = Object.entries(centres)[i % 3];
+    rows.push([...c.map((v) => (v + rand()).toFixed(3)), name].join(','));
+  }
+  const file = join(dir, 'flowers.csv');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  return file;
+}
+
+/** The app at `hash`, its graph done and the training panel (with "Your data…") mounted. */
+async function openPanel(open, hash) {
+  const page = await open(hash);
+  await waitForState(page, ['done', 'error'], 120000);
+  await page.waitForSelector('[data-testid="data-import"]', { timeout: 60000 });
+  return page;
+}
+
+/** Waits for the training panel to be idle again (an import or a run ended) and returns its state. */
+async function settled(page, timeout = 300000) {
+  await page.waitForFunction(() => !['training', 'loading', 'racing'].includes(document.querySelector('[data-testid="training"]').dataset.trainState)
+    && !document.querySelector('[data-testid="train-start"]').disabled, null, { timeout, polling: 100 });
+  return trainState(page);
+}
+
+async function trainRun(page) {
+  await page.click('[data-testid="train-start"]');
+  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 300000, polling: 200 });
+  assert.equal(await trainState(page), 'done', await text(page, 'error'));
+  return Number((await text(page, 'train-test')).replace('%', '')) / 100;
+}
+
+const HASH = 'v=1&nodes=16&degree=4&search=anneal&iters=2000&model=mlp&start=scratch&epochs=3&backend=cpu';
+
+test('your data: a folder of PNGs is read, summarised, trained past 90%, kept over a reload, the same as rgp reads it, and its model loads back', async ({ open }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-user-data-'));
+  try {
+    const { folder, count } = writeFolder(dir);
+    const page = await openPanel(open, HASH);
+    await page.click('[data-testid="data-import"]');
+    await page.setInputFiles('[data-testid="data-import-folder"]', folder);
+    const line = await textWhen(page, 'data-summary-line', /data_id [0-9a-f]{16}$/, 120000);
+    assert.match(line, /^digits: 10 classes, /);
+    const rows = await page.$$eval('[data-testid="data-classes"] tbody tr', (trs) => trs.map((tr) => [...tr.children].slice(0, 3).map((c) => c.textContent)));
+    assert.deepEqual(rows.map((r) => r[0]), [...NAMES].sort());
+    const total = rows.reduce((a, r) => a + Number(r[1]) + Number(r[2]), 0);
+    assert.equal(total, count, 'every good image is in a split');
+    assert.match(line, /1 file skipped/);
+    assert.match(await text(page, 'data-skipped'), /three\/broken\.png: cannot decode/);
+    const id = line.match(/data_id ([0-9a-f]{16})$/)[1];
+    await page.waitForFunction((want) => location.hash.includes(`dataset=user`) && location.hash.includes(`data_id=${want}`), id);
+
+    // The same folder natively: the same fingerprint and split.
+    const native = JSON.parse(execFileSync(fullCli(), ['train', '--images', folder, '--nodes', '16', '--degree', '4', '--epochs', '1', '--limit-train', '64', '--quiet'], { cwd: root }).toString());
+    assert.equal(native.data_id, id, 'rgp reads the same data');
+    const train = rows.reduce((a, r) => a + Number(r[1]), 0);
+    assert.equal(native.test_samples, count - train);
+    assert.equal(native.skipped.length, 1);
+
+    const acc = await trainRun(page);
+    assert.ok(acc >= 0.9, `test accuracy ${acc} after 3 epochs`);
+    assert.equal(await page.$$eval('[data-testid="train-per-class"] tr', (r) => r.length), 11);
+    assert.match(await text(page, 'train-per-class'), /three/);
+
+    // The model leaves the tab and loads back into the same network on the same data.
+    await page.selectOption('[data-testid="model-format"]', 'dense');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="model-download"]')]);
+    const file = join(dir, 'model.safetensors');
+    copyFileSync(await dl.path(), file);
+    await page.setInputFiles('[data-testid="weights-file"]', file);
+    const loaded = await textWhen(page, 'weights-accuracy', /test accuracy/, 120000);
+    assert.match(loaded, new RegExp(`${(100 * acc).toFixed(1)}%`), 'the loaded network scores as trained');
+
+    // A reload finds the data by the link's data_id.
+    await page.reload();
+    await waitForState(page, ['done', 'error'], 120000);
+    assert.equal(await textWhen(page, 'data-summary-line', /data_id/, 120000), line);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { timeout: 600000 });
+
+test('your data: a CSV table trains the MLP; its target is a column of the header', async ({ open }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-user-table-'));
+  try {
+    const page = await openPanel(open, HASH.replace('epochs=3', 'epochs=5'));
+    await page.click('[data-testid="data-import"]');
+    await page.setInputFiles('[data-testid="data-import-table"]', writeTable(dir));
+    const line = await textWhen(page, 'data-summary-line', /data_id/, 120000);
+    assert.match(line, /^flowers\.csv: 3 classes, 240 training rows and 60 test \(4 features\)/);
+    assert.equal(await page.inputValue('[data-testid="data-target"]'), 'species');
+    await page.waitForFunction(() => location.hash.includes('target=species'));
+    const acc = await trainRun(page);
+    assert.ok(acc >= 0.9, `test accuracy ${acc}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { timeout: 300000 });
+
+test('your data: a link naming data this browser does not hold asks for it, and refuses other data', async ({ open }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-user-missing-'));
+  try {
+    const page = await openPanel(open, `${HASH}&dataset=user&data_id=0123456789abcdef`);
+    await textWhen(page, 'error', /data_id 0123456789abcdef\), which is not stored in this browser/, 60000);
+    assert.equal(await page.isVisible('[data-testid="data-box"]'), true);
+    await page.click('[data-testid="train-start"]');
+    await textWhen(page, 'error', /not stored in this browser/);
+    await page.setInputFiles('[data-testid="data-import-table"]', writeTable(dir));
+    await textWhen(page, 'error', /not the data the link names: it needs data_id 0123456789abcdef/, 60000);
+    assert.equal(await settled(page), 'idle');
+    assert.match(await page.evaluate(() => location.hash), /data_id=0123456789abcdef/, 'the link keeps its data');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { timeout: 180000 });

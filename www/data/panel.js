@@ -1,0 +1,220 @@
+// "Your data…" (data-testid="data-import"): the user's own folder of images (one sub-folder per
+// class) or CSV table. The files are read in the training worker (www/train/user-data.js and the
+// training module, as `rgp train --images/--table` reads them), kept in this browser only
+// (user-store.js), and recorded in the link by their fingerprint (`data_id`) and the settings
+// that shape them. A link naming data this browser does not hold says so and asks for it; other
+// data under that link is refused.
+
+import { el } from '../dom.js';
+import { coerce, control, labelled, valueOfControl } from '../views/form.js';
+import { showSummary } from './summary-view.js';
+import { loadData, saveData } from './user-store.js';
+
+/** The settings that shape the user's data (the schema's, src/settings/mod.rs), by kind. */
+const KEYS = { images: ['color', 'image_size', 'test_split'], table: ['target', 'drop_bad_rows', 'test_split'] };
+/** Every data key of the link; cleared when a built-in dataset is chosen. */
+const LINK_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'drop_bad_rows'];
+/** What the tab takes in at most (a clear message beyond). */
+export const MAX_FILES = 100_000;
+export const MAX_BYTES = 2 ** 30;
+
+const missingText = (id) =>
+  `This link trains on your data (data_id ${id ?? 'missing'}), which is not stored in this browser: load the same folder or table with “Your data…”.`;
+
+/**
+ * Mounts the control. `ctx`: { app, client, ensureInit() → promise, seed() → the run's seed,
+ * setDataset(value) (the training form's dataset control), setBusy(work|null), busy() }.
+ * Returns { button, box, runData(), classNames(), datasetChosen(value) }.
+ */
+export function mountData(ctx) {
+  const ui = buildUi();
+  const st = { current: null, pending: null, free: () => {}, imports: 0 };
+  ui.button.addEventListener('click', () => {
+    ui.box.hidden = !ui.box.hidden;
+  });
+  ui.folder.addEventListener('change', () => guarded(ctx, ui, () => importFiles(ctx, ui, st, folderRecord(ui.folder.files))));
+  ui.table.addEventListener('change', () => guarded(ctx, ui, () => importFiles(ctx, ui, st, tableRecord(ui.table.files))));
+  ui.settings.addEventListener('change', () => {
+    if (st.current) guarded(ctx, ui, () => describeAndShow(ctx, ui, st, st.current.record));
+  });
+  openFromLink(ctx, ui, st);
+  return {
+    button: ui.button,
+    box: ui.box,
+    runData: () => runData(ui, st),
+    classNames: () => st.current?.summary.classes ?? null,
+    datasetChosen: (value) => datasetChosen(ctx, ui, st, value),
+  };
+}
+
+function buildUi() {
+  const button = el('button', { type: 'button', 'data-testid': 'data-import', text: 'Your data…', 'aria-expanded': 'false' });
+  const folder = el('input', { type: 'file', webkitdirectory: '', multiple: '', 'data-testid': 'data-import-folder' });
+  const table = el('input', { type: 'file', accept: '.csv,.tsv,.txt,text/csv', 'data-testid': 'data-import-table' });
+  const settings = el('form', { class: 'tp-grid', 'data-testid': 'data-settings', novalidate: '' });
+  const progress = el('progress', { 'data-testid': 'data-progress', max: '1', value: '0', hidden: '' });
+  const summary = el('div', { class: 'data-summary', 'data-testid': 'data-summary', 'aria-live': 'polite' });
+  const box = el(
+    'fieldset',
+    { class: 'data-box', 'data-testid': 'data-box', hidden: '' },
+    el('legend', { text: 'Your data (stays in this browser)' }),
+    el('label', {}, 'Image folder (one sub-folder per class) ', folder),
+    el('label', {}, 'Table (CSV, a header row) ', table),
+    settings,
+    progress,
+    summary,
+  );
+  new MutationObserver(() => button.setAttribute('aria-expanded', String(!box.hidden))).observe(box, { attributes: true, attributeFilter: ['hidden'] });
+  return { button, box, folder, table, settings, progress, summary, inputs: {} };
+}
+
+/** Runs `fn` as the panel's 'loading' work; a failure is one line on the page, the state kept. */
+async function guarded(ctx, ui, fn) {
+  if (ctx.busy()) {
+    ctx.app.showError('Your data: the training panel is busy; stop the run first.');
+    return;
+  }
+  ctx.setBusy('loading');
+  try {
+    await fn();
+    ctx.app.showError('');
+  } catch (e) {
+    ctx.app.showError(`Your data: ${e.message}`);
+  } finally {
+    ui.progress.hidden = true;
+    ctx.setBusy(null);
+  }
+}
+
+/** A folder picked with the directory input: its name and its files by path inside it. */
+function folderRecord(list) {
+  const files = [...(list ?? [])];
+  if (!files.length) throw new Error('the folder is empty');
+  checkSize(files);
+  const first = (files[0].webkitRelativePath || files[0].name).split('/')[0];
+  const inside = (f) => (f.webkitRelativePath ? f.webkitRelativePath.split('/').slice(1).join('/') : f.name);
+  return { kind: 'images', name: first, files: files.map((f) => ({ path: inside(f), blob: f })) };
+}
+
+function tableRecord(list) {
+  const f = list?.[0];
+  if (!f) throw new Error('no file chosen');
+  checkSize([f]);
+  return { kind: 'table', name: f.name, files: [{ path: f.name, blob: f }] };
+}
+
+function checkSize(files) {
+  if (files.length > MAX_FILES) throw new Error(`${files.length.toLocaleString('en-US')} files: the tab takes at most ${MAX_FILES.toLocaleString('en-US')}`);
+  const bytes = files.reduce((a, f) => a + f.size, 0);
+  if (bytes > MAX_BYTES) throw new Error(`${(bytes / 2 ** 20).toFixed(0)} MB: the tab takes at most ${MAX_BYTES / 2 ** 20} MB`);
+}
+
+/** A new folder or table: read, checked against the link's data, stored, and shown. */
+async function importFiles(ctx, ui, st, record) {
+  st.imports += 1;
+  const fresh = { ...record, key: `import-${st.imports}` };
+  showSettings(ctx, ui, fresh.kind, null);
+  await describeAndShow(ctx, ui, st, fresh);
+}
+
+/** The controls of `kind`'s settings, showing the configuration's values. */
+function showSettings(ctx, ui, kind, columns, target = ctx.app.config().target) {
+  const cfg = ctx.app.config();
+  ui.inputs = {};
+  ui.settings.replaceChildren();
+  for (const key of KEYS[kind]) {
+    const input = key === 'target' ? targetSelect(columns ?? (target ? [target] : []), target) : control(key, coerce(key, cfg[key]), { 'data-testid': `data-${key.replace(/_/g, '-')}` });
+    ui.inputs[key] = input;
+    ui.settings.append(labelled(key, input));
+  }
+}
+
+function targetSelect(columns, value) {
+  const select = el('select', { name: 'target', 'data-testid': 'data-target' });
+  for (const c of columns ?? []) select.append(el('option', { value: c, text: c }));
+  if (value && columns?.includes(value)) select.value = value;
+  return select;
+}
+
+/** The `UserData` (src/data/source.rs) the controls describe for `record`. */
+function userData(ui, record) {
+  const v = (key) => (ui.inputs[key] ? valueOfControl(ui.inputs[key]) : null);
+  const d = { kind: record.kind, path: record.name, test_split: v('test_split'), drop_bad_rows: Boolean(v('drop_bad_rows')) };
+  if (record.kind === 'images') {
+    if (v('color') && v('color') !== 'auto') d.color = v('color');
+    if (v('image_size') !== null) d.image_size = v('image_size');
+  } else if (v('target')) d.target = v('target');
+  return d;
+}
+
+async function describeAndShow(ctx, ui, st, record) {
+  await ctx.ensureInit();
+  const data = userData(ui, record);
+  ui.progress.hidden = false;
+  const onProgress = (done, total) => {
+    ui.progress.max = total;
+    ui.progress.value = done;
+  };
+  const summary = await ctx.client.describeData({ key: record.key, data, files: record.files }, ctx.seed(), onProgress);
+  if (st.pending && summary.data_id !== st.pending) {
+    throw new Error(`this is not the data the link names: it needs data_id ${st.pending}, ${record.name} is ${summary.data_id}. Load the data the link was made with, or choose a built-in dataset.`);
+  }
+  // A table's target: the columns are known now (a new table reads its last column).
+  if (record.kind === 'table') showSettings(ctx, ui, 'table', summary.columns, summary.target);
+  if (!record.id) await saveData({ id: summary.data_id, kind: record.kind, name: record.name, files: record.files });
+  st.pending = null;
+  st.current = { record: { ...record, id: summary.data_id }, summary, data: { ...data, target: summary.target ?? undefined } };
+  adopt(ctx, ui, st);
+  await show(ui, st);
+}
+
+/** The data on show becomes the configuration's (and the link's). */
+function adopt(ctx, ui, st) {
+  const { record, data } = st.current;
+  const patch = { dataset: 'user', data_id: record.id };
+  for (const key of KEYS[record.kind]) patch[key] = key === 'target' ? data.target ?? null : valueOfControl(ui.inputs[key]);
+  ctx.app.setConfig(patch);
+  ctx.setDataset('user');
+}
+
+async function show(ui, st) {
+  const { record, summary } = st.current;
+  const byPath = new Map(record.files.map((f) => [f.path, f.blob]));
+  const firstRows = record.kind === 'table' ? (await record.files[0].blob.slice(0, 1024).text()).split('\n').slice(0, 6).join('\n') : null;
+  st.free();
+  st.free = showSummary(ui.summary, summary, { blobOf: (p) => byPath.get(p), firstRows });
+}
+
+/** What a run on the user's data carries ({ key, data, files }), or an error saying what is missing. */
+function runData(ui, st) {
+  if (!st.current) throw new Error(st.pending ? missingText(st.pending) : 'load your data first: “Your data…” beside the dataset');
+  const { record, data } = st.current;
+  return { key: record.key, data, files: record.files };
+}
+
+/** The training form's dataset changed to `value`. */
+function datasetChosen(ctx, ui, st, value) {
+  if (value !== 'user') {
+    st.pending = null;
+    const patch = {};
+    for (const k of LINK_KEYS) patch[k] = null;
+    ctx.app.setConfig(patch);
+  } else if (st.current) adopt(ctx, ui, st);
+  else ui.box.hidden = false;
+}
+
+/** A link with dataset=user: the stored data it names, or a message asking for it. */
+async function openFromLink(ctx, ui, st) {
+  const cfg = ctx.app.config();
+  if (cfg.dataset !== 'user') return;
+  ui.box.hidden = false;
+  const record = cfg.data_id ? await loadData(cfg.data_id).catch(() => null) : null;
+  if (!record) {
+    st.pending = cfg.data_id;
+    ctx.app.showError(missingText(cfg.data_id));
+    return;
+  }
+  showSettings(ctx, ui, record.kind, null);
+  st.pending = cfg.data_id;
+  await guarded(ctx, ui, () => describeAndShow(ctx, ui, st, { ...record, key: `stored-${record.id}` }));
+}
