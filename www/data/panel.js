@@ -24,7 +24,8 @@ const missingText = (id) =>
 /**
  * Mounts the control. `ctx`: { app, client, ensureInit() → promise, seed() → the run's seed,
  * setDataset(value) (the training form's dataset control), setBusy(work|null), busy() }.
- * Returns { button, box, runData(), classNames(), datasetChosen(value) }.
+ * Returns { button, box, runData(), classNames(), datasetChosen(value), startFor(model),
+ * keepNetwork(model, bytes, accuracy) }.
  */
 export function mountData(ctx) {
   const ui = buildUi();
@@ -43,6 +44,8 @@ export function mountData(ctx) {
     box: ui.box,
     runData: () => runData(ui, st),
     classNames: () => st.current?.summary.classes ?? null,
+    startFor: (model) => startFor(st, model),
+    keepNetwork: (model, bytes, accuracy) => keepNetwork(st, model, bytes, accuracy),
     datasetChosen: (value) => datasetChosen(ctx, ui, st, value),
   };
 }
@@ -190,6 +193,25 @@ function runData(ui, st) {
   if (!st.current) throw new Error(st.pending ? missingText(st.pending) : 'load your data first: “Your data…” beside the dataset');
   const { record, data } = st.current;
   return { key: record.key, data, files: record.files };
+}
+
+// The dense network last trained on the data on show, per model and input shape, kept with the
+// data: the start that fine-tuning on the user's data prunes (their "pretrained" network).
+const networkKey = (model, summary) => `${model}:${summary.inputs}:${summary.classes.length}`;
+
+/** The start of a fine-tuning run of `model` on the data on show ({ bytes, accuracy }), or null. */
+function startFor(st, model) {
+  const c = st.current;
+  return c?.record.networks?.[networkKey(model, c.summary)] ?? null;
+}
+
+/** Keeps a dense network trained on the data on show as its start for `model`. */
+async function keepNetwork(st, model, bytes, accuracy) {
+  const c = st.current;
+  if (!c) return;
+  c.record.networks = { ...c.record.networks, [networkKey(model, c.summary)]: { bytes, accuracy } };
+  const { key, ...stored } = c.record;
+  await saveData(stored);
 }
 
 /** The training form's dataset changed to `value`. */

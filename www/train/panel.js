@@ -134,12 +134,22 @@ function raceFromLink(app, ft) {
   }
 }
 
+/** The network a fine-tuning run of `s` starts from: the shipped pretrained one, or on the
+ * user's data the dense network last trained on it here. */
+async function startOf(panel, s) {
+  if (s.dataset !== 'user') return pretrainedRef(s.model, s.dataset);
+  const kept = panel.data.startFor(s.model);
+  return kept ? { bytes: kept.bytes, accuracy: kept.accuracy } : null;
+}
+
 /** Why a pretrained start (`pretrained`, found as `start`) does not happen, or ''. */
 function startNote(s, pretrained, start) {
   if (pretrained && !standard(s)) {
     return 'The pretrained networks have the standard layers: a deeper, residual or normalised model trains from random weights.';
   }
-  if (pretrained && !start && s.dataset === 'user') return 'There is no pretrained network for your data: training from random weights.';
+  if (pretrained && !start && s.dataset === 'user') {
+    return `No ${s.model} trained on your data yet: training from random weights. Train the dense baseline once and it becomes the network fine-tuning starts from.`;
+  }
   if (pretrained && !start) return `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
   return '';
 }
@@ -170,15 +180,16 @@ async function train(panel) {
   drawLoss(view.chart, panel.lossPoints);
   view.numbers.clear();
   const pretrained = s.start === 'pretrained' && !s.dense;
-  const start = pretrained && standard(s) && !user ? await pretrainedRef(s.model, s.dataset) : null;
+  const start = pretrained && standard(s) ? await startOf(panel, s) : null;
   // Said after the backend's own notice (ensureInit replaces the notice).
   const note = startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());
   view.results.hidden = true;
   clearProgress(view);
   try {
-    await runOnce(panel, s, graph, start, note, user);
+    const r = await runOnce(panel, s, graph, start, note, user);
     app.setNetwork({ fingerprint: graph.fingerprint, link, from: 'trained' });
+    if (user && s.dense && standard(s) && !r.stopped) await panel.data.keepNetwork(s.model, await panel.client.saveModel('dense', link), r.test.accuracy);
   } catch (e) {
     showState(view, 'error');
     app.showError(`Training failed: ${e.message}`);
@@ -209,6 +220,7 @@ async function runOnce(panel, s, graph, start, note, user) {
     },
   });
   finish(panel, r, s, graph);
+  return r;
 }
 
 /** onStart and onProgress of a run: the stats, the loss curve and (from a pretrained `start`) the fine-tuning curve. */
