@@ -106,6 +106,13 @@ async function trainRun(page) {
   return Number((await text(page, 'train-test')).replace('%', '')) / 100;
 }
 
+async function setControl(page, testid, value) {
+  const sel = `[data-testid="${testid}"]`;
+  if (typeof value === 'boolean') await page.setChecked(sel, value);
+  else await page.selectOption(sel, value);
+  await page.dispatchEvent(sel, 'change');
+}
+
 const HASH = 'v=1&nodes=16&degree=4&search=anneal&iters=2000&model=mlp&start=scratch&epochs=3&backend=cpu';
 
 test('your data: a folder of PNGs is read, summarised, trained past 90%, kept over a reload, the same as rgp reads it, and its model loads back', async ({ open }) => {
@@ -137,6 +144,20 @@ test('your data: a folder of PNGs is read, summarised, trained past 90%, kept ov
     assert.ok(acc >= 0.9, `test accuracy ${acc} after 3 epochs`);
     assert.equal(await page.$$eval('[data-testid="train-per-class"] tr', (r) => r.length), 11);
     assert.match(await text(page, 'train-per-class'), /three/);
+    // The same run natively: the same split and training give the same accuracy (0.5 points).
+    const same = JSON.parse(execFileSync(fullCli(), ['train', '--images', folder, '--nodes', '16', '--degree', '4', '--search', 'anneal', '--iters', '2000', '--epochs', '3', '--backend', 'cpu', '--quiet'], { cwd: root }).toString());
+    console.log(`     tab ${(100 * acc).toFixed(2)}%, rgp ${(100 * same.test_accuracy).toFixed(2)}% (same folder, settings and seed)`);
+    assert.ok(Math.abs(same.test_accuracy - acc) <= 0.005, `tab ${acc} vs rgp ${same.test_accuracy}`);
+
+    // Fine-tuning on your data: the dense network trained here is the start the pruned one recovers from.
+    await setControl(page, 'train-dense', true);
+    const dense = await trainRun(page);
+    await setControl(page, 'train-dense', false);
+    await setControl(page, 'train-start-from', 'pretrained');
+    const tuned = await trainRun(page);
+    assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`, 'the start is the dense network just trained');
+    console.log(`     dense ${(100 * dense).toFixed(1)}%, pruned from it ${await text(page, 'pruned-accuracy')}, fine-tuned ${(100 * tuned).toFixed(1)}%, from scratch ${(100 * acc).toFixed(1)}%`);
+    assert.ok(tuned >= 0.9, `fine-tuned ${tuned}`);
 
     // The model leaves the tab and loads back into the same network on the same data.
     await page.selectOption('[data-testid="model-format"]', 'dense');
@@ -145,7 +166,7 @@ test('your data: a folder of PNGs is read, summarised, trained past 90%, kept ov
     copyFileSync(await dl.path(), file);
     await page.setInputFiles('[data-testid="weights-file"]', file);
     const loaded = await textWhen(page, 'weights-accuracy', /test accuracy/, 120000);
-    assert.match(loaded, new RegExp(`${(100 * acc).toFixed(1)}%`), 'the loaded network scores as trained');
+    assert.match(loaded, new RegExp(`${(100 * tuned).toFixed(1)}%`), `the loaded network scores as trained (${loaded})`);
 
     // A reload finds the data by the link's data_id.
     await page.reload();
