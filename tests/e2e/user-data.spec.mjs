@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { deflateSync, gunzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,12 +178,19 @@ test('your data: a folder of PNGs is read, summarised, trained past 90%, kept ov
   }
 }, { timeout: 600000 });
 
-test('your data: a CSV table trains the MLP; its target is a column of the header', async ({ open }) => {
+test('your data: a CSV table dropped on the box trains the MLP; its target is a column of the header', async ({ open }) => {
   const dir = mkdtempSync(join(tmpdir(), 'rgp-user-table-'));
   try {
     const page = await openPanel(open, HASH.replace('epochs=3', 'epochs=5'));
     await page.click('[data-testid="data-import"]');
-    await page.setInputFiles('[data-testid="data-import-table"]', writeTable(dir));
+    // Dropped on the box, as a user drags a file from their desktop.
+    const csv = readFileSync(writeTable(dir), 'utf8');
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer();
+      d.items.add(new File([text], 'flowers.csv', { type: 'text/csv' }));
+      return d;
+    }, csv);
+    await page.dispatchEvent('[data-testid="data-box"]', 'drop', { dataTransfer: dt });
     const line = await textWhen(page, 'data-summary-line', /data_id/, 120000);
     assert.match(line, /^flowers\.csv: 3 classes, 240 training rows and 60 test \(4 features\)/);
     assert.equal(await page.inputValue('[data-testid="data-target"]'), 'species');
@@ -202,10 +210,46 @@ test('your data: a link naming data this browser does not hold asks for it, and 
     assert.equal(await page.isVisible('[data-testid="data-box"]'), true);
     await page.click('[data-testid="train-start"]');
     await textWhen(page, 'error', /not stored in this browser/);
-    await page.setInputFiles('[data-testid="data-import-table"]', writeTable(dir));
+    await page.setInputFiles('[data-testid="data-import-file"]', writeTable(dir));
     await textWhen(page, 'error', /not the data the link names: it needs data_id 0123456789abcdef/, 60000);
     assert.equal(await settled(page), 'idle');
     assert.match(await page.evaluate(() => location.hash), /data_id=0123456789abcdef/, 'the link keeps its data');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { timeout: 180000 });
+
+test('your data: a .zip of a folder reads as the folder does (same data_id); a zip that unpacks too large is refused', async ({ open }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-user-zip-'));
+  try {
+    const entries = {};
+    for (const [c, name] of ['ring', 'dot', 'bar'].entries()) {
+      for (let i = 0; i < 30; i++) {
+        const px = new Uint8Array(16 * 16).map((_, j) => ((j * (c + 1) + i * 7) % 256));
+        const bytes = png(px, 16);
+        mkdirSync(join(dir, 'shapes', name), { recursive: true });
+        writeFileSync(join(dir, 'shapes', name, `${i}.png`), bytes);
+        entries[`shapes/${name}/${i}.png`] = bytes;
+      }
+    }
+    const zip = join(dir, 'shapes.zip');
+    writeFileSync(zip, zipSync(entries, { level: 0 }));
+    const page = await openPanel(open, HASH);
+    await page.click('[data-testid="data-import"]');
+    await page.setInputFiles('[data-testid="data-import-folder"]', join(dir, 'shapes'));
+    const folderLine = await textWhen(page, 'data-summary-line', /^shapes: 3 classes.*data_id [0-9a-f]{16}$/, 120000);
+    const shown = await page.getAttribute('[data-testid="data-summary"]', 'data-shown');
+    await page.setInputFiles('[data-testid="data-import-file"]', zip);
+    await page.waitForFunction((before) => document.querySelector('[data-testid="data-summary"]').dataset.shown !== before || document.querySelector('[data-testid="error"]').textContent, shown, { timeout: 60000 });
+    assert.equal(await text(page, 'data-summary-line'), folderLine, await text(page, 'error'));
+    // A zip whose directory says it unpacks past the limit stops before inflating.
+    const bomb = Buffer.from(zipSync({ 'big/a/x.bin': new Uint8Array(1 << 16) }));
+    const at = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); // central directory entry
+    bomb.writeUInt32LE(2 ** 31, at + 24); // its uncompressed size
+    writeFileSync(join(dir, 'big.zip'), bomb);
+    await page.setInputFiles('[data-testid="data-import-file"]', join(dir, 'big.zip'));
+    await textWhen(page, 'error', /unpacks to more than/, 60000);
+    assert.equal(await text(page, 'data-summary-line'), folderLine, 'the data on show stays');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

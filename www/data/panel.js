@@ -34,7 +34,12 @@ export function mountData(ctx) {
     ui.box.hidden = !ui.box.hidden;
   });
   ui.folder.addEventListener('change', () => guarded(ctx, ui, () => importFiles(ctx, ui, st, folderRecord(ui.folder.files))));
-  ui.table.addEventListener('change', () => guarded(ctx, ui, () => importFiles(ctx, ui, st, tableRecord(ui.table.files))));
+  ui.file.addEventListener('change', () => guarded(ctx, ui, async () => importFiles(ctx, ui, st, await fileRecord(ctx, ui.file.files?.[0]))));
+  ui.box.addEventListener('dragover', (ev) => ev.preventDefault());
+  ui.box.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    guarded(ctx, ui, async () => importFiles(ctx, ui, st, await droppedRecord(ctx, ev.dataTransfer)));
+  });
   ui.settings.addEventListener('change', () => {
     if (st.current) guarded(ctx, ui, () => describeAndShow(ctx, ui, st, st.current.record));
   });
@@ -53,7 +58,7 @@ export function mountData(ctx) {
 function buildUi() {
   const button = el('button', { type: 'button', 'data-testid': 'data-import', text: 'Your data…', 'aria-expanded': 'false' });
   const folder = el('input', { type: 'file', webkitdirectory: '', multiple: '', 'data-testid': 'data-import-folder' });
-  const table = el('input', { type: 'file', accept: '.csv,.tsv,.txt,text/csv', 'data-testid': 'data-import-table' });
+  const file = el('input', { type: 'file', accept: '.csv,.tsv,.txt,text/csv,.zip,application/zip', 'data-testid': 'data-import-file' });
   const settings = el('form', { class: 'tp-grid', 'data-testid': 'data-settings', novalidate: '' });
   const progress = el('progress', { 'data-testid': 'data-progress', max: '1', value: '0', hidden: '' });
   const summary = el('div', { class: 'data-summary', 'data-testid': 'data-summary', 'aria-live': 'polite' });
@@ -62,13 +67,14 @@ function buildUi() {
     { class: 'data-box', 'data-testid': 'data-box', hidden: '' },
     el('legend', { text: 'Your data (stays in this browser)' }),
     el('label', {}, 'Image folder (one sub-folder per class) ', folder),
-    el('label', {}, 'Table (CSV, a header row) ', table),
+    el('label', {}, 'or a file: a table (CSV, a header row) or a .zip of an image folder ', file),
+    el('p', { class: 'note', text: 'or drop a folder, a .zip or a CSV here.' }),
     settings,
     progress,
     summary,
   );
   new MutationObserver(() => button.setAttribute('aria-expanded', String(!box.hidden))).observe(box, { attributes: true, attributeFilter: ['hidden'] });
-  return { button, box, folder, table, settings, progress, summary, inputs: {} };
+  return { button, box, folder, file, settings, progress, summary, inputs: {} };
 }
 
 /** Runs `fn` as the panel's 'loading' work; a failure is one line on the page, the state kept. */
@@ -99,11 +105,47 @@ function folderRecord(list) {
   return { kind: 'images', name: first, files: files.map((f) => ({ path: inside(f), blob: f })) };
 }
 
-function tableRecord(list) {
-  const f = list?.[0];
+/** A picked or dropped file: a CSV table, or a .zip of an image folder. */
+async function fileRecord(ctx, f) {
   if (!f) throw new Error('no file chosen');
   checkSize([f]);
-  return { kind: 'table', name: f.name, files: [{ path: f.name, blob: f }] };
+  if (!/\.zip$/i.test(f.name)) return { kind: 'table', name: f.name, files: [{ path: f.name, blob: f }] };
+  const entries = await ctx.client.unzip(new Uint8Array(await f.arrayBuffer()), { maxFiles: MAX_FILES, maxBytes: MAX_BYTES });
+  // A zipped folder holds one top folder (its name); a zip of the class folders does not.
+  const tops = new Set(entries.map((e) => e.path.split('/')[0]));
+  const strip = tops.size === 1 && entries.every((e) => e.path.includes('/'));
+  const name = strip ? [...tops][0] : f.name.replace(/\.zip$/i, '');
+  const files = entries.map((e) => ({ path: strip ? e.path.slice(e.path.indexOf('/') + 1) : e.path, blob: new Blob([e.bytes]) }));
+  if (!files.length) throw new Error(`${f.name} holds no file`);
+  return { kind: 'images', name, files };
+}
+
+/** What was dropped: a folder (walked), or one file (fileRecord). */
+async function droppedRecord(ctx, dt) {
+  const entry = [...(dt?.items ?? [])].map((i) => i.webkitGetAsEntry?.()).find(Boolean);
+  if (entry?.isDirectory) {
+    const files = [];
+    await walkEntry(entry, '', files);
+    checkSize(files.map((f) => f.blob));
+    if (!files.length) throw new Error(`${entry.name} holds no file`);
+    return { kind: 'images', name: entry.name, files };
+  }
+  return fileRecord(ctx, dt?.files?.[0]);
+}
+
+/** Every file under a dropped folder entry, with its path inside the folder. */
+async function walkEntry(dir, prefix, out) {
+  const reader = dir.createReader();
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) return;
+    for (const e of batch) {
+      const path = `${prefix}${e.name}`;
+      if (e.isDirectory) await walkEntry(e, `${path}/`, out);
+      else out.push({ path, blob: await new Promise((resolve, reject) => e.file(resolve, reject)) });
+      if (out.length > MAX_FILES) throw new Error(`more than ${MAX_FILES.toLocaleString('en-US')} files: the tab takes at most that many`);
+    }
+  }
 }
 
 function checkSize(files) {
@@ -186,6 +228,8 @@ async function show(ui, st) {
   const firstRows = record.kind === 'table' ? (await record.files[0].blob.slice(0, 1024).text()).split('\n').slice(0, 6).join('\n') : null;
   st.free();
   st.free = showSummary(ui.summary, summary, { blobOf: (p) => byPath.get(p), firstRows });
+  // How many times data was read and shown (a reader waits for the next one).
+  ui.summary.dataset.shown = String(Number(ui.summary.dataset.shown ?? 0) + 1);
 }
 
 /** What a run on the user's data carries ({ key, data, files }), or an error saying what is missing. */

@@ -257,6 +257,13 @@ export class TrainClient {
     return this._request({ type: 'describe-data', user, seed });
   }
 
+  /** The files of a .zip's bytes ([{ path, bytes }]), unpacked in the worker within the limits. */
+  async unzip(bytes, limits) {
+    if (!this.info) await this.init('auto');
+    this.handlers = {};
+    return (await this._request({ type: 'unzip', bytes, ...limits })).files;
+  }
+
   terminate() {
     if (this.worker) this.worker.terminate();
     this.comparer?.terminate();

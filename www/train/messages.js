@@ -10,6 +10,7 @@ export const TO_TRAIN_WORKER = {
     fields: ['config', 'dataset', 'variant', 'graph', 'dataBase', 'start?', 'mask?', 'user?'],
     doc: "one run on graph {n, table, selfLoops, fingerprint?} (dataset 'user': on `user` {key, data, files}); answered by data-progress, progress, epoch, start, moved and notice, then done or error",
   },
+  unzip: { fields: ['bytes', 'maxFiles', 'maxBytes'], doc: 'the files of a .zip of a folder: answered by done {files: [{path, bytes}]}' },
   'describe-data': {
     fields: ['user', 'seed'],
     doc: "the user's data ({key, data, files}) as a run with `seed` reads it: answered by data-progress, then done {summary}",
@@ -45,7 +46,7 @@ export const FROM_TRAIN_WORKER = {
   moved: { fields: ['from', 'to', 'step', 'total_steps', 'reason', 'ms'], doc: 'the run moved to another backend' },
   notice: { fields: ['text'], doc: 'something the user should read' },
   'data-progress': { fields: ['done', 'total'], doc: "files of the user's folder decoded so far" },
-  done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights or describe-data' },
+  done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights, unzip or describe-data' },
   error: { fields: ['message', 'backend', 'deviceLost'], doc: 'the request failed (one line)' },
 };
 

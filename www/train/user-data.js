@@ -3,6 +3,8 @@
 // follows — layout, resize, classes, split, fingerprint — is the training module's
 // (src/web/user_data.rs), as `rgp train --images/--table` does it.
 
+import { unzipSync } from 'fflate';
+
 // The formats read, by their first bytes (as the command line's decoder guesses them).
 const MAGIC = [
   [0x89, 0x50, 0x4e, 0x47], // PNG
@@ -85,4 +87,30 @@ export async function describeData(m, msg, onProgress) {
   }
   const summary = m.describe_user_data(run, msg.seed);
   return { ...summary, columns, target: run.data.target ?? null };
+}
+
+/**
+ * The files of a .zip (a folder of images zipped): [{ path, bytes }], folders and macOS
+ * metadata left out. Refused beyond `maxFiles` entries or `maxBytes` unpacked (as the archive's
+ * directory states them: a zip bomb stops before it is inflated).
+ */
+export function unzipFolder(bytes, { maxFiles, maxBytes }) {
+  let files = 0;
+  let total = 0;
+  const filter = (f) => {
+    if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/')) return false;
+    files += 1;
+    total += f.originalSize;
+    if (files > maxFiles) throw new Error(`the archive holds more than ${maxFiles.toLocaleString('en-US')} files`);
+    if (total > maxBytes) throw new Error(`the archive unpacks to more than ${maxBytes / 2 ** 20} MB`);
+    if (f.compression !== 0 && f.compression !== 8) throw new Error(`${f.name}: compression method ${f.compression} is not read (stored or deflate only)`);
+    return true;
+  };
+  let entries;
+  try {
+    entries = unzipSync(bytes, { filter });
+  } catch (e) {
+    throw new Error(`not a readable .zip: ${e.message}`);
+  }
+  return Object.entries(entries).map(([path, data]) => ({ path, bytes: data }));
 }

@@ -10,7 +10,7 @@
 import { adapterKey } from './backend-choice.js';
 import { kept, race, startBytes } from './finetune-worker.js';
 import { FROM_TRAIN_WORKER, TO_TRAIN_WORKER, runInputs } from './messages.js';
-import { describeData, userRun } from './user-data.js';
+import { describeData, unzipFolder, userRun } from './user-data.js';
 import { dispatcher, message as declared } from '../protocol.js';
 
 const modules = {}; // 'cpu' | 'wgpu' → promise of that module's bindings
@@ -388,6 +388,10 @@ const handle = dispatcher(TO_TRAIN_WORKER, {
   save: (msg) => keptFile((s) => s.save(msg.layout, msg.dtype, msg.link)),
   onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
   'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
+  unzip(msg) {
+    const files = unzipFolder(msg.bytes, msg);
+    post({ type: 'done', result: { files } }, [...new Set(files.map((f) => f.bytes.buffer))]);
+  },
   'describe-data': async (msg) => post({ type: 'done', result: await describeData(await loadModule(moduleOf(backend ?? 'cpu')), msg, dataProgress) }),
   stop() {
     stopRequested = true;
