@@ -1,8 +1,9 @@
-//! A folder of images on disk (`rgp train --images DIR`). Files are decoded with the `image`
-//! crate (PNG, JPEG, GIF, BMP, WebP); the layout (`data::folder`) and what follows — colour,
-//! resize, classes, split, fingerprint — are `data::user` and `data::images`, shared with the tab.
+//! A folder of images on disk (`rgp train --images DIR`): walked here; the layout
+//! (`data::folder`), the decoding (`data::decode`) and what follows — colour, resize, classes,
+//! split, fingerprint — are `data::user` and `data::images`, shared with the tab.
 
-use crate::data::images::{ImageOptions, MAX_IMAGE_PIXELS};
+use crate::data::decode::decode_image;
+use crate::data::images::ImageOptions;
 use crate::data::user::{MAX_FILES, Rgba, UserDataset, image_folder};
 use crate::data::{Dataset, Skipped};
 use crate::{Error, Result, bail};
@@ -58,22 +59,5 @@ fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, bool)>) -> Result<()> {
 /// One file decoded to RGBA, or why it could not be.
 fn decode(file: &Path) -> std::result::Result<Rgba, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if reader.format().is_none() {
-        return Err(crate::data::images::NOT_AN_IMAGE.into());
-    }
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4);
-    reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| format!("cannot decode: {e}"))?
-        .to_rgba8();
-    Ok(Rgba {
-        width: img.width(),
-        height: img.height(),
-        rgba: img.into_raw(),
-    })
+    decode_image(&bytes)
 }

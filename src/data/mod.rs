@@ -2,6 +2,8 @@
 //! fixture, a user's CSV table, a seeded stratified split, and normalisation. Works on byte
 //! slices so the browser (which fetches the files) and the command line (which reads them) share it.
 
+#[cfg(feature = "decode")]
+pub mod decode;
 pub mod digits;
 pub mod folder;
 pub mod idx;

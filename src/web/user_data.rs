@@ -1,8 +1,10 @@
-//! The user's data in the tab: the images the training worker decoded with the browser's
-//! decoders (www/train/user-data.js), or a CSV's bytes, read into a dataset by `data::user`, as
-//! `rgp train --images/--table` reads them: the same layout, split, normalisation and `data_id`.
+//! The user's data in the tab: the folder's files or a CSV's bytes, as the training worker read
+//! them (www/train/user-data.js), decoded and read into a dataset by `data::decode` and
+//! `data::user`, as `rgp train --images/--table` does it: the same layout, pixels, split,
+//! normalisation and `data_id`.
 
 use super::train_api::js_error;
+use crate::data::decode::decode_image;
 use crate::data::folder::plan;
 use crate::data::images::ImageOptions;
 use crate::data::user::{Rgba, UserDataset, image_folder, table};
@@ -14,29 +16,24 @@ use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 /// What the worker hands over: how the data becomes a dataset (`data.path` is the folder's or
-/// file's name), and the decoded images or the table's bytes.
+/// file's name), and the folder's files or the table's bytes.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserRun {
     pub data: UserData,
     #[serde(default)]
-    pub images: Vec<BrowserImage>,
+    pub images: Vec<FolderFile>,
     #[serde(default)]
     pub table: Option<ByteBuf>,
 }
 
-/// One file of the folder: its path inside it, and its RGBA pixels or why the browser could not
-/// decode it.
+/// One file of the folder: its path inside it and its bytes (or why the browser could not read it).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BrowserImage {
+pub struct FolderFile {
     pub path: String,
     #[serde(default)]
-    pub width: u32,
-    #[serde(default)]
-    pub height: u32,
-    #[serde(default)]
-    pub rgba: Option<ByteBuf>,
+    pub bytes: Option<ByteBuf>,
     #[serde(default)]
     pub error: Option<String>,
 }
@@ -53,7 +50,7 @@ impl UserRun {
                     test_split: d.test_split,
                     seed,
                 };
-                let by_path: HashMap<&str, &BrowserImage> =
+                let by_path: HashMap<&str, &FolderFile> =
                     self.images.iter().map(|i| (i.path.as_str(), i)).collect();
                 let listed = self.images.iter().map(|i| (i.path.as_str(), false));
                 image_folder(&d.path, listed, opts, |path| decoded(by_path[path]))
@@ -75,15 +72,11 @@ impl UserRun {
     }
 }
 
-fn decoded(img: &BrowserImage) -> std::result::Result<Rgba, String> {
-    match (&img.error, &img.rgba) {
+fn decoded(file: &FolderFile) -> std::result::Result<Rgba, String> {
+    match (&file.error, &file.bytes) {
         (Some(e), _) => Err(e.clone()),
-        (None, Some(px)) => Ok(Rgba {
-            width: img.width,
-            height: img.height,
-            rgba: px.to_vec(),
-        }),
-        (None, None) => Err("no pixels".into()),
+        (None, Some(bytes)) => decode_image(bytes),
+        (None, None) => Err("no bytes".into()),
     }
 }
 

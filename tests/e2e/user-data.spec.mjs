@@ -6,49 +6,15 @@
 // MLP; a link naming data this browser does not hold says so, and other data under it is refused.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { deflateSync, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fullCli, root, test, text, textWhen, trainState, waitForState } from './harness.mjs';
+import { png, scaled } from './png.mjs';
 
 const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-
-const CRC = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** A grey 8-bit PNG of `side × side` pixels. */
-function png(pixels, side) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(side, 0);
-  ihdr.writeUInt32BE(side, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const raw = Buffer.alloc(side * (side + 1));
-  for (let y = 0; y < side; y++) raw.set(pixels.subarray(y * side, (y + 1) * side), y * (side + 1) + 1);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-/** Nearest-neighbour upscale of a 28×28 image to `side`. */
-function scaled(img, side) {
-  const out = new Uint8Array(side * side);
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) out[y * side + x] = img[Math.floor((y * 28) / side) * 28 + Math.floor((x * 28) / side)];
-  return out;
-}
 
 /** The quick MNIST set (train and test together) as a class-folder tree of PNGs at 28, 42 and
  * 56 pixels, plus one truncated PNG; returns the folder. */
@@ -116,7 +82,7 @@ async function setControl(page, testid, value) {
 
 const HASH = 'v=1&nodes=16&degree=4&search=anneal&iters=2000&model=mlp&start=scratch&epochs=3&backend=cpu';
 
-test('your data: a folder of PNGs is read, summarised, trained past 90%, kept over a reload, the same as rgp reads it, and its model loads back', async ({ open }) => {
+test('your data: a folder of PNGs is read as rgp reads it, trained past 90%, fine-tuned from its dense network, raced, kept over a reload, and its model loads back', async ({ open }) => {
   const dir = mkdtempSync(join(tmpdir(), 'rgp-user-data-'));
   try {
     const { folder, count } = writeFolder(dir);
@@ -159,6 +125,13 @@ test('your data: a folder of PNGs is read, summarised, trained past 90%, kept ov
     assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`, 'the start is the dense network just trained');
     console.log(`     dense ${(100 * dense).toFixed(1)}%, pruned from it ${await text(page, 'pruned-accuracy')}, fine-tuned ${(100 * tuned).toFixed(1)}%, from scratch ${(100 * acc).toFixed(1)}%`);
     assert.ok(tuned >= 0.9, `fine-tuned ${tuned}`);
+    // The recovery race on your data, from the same dense network.
+    await page.click('[data-testid="race-start"]');
+    await page.waitForFunction(() => /Race finished/.test(document.querySelector('[data-testid="race-state"]').textContent) || document.querySelector('[data-testid="error"]').textContent, null, { timeout: 300000, polling: 200 });
+    assert.match(await text(page, 'race-state'), /Race finished/, await text(page, 'error'));
+    const lane = async (l) => Number((await text(page, `race-${l}`)).match(/([0-9.]+)%/)[1]);
+    console.log(`     race: rgp ${await lane('rgp')}%, scratch ${await lane('scratch')}%`);
+    assert.ok(await lane('rgp') > await lane('scratch'), 'the start pays on your data too');
 
     // The model leaves the tab and loads back into the same network on the same data.
     await page.selectOption('[data-testid="model-format"]', 'dense');

@@ -226,11 +226,11 @@ export class TrainClient {
   }
 
   /** The recovery race (finetune-worker.js): lanes {label, mask, n/table or graph config}. */
-  async race(config, { dataset, variant, lanes, start, onRacePoint, evalLimit }) {
+  async race(config, { dataset, variant, lanes, start, onRacePoint, evalLimit, user }) {
     if (!this.info) await this.init('auto');
     this.handlers = { onRacePoint };
     const ls = lanes.map((l) => ({ ...l, table: l.table ? Uint32Array.from(l.table) : undefined }));
-    return this._request({ type: 'race', config, dataset, variant, lanes: ls, start, evalLimit, dataBase: dataUrl() });
+    return this._request({ type: 'race', config, dataset, variant, lanes: ls, start, evalLimit, dataBase: dataUrl(), user });
   }
 
   /** The last run's model as a file: kind 'dense' | 'packed' (safetensors) or 'onnx-dense' | 'onnx-packed'. */

@@ -11,7 +11,8 @@ const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
 
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), model(), setModel(m), busy(), setBusy(work | null),
- *   setState(text), ensureInit(pref), userData() (a run's user data, dataset 'user')}.
+ *   setState(text), ensureInit(pref), userData() (a run's user data, dataset 'user'),
+ *   userStart(model) (the network trained on the user's data that fine-tuning starts from, or null)}.
  * Returns {element, startRace} (startRace runs the race now, e.g. for a link with race=true).
  */
 export function mountFinetune(ctx) {
@@ -47,9 +48,12 @@ async function raceStart(ctx, graph, s) {
     ctx.app.showError('The race fine-tunes the pretrained network, which has the standard layers: set depth 0, no residual connections, no BatchNorm.');
     return null;
   }
-  const start = await pretrainedRef(s.model, s.dataset);
+  const start = s.dataset === 'user' ? ctx.userStart(s.model) : await pretrainedRef(s.model, s.dataset);
   if (!graph || !start) {
-    ctx.app.showError(graph ? `No pretrained ${s.model} for ${s.dataset}.` : 'Build a graph first: the race prunes by it.');
+    const none = s.dataset === 'user'
+      ? `The race fine-tunes a network trained on your data: train the dense ${s.model} on it once first (Dense baseline).`
+      : `No pretrained ${s.model} for ${s.dataset}.`;
+    ctx.app.showError(graph ? none : 'Build a graph first: the race prunes by it.');
     return null;
   }
   return start;
@@ -59,7 +63,15 @@ async function race(ctx, ui) {
   if (ctx.busy()) return;
   const graph = ctx.app.graph();
   const s = ctx.settings();
-  const start = await raceStart(ctx, graph, s);
+  let start;
+  let user;
+  try {
+    user = s.dataset === 'user' ? ctx.userData() : undefined;
+    start = await raceStart(ctx, graph, s);
+  } catch (e) {
+    ctx.app.showError(e.message[0].toUpperCase() + e.message.slice(1));
+    return;
+  }
   if (!start) return;
   ctx.app.setConfig({ ...s, race: true });
   ctx.setBusy('racing');
@@ -73,6 +85,7 @@ async function race(ctx, ui) {
       variant: s.data,
       lanes: raceLanes(graph, s.train_seed),
       start,
+      user,
       onRacePoint: (p) => {
         series.get(p.lane).push([p.step, p.accuracy]);
         ui.legend.set(p.lane, p.accuracy);

@@ -16,7 +16,7 @@ export const TO_TRAIN_WORKER = {
     doc: "the user's data ({key, data, files}) as a run with `seed` reads it: answered by data-progress, then done {summary}",
   },
   race: {
-    fields: ['config', 'dataset', 'variant', 'lanes', 'start?', 'evalLimit?', 'dataBase'],
+    fields: ['config', 'dataset', 'variant', 'lanes', 'start?', 'evalLimit?', 'dataBase', 'user?'],
     doc: 'the recovery race: one fine-tuning lane per mask; answered by race-point, then done or error',
   },
   save: { fields: ['layout', 'dtype', 'link?'], doc: 'the kept network as a safetensors file; answered by done {bytes}' },
@@ -45,7 +45,7 @@ export const FROM_TRAIN_WORKER = {
   'race-point': { fields: ['lane', 'step', 'accuracy', 'pretrained?'], doc: "a race lane's accuracy after a chunk" },
   moved: { fields: ['from', 'to', 'step', 'total_steps', 'reason', 'ms'], doc: 'the run moved to another backend' },
   notice: { fields: ['text'], doc: 'something the user should read' },
-  'data-progress': { fields: ['done', 'total'], doc: "files of the user's folder decoded so far" },
+  'data-progress': { fields: ['done', 'total'], doc: "files of the user's folder read so far (decoding follows, in the module)" },
   done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights, unzip or describe-data' },
   error: { fields: ['message', 'backend', 'deviceLost'], doc: 'the request failed (one line)' },
 };

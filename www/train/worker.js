@@ -363,9 +363,10 @@ async function exclusive(fn) {
 async function runRace(msg) {
   const m = await loadModule(moduleOf(backend));
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
+  const user = msg.user ? await userRun(msg.user, dataProgress) : undefined;
   const bytes = await startBytes(msg.start, fetchBytes);
   for (const lane of msg.lanes) if (lane.graph) lane.table = m.graph_table(JSON.stringify(lane.graph));
-  return race(m, msg, files, bytes, backend, { post, stopped: () => stopRequested, yieldToEvents });
+  return race(m, msg, files, bytes, backend, { post, stopped: () => stopRequested, yieldToEvents, user });
 }
 
 async function keptFile(make) {
