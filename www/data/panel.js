@@ -7,6 +7,7 @@
 
 import { el } from '../dom.js';
 import { coerce, control, labelled, valueOfControl } from '../views/form.js';
+import { MAX_BYTES, MAX_FILES, tooLarge, tooMany } from './limits.js';
 import { showSummary } from './summary-view.js';
 import { loadData, saveData } from './user-store.js';
 
@@ -14,9 +15,6 @@ import { loadData, saveData } from './user-store.js';
 const KEYS = { images: ['color', 'image_size', 'test_split'], table: ['target', 'drop_bad_rows', 'test_split'] };
 /** Every data key of the link; cleared when a built-in dataset is chosen. */
 const LINK_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'drop_bad_rows'];
-/** What the tab takes in at most (a clear message beyond). */
-export const MAX_FILES = 100_000;
-export const MAX_BYTES = 2 ** 30;
 
 const missingText = (id) =>
   `This link trains on your data (data_id ${id ?? 'missing'}), which is not stored in this browser: load the same folder or table with “Your data…”.`;
@@ -99,7 +97,7 @@ async function guarded(ctx, ui, fn) {
 function folderRecord(list) {
   const files = [...(list ?? [])];
   if (!files.length) throw new Error('the folder is empty');
-  checkSize(files);
+  checkCount(files);
   const first = (files[0].webkitRelativePath || files[0].name).split('/')[0];
   const inside = (f) => (f.webkitRelativePath ? f.webkitRelativePath.split('/').slice(1).join('/') : f.name);
   return { kind: 'images', name: first, files: files.map((f) => ({ path: inside(f), blob: f })) };
@@ -108,9 +106,9 @@ function folderRecord(list) {
 /** A picked or dropped file: a CSV table, or a .zip of an image folder. */
 async function fileRecord(ctx, f) {
   if (!f) throw new Error('no file chosen');
-  checkSize([f]);
+  checkSize(f);
   if (!/\.zip$/i.test(f.name)) return { kind: 'table', name: f.name, files: [{ path: f.name, blob: f }] };
-  const entries = await ctx.client.unzip(new Uint8Array(await f.arrayBuffer()), { maxFiles: MAX_FILES, maxBytes: MAX_BYTES });
+  const entries = await ctx.client.unzip(new Uint8Array(await f.arrayBuffer()));
   // A zipped folder holds one top folder (its name); a zip of the class folders does not.
   const tops = new Set(entries.map((e) => e.path.split('/')[0]));
   const strip = tops.size === 1 && entries.every((e) => e.path.includes('/'));
@@ -126,7 +124,6 @@ async function droppedRecord(ctx, dt) {
   if (entry?.isDirectory) {
     const files = [];
     await walkEntry(entry, '', files);
-    checkSize(files.map((f) => f.blob));
     if (!files.length) throw new Error(`${entry.name} holds no file`);
     return { kind: 'images', name: entry.name, files };
   }
@@ -143,15 +140,19 @@ async function walkEntry(dir, prefix, out) {
       const path = `${prefix}${e.name}`;
       if (e.isDirectory) await walkEntry(e, `${path}/`, out);
       else out.push({ path, blob: await new Promise((resolve, reject) => e.file(resolve, reject)) });
-      if (out.length > MAX_FILES) throw new Error(`more than ${MAX_FILES.toLocaleString('en-US')} files: the tab takes at most that many`);
+      if (out.length > MAX_FILES) throw new Error(tooMany(out.length));
     }
   }
 }
 
-function checkSize(files) {
-  if (files.length > MAX_FILES) throw new Error(`${files.length.toLocaleString('en-US')} files: the tab takes at most ${MAX_FILES.toLocaleString('en-US')}`);
-  const bytes = files.reduce((a, f) => a + f.size, 0);
-  if (bytes > MAX_BYTES) throw new Error(`${(bytes / 2 ** 20).toFixed(0)} MB: the tab takes at most ${MAX_BYTES / 2 ** 20} MB`);
+/** The count of files picked (their bytes are counted as the worker reads them). */
+function checkCount(files) {
+  if (files.length > MAX_FILES) throw new Error(tooMany(files.length));
+}
+
+/** One file's size (a single round trip). */
+function checkSize(f) {
+  if (f.size > MAX_BYTES) throw new Error(`${f.name}: ${tooLarge()}`);
 }
 
 /** A new folder or table: read, checked against the link's data, stored, and shown. */

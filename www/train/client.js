@@ -257,11 +257,11 @@ export class TrainClient {
     return this._request({ type: 'describe-data', user, seed });
   }
 
-  /** The files of a .zip's bytes ([{ path, bytes }]), unpacked in the worker within the limits. */
-  async unzip(bytes, limits) {
+  /** The files of a .zip's bytes ([{ path, bytes }]), unpacked in the worker within the tab's limits. */
+  async unzip(bytes) {
     if (!this.info) await this.init('auto');
     this.handlers = {};
-    return (await this._request({ type: 'unzip', bytes, ...limits })).files;
+    return (await this._request({ type: 'unzip', bytes })).files;
   }
 
   terminate() {

@@ -10,7 +10,7 @@ export const TO_TRAIN_WORKER = {
     fields: ['config', 'dataset', 'variant', 'graph', 'dataBase', 'start?', 'mask?', 'user?'],
     doc: "one run on graph {n, table, selfLoops, fingerprint?} (dataset 'user': on `user` {key, data, files}); answered by data-progress, progress, epoch, start, moved and notice, then done or error",
   },
-  unzip: { fields: ['bytes', 'maxFiles', 'maxBytes'], doc: 'the files of a .zip of a folder: answered by done {files: [{path, bytes}]}' },
+  unzip: { fields: ['bytes'], doc: 'the files of a .zip of a folder: answered by done {files: [{path, bytes}]}' },
   'describe-data': {
     fields: ['user', 'seed'],
     doc: "the user's data ({key, data, files}) as a run with `seed` reads it: answered by data-progress, then done {summary}",

@@ -4,6 +4,7 @@
 // the training module's (src/web/user_data.rs), as `rgp train --images/--table` does it.
 
 import { unzipSync } from 'fflate';
+import { MAX_BYTES, MAX_FILES, tooLarge, tooMany } from '../data/limits.js';
 
 // Files read at once (measured: bench/user-data-tab.mjs).
 const IN_FLIGHT = 32;
@@ -14,15 +15,18 @@ async function readFolder(files, onProgress) {
   let next = 0;
   let done = 0;
   let last = 0;
+  let bytes = 0;
   const lane = async () => {
     while (next < files.length) {
       const i = next++;
       const { path, blob } = files[i];
       try {
         out[i] = { path, bytes: new Uint8Array(await blob.arrayBuffer()) };
+        bytes += out[i].bytes.length;
       } catch (e) {
         out[i] = { path, error: `cannot read: ${e?.message || 'the browser refused it'}` };
       }
+      if (bytes > MAX_BYTES) throw new Error(`the folder holds ${tooLarge()}`);
       done += 1;
       if (performance.now() - last > 100 || done === files.length) {
         last = performance.now();
@@ -65,18 +69,18 @@ export async function describeData(m, msg, onProgress) {
 
 /**
  * The files of a .zip (a folder of images zipped): [{ path, bytes }], folders and macOS
- * metadata left out. Refused beyond `maxFiles` entries or `maxBytes` unpacked (as the archive's
- * directory states them: a zip bomb stops before it is inflated).
+ * metadata left out. Refused beyond the tab's limits (www/data/limits.js), as the archive's
+ * directory states the sizes: a zip bomb stops before it is inflated.
  */
-export function unzipFolder(bytes, { maxFiles, maxBytes }) {
+export function unzipFolder(bytes) {
   let files = 0;
   let total = 0;
   const filter = (f) => {
     if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/')) return false;
     files += 1;
     total += f.originalSize;
-    if (files > maxFiles) throw new Error(`the archive holds more than ${maxFiles.toLocaleString('en-US')} files`);
-    if (total > maxBytes) throw new Error(`the archive unpacks to more than ${maxBytes / 2 ** 20} MB`);
+    if (files > MAX_FILES) throw new Error(`the archive holds ${tooMany(files)}`);
+    if (total > MAX_BYTES) throw new Error(`the archive unpacks to ${tooLarge()}`);
     if (f.compression !== 0 && f.compression !== 8) throw new Error(`${f.name}: compression method ${f.compression} is not read (stored or deflate only)`);
     return true;
   };

@@ -390,7 +390,7 @@ const handle = dispatcher(TO_TRAIN_WORKER, {
   onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
   'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
   unzip(msg) {
-    const files = unzipFolder(msg.bytes, msg);
+    const files = unzipFolder(msg.bytes);
     post({ type: 'done', result: { files } }, [...new Set(files.map((f) => f.bytes.buffer))]);
   },
   'describe-data': async (msg) => post({ type: 'done', result: await describeData(await loadModule(moduleOf(backend ?? 'cpu')), msg, dataProgress) }),
