@@ -23,6 +23,16 @@ function recorded(got, want) {
   return out;
 }
 
+/** Whether `now` is message `then` with values added to an enum's list since (`dataset` gained
+ * `user` with the user's data): the same refusal, a longer list. */
+function grownChoice(now, then) {
+  const split = (m) => m.match(/^(.* must be one of )(.*)(\. Showing the default configuration\.)$/);
+  const [a, b] = [split(now), split(then)];
+  if (!a || !b || a[1] !== b[1] || a[3] !== b[3]) return false;
+  const [na, nb] = [a[2].split(', '), b[2].split(', ')];
+  return na.length > nb.length && nb.every((v, i) => na[i] === v);
+}
+
 /** What the app does with a link: parse it, then ask the engine about the graph part. */
 function open(hash) {
   const r = parseHash(hash);
@@ -41,7 +51,8 @@ test('every recorded link opens the configuration it opened before', () => {
     // A key that was unknown then and is a setting now (`color`, since the user data) is refused
     // for its value instead: same verdict, the message names the new rule.
     const nowKnown = messages.some((m) => m.match(/unknown key "([a-z_]+)"/)?.[1] in defaults());
-    if (!nowKnown) assert.deepEqual(r.messages, messages, where);
+    const grown = r.messages.length === messages.length && r.messages.every((m, i) => m === messages[i] || grownChoice(m, messages[i]));
+    if (!nowKnown) assert.ok(grown, `${where}: ${JSON.stringify(r.messages)} vs ${JSON.stringify(messages)}`);
     assert.deepEqual(recorded(r.config, config), config, where);
     rejected += was ? 1 : 0;
   }

@@ -26,6 +26,10 @@ function outOfRange(f, v) {
       return f.values.includes(v) ? null : `enum value ${JSON.stringify(v)}`;
     case 'bool':
       return typeof v === 'boolean' ? null : `bool value ${JSON.stringify(v)}`;
+    case 'text':
+      return typeof v === 'string' && v.length <= f.max && !/[\x00-\x1f\x7f]/.test(v) && (!f.pattern || new RegExp(f.pattern).test(v))
+        ? null
+        : `text value ${JSON.stringify(v)}`;
     default:
       return `unknown type ${f.type}`;
   }
@@ -88,6 +92,12 @@ function valueFor(f) {
       );
     case 'enum':
       return fc.constantFrom(...f.values);
+    case 'text':
+      return fc.oneof(
+        fc.stringMatching(f.pattern ? new RegExp(f.pattern) : /^[a-z_ ]{1,20}$/),
+        fc.string({ maxLength: f.max + 2 }),
+        fc.constantFrom('0123456789abcdef', '0123456789ABCDEF', 'x'.repeat(f.max + 1), '\u0000', 'a\nb'),
+      );
     default:
       return fc.constantFrom('true', 'false', '1', '0');
   }
