@@ -19,8 +19,8 @@ use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Dataset.
-    #[arg(long, value_enum, default_value_t = DEFAULT_DATASET)]
+    // A built-in dataset; your own data is --images or --table.
+    #[arg(long, value_enum, default_value_t = DEFAULT_DATASET, help = super::flags::schema_help("dataset"))]
     pub dataset: DatasetName,
     /// Folder with the four IDX files (default data/<dataset>, or data/<dataset>-quick with --quick).
     #[arg(long)]

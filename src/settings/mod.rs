@@ -131,7 +131,9 @@ fn sweep_settings() -> Vec<Setting> {
             .unset()
             .help("the link opens the sweep panel"),
         Setting::choice("sweep_model", S, t.model.as_str(), &MODELS).label("Model"),
-        Setting::choice("sweep_dataset", S, "mnist", &DATASETS).label("Dataset"),
+        Setting::choice("sweep_dataset", S, "mnist", &TRAIN_DATASETS)
+            .label("Dataset")
+            .help("your data: the data the training panel holds (its data_id and settings)"),
         Setting::choice("sweep_data", S, "quick", &SIZES).label("Data"),
         Setting::int(
             "sweep_graphs",
@@ -203,7 +205,7 @@ const MODELS: [(&str, &str); 2] = [
     ("cnn", "CNN 3×conv64 + global max pool"),
 ];
 const DATASETS: [(&str, &str); 2] = [("mnist", "MNIST"), ("fashion", "Fashion-MNIST")];
-/// The training panel's datasets: the built-in ones and the user's own (`data_id`).
+/// The datasets of the training panel and the sweep: the built-in ones and the user's own (`data_id`).
 const TRAIN_DATASETS: [(&str, &str); 3] = [DATASETS[0], DATASETS[1], ("user", "your data")];
 /// The longest column name a link may name as the target.
 pub const MAX_TARGET_LEN: usize = 200;
@@ -230,7 +232,7 @@ fn train_settings() -> Vec<Setting> {
             .help("the network the graph is mapped onto"),
         Setting::choice("dataset", T, "mnist", &TRAIN_DATASETS)
             .label("Dataset")
-            .help("the data the network trains on; your data: a folder of images or a CSV, kept in this browser"),
+            .help("the data the network trains on; your own: a folder of images or a CSV table"),
         Setting::choice("data", T, "quick", &SIZES).label("Size"),
         Setting::int("epochs", T, t.epochs, (1.0, PAGE_MAX_EPOCHS as f64))
             .label("Epochs")

@@ -186,7 +186,9 @@ pub async fn snapshot(
         bail!("model files do not hold residual or normalised networks yet (--residual, --norm)");
     }
     if data.column_norm.is_some() {
-        bail!("model files do not hold a table's column statistics yet: a network trained on a table is not saved");
+        bail!(
+            "model files do not hold a table's column statistics yet: a network trained on a table is not saved"
+        );
     }
     let (layers, norms) = weights::export(trainer.model(), trainer.device()).await?;
     let pruned = !trainer.config().dense && graph.is_some();

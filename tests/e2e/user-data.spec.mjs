@@ -140,7 +140,7 @@ test('your data: a folder of PNGs is read as rgp reads it, trained past 90%, fin
     copyFileSync(await dl.path(), file);
     await page.setInputFiles('[data-testid="weights-file"]', file);
     const loaded = await textWhen(page, 'weights-accuracy', /test accuracy/, 120000);
-    assert.match(loaded, new RegExp(`${(100 * tuned).toFixed(1)}%`), `the loaded network scores as trained (${loaded})`);
+    assert.match(loaded, new RegExp(`${(100 * tuned).toFixed(1)}%; fine-tuning on your data now starts from it`), `the loaded network scores as trained (${loaded})`);
 
     // A reload finds the data by the link's data_id.
     await page.reload();
@@ -192,7 +192,7 @@ test('your data: a link naming data this browser does not hold asks for it, and 
   }
 }, { timeout: 180000 });
 
-test('your data: a .zip of a folder reads as the folder does (same data_id); a zip that unpacks too large is refused', async ({ open }) => {
+test('your data: a .zip of a folder reads as the folder does (same data_id); a zip that unpacks too large is refused; a sweep runs on it', async ({ open }) => {
   const dir = mkdtempSync(join(tmpdir(), 'rgp-user-zip-'));
   try {
     const entries = {};
@@ -207,7 +207,8 @@ test('your data: a .zip of a folder reads as the folder does (same data_id); a z
     }
     const zip = join(dir, 'shapes.zip');
     writeFileSync(zip, zipSync(entries, { level: 0 }));
-    const page = await openPanel(open, HASH);
+    const sweep = '&sweep=true&sweep_model=mlp&sweep_graphs=2&sweep_seeds=1&sweep_epochs=1&sweep_degrees=none&sweep_baselines=none&sweep_backend=cpu';
+    const page = await openPanel(open, HASH + sweep);
     await page.click('[data-testid="data-import"]');
     await page.setInputFiles('[data-testid="data-import-folder"]', join(dir, 'shapes'));
     const folderLine = await textWhen(page, 'data-summary-line', /^shapes: 3 classes.*data_id [0-9a-f]{16}$/, 120000);
@@ -223,6 +224,16 @@ test('your data: a .zip of a folder reads as the folder does (same data_id); a z
     await page.setInputFiles('[data-testid="data-import-file"]', join(dir, 'big.zip'));
     await textWhen(page, 'error', /unpacks to more than/, 60000);
     assert.equal(await text(page, 'data-summary-line'), folderLine, 'the data on show stays');
+
+    // The sweep panel runs on the data the training panel holds.
+    await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 30000 });
+    await page.selectOption('#sw-sweep_dataset', 'user');
+    await page.dispatchEvent('#sw-sweep_dataset', 'change');
+    await textWhen(page, 'sweep-command', /^rgp sweep --model mlp --images YOUR_FOLDER --test-split 0\.2 --nodes 16 /);
+    await page.click('[data-testid="sweep-start"]');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('[data-testid="sweep-status"]').dataset.state), null, { timeout: 120000, polling: 200 });
+    assert.equal(await page.getAttribute('[data-testid="sweep-status"]', 'data-state'), 'done', await text(page, 'sweep-message'));
+    assert.equal(await text(page, 'sweep-runs'), '2');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import { el } from '../dom.js';
 import { coerce, control, labelled, valueOfControl } from '../views/form.js';
 import { MAX_BYTES, MAX_FILES, tooLarge, tooMany } from './limits.js';
 import { showSummary } from './summary-view.js';
+import { keepStart, missingText, startOf, userDataOf } from './run-data.js';
 import { loadData, saveData } from './user-store.js';
 
 /** The settings that shape the user's data (the schema's, src/settings/mod.rs), by kind. */
@@ -16,8 +17,6 @@ const KEYS = { images: ['color', 'image_size', 'test_split'], table: ['target', 
 /** Every data key of the link; cleared when a built-in dataset is chosen. */
 const LINK_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'drop_bad_rows'];
 
-const missingText = (id) =>
-  `This link trains on your data (data_id ${id ?? 'missing'}), which is not stored in this browser: load the same folder or table with “Your data…”.`;
 
 /**
  * Mounts the control. `ctx`: { app, client, ensureInit() → promise, seed() → the run's seed,
@@ -182,20 +181,16 @@ function targetSelect(columns, value) {
   return select;
 }
 
-/** The `UserData` (src/data/source.rs) the controls describe for `record`. */
-function userData(ui, record) {
-  const v = (key) => (ui.inputs[key] ? valueOfControl(ui.inputs[key]) : null);
-  const d = { kind: record.kind, path: record.name, test_split: v('test_split'), drop_bad_rows: Boolean(v('drop_bad_rows')) };
-  if (record.kind === 'images') {
-    if (v('color') && v('color') !== 'auto') d.color = v('color');
-    if (v('image_size') !== null) d.image_size = v('image_size');
-  } else if (v('target')) d.target = v('target');
-  return d;
+/** The settings the data controls hold (key → value). */
+function controlValues(ui) {
+  const o = {};
+  for (const [key, input] of Object.entries(ui.inputs)) o[key] = valueOfControl(input);
+  return o;
 }
 
 async function describeAndShow(ctx, ui, st, record) {
   await ctx.ensureInit();
-  const data = userData(ui, record);
+  const data = userDataOf({ ...ctx.app.config(), ...controlValues(ui) }, record);
   ui.progress.hidden = false;
   const onProgress = (done, total) => {
     ui.progress.max = total;
@@ -217,8 +212,8 @@ async function describeAndShow(ctx, ui, st, record) {
 /** The data on show becomes the configuration's (and the link's). */
 function adopt(ctx, ui, st) {
   const { record, data } = st.current;
-  const patch = { dataset: 'user', data_id: record.id };
-  for (const key of KEYS[record.kind]) patch[key] = key === 'target' ? data.target ?? null : valueOfControl(ui.inputs[key]);
+  const patch = { dataset: 'user', data_id: record.id, ...controlValues(ui) };
+  if (record.kind === 'table') patch.target = data.target ?? null;
   ctx.app.setConfig(patch);
   ctx.setDataset('user');
 }
@@ -240,23 +235,16 @@ function runData(ui, st) {
   return { key: record.key, data, files: record.files };
 }
 
-// The dense network last trained on the data on show, per model and input shape, kept with the
-// data: the start that fine-tuning on the user's data prunes (their "pretrained" network).
-const networkKey = (model, summary) => `${model}:${summary.inputs}:${summary.classes.length}`;
-
 /** The start of a fine-tuning run of `model` on the data on show ({ bytes, accuracy }), or null. */
 function startFor(st, model) {
   const c = st.current;
-  return c?.record.networks?.[networkKey(model, c.summary)] ?? null;
+  return c ? startOf(c.record, model, c.data) : null;
 }
 
-/** Keeps a dense network trained on the data on show as its start for `model`. */
+/** Keeps a network trained on (or loaded for) the data on show as its start for `model`. */
 async function keepNetwork(st, model, bytes, accuracy) {
   const c = st.current;
-  if (!c) return;
-  c.record.networks = { ...c.record.networks, [networkKey(model, c.summary)]: { bytes, accuracy } };
-  const { key, ...stored } = c.record;
-  await saveData(stored);
+  if (c) c.record = await keepStart(c.record, model, c.data, bytes, accuracy);
 }
 
 /** The training form's dataset changed to `value`. */

@@ -1,6 +1,8 @@
 // One run of a sweep in the training worker, and the row it gives (the columns of the native
 // results.csv; www/sweep/engine.js writes the file and the statistics with the native code).
 
+import { loadData } from '../data/user-store.js';
+import { startOf, userRunData } from '../data/run-data.js';
 import { pretrainedRef } from '../train/finetune-view.js';
 
 export function jobKey(j) {
@@ -26,17 +28,31 @@ function trainConfig(s, job) {
   };
 }
 
+/** The start of a fine-tuning sweep's runs, or an error saying why there is none. */
+async function startFor(s, user) {
+  if (!user) {
+    const start = await pretrainedRef(s.model, s.dataset);
+    if (start === null) throw new Error(`this build has no pretrained ${s.model} for ${s.dataset}; start from scratch`);
+    return start;
+  }
+  const start = startOf(await loadData(s.userConfig.data_id), s.model, user.data);
+  if (!start) throw new Error(`no ${s.model} trained on your data yet: train its dense baseline in the training panel first, or start from scratch`);
+  return start;
+}
+
 /** Trains one job; resolves with its row, or null when it was stopped. */
 export async function trainJob(client, s, job, graphs, onProgress) {
   const g = job.graph ?? graphs.family[0];
-  // A fine-tuning sweep: every run starts from the pretrained network, pruned by its own mask.
-  const start = s.start === 'pretrained' ? await pretrainedRef(s.model, s.dataset) : undefined;
-  if (start === null) throw new Error(`this build has no pretrained ${s.model} for ${s.dataset}; start from scratch`);
+  const user = s.userConfig ? await userRunData(s.userConfig) : undefined;
+  // A fine-tuning sweep: every run starts from the pretrained network (on your data: the one
+  // trained on it in the training panel), pruned by its own mask.
+  const start = s.start === 'pretrained' ? await startFor(s, user) : undefined;
   const r = await client.train(trainConfig(s, job), {
     dataset: s.dataset,
     variant: s.data,
     graph: { n: s.nodes, table: g.table, selfLoops: false },
     start,
+    user,
     onProgress,
   });
   if (r.stopped) return null;

@@ -3,7 +3,7 @@
 // the equivalent native command, and the runs this browser keeps for it.
 
 import { MODEL_WIDTHS } from '../generated/settings.js';
-import { fieldOf } from '../url-state.js';
+import { fieldOf, valueOf } from '../url-state.js';
 import { rangeProblem } from '../views/form.js';
 
 /** Baselines the browser can train (the others need weight surgery: native `rgp sweep` only). */
@@ -53,6 +53,8 @@ export function readSettings(inputs, config) {
     start: s.sweep_start,
     depth: s.sweep_depth,
     residual: s.sweep_residual === 'yes',
+    // Your data: the configuration's (the training panel's data_id and settings).
+    userConfig: s.sweep_dataset === 'user' ? config : null,
   };
 }
 
@@ -68,16 +70,27 @@ export function problemOf(s, inputs) {
   if (s.start === 'pretrained' && (s.depth > 0 || s.residual)) {
     return 'Fine-tuning sweeps start from the pretrained networks, which have the standard layers: set depth 0 and no residual connections.';
   }
+  if (s.userConfig && !s.userConfig.data_id) return 'Load your data in the training panel first (“Your data…”): the sweep runs on the data it holds.';
   const width = MODEL_WIDTHS[s.model];
   if (s.nodes > width) return `The ${s.model.toUpperCase()}'s masked layers are ${width} wide: at most ${width} nodes.`;
   return '';
+}
+
+/** The data flags of the native command (your data: its folder or table, named by the user). */
+function dataFlags(s) {
+  const u = s.userConfig;
+  if (!u) return `--dataset ${s.dataset}${s.data === 'quick' ? '-quick' : ''}`;
+  const split = ` --test-split ${valueOf(u, 'test_split')}`;
+  if (u.target) return `--table YOUR_TABLE.csv --target ${u.target}${u.drop_bad_rows ? ' --drop-bad-rows' : ''}${split}`;
+  const color = valueOf(u, 'color') === 'auto' ? '' : ` --color ${valueOf(u, 'color')}`;
+  return `--images YOUR_FOLDER${u.image_size ? ` --image-size ${u.image_size}` : ''}${color}${split}`;
 }
 
 /** The `rgp sweep` command that runs the same sweep natively. */
 export function nativeCommand(s) {
   const baselines = s.baselines.length ? s.baselines.join(',') : 'none';
   const degrees = s.degrees.length ? ` --degrees ${s.degrees.join(',')}` : '';
-  return `rgp sweep --model ${s.model} --dataset ${s.dataset}${s.data === 'quick' ? '-quick' : ''} --nodes ${s.nodes} ` +
+  return `rgp sweep --model ${s.model} ${dataFlags(s)} --nodes ${s.nodes} ` +
     `--degree ${s.degree}${degrees} --graphs ${s.graphs} --seeds ${s.seeds} --epochs ${s.epochs} --lr ${s.lr} ` +
     `--graph-seed ${s.seed} --iters ${s.iters} --baselines ${baselines}${s.start === 'pretrained' ? ' --start pretrained' : ''}` +
     `${s.depth > 0 ? ` --depth ${s.depth}` : ''}${s.residual ? ` --residual${s.model === 'mlp' ? ' --norm' : ''}` : ''} --out sweep-out`;
@@ -92,7 +105,8 @@ const STORE = 'rgp-sweep/v1:';
 // fine-tuning runs recover the way `rgp sweep --start pretrained` does).
 const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr,
   ...(s.start === 'pretrained' ? ['pretrained', `recover=${fieldOf('recover').def}`] : []),
-  ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : [])]);
+  ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : []),
+  ...(s.userConfig ? ['data', ...['data_id', 'image_size', 'color', 'test_split', 'target', 'drop_bad_rows'].map((k) => s.userConfig[k] ?? null)] : [])]);
 
 /** Whether two settings keep their runs under the same key. */
 export const sameRuns = (a, b) => identity(a) === identity(b);

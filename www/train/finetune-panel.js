@@ -12,7 +12,8 @@ const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), model(), setModel(m), busy(), setBusy(work | null),
  *   setState(text), ensureInit(pref), userData() (a run's user data, dataset 'user'),
- *   userStart(model) (the network trained on the user's data that fine-tuning starts from, or null)}.
+ *   userStart(model) (the network trained on the user's data that fine-tuning starts from, or null),
+ *   keepStart(model, bytes, accuracy) (makes a network that start)}.
  * Returns {element, startRace} (startRace runs the race now, e.g. for a link with race=true).
  */
 export function mountFinetune(ctx) {
@@ -138,7 +139,9 @@ async function loadWeights(ctx, ui) {
     const bytes = new Uint8Array(await f.arrayBuffer());
     const user = s.dataset === 'user' ? ctx.userData() : undefined;
     const r = await ctx.client.loadWeights({ ...ctx.runConfig(s), dense: true }, { dataset: s.dataset, variant: s.data, graph, bytes, user });
-    ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
+    // On the user's data, a loaded network is also the start fine-tuning on it prunes.
+    if (user) await ctx.keepStart(s.model, bytes, r.accuracy);
+    ui.loaded.textContent = `${f.name}: test accuracy ${(100 * r.accuracy).toFixed(1)}%${user ? '; fine-tuning on your data now starts from it' : ''}`;
     ctx.setModel({ fingerprint: graph.fingerprint, link: ctx.app.graphLink(), from: 'loaded' });
     ctx.setState('idle');
   } catch (e) {

@@ -60,6 +60,7 @@ export function mount(section, app) {
     setBusy: (b) => setBusy(panel, b),
     userData: () => panel.data.runData(),
     userStart: (model) => panel.data.startFor(model),
+    keepStart: (model, bytes, accuracy) => panel.data.keepNetwork(model, bytes, accuracy),
   });
   section.append(ft.element);
   panel.ft = ft;
