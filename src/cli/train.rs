@@ -5,7 +5,7 @@ use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, loa
 use super::files::{read_file, sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
 use crate::Result;
-use crate::data::{Dataset, DatasetName, Skipped, UserDataKind};
+use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
@@ -234,11 +234,6 @@ fn load_data(a: &Args) -> Result<(Dataset, Vec<Skipped>, Option<String>)> {
         if a.quick {
             crate::bail!(
                 "--quick picks a built-in dataset's subset; it does not apply to --images or --table"
-            );
-        }
-        if src.kind == UserDataKind::Table && (a.init_from.is_some() || a.save.is_some()) {
-            crate::bail!(
-                "--init-from and --save do not take a table yet: model files do not hold a table's column statistics"
             );
         }
         let u = load_user_data(&src, a.seed)?;

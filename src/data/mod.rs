@@ -73,8 +73,9 @@ impl Split {
     }
 }
 
-/// A table's per-column standardisation, from its training split.
-#[derive(Clone, Debug, PartialEq)]
+/// A table's per-column standardisation, from its training split (model files keep it:
+/// `input_columns`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColumnNorm {
     pub names: Vec<String>,
     pub mean: Vec<f32>,

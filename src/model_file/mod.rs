@@ -61,6 +61,10 @@ pub struct Meta {
     pub input_max: f32,
     pub input_mean: f32,
     pub input_std: f32,
+    /// A table's network: its feature columns in input order, each standardised as
+    /// `x = (value - mean) / std` (then `input_max` 1, `input_mean` 0, `input_std` 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<crate::data::ColumnNorm>,
     /// Test accuracy of the network as stored (after any f16 rounding), when measured.
     pub test_accuracy: Option<f64>,
 }
@@ -163,6 +167,19 @@ impl ModelFile {
             bail!(
                 "the file's input normalisation is not usable (max, mean and std must be finite, max and std positive)"
             );
+        }
+        if let Some(c) = &m.columns {
+            let n = m.arch.inputs as usize;
+            let usable = c.names.len() == n
+                && c.mean.len() == n
+                && c.std.len() == n
+                && c.mean.iter().all(|v| v.is_finite())
+                && c.std.iter().all(|v| v.is_finite() && *v > 0.0);
+            if !usable {
+                bail!(
+                    "the file's input_columns do not give one name, finite mean and positive deviation for each of its {n} inputs"
+                );
+            }
         }
         Ok(())
     }

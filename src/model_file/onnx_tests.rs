@@ -65,6 +65,7 @@ fn meta(model: ModelKind, inputs: u32, hw: u32, widths: Vec<u32>) -> Meta {
         input_max: 16.0,
         input_mean: 0.0,
         input_std: 1.0,
+        columns: None,
         test_accuracy: None,
     }
 }

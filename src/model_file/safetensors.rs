@@ -92,10 +92,22 @@ fn metadata(m: &Meta, layout: Layout, dtype: Dtype) -> Vec<(String, String)> {
     put("input_max", m.input_max.to_string());
     put("input_mean", m.input_mean.to_string());
     put("input_std", m.input_std.to_string());
-    put(
-        "normalisation",
-        "x = (pixel / input_max - input_mean) / input_std, row-major pixels".into(),
-    );
+    match &m.columns {
+        None => put(
+            "normalisation",
+            "x = (pixel / input_max - input_mean) / input_std, row-major pixels".into(),
+        ),
+        Some(c) => {
+            put(
+                "normalisation",
+                "x = (value - mean) / std per column, in input_columns' order".into(),
+            );
+            put(
+                "input_columns",
+                serde_json::to_string(c).unwrap_or_default(),
+            );
+        }
+    }
     let opt = |v: Option<String>| v.unwrap_or_default();
     put("nodes", opt(m.nodes.map(|v| v.to_string())));
     put("degree", opt(m.degree.map(|v| v.to_string())));

@@ -17,6 +17,18 @@ fn parse<T: std::str::FromStr>(h: &HashMap<String, String>, key: &str) -> Result
         .map_err(|_| Error::new(format!("the file's metadata '{key}' is not valid: '{v}'")))
 }
 
+/// A table's columns (`input_columns`, JSON), absent for images ([`ModelFile::validate`] checks them).
+fn columns(h: &HashMap<String, String>) -> Result<Option<crate::data::ColumnNorm>> {
+    let Some(text) = h.get("input_columns").filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    serde_json::from_str(text).map(Some).map_err(|e| {
+        Error::new(format!(
+            "the file's metadata 'input_columns' is not readable: {e}"
+        ))
+    })
+}
+
 fn parse_opt<T: std::str::FromStr>(h: &HashMap<String, String>, key: &str) -> Result<Option<T>> {
     match h.get(key).map(String::as_str) {
         None | Some("") => Ok(None),
@@ -73,6 +85,7 @@ pub fn read_meta(bytes: &[u8]) -> Result<Option<Meta>> {
         input_max: parse(h, "input_max")?,
         input_mean: parse(h, "input_mean")?,
         input_std: parse(h, "input_std")?,
+        columns: columns(h)?,
         test_accuracy: parse_opt(h, "test_accuracy")?,
     }))
 }

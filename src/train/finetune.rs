@@ -25,6 +25,7 @@ pub fn expected_meta(cfg: &TrainConfig, data: &Dataset) -> Meta {
         input_max: data.max_value,
         input_mean: data.mean,
         input_std: data.std,
+        columns: data.column_norm.clone(),
         test_accuracy: None,
     }
 }
@@ -61,6 +62,17 @@ pub fn read_for(bytes: &[u8], cfg: &TrainConfig, data: &mut Dataset) -> Result<M
     }
     data.mean = f.meta.input_mean;
     data.std = f.meta.input_std;
+    match (&f.meta.columns, &mut data.column_norm) {
+        (None, None) => {}
+        (Some(file), Some(ours)) if file.names == ours.names => *ours = file.clone(),
+        (Some(file), Some(ours)) => bail!(
+            "the file's network reads the columns {:?}, this table has {:?}",
+            file.names,
+            ours.names
+        ),
+        (Some(_), None) => bail!("the file's network was trained on a table, not on images"),
+        (None, Some(_)) => bail!("the file's network was trained on images, not on a table"),
+    }
     Ok(f)
 }
 
@@ -184,11 +196,6 @@ pub async fn snapshot(
     let c = trainer.config();
     if c.residual || c.norm {
         bail!("model files do not hold residual or normalised networks yet (--residual, --norm)");
-    }
-    if data.column_norm.is_some() {
-        bail!(
-            "model files do not hold a table's column statistics yet: a network trained on a table is not saved"
-        );
     }
     let (layers, norms) = weights::export(trainer.model(), trainer.device()).await?;
     let pruned = !trainer.config().dense && graph.is_some();

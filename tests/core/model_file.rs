@@ -43,6 +43,7 @@ fn mlp_file() -> ModelFile {
             input_max: 255.0,
             input_mean: 0.13,
             input_std: 0.31,
+            columns: None,
             test_accuracy: Some(0.5),
         },
         layers: vec![

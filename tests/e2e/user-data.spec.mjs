@@ -170,6 +170,14 @@ test('your data: a CSV table dropped on the box trains the MLP; its target is a 
     await page.waitForFunction(() => location.hash.includes('target=species'));
     const acc = await trainRun(page);
     assert.ok(acc >= 0.9, `test accuracy ${acc}`);
+    // A table's network keeps its columns' standardisation: the dense one trained here is the
+    // start fine-tuning prunes, and it scores as trained when loaded.
+    await setControl(page, 'train-dense', true);
+    const dense = await trainRun(page);
+    await setControl(page, 'train-dense', false);
+    await setControl(page, 'train-start-from', 'pretrained');
+    await trainRun(page);
+    assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

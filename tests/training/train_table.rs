@@ -1,6 +1,7 @@
 //! `rgp train --table`: a CSV written here (three classes of points around three centres, one
 //! bad row) trains the masked MLP; the output names the classes, counts the samples and lists
-//! the row left out; what a table cannot do yet is refused in one line.
+//! the row left out; what a table cannot do is refused in one line. A model file keeps the
+//! table's columns and their standardisation, so fine-tuning from it reads the table as trained.
 
 #![cfg(feature = "train")]
 
@@ -72,16 +73,12 @@ fn a_table_trains_the_masked_mlp() {
     // Masked: the hidden-to-hidden layer keeps degree/nodes of its weights.
     assert!(v["params_pruned"].as_u64() < v["params_dense"].as_u64());
 
-    // Without --drop-bad-rows the bad row is refused; a CNN, a save and a missing target too.
+    // Without --drop-bad-rows the bad row is refused; a CNN and a missing target too.
     for (extra, want) in [
         (&[][..], "line 302: column 'f2': missing value"),
         (
             &["--drop-bad-rows", "--model", "cnn"][..],
             "the CNN needs images",
-        ),
-        (
-            &["--drop-bad-rows", "--save", "m.safetensors"][..],
-            "model files do not hold",
         ),
     ] {
         let args: Vec<&str> = common
@@ -99,6 +96,79 @@ fn a_table_trains_the_masked_mlp() {
     }
     let out = rgp(&["train", "--table", p, "--target", "species", "--quiet"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no column 'species'"));
+}
+
+#[test]
+fn a_table_network_saves_with_its_columns_and_fine_tunes_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = table(dir.path());
+    let p = path.to_str().unwrap();
+    let file = dir.path().join("dense.safetensors");
+    let f = file.to_str().unwrap();
+    let base = [
+        "train",
+        "--table",
+        p,
+        "--target",
+        "tree",
+        "--drop-bad-rows",
+        "--quiet",
+        "--nodes",
+        "16",
+        "--degree",
+        "4",
+        "--hidden",
+        "64,64",
+        "--batch",
+        "16",
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = rgp(&args);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out, err)
+    };
+    let (out, err) = run(&["--dense", "--epochs", "6", "--save", f]);
+    assert!(out.status.success(), "{err}");
+    let saved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(8192)]).into_owned();
+    assert!(
+        head.contains("input_columns") && head.contains("f4"),
+        "{head}"
+    );
+    // Fine-tuned from the file: as loaded, it scores what it scored when saved.
+    let (out, err) = run(&["--init-from", f, "--epochs", "2"]);
+    assert!(out.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pretrained_accuracy"], saved["test_accuracy"]);
+    assert!(v["test_accuracy"].as_f64().unwrap() >= 0.9, "{v}");
+    // Another table's columns are refused, naming both.
+    let other = dir.path().join("other.csv");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("f1;f2;f3;f4", "a;b;c;d", 1);
+    std::fs::write(&other, text).unwrap();
+    let out = rgp(&[
+        "train",
+        "--table",
+        other.to_str().unwrap(),
+        "--target",
+        "tree",
+        "--drop-bad-rows",
+        "--quiet",
+        "--nodes",
+        "16",
+        "--degree",
+        "4",
+        "--hidden",
+        "64,64",
+        "--init-from",
+        f,
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("reads the columns"), "{err}");
 }
 
 #[test]

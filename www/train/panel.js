@@ -145,14 +145,12 @@ async function startOf(panel, s) {
 }
 
 /** Why a pretrained start (`pretrained`, found as `start`) does not happen, or ''. */
-function startNote(s, pretrained, start, kind) {
+function startNote(s, pretrained, start) {
   if (pretrained && !standard(s)) {
     return 'The pretrained networks have the standard layers: a deeper, residual or normalised model trains from random weights.';
   }
   if (pretrained && !start && s.dataset === 'user') {
-    return kind === 'table'
-      ? 'Fine-tuning starts from a saved network, which a table cannot have yet: training from random weights.'
-      : `No ${s.model} trained on your data yet: training from random weights. Train the dense baseline once and it becomes the network fine-tuning starts from.`;
+    return `No ${s.model} trained on your data yet: training from random weights. Train the dense baseline once and it becomes the network fine-tuning starts from.`;
   }
   if (pretrained && !start) return `This build has no pretrained ${s.model} for ${s.dataset}: training from random weights.`;
   return '';
@@ -186,14 +184,14 @@ async function train(panel) {
   const pretrained = s.start === 'pretrained' && !s.dense;
   const start = pretrained && standard(s) ? await startOf(panel, s) : null;
   // Said after the backend's own notice (ensureInit replaces the notice).
-  const note = startNote(s, pretrained, start, user?.data.kind);
+  const note = startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());
   view.results.hidden = true;
   clearProgress(view);
   try {
     const r = await runOnce(panel, s, graph, start, note, user);
     app.setNetwork({ fingerprint: graph.fingerprint, link, from: 'trained' });
-    if (user?.data.kind === 'images' && s.dense && standard(s) && !r.stopped) await panel.data.keepNetwork(s.model, await panel.client.saveModel('dense', link), r.test.accuracy);
+    if (user && s.dense && standard(s) && !r.stopped) await panel.data.keepNetwork(s.model, await panel.client.saveModel('dense', link), r.test.accuracy);
   } catch (e) {
     showState(view, 'error');
     app.showError(`Training failed: ${e.message}`);
