@@ -10,6 +10,7 @@ import { Controls } from './controls.js';
 import { grouped } from './format.js';
 import { wireGraphFiles } from './graph-files.js';
 import { mountTraining } from './training-mount.js';
+import { scrollToPanel, showNote } from './presenter.js';
 import { mountSweep } from './sweep/mount.js';
 import { activity, changesGraph, linkReproduces, replacesWork, settled, Store } from './store.js';
 import { engineConfig, parseHash, refuseLink, serialize, writeToLocation } from './url-state.js';
@@ -422,6 +423,8 @@ async function start() {
     return;
   }
   await worker.opened; // onOpened showed the link and runs it
+  showNote(store.state.config ?? store.state.held, $('presenter-note'), appApi.setConfig);
+  scrollToPanel(store.state.config ?? store.state.held);
   performance.mark('rgp-interactive');
   // The rest waits for the first graph on the canvas (or 2 s, when none comes): the training
   // module's compile, the panels and the service worker's precaching would take the CPU from it.

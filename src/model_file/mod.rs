@@ -69,6 +69,22 @@ pub struct Meta {
     pub test_accuracy: Option<f64>,
 }
 
+impl Meta {
+    /// How the network's inputs are normalised, in words and numbers (a table's columns as JSON).
+    pub fn normalisation(&self) -> String {
+        match &self.columns {
+            None => format!(
+                "x = (pixel / {} - {}) / {}, row-major pixels",
+                self.input_max, self.input_mean, self.input_std
+            ),
+            Some(c) => format!(
+                "x = (value - mean) / std per column: {}",
+                serde_json::to_string(c).unwrap_or_default()
+            ),
+        }
+    }
+}
+
 /// One weight layer in forward order: `layers.{i}` of the MLP, `convs.{i}` then `head` of the CNN.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layer {

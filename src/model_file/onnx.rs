@@ -347,20 +347,6 @@ fn value_info(name: &str, features: u32) -> ValueInfoProto {
 }
 
 /// What the model says about itself (ONNX `metadata_props`).
-/// How the network's inputs are normalised, in words (a table's columns as JSON).
-fn normalisation(m: &super::Meta) -> String {
-    match &m.columns {
-        None => format!(
-            "x = (pixel / {} - {}) / {}, row-major pixels",
-            m.input_max, m.input_mean, m.input_std
-        ),
-        Some(c) => format!(
-            "x = (value - mean) / std per column: {}",
-            serde_json::to_string(c).unwrap_or_default()
-        ),
-    }
-}
-
 fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
     let m = &f.meta;
     let opt = |v: Option<String>| v.unwrap_or_default();
@@ -370,7 +356,7 @@ fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
         ("layout", format!("{layout:?}").to_lowercase()),
         ("architecture", m.arch.describe()),
         ("dataset", m.dataset.clone()),
-        ("normalisation", normalisation(m)),
+        ("normalisation", m.normalisation()),
         ("nodes", opt(m.nodes.map(|v| v.to_string()))),
         ("degree", opt(m.degree.map(|v| v.to_string()))),
         ("fingerprint", opt(m.fingerprint.clone())),

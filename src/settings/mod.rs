@@ -15,6 +15,7 @@ use crate::search::family::MAX_MEMBERS;
 use crate::sweep::family::{DEFAULT_SEEDS, FamilySpec};
 use serde_json::{Value, json};
 
+mod presenter;
 mod setting;
 pub use setting::{Group, Kind, Setting};
 
@@ -371,6 +372,7 @@ pub fn settings() -> Vec<Setting> {
     all.extend(sweep_settings());
     all.extend(train_settings());
     all.extend(user_data_settings());
+    all.extend(presenter::settings());
     all
 }
 

@@ -1,6 +1,7 @@
 // The metrics panel and the search readouts. Values are written with textContent only.
 
 import { grouped } from '../format.js';
+import { METRIC_HELP } from '../texts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +30,21 @@ export function showMetrics(view) {
   set('m-kept', `${view.k}/${view.n} = ${fixed(kept, 4)}`);
   set('m-ratio', `${(100 * (1 - kept)).toFixed(2)} %`);
   showReach(m.walk_reach, m.path_reach);
+  explainMetrics($('metrics'));
+}
+
+/** Gives every metric's name its one-line explanation (www/texts.js): focusable, described for
+ *  screen readers, shown on hover and on focus (style.css), so touch and keyboard reach it too. */
+function explainMetrics(list) {
+  for (const dd of list?.querySelectorAll('dd') ?? []) {
+    const key = dd.dataset.testid ?? dd.querySelector('[data-testid]')?.dataset.testid;
+    const dt = dd.previousElementSibling;
+    const help = METRIC_HELP[key];
+    if (!help || dt?.tagName !== 'DT' || dt.dataset.help) continue;
+    dt.dataset.help = help;
+    dt.tabIndex = 0;
+    dt.setAttribute('aria-description', help);
+  }
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -48,10 +64,9 @@ function reachRow() {
   if (!dl) return null;
   const dt = document.createElement('dt');
   dt.textContent = 'Reach vs depth L';
-  dt.title = 'Fraction of group pairs joined by L stacked masked layers: walks of exactly L edges ' +
-    '(solid, plain stack) and paths of at most L edges (dashed, residual stack), L = 1…16';
   dd = document.createElement('dd');
   dd.id = 'm-reach';
+  dd.dataset.testid = 'reach';
   dl.append(dt, dd);
   return dd;
 }
