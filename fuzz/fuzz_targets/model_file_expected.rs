@@ -25,6 +25,7 @@ fn expected(pick: u8) -> Meta {
         input_max: 16.0,
         input_mean: 0.3,
         input_std: 0.38,
+        columns: None,
         test_accuracy: None,
     }
 }
