@@ -37,8 +37,8 @@ function writeFolder(dir) {
 }
 
 /** A CSV of three well-separated classes (text labels) over four features. */
-function writeTable(dir) {
-  const rows = ['f1,f2,f3,f4,species'];
+function writeTable(dir, header = ['f1', 'f2', 'f3', 'f4', 'species']) {
+  const rows = [header.join(',')];
   const centres = { setosa: [0, 0, 0, 0], versicolor: [4, 4, 0, 0], virginica: [0, 4, 4, 4] };
   let s = 7;
   const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
@@ -178,6 +178,12 @@ test('your data: a CSV table dropped on the box trains the MLP; its target is a 
     await setControl(page, 'train-start-from', 'pretrained');
     await trainRun(page);
     assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`);
+    // Another table next: its own columns, its own target (not the first table's).
+    const shown = await page.getAttribute('[data-testid="data-summary"]', 'data-shown');
+    await page.setInputFiles('[data-testid="data-import-file"]', writeTable(dir, ['a', 'b', 'c', 'd', 'kind']));
+    await page.waitForFunction((before) => document.querySelector('[data-testid="data-summary"]').dataset.shown !== before || document.querySelector('[data-testid="error"]').textContent, shown, { timeout: 60000 });
+    assert.equal(await text(page, 'error'), '');
+    assert.equal(await page.inputValue('[data-testid="data-target"]'), 'kind');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

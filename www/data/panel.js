@@ -158,7 +158,9 @@ function checkSize(f) {
 async function importFiles(ctx, ui, st, record) {
   st.imports += 1;
   const fresh = { ...record, key: `import-${st.imports}` };
-  showSettings(ctx, ui, fresh.kind, null);
+  // Another table's target column is not this one's: a new table starts from its last column,
+  // unless the link names its data (then the link's target is the one asked for).
+  showSettings(ctx, ui, fresh.kind, null, st.pending ? undefined : null);
   await describeAndShow(ctx, ui, st, fresh);
 }
 
