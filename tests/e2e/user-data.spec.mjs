@@ -195,8 +195,11 @@ test('your data: a link naming data this browser does not hold asks for it, and 
     const page = await openPanel(open, `${HASH}&dataset=user&data_id=0123456789abcdef`);
     await textWhen(page, 'error', /data_id 0123456789abcdef\), which is not stored in this browser/, 60000);
     assert.equal(await page.isVisible('[data-testid="data-box"]'), true);
+    // Train says it again (the line is emptied first, so the test reads Train's own message).
+    await page.evaluate(() => { document.querySelector('[data-testid="error"]').textContent = ''; });
     await page.click('[data-testid="train-start"]');
     await textWhen(page, 'error', /not stored in this browser/);
+    assert.notEqual(await trainState(page), 'training');
     await page.setInputFiles('[data-testid="data-import-file"]', writeTable(dir));
     await textWhen(page, 'error', /not the data the link names: it needs data_id 0123456789abcdef/, 60000);
     assert.equal(await settled(page), 'idle');

@@ -9,13 +9,11 @@ import { el } from '../dom.js';
 import { coerce, control, labelled, valueOfControl } from '../views/form.js';
 import { MAX_BYTES, MAX_FILES, tooLarge, tooMany } from './limits.js';
 import { showSummary } from './summary-view.js';
-import { keepStart, missingText, startOf, userDataOf } from './run-data.js';
+import { DATA_KEYS, keepStart, missingText, startOf, userDataOf } from './run-data.js';
 import { loadData, saveData } from './user-store.js';
 
 /** The settings that shape the user's data (the schema's, src/settings/mod.rs), by kind. */
 const KEYS = { images: ['color', 'image_size', 'test_split'], table: ['target', 'drop_bad_rows', 'test_split'] };
-/** Every data key of the link; cleared when a built-in dataset is chosen. */
-const LINK_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'drop_bad_rows'];
 
 
 /**
@@ -26,7 +24,7 @@ const LINK_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'dr
  */
 export function mountData(ctx) {
   const ui = buildUi();
-  const st = { current: null, pending: null, free: () => {}, imports: 0 };
+  const st = { current: null, free: () => {}, imports: 0 };
   ui.button.addEventListener('click', () => {
     ui.box.hidden = !ui.box.hidden;
   });
@@ -44,10 +42,10 @@ export function mountData(ctx) {
   return {
     button: ui.button,
     box: ui.box,
-    runData: () => runData(ui, st),
+    runData: () => runData(ctx, st),
     classNames: () => st.current?.summary.classes ?? null,
-    startFor: (model) => startFor(st, model),
-    keepNetwork: (model, bytes, accuracy) => keepNetwork(st, model, bytes, accuracy),
+    startFor: (model) => startFor(ctx, st, model),
+    keepNetwork: (model, bytes, accuracy) => keepNetwork(ctx, st, model, bytes, accuracy),
     datasetChosen: (value) => datasetChosen(ctx, ui, st, value),
   };
 }
@@ -160,7 +158,7 @@ async function importFiles(ctx, ui, st, record) {
   const fresh = { ...record, key: `import-${st.imports}` };
   // Another table's target column is not this one's: a new table starts from its last column,
   // unless the link names its data (then the link's target is the one asked for).
-  showSettings(ctx, ui, fresh.kind, null, st.pending ? undefined : null);
+  showSettings(ctx, ui, fresh.kind, null, pendingId(ctx, st) ? undefined : null);
   await describeAndShow(ctx, ui, st, fresh);
 }
 
@@ -199,23 +197,23 @@ async function describeAndShow(ctx, ui, st, record) {
     ui.progress.value = done;
   };
   const summary = await ctx.client.describeData({ key: record.key, data, files: record.files }, ctx.seed(), onProgress);
-  if (st.pending && summary.data_id !== st.pending) {
-    throw new Error(`this is not the data the link names: it needs data_id ${st.pending}, ${record.name} is ${summary.data_id}. Load the data the link was made with, or choose a built-in dataset.`);
+  const pending = pendingId(ctx, st);
+  if (pending && summary.data_id !== pending) {
+    throw new Error(`this is not the data the link names: it needs data_id ${pending}, ${record.name} is ${summary.data_id}. Load the data the link was made with, or choose a built-in dataset.`);
   }
   // A table's target: the columns are known now (a new table reads its last column).
   if (record.kind === 'table') showSettings(ctx, ui, 'table', summary.columns, summary.target);
   if (!record.id) await saveData({ id: summary.data_id, kind: record.kind, name: record.name, files: record.files });
-  st.pending = null;
-  st.current = { record: { ...record, id: summary.data_id }, summary, data: { ...data, target: summary.target ?? undefined } };
+  st.current = { record: { ...record, id: summary.data_id }, summary };
   adopt(ctx, ui, st);
   await show(ui, st);
 }
 
 /** The data on show becomes the configuration's (and the link's). */
 function adopt(ctx, ui, st) {
-  const { record, data } = st.current;
+  const { record, summary } = st.current;
   const patch = { dataset: 'user', data_id: record.id, ...controlValues(ui) };
-  if (record.kind === 'table') patch.target = data.target ?? null;
+  if (record.kind === 'table') patch.target = summary.target;
   ctx.app.setConfig(patch);
   ctx.setDataset('user');
 }
@@ -230,31 +228,37 @@ async function show(ui, st) {
   ui.summary.dataset.shown = String(Number(ui.summary.dataset.shown ?? 0) + 1);
 }
 
+/** The data_id the link names and this panel does not hold (read from the store), or null. */
+function pendingId(ctx, st) {
+  const c = ctx.app.config();
+  return c.dataset === 'user' && c.data_id && c.data_id !== st.current?.record.id ? c.data_id : null;
+}
+
+/** How the data on show becomes a dataset: the store's settings (adopt wrote them there). */
+const dataOf = (ctx, st) => userDataOf(ctx.app.config(), st.current.record);
+
 /** What a run on the user's data carries ({ key, data, files }), or an error saying what is missing. */
-function runData(ui, st) {
-  if (!st.current) throw new Error(st.pending ? missingText(st.pending) : 'load your data first: “Your data…” beside the dataset');
-  const { record, data } = st.current;
-  return { key: record.key, data, files: record.files };
+function runData(ctx, st) {
+  const pending = pendingId(ctx, st);
+  if (pending || !st.current) throw new Error(pending ? missingText(pending) : 'load your data first: “Your data…” beside the dataset');
+  return { key: st.current.record.key, data: dataOf(ctx, st), files: st.current.record.files };
 }
 
 /** The start of a fine-tuning run of `model` on the data on show ({ bytes, accuracy }), or null. */
-function startFor(st, model) {
-  const c = st.current;
-  return c ? startOf(c.record, model, c.data) : null;
+function startFor(ctx, st, model) {
+  return st.current ? startOf(st.current.record, model, dataOf(ctx, st)) : null;
 }
 
 /** Keeps a network trained on (or loaded for) the data on show as its start for `model`. */
-async function keepNetwork(st, model, bytes, accuracy) {
-  const c = st.current;
-  if (c) c.record = await keepStart(c.record, model, c.data, bytes, accuracy);
+async function keepNetwork(ctx, st, model, bytes, accuracy) {
+  if (st.current) st.current.record = await keepStart(st.current.record, model, dataOf(ctx, st), bytes, accuracy);
 }
 
 /** The training form's dataset changed to `value`. */
 function datasetChosen(ctx, ui, st, value) {
   if (value !== 'user') {
-    st.pending = null;
     const patch = {};
-    for (const k of LINK_KEYS) patch[k] = null;
+    for (const k of DATA_KEYS) patch[k] = null;
     ctx.app.setConfig(patch);
   } else if (st.current) adopt(ctx, ui, st);
   else ui.box.hidden = false;
@@ -267,11 +271,9 @@ async function openFromLink(ctx, ui, st) {
   ui.box.hidden = false;
   const record = cfg.data_id ? await loadData(cfg.data_id).catch(() => null) : null;
   if (!record) {
-    st.pending = cfg.data_id;
     ctx.app.showError(missingText(cfg.data_id));
     return;
   }
   showSettings(ctx, ui, record.kind, null);
-  st.pending = cfg.data_id;
   await guarded(ctx, ui, () => describeAndShow(ctx, ui, st, { ...record, key: `stored-${record.id}` }));
 }

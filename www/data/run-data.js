@@ -5,6 +5,9 @@
 import { valueOf } from '../url-state.js';
 import { loadData, saveData } from './user-store.js';
 
+/** The link keys of the user's data (the schema's settings, src/settings/mod.rs). */
+export const DATA_KEYS = ['data_id', 'color', 'image_size', 'test_split', 'target', 'drop_bad_rows'];
+
 export const missingText = (id) =>
   `This link trains on your data (data_id ${id ?? 'missing'}), which is not stored in this browser: load the same folder or table with “Your data…”.`;
 

@@ -2,6 +2,7 @@
 // defaults, ranges and labels), what a set of them means for a sweep, the first problem with it,
 // the equivalent native command, and the runs this browser keeps for it.
 
+import { DATA_KEYS } from '../data/run-data.js';
 import { MODEL_WIDTHS } from '../generated/settings.js';
 import { fieldOf, valueOf } from '../url-state.js';
 import { rangeProblem } from '../views/form.js';
@@ -106,7 +107,7 @@ const STORE = 'rgp-sweep/v1:';
 const identity = (s) => JSON.stringify([s.nodes, s.degree, s.seed, s.iters, s.graphs, s.model, s.dataset, s.data, s.epochs, s.lr,
   ...(s.start === 'pretrained' ? ['pretrained', `recover=${fieldOf('recover').def}`] : []),
   ...(s.depth > 0 || s.residual ? [s.depth, s.residual] : []),
-  ...(s.userConfig ? ['data', ...['data_id', 'image_size', 'color', 'test_split', 'target', 'drop_bad_rows'].map((k) => s.userConfig[k] ?? null)] : [])]);
+  ...(s.userConfig ? ['data', ...DATA_KEYS.map((k) => s.userConfig[k] ?? null)] : [])]);
 
 /** Whether two settings keep their runs under the same key. */
 export const sameRuns = (a, b) => identity(a) === identity(b);
