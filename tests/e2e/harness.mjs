@@ -7,7 +7,7 @@
 //   rgp(args)      runs the native CLI (built on demand) and returns its parsed JSON
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,4 +279,18 @@ export async function countGpuBuffers(page) {
       return all.reduce((a, b) => ({ bytes: a.bytes + b.bytes, live: a.live + b.live, created: a.created + b.created }), { bytes: 0, live: 0, created: 0 });
     },
   };
+}
+
+const AXE = resolve(root, 'node_modules/axe-core/axe.min.js');
+
+/** axe-core's violations on `page` (or within `selector`), one line each with up to 8 nodes. */
+export async function axeViolations(page, selector = null) {
+  // The page's Content-Security-Policy forbids inline scripts (addScriptTag); evaluating the
+  // library's source through the debugging protocol is not subject to it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const result = await page.evaluate(async (sel) => {
+    const r = await window.axe.run(sel ?? document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).slice(0, 8).join('\n      ')}`);
+  }, selector);
+  return result;
 }

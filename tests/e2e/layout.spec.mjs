@@ -3,16 +3,13 @@
 // overlap at 390, 1024 and 1440 px wide and nothing scrolls sideways at 390 px; axe-core finds no
 // violations; every control is reachable with Tab and the Train button works from the keyboard.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { root, test, text, waitForState } from './harness.mjs';
+import { axeViolations, test, text, waitForState } from './harness.mjs';
 
 // Graph, training (one epoch of the MLP from scratch on quick Fashion-MNIST, CPU) and sweep panels.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=fashion&data=quick&epochs=1' +
   '&backend=cpu&start=scratch&sweep=true';
 const WIDTHS = [1440, 1024, 390];
 const HEIGHT = 900;
-const AXE = resolve(root, 'node_modules/axe-core/axe.min.js');
 
 /** The app at `width` with all three panels mounted. */
 async function openAll(open, width) {
@@ -142,17 +139,6 @@ test('layout: no text overlaps at 1440, 1024 and 390 px after a Fashion-MNIST tr
   }
   assert.equal(problems.length, 0, `layout problems:\n  ${problems.join('\n  ')}`);
 }, { timeout: 180000 });
-
-async function axeViolations(page) {
-  // The page's Content-Security-Policy forbids inline scripts (addScriptTag); evaluating the
-  // library's source through the debugging protocol is not subject to it.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').join(' ')}`).slice(0, 8).join('\n      ')}`);
-  });
-  return result;
-}
 
 test('accessibility: axe-core finds no violations with the graph, training and sweep panels open, before and after a training', async ({ open }) => {
   const page = await openAll(open, 1280);
