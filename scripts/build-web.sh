@@ -5,7 +5,8 @@
 #      the sweep statistics module (feature web-sweep) → pkg/sweep/, and the sweep graphs module
 #      (feature web-sweep-graphs) → pkg/sweep-graphs/
 #   2. the training wasm module, by scripts/build-train-wasm.sh when it exists (RGP_TRAIN=0 skips it)
-#   3. webpack (www/ → dist/), plus index.html, the stylesheets and data/ (the datasets) → dist/
+#   3. webpack (www/ → dist/), plus index.html (and embed.html from it), the stylesheets and data/
+#      (the datasets) → dist/
 #   4. the service worker with this build's precache list (scripts/sw-manifest.mjs)
 #   5. brotli and gzip siblings of every compressible file (scripts/serve.mjs sends them)
 # Cargo builds go to target/web (WEB_TARGET_DIR overrides) so they never wait on other builds.
@@ -76,6 +77,8 @@ step "front end (webpack → $DIST/)"
 rm -rf "$DIST"
 RGP_DIST=$DIST npx --no-install webpack --mode production
 cp index.html www/style.css node_modules/uplot/dist/uPlot.min.css "$DIST/"
+# The embed (embed.html): index.html marked data-embed, same bundle (scripts/embed-page.mjs).
+node scripts/embed-page.mjs "$DIST"
 if [ -d data ]; then
   step "datasets (data/ → dist/data/)"
   mkdir -p "$DIST/data"

@@ -5,10 +5,10 @@
 //                                                        libnginx-mod-http-brotli-static)
 //   node scripts/deploy-config.mjs headers               a `_headers` file (static hosts that read one)
 // deploy/nginx.conf and deploy/_headers are this script's output (tests/deploy-config.test.mjs).
-import { HASHED_NAME, IMMUTABLE, SECURITY_HEADERS } from './serve.mjs';
+import { EMBED_HEADERS, EMBED_PATH, HASHED_NAME, IMMUTABLE, SECURITY_HEADERS } from './serve.mjs';
 
-const addHeaders = (cache, indent) =>
-  [...Object.entries(SECURITY_HEADERS), ['Cache-Control', cache]]
+const addHeaders = (cache, indent, security = SECURITY_HEADERS) =>
+  [...Object.entries(security), ['Cache-Control', cache]]
     .map(([k, v]) => `${indent}add_header ${k} "${v}" always;`)
     .join('\n');
 
@@ -37,6 +37,11 @@ server {
 ${addHeaders(IMMUTABLE, '        ')}
     }
 
+    # The embed: the one page other sites may frame (its own CSP frame-ancestors and CORP).
+    location = ${EMBED_PATH} {
+${addHeaders('no-cache', '        ', EMBED_HEADERS)}
+    }
+
     # The page, app.js, sw.js and the data: revalidated on every use (ETag).
     location / {
 ${addHeaders('no-cache', '        ')}
@@ -47,12 +52,18 @@ ${addHeaders('no-cache', '        ')}
 
 export function headers() {
   const lines = [...Object.entries(SECURITY_HEADERS), ['Cache-Control', 'no-cache']].map(([k, v]) => `  ${k}: ${v}`);
+  // The embed's own values: a host joins the values of every rule that matches a path, so the
+  // `! Name` lines first drop the catch-all rule's (two CSPs would both apply, 'none' winning).
+  const embed = Object.entries(EMBED_HEADERS).filter(([k, v]) => SECURITY_HEADERS[k] !== v);
+  const embedLines = [...embed.map(([k]) => `  ! ${k}`), ...embed.map(([k, v]) => `  ${k}: ${v}`)];
   // One rule for every path: hosts differ in the patterns they match, and revalidating a
   // content-hashed file costs a 304 only.
   return `# RGP Studio on a static host that reads _headers (Netlify, Cloudflare Pages): the headers of
 # scripts/serve.mjs. Written by scripts/deploy-config.mjs; see docs/DEPLOY.md.
 /*
 ${lines.join('\n')}
+${EMBED_PATH}
+${embedLines.join('\n')}
 `;
 }
 

@@ -9,7 +9,8 @@
 // - Content-hashed names (webpack's [contenthash] chunks and wasm) are immutable for a year;
 //   everything else (index.html, app.js, sw.js, data) is `no-cache` with an ETag (304 when unchanged).
 // - Security headers on every response (CSP as in index.html's meta tag, plus frame-ancestors,
-//   which a meta tag cannot carry), nosniff, no referrer, cross-origin isolation (all same-origin).
+//   which a meta tag cannot carry), nosniff, no referrer, cross-origin isolation (all same-origin);
+//   embed.html alone may be framed by any site (EMBED_HEADERS).
 // - Only GET and HEAD (405), request headers at most 8 KB (431), nothing outside the root (403).
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -48,6 +49,26 @@ export const SECURITY_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+/** The embed (embed.html, scripts/embed-page.mjs) is the one page other sites may frame:
+ * frame-ancestors * instead of 'none'. Its Cross-Origin-Resource-Policy is cross-origin because a
+ * host page that is itself cross-origin isolated (COEP require-corp) may only frame documents that
+ * allow it so (the CORP check applies to the navigation of a frame of such a page); without COEP a
+ * host frames it either way. The files the embed loads stay same-origin: they are its own. COEP
+ * stays require-corp (it governs the embed's own subresources, all same-origin) and COOP is
+ * ignored in a frame; in a host that is not isolated the embed is not either, which nothing of
+ * the page needs. */
+export const EMBED_PATH = '/embed.html';
+export const EMBED_HEADERS = {
+  ...SECURITY_HEADERS,
+  'Content-Security-Policy': `${CSP}; frame-ancestors *`,
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+/** The security headers of the file at `path` (the URL's path). */
+export function securityHeaders(path) {
+  return path === EMBED_PATH ? EMBED_HEADERS : SECURITY_HEADERS;
+}
+
 export const MAX_HEADER_BYTES = 8192;
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -104,7 +125,7 @@ function handle(base, req, res) {
 
   const ext = extname(file);
   const headers = {
-    ...SECURITY_HEADERS,
+    ...securityHeaders(path),
     'Content-Type': TYPES[ext] || 'application/octet-stream',
     'Cache-Control': isHashed(file) ? IMMUTABLE : 'no-cache',
   };

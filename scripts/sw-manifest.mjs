@@ -28,7 +28,7 @@ const gpuSize = existsSync(join(root, 'pkg/train-cpu/rgp_bg.wasm')) && existsSyn
 const precache = files
   .filter((f) => !/\.(br|gz)$/.test(f) || /^data\/[a-z]+-quick\/[^/]+\.gz$/.test(f))
   .filter((f) => !f.startsWith('data/') || /-quick\//.test(f))
-  .filter((f) => f !== 'sw.js' && f !== 'index.html' && f !== 'debug.js')
+  .filter((f) => f !== 'sw.js' && f !== 'index.html' && f !== 'embed.html' && f !== 'debug.js')
   .filter((f) => !(f.endsWith('.wasm') && statSync(join(dist, f)).size === gpuSize))
   .sort();
 // Each precached file's SHA-256: the service worker checks what it downloads against it, so a file

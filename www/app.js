@@ -10,6 +10,8 @@ import { Controls } from './controls.js';
 import { grouped } from './format.js';
 import { wireGraphFiles } from './graph-files.js';
 import { mountTraining } from './training-mount.js';
+import { embedLayout, embedPanels, isEmbed } from './embed/embed.js';
+import { mountShareDialog } from './share-dialog.js';
 import { scrollToPanel, showNote } from './presenter.js';
 import { mountSweep } from './sweep/mount.js';
 import { activity, changesGraph, linkReproduces, replacesWork, settled, Store } from './store.js';
@@ -17,7 +19,7 @@ import { engineConfig, parseHash, refuseLink, serialize, writeToLocation } from 
 import { AsplChart } from './views/aspl-chart.js';
 import { FamilyList } from './views/family-list.js';
 import { describe, showNotes, showUndo } from './views/graph-notes.js';
-import { GraphViews } from './views/graph-views.js';
+import { GraphViews, validSwap } from './views/graph-views.js';
 import { clearProgress, showLive, showMetrics, showProgress, showSearching } from './views/metrics.js';
 import { registerServiceWorker } from './sw-client.js';
 import { GraphWorker } from './worker-client.js';
@@ -197,14 +199,6 @@ function onImported(v) {
   setStatus('done', 'imported graph');
 }
 
-/** A swap is highlighted only if its new edges are in the graph drawn (snapshots can lag). */
-function validSwap(v, swap) {
-  if (!swap || swap.length !== 4) return null;
-  const [s1, t1, s2, t2] = swap;
-  const has = (a, b) => a < v.n && v.table.subarray(a * v.k, (a + 1) * v.k).includes(b);
-  return has(s1, t2) && has(s2, t1) ? swap : null;
-}
-
 // Progress is drawn once per frame, however often it arrives.
 function frame() {
   const f = run.frame;
@@ -356,6 +350,7 @@ $('new-seed').addEventListener('click', () => {
 
 // Copy link, the graph's exports and imports (www/graph-files.js).
 wireGraphFiles({ store, run, worker, ui, showError });
+mountShareDialog($('share'), () => store.state.config ?? store.state.held);
 
 window.addEventListener('resize', () => {
   views.resize();
@@ -403,7 +398,7 @@ const appApi = {
  *  worker started the link's run itself (adopted here); a refused link runs the defaults. */
 function onOpened(m) {
   show(m.problem ? refuseLink(m.problem) : m.parsed);
-  startRun(true, m.started ? m.id : null);
+  startRun(m.search, m.started ? m.id : null); // an embed may open on its start graph
 }
 
 function show(parsed) {
@@ -412,6 +407,8 @@ function show(parsed) {
 }
 
 async function start() {
+  const embed = isEmbed() && parseHash(window.location.hash).config; // its layout before the first graph
+  if (embed) embedLayout(embed, store);
   requestAnimationFrame(frame);
   worker.attach();
   try {
@@ -429,6 +426,8 @@ async function start() {
   // The rest waits for the first graph on the canvas (or 2 s, when none comes): the training
   // module's compile, the panels and the service worker's precaching would take the CPU from it.
   await Promise.race([views.firstDrawn, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  // The embed mounts what its view shows, and no service worker (it runs in other sites' pages).
+  if (embed) return embedPanels(embed, appApi, { training: (el) => mountTraining(el, appApi), sweep: (el) => mountSweep(el, appApi) });
   mountTraining($('training'), appApi);
   mountSweep($('sweep'), appApi);
   startServiceWorker();

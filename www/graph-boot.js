@@ -16,7 +16,9 @@ function boot() {
     e.preventDefault();
     early.push(['error', e]);
   };
-  worker.postMessage({ type: 'open', id: LINK_RUN, hash: self.location.hash });
+  // An embed (embed.html) may open on its start graph only (www/embed/policy.js): the worker asks.
+  const embed = self.document?.documentElement.hasAttribute('data-embed') ?? false;
+  worker.postMessage({ type: 'open', id: LINK_RUN, hash: self.location.hash, embed });
   return { worker, early };
 }
 

@@ -4,7 +4,7 @@
 
 /** What the page (graph-boot.js, worker-client.js) sends the worker. */
 export const TO_GRAPH_WORKER = {
-  open: { fields: ['id', 'hash'], doc: "the page's link, posted before the engine loads: answered by opened, then its run's events" },
+  open: { fields: ['id', 'hash', 'embed?'], doc: "the page's link, posted before the engine loads (embed: the page is embed.html): answered by opened, then its run's events" },
   run: { fields: ['id', 'config', 'search'], doc: 'builds the start graph and searches it when search is true; replaces any run' },
   stop: { fields: ['id'], doc: 'stops run id after the chunk in progress (answered by its graph, phase stopped)' },
   family: { fields: ['id', 'config', 'pick'], doc: 'builds a family of graphs, then shows member pick (null: the lowest ASPL)' },
@@ -17,7 +17,7 @@ export const TO_GRAPH_WORKER = {
 /** What the worker posts back. */
 export const FROM_GRAPH_WORKER = {
   ready: { fields: ['version'], doc: 'the engine loaded' },
-  opened: { fields: ['id', 'parsed', 'problem', 'started'], doc: "the link's verdict: the parse, the engine's problem, whether run id started" },
+  opened: { fields: ['id', 'parsed', 'problem', 'started', 'search'], doc: "the link's verdict: the parse, the engine's problem, whether run id started, and whether it searches" },
   graph: {
     fields: ['id', 'phase', 'view', 'memory', 'progress?', 'elapsedMs?', 'evalsPerSec?', 'index?'],
     doc: 'a graph to show: phase start, done, stopped, imported or picked (memory: the module, for the soak test)',

@@ -7,6 +7,7 @@
 import { takeMessages } from './graph-worker-inbox.js';
 import * as rgp from 'rgp-graph';
 import { engineConfig, parseHash } from './url-state.js';
+import { opensSearching } from './embed/policy.js';
 import { FROM_GRAPH_WORKER, TO_GRAPH_WORKER } from './graph-messages.js';
 import { dispatcher, message } from './protocol.js';
 
@@ -242,7 +243,7 @@ function importGraph({ req, id, name, bytes }) {
 /** The page's link: parsed by the schema's rules and checked by the engine here, so its run
  * starts without a round trip through the page. The verdict goes to the page first (`opened`),
  * then the run's events. */
-function openLink({ id, hash }) {
+function openLink({ id, hash, embed = false }) {
   const parsed = parseHash(hash);
   const config = engineConfig(parsed.config);
   const isFamily = parsed.config.search === 'family';
@@ -255,10 +256,12 @@ function openLink({ id, hash }) {
     }
   }
   const started = !parsed.rejected && !problem;
-  post({ type: 'opened', id, parsed, problem, started });
+  // The app runs its link's search on opening; an embed only when its view or autorun says so.
+  const search = !embed || isFamily || opensSearching(parsed.config);
+  post({ type: 'opened', id, parsed, problem, started, search });
   if (!started) return;
   if (isFamily) startFamily({ id, config, pick: parsed.config.pick });
-  else startRun({ id, config, search: true });
+  else startRun({ id, config, search });
 }
 
 const handle = dispatcher(TO_GRAPH_WORKER, {

@@ -65,8 +65,10 @@ self.addEventListener('fetch', (event) => {
 
 async function fromCache(req, url) {
   const cache = await caches.open(CACHE);
-  // Navigations (any hash, any query) get the cached page.
-  const key = req.mode === 'navigate' ? new URL('./', self.location).href : url.origin + url.pathname;
+  // Navigations (any hash, any query) get the cached page; embed.html is a page of its own (its
+  // headers let other sites frame it), cached when first fetched.
+  const page = url.pathname.endsWith('/embed.html') ? './embed.html' : './';
+  const key = req.mode === 'navigate' ? new URL(page, self.location).href : url.origin + url.pathname;
   const hit = await cache.match(key);
   if (hit) return hit;
   const res = await fetch(req);

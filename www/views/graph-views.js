@@ -26,6 +26,14 @@ function colorsOf(el) {
 const canOffload = () =>
   typeof HTMLCanvasElement.prototype.transferControlToOffscreen === 'function' && typeof OffscreenCanvas === 'function';
 
+/** A swap is highlighted only if its new edges are in the graph drawn (snapshots can lag). */
+export function validSwap(v, swap) {
+  if (!swap || swap.length !== 4) return null;
+  const [s1, t1, s2, t2] = swap;
+  const has = (a, b) => a < v.n && v.table.subarray(a * v.k, (a + 1) * v.k).includes(b);
+  return has(s1, t2) && has(s2, t1) ? swap : null;
+}
+
 export class GraphViews {
   constructor(graphCanvas, heatCanvas) {
     this.graphCanvas = graphCanvas;
