@@ -350,7 +350,7 @@ $('new-seed').addEventListener('click', () => {
 
 // Copy link, the graph's exports and imports (www/graph-files.js).
 wireGraphFiles({ store, run, worker, ui, showError });
-mountShareDialog($('share'), () => store.state.config ?? store.state.held);
+mountShareDialog($('share'), () => store.state);
 
 window.addEventListener('resize', () => {
   views.resize();

@@ -106,6 +106,29 @@ test('server: brotli and gzip siblings, immutable hashed files, ETag and 304, se
   }
 });
 
+// embed.html (scripts/embed-page.mjs) is index.html marked data-embed, and the one page any site
+// may frame: its CSP says frame-ancestors * and its CORP cross-origin (a cross-origin isolated
+// host may frame it); everything else, and the files it loads, keep the app's headers.
+test('server: embed.html is index.html marked data-embed, with headers that let any site frame it', async ({ baseURL }) => {
+  const index = readFileSync(resolve(dist, 'index.html'), 'utf8');
+  const embed = readFileSync(resolve(dist, 'embed.html'), 'utf8');
+  assert.match(embed, /<html lang="en" data-embed>/);
+  assert.doesNotMatch(embed.match(/<title>([^<]*)<\/title>/)[1], new RegExp(`^${index.match(/<title>([^<]*)<\/title>/)[1]}$`));
+  const scripts = (html) => [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(scripts(embed), scripts(index), 'the same bundle and stylesheets');
+  const e = (await raw(baseURL, 'embed.html', { headers: { 'accept-encoding': 'br' } })).headers;
+  assert.match(e['content-security-policy'], /; frame-ancestors \*$/);
+  assert.doesNotMatch(e['content-security-policy'], /'none'$/);
+  assert.equal(e['cross-origin-resource-policy'], 'cross-origin');
+  assert.equal(e['cross-origin-embedder-policy'], 'require-corp');
+  assert.equal(e['x-content-type-options'], 'nosniff');
+  for (const path of ['', 'index.html', 'app.js', 'embed.html.br', 'embed.htm']) {
+    const h = (await raw(baseURL, path)).headers;
+    assert.match(h['content-security-policy'], /frame-ancestors 'none'$/, path);
+    assert.equal(h['cross-origin-resource-policy'], 'same-origin', path);
+  }
+});
+
 test('server: 405 for other methods, 431 for oversized headers', async ({ baseURL }) => {
   for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
     const r = await raw(baseURL, '', { method });

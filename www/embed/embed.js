@@ -12,7 +12,11 @@ export { isEmbed } from './policy.js';
 /** Lays the page out for the link's view at once (before the first graph): the view, the
  *  controls left out, the link to the full app. `config`: the link's, as parsed. */
 export function embedLayout(config, store) {
-  document.documentElement.dataset.view = valueOf(config, 'view');
+  const view = valueOf(config, 'view');
+  document.documentElement.dataset.view = view;
+  // A view of one panel leaves <main> out: that panel is the page's main landmark then.
+  const panel = { train: 'training', race: 'training', sweep: 'sweep' }[view];
+  if (panel) document.getElementById(panel).setAttribute('role', 'main');
   hideControls(hiddenKeys(config));
   openInApp(store);
   fileSection()?.forEach((e) => {
