@@ -22,6 +22,8 @@ export function embedLayout(config, store) {
   fileSection()?.forEach((e) => {
     e.hidden = true;
   });
+  // The views measured their canvases in the app's layout: they measure again in this one.
+  window.dispatchEvent(new Event('resize'));
 }
 
 /** Mounts what the view needs, after the first graph (as the app mounts its panels): `app` is
