@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const EMBED_TITLE = 'RGP Studio (embedded) — regular-graph pruning';
+// Shorter than the app's title, so the page is no larger than index.html for its mark.
+export const EMBED_TITLE = 'RGP Studio (embedded)';
 
 /** embed.html's text from index.html's; throws if index.html lost the marks it rewrites. */
 export function embedPage(html) {

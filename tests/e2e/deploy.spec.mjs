@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nginx } from '../../scripts/deploy-config.mjs';
-import { IMMUTABLE, isHashed, SECURITY_HEADERS } from '../../scripts/serve.mjs';
+import { EMBED_HEADERS, IMMUTABLE, isHashed, SECURITY_HEADERS } from '../../scripts/serve.mjs';
 import { root, test, waitForState } from './harness.mjs';
 
 const NGINX = '/usr/sbin/nginx';
@@ -72,6 +72,10 @@ test('deploy: dist/ behind nginx keeps the headers, the compressed files and the
     assert.equal(index.status, 200);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(index.headers.get(k), v, k);
     assert.equal(index.headers.get('cache-control'), 'no-cache');
+    // The embed alone may be framed by other sites (its own CSP and CORP); compressed as the rest.
+    const embed = await head('embed.html');
+    for (const [k, v] of Object.entries(EMBED_HEADERS)) assert.equal(embed.headers.get(k), v, `embed.html: ${k}`);
+    assert.equal(embed.headers.get('content-encoding'), 'br');
     const app = await head('app.js');
     assert.equal(app.headers.get('content-encoding'), 'br', 'the brotli sibling is sent');
     assert.equal((await head('app.js', 'gzip')).headers.get('content-encoding'), 'gzip');

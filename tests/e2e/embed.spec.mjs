@@ -110,3 +110,24 @@ test('Share / embed: the dialog writes the embed link and an iframe for a chosen
   await p.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
 });
+
+test('embed: autorun=train trains after the search, but waits for a click on a data-saving connection', async ({ page, baseURL }) => {
+  const link = `embed.html#${LINK}&view=train&autorun=train&epochs=1&backend=cpu`;
+  const p = await page();
+  await p.goto(`${baseURL}${link}`);
+  // The search runs first, then the panel (mounted after the first graph) trains on its graph.
+  await p.waitForFunction(() => ['loading', 'training', 'done'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 90000 });
+  assert.equal(await p.getAttribute('[data-testid="status"]', 'data-state'), 'done', 'training started after the search');
+  assert.equal(await p.isHidden('#graph-canvas'), true, 'the train view is the training panel');
+
+  // Data saver on (the browser's own setting, through the DevTools protocol): no download starts
+  // by itself; the panel says why and Train waits for a click.
+  const q = await page();
+  const cdp = await q.context().newCDPSession(q);
+  await cdp.send('Emulation.setDataSaverOverride', { dataSaverEnabled: true });
+  await q.goto(`${baseURL}${link}`);
+  assert.equal(await waitForState(q, ['done', 'error']), 'done');
+  await q.waitForSelector('[data-testid="train-start"]:not([disabled])');
+  await textWhen(q, 'autorun-note', /waits for a click: this connection asks to save data/);
+  assert.equal(await q.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'idle');
+}, { timeout: 150000 });

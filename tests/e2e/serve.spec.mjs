@@ -116,6 +116,11 @@ test('server: embed.html is index.html marked data-embed, with headers that let 
   assert.doesNotMatch(embed.match(/<title>([^<]*)<\/title>/)[1], new RegExp(`^${index.match(/<title>([^<]*)<\/title>/)[1]}$`));
   const scripts = (html) => [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(scripts(embed), scripts(index), 'the same bundle and stylesheets');
+  // So its first graph costs no more bytes than the app's: the same files, a page no larger.
+  for (const ext of ['', '.br', '.gz']) {
+    const size = (f) => statSync(resolve(dist, f + ext)).size;
+    assert.ok(size('embed.html') <= size('index.html'), `embed.html${ext}: ${size('embed.html')} > ${size('index.html')} bytes`);
+  }
   const e = (await raw(baseURL, 'embed.html', { headers: { 'accept-encoding': 'br' } })).headers;
   assert.match(e['content-security-policy'], /; frame-ancestors \*$/);
   assert.doesNotMatch(e['content-security-policy'], /'none'$/);
