@@ -16,14 +16,14 @@ const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <style>body{font:16px/1.5 Georgia,serif;max-width:1000px;margin:24px auto;color:#222}iframe{border:1px solid #ccc;border-radius:6px}</style></head>
 <body><h1>Week 5: pruning with regular graphs</h1>
 <p>Press <b>Search</b> and watch the average shortest path fall as edges are swapped. Try a larger degree: does the Moore bound get closer?</p>
-<iframe src="${appUrl}embed.html#${LINK}" title="RGP Studio: the search" width="1000" height="560"></iframe>
+<iframe src="${appUrl}embed.html#${LINK}" title="RGP Studio: the search" width="1000" height="470"></iframe>
 <p>Next week: train the pruned network on these masks.</p></body></html>`;
 const host = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page));
 await new Promise((ok) => host.listen(0, '127.0.0.1', ok));
 
 const browser = await launch();
 try {
-  const tab = await browser.newPage({ viewport: { width: 1060, height: 800 } });
+  const tab = await browser.newPage({ viewport: { width: 1060, height: 700 } });
   await tab.goto(`http://127.0.0.1:${host.address().port}/`);
   const frame = await (await tab.waitForSelector('iframe')).contentFrame();
   await waitForState(frame, ['done']);
