@@ -35,7 +35,7 @@ if [ "${1:-}" = "quick" ]; then
   step "library unit tests (default features)"
   cargo test --release --lib
   step "link parser and links of earlier versions"
-  node --test tests/url-state.fuzz.mjs tests/links.test.mjs
+  node --test tests/url-state.fuzz.mjs tests/links.test.mjs tests/embed-policy.test.mjs
   [ -f dist/index.html ] || { echo "error: dist/ is not built; run scripts/serve.sh (or scripts/build-web.sh) first" >&2; exit 2; }
   step "end-to-end smoke (headless Chromium, the dist/ already built)"
   node tests/e2e/run.mjs 'loads with no console errors|copied link opened|pretrained start shows'
@@ -76,8 +76,8 @@ tests/model_interop.sh
 step "wasm modules and front end"
 scripts/build-web.sh
 
-step "link parser: fuzzed with fast-check, and links of earlier versions (Node, the app's engine)"
-node --test tests/url-state.fuzz.mjs tests/links.test.mjs
+step "link parser: fuzzed with fast-check, links of earlier versions (Node, the app's engine), the embed's keys"
+node --test tests/url-state.fuzz.mjs tests/links.test.mjs tests/embed-policy.test.mjs
 
 step "end-to-end (headless Chromium)"
 node tests/e2e/run.mjs

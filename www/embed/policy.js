@@ -52,6 +52,6 @@ export function embedUrl(config, view, base) {
 export function iframeSnippet(url, view) {
   const label = fieldOf('view').labels[VIEWS.indexOf(view)] ?? 'the graph';
   const safe = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  const height = view === 'graph' ? 480 : 640;
+  const height = view === 'graph' ? 600 : 640;
   return `<iframe src="${safe}" title="RGP Studio: ${label}" width="720" height="${height}" style="border:0" loading="lazy"></iframe>`;
 }
