@@ -87,6 +87,19 @@ export async function waitForState(page, states, timeout = 60000) {
   return page.getAttribute('[data-testid="status"]', 'data-state');
 }
 
+/** Waits until a resize to `width` has settled: the viewport has that width, two frames were
+ *  drawn after it, and every chart is redrawn at its box's width (charts follow their box). */
+export async function waitForLayout(page, width, timeout = 10000) {
+  await page.waitForFunction((w) => {
+    if (window.innerWidth !== w) return false;
+    return [...document.querySelectorAll('.ck-plot')].every((p) => {
+      const u = p.querySelector('.uplot');
+      return !u || !p.checkVisibility() || Math.abs(u.getBoundingClientRect().width - p.clientWidth) <= 1;
+    });
+  }, width, { timeout, polling: 50 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 export async function text(page, testid) {
   return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
 }

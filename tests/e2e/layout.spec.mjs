@@ -3,7 +3,7 @@
 // overlap at 390, 1024 and 1440 px wide and nothing scrolls sideways at 390 px; axe-core finds no
 // violations; every control is reachable with Tab and the Train button works from the keyboard.
 import assert from 'node:assert/strict';
-import { axeViolations, test, text, waitForState } from './harness.mjs';
+import { axeViolations, test, text, waitForLayout, waitForState } from './harness.mjs';
 
 // Graph, training (one epoch of the MLP from scratch on quick Fashion-MNIST, CPU) and sweep panels.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=fashion&data=quick&epochs=1' +
@@ -129,8 +129,7 @@ test('layout: no text overlaps at 1440, 1024 and 390 px after a Fashion-MNIST tr
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: HEIGHT });
     // Let the resize settle (layout, the charts' redraws on resize).
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.waitForTimeout(300);
+    await waitForLayout(page, width);
     const { checked, overlaps } = await page.evaluate(findOverlaps);
     assert.ok(checked > 200, `only ${checked} elements checked at ${width} px`);
     if (overlaps.length) problems.push(`at ${width} px, ${overlaps.length} overlapping pair(s):\n    ${overlaps.slice(0, Number(process.env.LAYOUT_PAIRS || 25)).join('\n    ')}`);
@@ -149,7 +148,7 @@ test('accessibility: axe-core finds no violations with the graph, training and s
   assert.deepEqual(after, [], `axe violations after a training:\n    ${after.join('\n    ')}`);
   // Narrow, where the wide results tables scroll inside their boxes.
   await page.setViewportSize({ width: 390, height: HEIGHT });
-  await page.waitForTimeout(300);
+  await waitForLayout(page, 390);
   const narrow = await axeViolations(page);
   assert.deepEqual(narrow, [], `axe violations after a training, 390 px wide:\n    ${narrow.join('\n    ')}`);
 }, { timeout: 180000 });
