@@ -5,7 +5,7 @@
 // from the keyboard, a data table behind a toggle, and SVG and PNG export with the axes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, text, waitForLayout, waitForState } from './harness.mjs';
+import { test, text, textWhen, waitForLayout, waitForState } from './harness.mjs';
 
 const FIRST = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=mnist&data=quick&epochs=1' +
   '&backend=cpu&start=scratch&sweep=true';
@@ -73,7 +73,9 @@ test('charts: first screen at 1440, 1024 and 390 px: nothing cut off, no chart b
 
 /** The readout after the pointer rests on the middle of chart `name`'s plot. */
 async function pointAt(page, name) {
-  const box = await page.locator(`[data-testid="${name}-chart"] .u-over`).boundingBox();
+  const over = page.locator(`[data-testid="${name}-chart"] .u-over`);
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
   await page.waitForFunction((n) => !/^Point at/.test(document.querySelector(`[data-testid="${n}-readout"]`).textContent), name, { timeout: 10000 });
   return text(page, `${name}-readout`);
@@ -127,6 +129,10 @@ test('charts: the loss and accuracy charts after a one-epoch MLP training read o
   await page.waitForSelector('[data-testid="train-accuracy-chart"] .uplot', { timeout: 10000 });
   await checkChart(page, 'train-loss', 'step', 'loss', /^step [\d,.k]+: loss [\d.]+$/);
   await checkChart(page, 'train-accuracy', 'step', 'accuracy (%)', /^step [\d,.k]+: train accuracy [\d.]+ %, test accuracy ([\d.]+ %|none)$/);
+  // The parameters per layer (bars, SVG): the keyboard reads them too.
+  await page.focus('[data-testid="train-params-chart"]');
+  await page.keyboard.press('ArrowRight');
+  await textWhen(page, 'train-params-readout', /^[\w.]+, (dense|kept): [\d,.kM]+ parameters$/);
   // A run from scratch has no fine-tuning curve: its box is not shown.
   assert.equal(await page.isVisible('[data-testid="finetune"]'), false);
   assert.deepEqual(await page.evaluate(cutOff), []);

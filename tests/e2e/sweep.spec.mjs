@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fullCli, rgp, root, test, text, waitForState } from './harness.mjs';
+import { fullCli, rgp, root, test, text, textWhen, waitForState } from './harness.mjs';
 
 // 16 nodes of degree 4, three graphs, one seed, one epoch, the dense baseline, CPU backend.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=anneal&iters=20000&sweep=true&sweep_model=mlp&sweep_dataset=mnist' +
@@ -93,6 +93,10 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   await until(page, 'done', async () => (await state(page)) === 'done', 240000);
   assert.equal(await runs(page), 4);
   assert.ok((await page.locator('[data-testid="sweep-aspl-chart"] circle[data-mean]').count()) === 3);
+  // The scatter's points read out from the keyboard (views/chart-kit.js).
+  await page.focus('[data-testid="sweep-aspl-chart"]');
+  await page.keyboard.press('ArrowRight');
+  await textWhen(page, 'sweep-aspl-readout', /ASPL \(hops\) [\d.]+, test accuracy \(%\) [\d.]+/);
   // Correlations with intervals, over the three graph means (Pearson r in [-1, 1]).
   const r = Number((await page.textContent('[data-testid="sweep-r-aspl-means-pearson"] td:nth-child(2)')).trim());
   assert.ok(r >= -1 && r <= 1, `r = ${r}`);

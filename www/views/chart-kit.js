@@ -275,23 +275,25 @@ export function align(lines, labels) {
  * and the keyboard (points in x order) mark a point and say its values. `table`: {head, rows}.
  */
 export function pointSource(frame, svg, table) {
-  const points = [...svg.querySelectorAll('[data-readout]')].sort((a, b) => a.cx.baseVal.value - b.cx.baseVal.value);
+  // Where a point is: a circle's centre, or the data-x/data-y its chart gave it (a bar's top).
+  const at = (p) => [Number(p.dataset.x ?? p.getAttribute('cx')), Number(p.dataset.y ?? p.getAttribute('cy'))];
+  const points = [...svg.querySelectorAll('[data-readout]')].sort((a, b) => at(a)[0] - at(b)[0]);
   const mark = node('circle', { r: 7, fill: 'none', stroke: '#222', 'stroke-width': 1.5, class: 'ck-mark', visibility: 'hidden' });
   svg.append(mark);
   frame.plot.replaceChildren(svg);
   const select = (i) => {
-    const p = points[i];
-    mark.setAttribute('cx', p.cx.baseVal.value);
-    mark.setAttribute('cy', p.cy.baseVal.value);
+    const [x, y] = at(points[i]);
+    mark.setAttribute('cx', x);
+    mark.setAttribute('cy', y);
     mark.setAttribute('visibility', 'visible');
-    return p.dataset.readout;
+    return points[i].dataset.readout;
   };
   svg.addEventListener('pointermove', (e) => {
     const m = svg.getScreenCTM();
     if (!m || !points.length) return;
-    const at = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+    const q = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
     let best = 0;
-    const d = (p) => (p.cx.baseVal.value - at.x) ** 2 + (p.cy.baseVal.value - at.y) ** 2;
+    const d = (p) => (at(p)[0] - q.x) ** 2 + (at(p)[1] - q.y) ** 2;
     points.forEach((p, i) => {
       if (d(p) < d(points[best])) best = i;
     });

@@ -49,7 +49,7 @@ export function svgRoot(w, h, title) {
 
 /**
  * The axes of a chart: lines, ticks, grid, tick labels, axis labels and the title.
- * `spec`: {title, xLabel, yLabel, xFormat, yFormat, xLog}; `s`: {x0, x1, y0, y1, px, py, w, h, pad}.
+ * `spec`: {title, xLabel, yLabel, xFormat, yFormat, xLog, yLog, xTicks}; `s`: {x0, x1, y0, y1, px, py, w, h, pad}.
  */
 export function axes(spec, s) {
   const { x0, x1, y0, y1, px, py, w, h, pad } = s;
@@ -58,12 +58,13 @@ export function axes(spec, s) {
   const g = node('g', { 'font-size': 11, 'font-family': 'sans-serif', fill: '#444', class: 'axes' });
   g.append(node('line', { x1: pad.left, y1: h - pad.bottom, x2: w - pad.right, y2: h - pad.bottom, stroke: '#888' }));
   g.append(node('line', { x1: pad.left, y1: pad.top, x2: pad.left, y2: h - pad.bottom, stroke: '#888' }));
-  for (const t of spec.xLog ? logTicks(x0, x1) : ticks(x0, x1)) {
-    if (t < x0 || t > x1) continue;
-    g.append(node('line', { x1: px(t), y1: h - pad.bottom, x2: px(t), y2: h - pad.bottom + 4, stroke: '#888' }));
-    g.append(node('text', { x: px(t), y: h - pad.bottom + 16, 'text-anchor': 'middle' }, fx(t)));
+  // Categories (a bar chart's) have their own ticks: {at, label}.
+  const xt = spec.xTicks ?? (spec.xLog ? logTicks(x0, x1) : ticks(x0, x1)).filter((t) => t >= x0 && t <= x1).map((t) => ({ at: t, label: fx(t) }));
+  for (const { at, label } of xt) {
+    g.append(node('line', { x1: px(at), y1: h - pad.bottom, x2: px(at), y2: h - pad.bottom + 4, stroke: '#888' }));
+    g.append(node('text', { x: px(at), y: h - pad.bottom + 16, 'text-anchor': 'middle' }, label));
   }
-  for (const t of ticks(y0, y1)) {
+  for (const t of spec.yLog ? logTicks(y0, y1) : ticks(y0, y1)) {
     if (t < y0 || t > y1) continue;
     g.append(node('line', { x1: pad.left, y1: py(t), x2: w - pad.right, y2: py(t), stroke: '#eef1f4' }));
     g.append(node('text', { x: pad.left - 6, y: py(t) + 4, 'text-anchor': 'end' }, fy(t)));
@@ -132,6 +133,35 @@ export function lineSvg(spec, cols) {
       ...(sr.dashed ? { 'stroke-dasharray': '4 3' } : {}) }));
   });
   svg.append(legend(spec.series, LW, LPAD.right));
+  return svg;
+}
+
+/**
+ * Bars on a log scale, in groups: `spec` {title, xLabel, yLabel, series: [{label, color}],
+ * groups: [{label, values (one per series, ≥ 1)}]}. Each bar carries its values (data-readout).
+ */
+export function barSvg(spec) {
+  const w = 460;
+  const h = 260;
+  const pad = { left: 64, right: 16, top: 58, bottom: 44 };
+  const svg = svgRoot(w, h, spec.title);
+  const all = spec.groups.flatMap((g) => g.values).map((v) => Math.max(1, v));
+  const y1 = 10 ** Math.ceil(Math.log10(Math.max(10, ...all)));
+  const n = spec.groups.length || 1;
+  const band = (w - pad.left - pad.right) / n;
+  const s = { x0: 0, x1: n, y0: 1, y1, w, h, pad,
+    px: (i) => pad.left + (i + 0.5) * band,
+    py: (v) => h - pad.bottom - (Math.log10(Math.max(1, v)) / Math.log10(y1)) * (h - pad.top - pad.bottom) };
+  svg.append(axes({ ...spec, yLog: true, xTicks: spec.groups.map((g, i) => ({ at: i, label: g.label })) }, s));
+  const bw = (band * 0.8) / spec.series.length;
+  spec.groups.forEach((g, i) => {
+    g.values.forEach((v, k) => {
+      const x = s.px(i) - band * 0.4 + k * bw;
+      svg.append(node('rect', { x, y: s.py(v), width: bw * 0.92, height: h - pad.bottom - s.py(v), fill: spec.series[k].color,
+        'data-x': x + bw / 2, 'data-y': s.py(v), 'data-readout': `${g.label}, ${spec.series[k].label}: ${compact(v)} ${spec.yLabel.replace(/ \(.*\)$/, '')}` }));
+    });
+  });
+  svg.append(legend(spec.series, w, pad.right));
   return svg;
 }
 
