@@ -36,9 +36,9 @@ function cutOff() {
   for (const t of document.querySelectorAll('.ck-plot svg text')) {
     const svg = t.ownerSVGElement;
     if (!seen(svg)) continue;
-    const b = t.getBBox();
-    const v = svg.viewBox.baseVal;
-    if (b.x < -0.5 || b.x + b.width > v.width + 0.5) out.push(`chart text "${t.textContent}" outside its chart`);
+    const b = t.getBoundingClientRect(); // on the page: rotated labels too
+    const v = svg.getBoundingClientRect();
+    if (b.left < v.left - 0.5 || b.right > v.right + 0.5 || b.top < v.top - 0.5 || b.bottom > v.bottom + 0.5) out.push(`chart text "${t.textContent}" outside its chart`);
   }
   for (const f of document.querySelectorAll('.ck')) {
     if (!seen(f)) continue;
@@ -64,8 +64,8 @@ test('charts: first screen at 1440, 1024 and 390 px: nothing cut off, no chart b
   }
   assert.deepEqual(problems, []);
   // Before any search or training: the ASPL chart says why it is empty; the others are not shown.
-  assert.match(await text(page, 'aspl-empty'), /No search yet/);
-  for (const id of ['train-loss', 'train-accuracy', 'finetune', 'race', 'sweep-aspl']) {
+  assert.match(await text(page, 'aspl-curve-empty'), /No search yet/);
+  for (const id of ['loss', 'accuracy', 'finetune', 'race', 'sweep-aspl']) {
     assert.equal(await page.isVisible(`[data-testid="${id}"]`), false, `${id} shown before it has data`);
   }
   assert.match(await text(page, 'race-fairness'), /unstructured/);
@@ -112,9 +112,9 @@ async function checkChart(page, name, x, y, value) {
 test('charts: the ASPL chart after a search reads out its values (pointer, keyboard, table) and exports SVG and PNG', async ({ open }) => {
   const page = await open(SEARCH, { viewport: { width: 1024, height: 900 } });
   assert.equal(await waitForState(page, ['done', 'error'], 60000), 'done');
-  await page.waitForSelector('[data-testid="aspl-chart"] .uplot', { timeout: 10000 });
-  assert.equal(await page.isVisible('[data-testid="aspl-empty"]'), false);
-  await checkChart(page, 'aspl', 'iteration', 'ASPL (hops)', /^iteration [\d,.kM]+: current [\d.]+ hops, best [\d.]+ hops$/);
+  await page.waitForSelector('[data-testid="aspl-curve-chart"] .uplot', { timeout: 10000 });
+  assert.equal(await page.isVisible('[data-testid="aspl-curve-empty"]'), false);
+  await checkChart(page, 'aspl-curve', 'iteration', 'ASPL (hops)', /^iteration [\d,.kM]+: current [\d.]+ hops, best [\d.]+ hops$/);
 }, { timeout: 120000 });
 
 test('charts: the loss and accuracy charts after a one-epoch MLP training read out and export', async ({ open }) => {
@@ -126,13 +126,13 @@ test('charts: the loss and accuracy charts after a one-epoch MLP training read o
     () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
     null, { timeout: 120000, polling: 200 });
   assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'done', await text(page, 'error'));
-  await page.waitForSelector('[data-testid="train-accuracy-chart"] .uplot', { timeout: 10000 });
-  await checkChart(page, 'train-loss', 'step', 'loss', /^step [\d,.k]+: loss [\d.]+$/);
-  await checkChart(page, 'train-accuracy', 'step', 'accuracy (%)', /^step [\d,.k]+: train accuracy [\d.]+ %, test accuracy ([\d.]+ %|none)$/);
+  await page.waitForSelector('[data-testid="accuracy-chart"] .uplot', { timeout: 10000 });
+  await checkChart(page, 'loss', 'step', 'loss', /^step [\d,.k]+: loss [\d.]+$/);
+  await checkChart(page, 'accuracy', 'step', 'accuracy (%)', /^step [\d,.k]+: train accuracy [\d.]+ %, test accuracy ([\d.]+ %|none)$/);
   // The parameters per layer (bars, SVG): the keyboard reads them too.
-  await page.focus('[data-testid="train-params-chart"]');
+  await page.focus('[data-testid="params-chart"]');
   await page.keyboard.press('ArrowRight');
-  await textWhen(page, 'train-params-readout', /^[\w.]+, (dense|kept): [\d,.kM]+ parameters$/);
+  await textWhen(page, 'params-readout', /^[\w.]+, (dense|kept): [\d,.kM]+ parameters$/);
   // A run from scratch has no fine-tuning curve: its box is not shown.
   assert.equal(await page.isVisible('[data-testid="finetune"]'), false);
   assert.deepEqual(await page.evaluate(cutOff), []);

@@ -57,7 +57,7 @@ function accountingTable(acc) {
 /** Bar chart: parameters per weight layer, dense (grey) against kept (accent), log scale, in a chart frame. */
 function accountingChart(layers) {
   const rows = layers.filter((l) => l.kind !== 'batchnorm');
-  const frame = new ChartFrame({ name: 'train-params', title: 'Parameters per layer, dense and kept' });
+  const frame = new ChartFrame({ name: 'params', title: 'Parameters per layer, dense and kept' });
   const spec = {
     title: 'Parameters per layer, dense and kept', xLabel: 'layer', yLabel: 'parameters (log scale)',
     series: [{ label: 'dense', color: '#adb5bd' }, { label: 'kept', color: '#e8590c' }],

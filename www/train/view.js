@@ -61,9 +61,9 @@ export function buildPanel(section, cfg) {
 function curveCharts() {
   const x = { label: 'step' };
   return {
-    loss: new LineChart({ name: 'train-loss', title: 'Training loss against step', x, y: { label: 'loss', format: upTo(3) },
+    loss: new LineChart({ name: 'loss', title: 'Training loss against step', x, y: { label: 'loss', format: upTo(3) },
       series: [{ label: 'loss', color: '#e8590c' }] }),
-    accuracy: new LineChart({ name: 'train-accuracy', title: 'Accuracy against step', x, y: { label: 'accuracy (%)', unit: '%', format: upTo(2) },
+    accuracy: new LineChart({ name: 'accuracy', title: 'Accuracy against step', x, y: { label: 'accuracy (%)', unit: '%', format: upTo(2) },
       series: [{ label: 'train accuracy', color: '#1c7ed6' }, { label: 'test accuracy', color: '#2f9e44' }] }),
   };
 }

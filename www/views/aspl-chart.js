@@ -12,7 +12,7 @@ const MAX_POINTS = 4000;
 export class AsplChart {
   constructor(el) {
     this.chart = new LineChart({
-      name: 'aspl',
+      name: 'aspl-curve',
       title: 'ASPL against iteration',
       empty: 'No search yet: the ASPL of each iteration is drawn here while a search runs.',
       height: 220,

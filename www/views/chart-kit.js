@@ -40,7 +40,7 @@ export class ChartFrame {
     this.tableBox = el('div', { class: 'ck-table', id: `${id}-table`, hidden: '', role: 'region', tabindex: '0',
       'aria-label': `${title}: data`, 'data-testid': `${name}-table` });
     const button = (text, key, label) => el('button', { type: 'button', 'data-testid': `${name}-${key}`, 'aria-label': label, text });
-    this.tableBtn = button('Data table', 'table-toggle', `${title}: show the data as a table`);
+    this.tableBtn = button('Data table', 'table-toggle', `Data table of ${title}`);
     this.tableBtn.setAttribute('aria-expanded', 'false');
     this.tableBtn.setAttribute('aria-controls', `${id}-table`);
     const svgBtn = button('SVG', 'svg', `Download ${title} as SVG`);
