@@ -6,10 +6,14 @@
 
 import { el } from '../dom.js';
 import { downloadBytes } from '../files.js';
+import { grouped } from '../format.js';
 import { compact, lineSvg, node, pngBlob, svgText } from './chart-svg.js';
 
 /** A value with at most `n` decimals (97.25, 2.1667, 3): ticks and readouts that are short and exact enough. */
 export const upTo = (n) => (v) => String(Number(v.toFixed(n)));
+
+/** An exact value: integers grouped (88,776), others with at most 4 decimals. */
+const exact = (v) => (Number.isInteger(v) ? grouped(v) : upTo(4)(v));
 
 const HINT = 'Point at the chart, or focus it and press the arrow keys, to read its values.';
 const MAX_TABLE_ROWS = 200; // a table of a long search shows every n-th point (and the last)
@@ -142,7 +146,7 @@ const ySize = (u, values) => 22 + 7 * Math.max(3, ...(values ?? []).map((v) => S
 export class LineChart {
   constructor(spec) {
     this.spec = spec;
-    this.fx = spec.x.format ?? compact;
+    this.fx = spec.x.format ?? exact; // values: in the legend, the readout and the table
     this.fy = spec.y.format ?? compact;
     this.frame = new ChartFrame(spec);
     this.element = this.frame.element;
@@ -154,7 +158,7 @@ export class LineChart {
       count: () => this.cols[0].length,
       select: (i) => this.select(i),
       table: () => this.table(),
-      svg: () => lineSvg({ title: spec.title, xLabel: spec.x.label, yLabel: spec.y.label, xLog: spec.x.log, xFormat: this.fx, yFormat: this.fy,
+      svg: () => lineSvg({ title: spec.title, xLabel: spec.x.label, yLabel: spec.y.label, xLog: spec.x.log, xFormat: compact, yFormat: this.fy,
         series: spec.series }, this.cols),
     };
     new ResizeObserver(() => this.resize()).observe(this.frame.body);
@@ -208,13 +212,13 @@ export class LineChart {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false, distr: spec.x.log ? 3 : 1 } },
       axes: [
-        { label: spec.x.label, labelSize: 18, size: 34, values: (u, splits) => splits.map(fx) },
+        { label: spec.x.label, labelSize: 18, size: 34, values: (u, splits) => splits.map(compact) }, // 1.2M, never a cut 1,200,000
         { label: spec.y.label, labelSize: 18, size: ySize, values: (u, splits) => splits.map(fy) },
       ],
       series: [
         { label: spec.x.label, value: value(fx) },
         ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, dash: s.dashed ? [4, 3] : undefined,
-          spanGaps: true, points: { show: false }, value: value(fy) })),
+          spanGaps: true, value: value(fy) })), // uPlot shows the points while they are few (a test accuracy per epoch)
       ],
       hooks: { setCursor: [(u) => this.onCursor(u)] },
     }, this.cols, this.frame.plot);

@@ -2,6 +2,8 @@
 // format, ticks, axes with labels, legend, title) and the line charts' export drawing. The same
 // SVG is saved as .svg and rasterised to .png, so both files carry the axes and the legend.
 
+import { grouped } from '../format.js';
+
 export const NS = 'http://www.w3.org/2000/svg';
 
 export function node(tag, attrs = {}, text) {
@@ -18,7 +20,7 @@ export function compact(v) {
   const trim = (x) => String(Number(x.toPrecision(3)));
   if (a >= 1e6) return `${trim(v / 1e6)}M`;
   if (a >= 1e4) return `${trim(v / 1e3)}k`;
-  if (a >= 1000 || Number.isInteger(v)) return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (a >= 1000 || Number.isInteger(v)) return grouped(v);
   return trim(v);
 }
 
