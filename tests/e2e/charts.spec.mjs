@@ -5,7 +5,7 @@
 // from the keyboard, a data table behind a toggle, and SVG and PNG export with the axes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, text, textWhen, waitForLayout, waitForState } from './harness.mjs';
+import { test, text, textWhen, trainOnce, waitForLayout, waitForState } from './harness.mjs';
 
 const FIRST = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=mnist&data=quick&epochs=1' +
   '&backend=cpu&start=scratch&sweep=true';
@@ -51,24 +51,34 @@ function cutOff() {
   return out;
 }
 
-test('charts: first screen at 1440, 1024 and 390 px: nothing cut off, no chart box without data', async ({ open }) => {
-  const page = await open(FIRST, { viewport: { width: 1440, height: 900 } });
-  assert.notEqual(await waitForState(page, ['done', 'ready', 'error'], 60000), 'error');
-  await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
-  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 60000 });
+/** What cutOff() finds on the page at each first-screen size. */
+async function cutOffAtEachSize(page) {
   const problems = [];
   for (const [width, height] of [[1440, 900], [1024, 900], [390, 844]]) {
     await page.setViewportSize({ width, height });
     await waitForLayout(page, width);
     for (const p of await page.evaluate(cutOff)) problems.push(`at ${width} px: ${p}`);
   }
-  assert.deepEqual(problems, []);
+  return problems;
+}
+
+test('charts: first screen at 1440, 1024 and 390 px: nothing cut off, no chart box without data', async ({ open }) => {
+  const page = await open(FIRST, { viewport: { width: 1440, height: 900 } });
+  assert.notEqual(await waitForState(page, ['done', 'ready', 'error'], 60000), 'error');
+  await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
+  await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 60000 });
+  assert.deepEqual(await cutOffAtEachSize(page), []);
   // Before any search or training: the ASPL chart says why it is empty; the others are not shown.
   assert.match(await text(page, 'aspl-curve-empty'), /No search yet/);
   for (const id of ['loss', 'accuracy', 'finetune', 'race', 'sweep-aspl']) {
     assert.equal(await page.isVisible(`[data-testid="${id}"]`), false, `${id} shown before it has data`);
   }
   assert.match(await text(page, 'race-fairness'), /unstructured/);
+  // The page with no link: its default search, charted.
+  const first = await open('', { viewport: { width: 1440, height: 900 } });
+  assert.notEqual(await waitForState(first, ['done', 'stopped', 'error'], 60000), 'error');
+  await first.waitForSelector('[data-testid="aspl-curve-chart"] .uplot', { timeout: 10000 });
+  assert.deepEqual(await cutOffAtEachSize(first), []);
 }, { timeout: 120000 });
 
 /** The readout after the pointer rests on the middle of chart `name`'s plot. */
@@ -121,11 +131,7 @@ test('charts: the loss and accuracy charts after a one-epoch MLP training read o
   const page = await open(TRAIN, { viewport: { width: 1440, height: 900 } });
   assert.notEqual(await waitForState(page, ['done', 'ready', 'error'], 60000), 'error');
   await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
-  await page.click('[data-testid="train-start"]');
-  await page.waitForFunction(
-    () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
-    null, { timeout: 120000, polling: 200 });
-  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'done', await text(page, 'error'));
+  await trainOnce(page);
   await page.waitForSelector('[data-testid="accuracy-chart"] .uplot', { timeout: 10000 });
   await checkChart(page, 'loss', 'step', 'loss', /^step [\d,.k]+: loss [\d.]+$/);
   await checkChart(page, 'accuracy', 'step', 'accuracy (%)', /^step [\d,.k]+: train accuracy [\d.]+ %, test accuracy ([\d.]+ %|none)$/);

@@ -104,6 +104,24 @@ export async function text(page, testid) {
   return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
 }
 
+/** Clicks Train (or presses a key on it when `key` is given) and waits for the results. */
+export async function trainOnce(page, key = null) {
+  if (key) {
+    await page.focus('[data-testid="train-start"]');
+    await page.keyboard.press(key);
+  } else {
+    await page.click('[data-testid="train-start"]');
+  }
+  await page.waitForFunction(
+    () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
+    null,
+    { timeout: 120000, polling: 200 },
+  );
+  const state = await trainState(page);
+  if (state !== 'done') throw new Error(`training ended ${state}: ${await text(page, 'error')}`);
+  await page.waitForSelector('[data-testid="train-per-class"]', { timeout: 10000 });
+}
+
 /** The training panel's state (`data-train-state` of the training section). */
 export const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
 
