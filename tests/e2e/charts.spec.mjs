@@ -5,7 +5,7 @@
 // from the keyboard, a data table behind a toggle, and SVG and PNG export with the axes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test, text, textWhen, trainOnce, waitForLayout, waitForState } from './harness.mjs';
+import { axeViolations, test, text, textWhen, trainOnce, waitForLayout, waitForState } from './harness.mjs';
 
 const FIRST = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=mnist&data=quick&epochs=1' +
   '&backend=cpu&start=scratch&sweep=true';
@@ -142,4 +142,7 @@ test('charts: the loss and accuracy charts after a one-epoch MLP training read o
   // A run from scratch has no fine-tuning curve: its box is not shown.
   assert.equal(await page.isVisible('[data-testid="finetune"]'), false);
   assert.deepEqual(await page.evaluate(cutOff), []);
+  // With the data tables open, axe-core still finds nothing.
+  const axe = await axeViolations(page);
+  assert.deepEqual(axe, [], `axe violations with the charts' tables open:\n    ${axe.join('\n    ')}`);
 }, { timeout: 180000 });

@@ -4,7 +4,7 @@
 
 import { el } from '../dom.js';
 import { LineChart, align, upTo } from '../views/chart-kit.js';
-import { pct } from './format.js';
+import { pct, percent } from './format.js';
 
 // What the magnitude lane is, so that its higher accuracy is read as a reference, not a rival mask.
 const MAGNITUDE_NOTE = 'Magnitude (one-shot) keeps the pretrained network\'s largest weights, as many per layer as the graph keeps, ' +
@@ -68,7 +68,6 @@ export function accuracyChart(name, title, lanes) {
  *  `level` is the dense network's accuracy. */
 export function drawLines(chart, series, { level = null } = {}) {
   const [xs, ...ys] = align(series, chart.lanes);
-  const percent = (v) => (v === null ? null : 100 * v);
   chart.setData([xs, ...ys.map((c) => c.map(percent)), xs.map(() => percent(level))]);
 }
 

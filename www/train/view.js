@@ -1,13 +1,14 @@
 // The training panel's DOM: the settings form (views/form.js, from the schema), Train/Stop, the
 // backend and comparison lines, the notice, the start numbers, the progress bar and stats, the
 // loss, accuracy and fine-tuning charts (views/chart-kit.js) and the results container; and the
-// functions that show progress, the training curves and the backend. DOM only: the controller (panel.js) talks to the worker.
+// functions that show progress, the training curves and the backend. DOM only: the controller
+// (panel.js) talks to the worker.
 
 import { el } from '../dom.js';
 import { coerce, control, labelled } from '../views/form.js';
 import { LineChart, upTo } from '../views/chart-kit.js';
 import { accuracyChart, startNumbers } from './finetune-view.js';
-import { pct, num, secs } from './format.js';
+import { pct, percent, num, secs } from './format.js';
 import { KEYS, testid } from './settings.js';
 
 const STATS = [
@@ -104,7 +105,6 @@ export function showProgress(view, p, epochs) {
 
 /** The training curves: `points` are [step, loss, train accuracy, test accuracy (null when not measured)]. */
 export function drawCurves(view, points) {
-  const percent = (v) => (v === null || v === undefined ? null : 100 * v);
   const xs = points.map((p) => p[0]);
   view.loss.setData([xs, points.map((p) => p[1])]);
   view.accuracy.setData([xs, points.map((p) => percent(p[2])), points.map((p) => percent(p[3]))]);

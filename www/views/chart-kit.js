@@ -1,8 +1,9 @@
 // What every chart of the page offers, in one place: a frame (the plot, a readout of the values
 // under the pointer or the keyboard's point, a data table behind a toggle, SVG and PNG export;
 // no empty box before there is data) and LineChart, a uPlot line chart in that frame with
-// labelled axes, compact tick labels and a legend of live values. The sweep's SVG scatters use
-// the frame with pointSource(). uPlot loads as a chunk of its own, on the first chart's data.
+// labelled axes, compact tick labels and a legend of live values. SVG charts (the sweep's
+// scatters, the parameters per layer) use the frame through pointSource(). uPlot loads as a chunk
+// of its own, on the first chart's data.
 
 import { el } from '../dom.js';
 import { downloadBytes } from '../files.js';
@@ -209,7 +210,7 @@ export class LineChart {
       width: this.width(),
       height: spec.height ?? 200,
       padding: [10, 26, 0, 0], // room at the right for the last x tick label
-      cursor: { drag: { x: false, y: false } },
+      cursor: { drag: { x: true, y: false } }, // drag to zoom into a stretch of iterations or steps
       scales: { x: { time: false, distr: spec.x.log ? 3 : 1 } },
       axes: [
         { label: spec.x.label, labelSize: 18, size: 34, values: (u, splits) => splits.map(compact) }, // 1.2M, never a cut 1,200,000
