@@ -1,7 +1,7 @@
 // Charts people can read (www/views/chart-kit.js), end to end: on the first screen at 1440, 1024
 // and 390 px no select, option text, button, heading or readout is cut off and no chart box is
 // shown without data; after a search (the ASPL chart) and after a one-epoch training (loss and
-// accuracy) every chart has labelled axes, a legend with values, a readout under the pointer and
+// accuracy), a race and a fine-tuning run, every chart has labelled axes, a legend with values, a readout under the pointer and
 // from the keyboard, a data table behind a toggle, and SVG and PNG export with the axes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -146,3 +146,15 @@ test('charts: the loss and accuracy charts after a one-epoch MLP training read o
   const axe = await axeViolations(page);
   assert.deepEqual(axe, [], `axe violations with the charts' tables open:\n    ${axe.join('\n    ')}`);
 }, { timeout: 180000 });
+
+test('charts: the recovery race and the fine-tuning curve read out and export, beside the note on magnitude pruning', async ({ open }) => {
+  const page = await open(`${TRAIN.replace('start=scratch', 'start=pretrained')}&race=true&panel=training`, { viewport: { width: 1024, height: 900 } });
+  await page.waitForFunction(() => /Race (finished|stopped)/.test(document.querySelector('[data-testid="race-state"]')?.textContent ?? '')
+    || document.querySelector('[data-testid="error"]')?.textContent, null, { timeout: 150000, polling: 200 });
+  assert.match(await text(page, 'race-state'), /Race finished/, await text(page, 'error'));
+  const lanes = /^step [\d,]+: RGP graph \(on show\) ([\d.]+ %|none), Ring lattice .*, dense \(pretrained\) [\d.]+ %$/;
+  await checkChart(page, 'race', 'step', 'test accuracy (%)', lanes);
+  assert.match(await text(page, 'race-fairness'), /largest weights.*unstructured.*not a block mask/);
+  await trainOnce(page);
+  await checkChart(page, 'finetune', 'step', 'test accuracy (%)', /^step [\d,]+: RGP graph \(on show\) [\d.]+ %, dense \(pretrained\) [\d.]+ %$/);
+}, { timeout: 240000 });
