@@ -1,8 +1,9 @@
 // Charts people can read (www/views/chart-kit.js), end to end: on the first screen at 1440, 1024
 // and 390 px no select, option text, button, heading or readout is cut off and no chart box is
-// shown without data; after a search (the ASPL chart) and after a one-epoch training (loss and
-// accuracy), a race and a fine-tuning run, every chart has labelled axes, a legend with values, a readout under the pointer and
-// from the keyboard, a data table behind a toggle, and SVG and PNG export with the axes.
+// shown without data; after a search (the ASPL chart), a one-epoch training (loss and accuracy),
+// a race and a fine-tuning run, every chart has labelled axes, a legend with values, a readout
+// under the pointer and from the keyboard, a data table behind a toggle, and SVG and PNG export
+// with the axes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { axeViolations, test, text, textWhen, trainOnce, waitForLayout, waitForState } from './harness.mjs';
