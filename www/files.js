@@ -2,7 +2,7 @@
 
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
-const TYPES = { json: 'application/json', csv: 'text/csv', npy: 'application/octet-stream' };
+const TYPES = { json: 'application/json', csv: 'text/csv', npy: 'application/octet-stream', svg: 'image/svg+xml', png: 'image/png' };
 
 export function downloadBytes(bytes, name, format) {
   const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[format] ?? 'application/octet-stream' }));

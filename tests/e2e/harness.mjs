@@ -87,8 +87,39 @@ export async function waitForState(page, states, timeout = 60000) {
   return page.getAttribute('[data-testid="status"]', 'data-state');
 }
 
+/** Waits until a resize to `width` has settled: the viewport has that width, two frames were
+ *  drawn after it, and every chart is redrawn at its box's width (charts follow their box). */
+export async function waitForLayout(page, width, timeout = 10000) {
+  await page.waitForFunction((w) => {
+    if (window.innerWidth !== w) return false;
+    return [...document.querySelectorAll('.ck-plot')].every((p) => {
+      const u = p.querySelector('.uplot');
+      return !u || !p.checkVisibility() || Math.abs(u.getBoundingClientRect().width - p.clientWidth) <= 1;
+    });
+  }, width, { timeout, polling: 50 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 export async function text(page, testid) {
   return (await page.textContent(`[data-testid="${testid}"]`))?.trim();
+}
+
+/** Clicks Train (or presses a key on it when `key` is given) and waits for the results. */
+export async function trainOnce(page, key = null) {
+  if (key) {
+    await page.focus('[data-testid="train-start"]');
+    await page.keyboard.press(key);
+  } else {
+    await page.click('[data-testid="train-start"]');
+  }
+  await page.waitForFunction(
+    () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
+    null,
+    { timeout: 120000, polling: 200 },
+  );
+  const state = await trainState(page);
+  if (state !== 'done') throw new Error(`training ended ${state}: ${await text(page, 'error')}`);
+  await page.waitForSelector('[data-testid="train-per-class"]', { timeout: 10000 });
 }
 
 /** The training panel's state (`data-train-state` of the training section). */

@@ -3,7 +3,7 @@
 // overlap at 390, 1024 and 1440 px wide and nothing scrolls sideways at 390 px; axe-core finds no
 // violations; every control is reachable with Tab and the Train button works from the keyboard.
 import assert from 'node:assert/strict';
-import { axeViolations, test, text, waitForState } from './harness.mjs';
+import { axeViolations, test, text, trainOnce, waitForLayout, waitForState } from './harness.mjs';
 
 // Graph, training (one epoch of the MLP from scratch on quick Fashion-MNIST, CPU) and sweep panels.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=none&model=mlp&dataset=fashion&data=quick&epochs=1' +
@@ -18,24 +18,6 @@ async function openAll(open, width) {
   await page.waitForSelector('[data-testid="train-start"]', { timeout: 60000 });
   await page.waitForSelector('[data-testid="sweep-start"]', { timeout: 60000 });
   return page;
-}
-
-/** Clicks Train (or presses a key on it when `key` is given) and waits for the results. */
-async function train(page, key = null) {
-  if (key) {
-    await page.focus('[data-testid="train-start"]');
-    await page.keyboard.press(key);
-  } else {
-    await page.click('[data-testid="train-start"]');
-  }
-  await page.waitForFunction(
-    () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
-    null,
-    { timeout: 120000, polling: 200 },
-  );
-  const state = await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
-  assert.equal(state, 'done', await text(page, 'error'));
-  await page.waitForSelector('[data-testid="train-per-class"]', { timeout: 10000 });
 }
 
 /**
@@ -123,14 +105,13 @@ function findOverlaps() {
 
 test('layout: no text overlaps at 1440, 1024 and 390 px after a Fashion-MNIST training; nothing scrolls sideways at 390 px', async ({ open }) => {
   const page = await openAll(open, WIDTHS[0]);
-  await train(page);
+  await trainOnce(page);
   assert.match(await page.textContent('[data-testid="train-per-class"]'), /Sneaker/, 'Fashion-MNIST class names on show');
   const problems = [];
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: HEIGHT });
     // Let the resize settle (layout, the charts' redraws on resize).
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.waitForTimeout(300);
+    await waitForLayout(page, width);
     const { checked, overlaps } = await page.evaluate(findOverlaps);
     assert.ok(checked > 200, `only ${checked} elements checked at ${width} px`);
     if (overlaps.length) problems.push(`at ${width} px, ${overlaps.length} overlapping pair(s):\n    ${overlaps.slice(0, Number(process.env.LAYOUT_PAIRS || 25)).join('\n    ')}`);
@@ -144,12 +125,12 @@ test('accessibility: axe-core finds no violations with the graph, training and s
   const page = await openAll(open, 1280);
   const before = await axeViolations(page);
   assert.deepEqual(before, [], `axe violations with the panels open:\n    ${before.join('\n    ')}`);
-  await train(page);
+  await trainOnce(page);
   const after = await axeViolations(page);
   assert.deepEqual(after, [], `axe violations after a training:\n    ${after.join('\n    ')}`);
   // Narrow, where the wide results tables scroll inside their boxes.
   await page.setViewportSize({ width: 390, height: HEIGHT });
-  await page.waitForTimeout(300);
+  await waitForLayout(page, 390);
   const narrow = await axeViolations(page);
   assert.deepEqual(narrow, [], `axe violations after a training, 390 px wide:\n    ${narrow.join('\n    ')}`);
 }, { timeout: 180000 });
@@ -191,6 +172,6 @@ test('keyboard: Tab reaches every enabled control, and Enter on Train starts a t
   }), missing);
   assert.deepEqual(names, [], `controls Tab never reaches: ${names.join(', ')}`);
   // Operable: Enter on the focused Train button trains (the one-epoch Fashion-MNIST run).
-  await train(page, 'Enter');
+  await trainOnce(page, 'Enter');
   assert.match(await text(page, 'train-test'), /%$/);
 }, { timeout: 180000 });

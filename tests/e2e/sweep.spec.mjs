@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fullCli, rgp, root, test, text, waitForState } from './harness.mjs';
+import { fullCli, rgp, root, test, text, textWhen, waitForState } from './harness.mjs';
 
 // 16 nodes of degree 4, three graphs, one seed, one epoch, the dense baseline, CPU backend.
 const LINK = 'v=1&nodes=16&degree=4&init=ring&seed=3&search=anneal&iters=20000&sweep=true&sweep_model=mlp&sweep_dataset=mnist' +
@@ -74,7 +74,7 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   await page.click('[data-testid="sweep-start"]');
   // Runs complete one by one and the scatter gets a mean marker per trained graph.
   await until(page, 'two runs', async () => (await runs(page)) >= 2, 240000);
-  const means = await page.locator('[data-testid="sweep-chart-aspl"] circle[data-mean]').count();
+  const means = await page.locator('[data-testid="sweep-aspl-chart"] circle[data-mean]').count();
   assert.ok(means >= 2, `means drawn: ${means}`);
   assert.match(await text(page, 'sweep-progress'), /run \d+ of 4/);
 
@@ -92,7 +92,11 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   await page.click('[data-testid="sweep-start"]');
   await until(page, 'done', async () => (await state(page)) === 'done', 240000);
   assert.equal(await runs(page), 4);
-  assert.ok((await page.locator('[data-testid="sweep-chart-aspl"] circle[data-mean]').count()) === 3);
+  assert.ok((await page.locator('[data-testid="sweep-aspl-chart"] circle[data-mean]').count()) === 3);
+  // The scatter's points read out from the keyboard (views/chart-kit.js).
+  await page.focus('[data-testid="sweep-aspl-chart"]');
+  await page.keyboard.press('ArrowRight');
+  await textWhen(page, 'sweep-aspl-readout', /ASPL \(hops\) [\d.]+, test accuracy \(%\) [\d.]+/);
   // Correlations with intervals, over the three graph means (Pearson r in [-1, 1]).
   const r = Number((await page.textContent('[data-testid="sweep-r-aspl-means-pearson"] td:nth-child(2)')).trim());
   assert.ok(r >= -1 && r <= 1, `r = ${r}`);
@@ -118,9 +122,9 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   const target = rgp([...base, '--search', 'target', '--target-aspl', String(middle.requested_aspl), '--tolerance', '0.01']);
   assert.equal(target.fingerprint, middle.fingerprint);
   await assertNativeMerge(page, await csv.path(), doc.summary);
-  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-svg-aspl"]')]);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-aspl-svg"]')]);
   assert.match(readFileSync(await svg.path(), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-png-degree"]')]);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sweep-degree-png"]')]);
   assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 }, { timeout: 600000 });
 

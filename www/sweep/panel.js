@@ -9,7 +9,6 @@
 import { TrainClient } from '../train/client.js';
 import { downloadBytes } from '../files.js';
 import { grouped } from '../format.js';
-import { pngBlob, svgText } from './charts.js';
 import { summarize, toCsv } from './engine.js';
 import { buildGraphs } from './graphs.js';
 import { jobKey, jobLabel, rowKey, trainJob } from './jobs.js';
@@ -152,7 +151,7 @@ class SweepPanel {
   }
 }
 
-/** Start, Stop, Forget, the downloads and the charts' SVG/PNG buttons. */
+/** Start, Stop, Forget and the downloads (each chart exports itself: views/chart-kit.js). */
 function wireButtons(panel) {
   const { v, st } = panel;
   v.startBtn.addEventListener('click', () => panel.start());
@@ -180,17 +179,4 @@ function wireButtons(panel) {
     };
     downloadBytes(new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`), 'summary.json', 'json');
   });
-  for (const [name, fig] of Object.entries(v.figs)) {
-    fig.svgBtn.addEventListener('click', () => {
-      if (fig.svg) downloadBytes(new TextEncoder().encode(svgText(fig.svg)), `rgp-sweep-${name}.svg`, 'svg');
-    });
-    fig.pngBtn.addEventListener('click', async () => {
-      if (!fig.svg) return;
-      try {
-        downloadBytes(new Uint8Array(await (await pngBlob(fig.svg)).arrayBuffer()), `rgp-sweep-${name}.png`, 'png');
-      } catch (e) {
-        panel.showMessage(`PNG export failed: ${e.message}`);
-      }
-    });
-  }
 }

@@ -4,15 +4,17 @@
 import { el } from '../dom.js';
 import { valueOf } from '../url-state.js';
 import { control, labelled } from '../views/form.js';
-import { scatterSvg } from './charts.js';
+import { ChartFrame, pointSource } from '../views/chart-kit.js';
+import { scatterSvg, scatterTable } from './charts.js';
 import { CONFOUND_NOTE } from './engine.js';
 import { KEYS } from './settings.js';
 
 const COLORS = { main: '#e4572e', worst: '#3b6ea8', dense: '#2a9d5c', random: '#8a5cc2' };
+// [name, title, caption]; a chart is shown once it has points.
 const CHARTS = [
-  ['aspl', 'Test accuracy against ASPL: each dot a run, bars mean ± sd over seeds.'],
-  ['clustering', `Test accuracy against clustering. ${CONFOUND_NOTE}`],
-  ['degree', 'Degree sweep: lowest-ASPL (annealed) and ring graph of each degree, against the kept fraction k/n.'],
+  ['aspl', 'Test accuracy against ASPL', 'Test accuracy against ASPL: each dot a run, bars mean ± sd over seeds.'],
+  ['clustering', 'Test accuracy against clustering', `Test accuracy against clustering. ${CONFOUND_NOTE}`],
+  ['degree', 'Degree sweep', 'Degree sweep: lowest-ASPL (annealed) and ring graph of each degree, against the kept fraction k/n.'],
 ];
 
 const f3 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
@@ -47,12 +49,11 @@ export function buildView(section, config) {
     grid.append(labelled(key, v.inputs[key], { for: id }));
   }
   const charts = el('div', { class: 'sw-charts' });
-  for (const [name, caption] of CHARTS) {
-    const fig = { holder: el('div', { 'data-testid': `sweep-chart-${name}` }), svg: null,
-      svgBtn: el('button', { type: 'button', 'data-testid': `sweep-svg-${name}`, text: 'SVG' }),
-      pngBtn: el('button', { type: 'button', 'data-testid': `sweep-png-${name}`, text: 'PNG' }) };
-    v.figs[name] = fig;
-    charts.append(el('figure', {}, fig.holder, el('figcaption', {}, caption, ' ', fig.svgBtn, ' ', fig.pngBtn)));
+  for (const [name, title, caption] of CHARTS) {
+    const frame = new ChartFrame({ name: `sweep-${name}`, title });
+    const figure = el('figure', { hidden: '' }, frame.element, el('figcaption', { text: caption }));
+    v.figs[name] = { frame, figure };
+    charts.append(figure);
   }
   const nativeNote = el('p', { class: 'note', text: 'The browser trains the graph family, the degree sweep and the dense and random-regular baselines. ' +
     'The random-unstructured and magnitude-pruning baselines, and sweeps too long for a tab, run natively with the command below; ' +
@@ -77,9 +78,10 @@ export function showSummary(v, summary, rows) {
   showBaselines(v, summary);
 }
 
-function setChart(v, name, svg) {
-  v.figs[name].svg = svg;
-  v.figs[name].holder.replaceChildren(svg);
+function setChart(v, name, spec) {
+  const { frame, figure } = v.figs[name];
+  pointSource(frame, scatterSvg(spec), scatterTable(spec));
+  figure.hidden = !frame.shown;
 }
 
 function familyChart(summary, rows, key, label) {
@@ -95,31 +97,31 @@ function familyChart(summary, rows, key, label) {
   if (rnd.length) {
     series.push({ label: 'random regular', color: COLORS.random, points: rnd.map((r) => ({ x: r[key], y: 100 * r.test_accuracy })), groups: [] });
   }
-  return scatterSvg({
+  return {
     title: `Test accuracy vs ${label}`,
-    xLabel: label,
+    xLabel: key === 'aspl' ? 'ASPL (hops)' : label,
     yLabel: 'test accuracy (%)',
     series,
     lines: dense ? [{ label: 'dense', y: 100 * dense.mean, color: COLORS.dense }] : [],
     xFormat: (x) => (key === 'aspl' ? x.toFixed(1) : x.toFixed(2)),
     yFormat: (y) => y.toFixed(1),
-  });
+  };
 }
 
 function degreeChart(summary) {
   const best = summary.degrees.filter((d) => d.best);
   const worst = summary.degrees.filter((d) => d.worst);
-  return scatterSvg({
-    title: 'Degree sweep: accuracy vs kept fraction k/n',
-    xLabel: 'kept fraction k/n',
+  return {
+    title: 'Degree sweep: accuracy vs kept weights',
+    xLabel: 'kept weights, k/n (%)',
     yLabel: 'test accuracy (%)',
     series: [
-      { label: 'lowest ASPL', color: COLORS.main, points: [], groups: best.map((d) => ({ x: d.kept_fraction, mean: 100 * d.best.mean, sd: 100 * d.best.sd })) },
-      { label: 'ring', color: COLORS.worst, points: [], groups: worst.map((d) => ({ x: d.kept_fraction, mean: 100 * d.worst.mean, sd: 100 * d.worst.sd })) },
+      { label: 'lowest ASPL', color: COLORS.main, points: [], groups: best.map((d) => ({ x: 100 * d.kept_fraction, mean: 100 * d.best.mean, sd: 100 * d.best.sd })) },
+      { label: 'ring', color: COLORS.worst, points: [], groups: worst.map((d) => ({ x: 100 * d.kept_fraction, mean: 100 * d.worst.mean, sd: 100 * d.worst.sd })) },
     ],
-    xFormat: (x) => x.toFixed(3),
+    xFormat: (x) => x.toFixed(1),
     yFormat: (y) => y.toFixed(1),
-  });
+  };
 }
 
 const headRow = (cells) => el('tr', {}, ...cells.map((h) => el(h ? 'th' : 'td', { text: h })));

@@ -90,7 +90,7 @@ async function race(ctx, ui) {
       onRacePoint: (p) => {
         series.get(p.lane).push([p.step, p.accuracy]);
         ui.legend.set(p.lane, p.accuracy);
-        drawLines(ui.chart, series, { level: p.pretrained ?? start.accuracy, title: 'test accuracy' });
+        drawLines(ui.chart, series, { level: p.pretrained ?? start.accuracy });
       },
     });
     ui.raceNote.textContent = r.stopped ? 'Race stopped.' : 'Race finished.';

@@ -3,7 +3,13 @@
 // marked, the recovery race chart, and the model-file controls (download, load weights).
 
 import { el } from '../dom.js';
-import { pct } from './format.js';
+import { LineChart, align, upTo } from '../views/chart-kit.js';
+import { pct, percent } from './format.js';
+
+// What the magnitude lane is, so that its higher accuracy is read as a reference, not a rival mask.
+const MAGNITUDE_NOTE = 'Magnitude (one-shot) keeps the pretrained network\'s largest weights, as many per layer as the graph keeps, ' +
+  'chosen one by one: unstructured pruning, shown as a reference, not a block mask like those of the RGP, ring and random graphs ' +
+  '(whose blocks make the layers fast to compute).';
 
 let manifest = null;
 
@@ -43,63 +49,42 @@ export function startNumbers() {
 }
 
 const LANE_COLORS = { rgp: '#e8590c', ring: '#1c7ed6', random: '#2f9e44', magnitude: '#862e9c', scratch: '#868e96' };
+const LANE_NAMES = { rgp: 'RGP graph (on show)', ring: 'Ring lattice', random: 'Random regular', magnitude: 'Magnitude (one-shot)', scratch: 'RGP graph from scratch' };
 
-/**
- * Lines of accuracy (0..1) against step on a canvas: `series` maps a label to [[step, acc], ...];
- * `level` draws a dashed horizontal line (the dense network's accuracy).
- */
-export function drawLines(canvas, series, { level = null, title = '' } = {}) {
-  const ctx = canvas.getContext('2d');
-  const w = (canvas.width = canvas.clientWidth || 600);
-  const h = (canvas.height = 150);
-  ctx.clearRect(0, 0, w, h);
-  const pts = [...series.values()].flat();
-  if (!pts.length) return;
-  const maxX = Math.max(1, ...pts.map((p) => p[0]));
-  const ys = pts.map((p) => p[1]).concat(level === null ? [] : [level]);
-  const lo = Math.max(0, Math.min(...ys) - 0.02);
-  const hi = Math.min(1, Math.max(...ys) + 0.01);
-  const px = (x) => 36 + ((w - 46) * x) / maxX;
-  const py = (y) => h - 16 - ((h - 30) * (y - lo)) / Math.max(hi - lo, 1e-6);
-  if (level !== null) {
-    ctx.setLineDash([4, 3]);
-    ctx.strokeStyle = '#495057';
-    ctx.beginPath();
-    ctx.moveTo(px(0), py(level));
-    ctx.lineTo(px(maxX), py(level));
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = '#495057';
-    ctx.font = '11px sans-serif';
-    ctx.fillText(`dense ${pct(level)}`, px(maxX) - 80, py(level) - 3);
-  }
-  for (const [label, p] of series) {
-    ctx.strokeStyle = LANE_COLORS[label] || '#e8590c';
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    p.forEach(([x, y], i) => (i ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y))));
-    ctx.stroke();
-  }
-  ctx.fillStyle = '#495057';
-  ctx.font = '11px sans-serif';
-  ctx.fillText(`${title} ${pct(lo)}–${pct(hi)}`, 38, 12);
-  ctx.fillText(`step ${maxX}`, w - 70, h - 3);
+/** A chart of test accuracy against step for `lanes`, with the dense network's level dashed. */
+export function accuracyChart(name, title, lanes) {
+  const chart = new LineChart({
+    name, title,
+    x: { label: 'step' },
+    y: { label: 'test accuracy (%)', unit: '%', format: upTo(2) },
+    series: [...lanes.map((l) => ({ label: LANE_NAMES[l], color: LANE_COLORS[l] })),
+      { label: 'dense (pretrained)', color: '#495057', dashed: true, width: 1 }],
+  });
+  chart.lanes = lanes;
+  return chart;
+}
+
+/** Lines of accuracy (0..1) on `chart` (an accuracyChart): `series` maps a lane to [[step, acc], ...];
+ *  `level` is the dense network's accuracy. */
+export function drawLines(chart, series, { level = null } = {}) {
+  const [xs, ...ys] = align(series, chart.lanes);
+  chart.setData([xs, ...ys.map((c) => c.map(percent)), xs.map(() => percent(level))]);
 }
 
 /** The race's legend: one entry per lane with its latest accuracy (`race-<label>`). */
 function raceLegend(labels) {
-  const names = { rgp: 'RGP graph (on show)', ring: 'Ring lattice', random: 'Random regular', magnitude: 'Magnitude (one-shot)', scratch: 'RGP graph from scratch' };
   const items = {};
-  const list = el('ul', { class: 'tp-legend', 'data-testid': 'race-legend' });
+  const list = el('ul', { class: 'tp-legend', 'data-testid': 'race-legend', hidden: '' });
   for (const l of labels) {
     const swatch = el('span', { class: 'tp-swatch' });
     swatch.style.background = LANE_COLORS[l];
     items[l] = el('span', { 'data-testid': `race-${l}`, text: '—' });
-    list.append(el('li', {}, swatch, `${names[l]}: `, items[l]));
+    list.append(el('li', {}, swatch, `${LANE_NAMES[l]}: `, items[l]));
   }
   return {
     element: list,
     set(l, acc) {
+      list.hidden = false;
       items[l].textContent = pct(acc);
     },
   };
@@ -132,7 +117,7 @@ function formatSelect() {
 export function finetuneControls(lanes) {
   const ui = {
     raceBtn: el('button', { type: 'button', 'data-testid': 'race-start', text: 'Race the masks' }),
-    chart: el('canvas', { class: 'tp-chart', 'data-testid': 'race-chart', width: '600', height: '150' }),
+    chart: accuracyChart('race', 'Recovery race: test accuracy against step', lanes),
     legend: raceLegend(lanes),
     raceNote: el('p', { class: 'note', 'data-testid': 'race-state', text: 'Fine-tunes four masks of the same sparsity from the pretrained network, in turn, beside the graph on show trained from random weights: what the pretrained start buys.' }),
     kind: formatSelect(),
@@ -142,7 +127,8 @@ export function finetuneControls(lanes) {
     fileError: el('p', { class: 'error', 'data-testid': 'weights-error', role: 'alert' }),
   };
   ui.element = el('div', { class: 'tp-finetune' },
-    el('h3', { text: 'Recovery race' }), el('div', { class: 'buttons' }, ui.raceBtn), ui.raceNote, ui.chart, ui.legend.element,
+    el('h3', { text: 'Recovery race' }), el('div', { class: 'buttons' }, ui.raceBtn), ui.raceNote, ui.chart.element, ui.legend.element,
+    el('p', { class: 'note', 'data-testid': 'race-fairness', text: MAGNITUDE_NOTE }),
     el('h3', { text: 'Model files' }),
     el('div', { class: 'buttons' }, ui.kind, ui.saveBtn),
     el('label', { class: 'tp-load' }, 'Load weights ', ui.load), ui.loaded, ui.fileError);

@@ -11,10 +11,8 @@ import { pct } from './format.js';
 import { renderResults } from './results-view.js';
 import { classNames, readSettings, runConfig, runSignature, standard } from './settings.js';
 import {
-  addNotice, buildPanel, clearProgress, drawLoss, showBackend, showBackendLoading, showBusy, showComparison, showMoved, showProgress, showState,
+  addNotice, buildPanel, clearProgress, drawCurves, showBackend, showBackendLoading, showBusy, showComparison, showMoved, showProgress, showState,
 } from './view.js';
-
-const FT_TITLE = 'fine-tuning, test accuracy';
 
 export function mount(section, app) {
   const view = buildPanel(section, app.config());
@@ -179,7 +177,7 @@ async function train(panel) {
   const link = app.graphLink();
   setBusy(panel, 'training');
   panel.lossPoints = [];
-  drawLoss(view.chart, panel.lossPoints);
+  drawCurves(view, panel.lossPoints);
   view.numbers.clear();
   const pretrained = s.start === 'pretrained' && !s.dense;
   const start = pretrained && standard(s) ? await startOf(panel, s) : null;
@@ -237,7 +235,7 @@ function runCallbacks(panel, start, t0) {
       view.numbers.set('pretrained', m.pretrained);
       view.numbers.set('pruned', m.pruned);
       curve.get('rgp').unshift([0, m.pruned]); // measured after the first chunk
-      drawLines(view.ftChart, curve, { level: m.pretrained, title: FT_TITLE });
+      drawLines(view.ftChart, curve, { level: m.pretrained });
     },
     onProgress: (p) => {
       if (first) {
@@ -245,11 +243,11 @@ function runCallbacks(panel, start, t0) {
         first = false;
       }
       showProgress(view, p, readSettings(view.inputs).epochs);
-      panel.lossPoints.push([p.step, p.loss]);
-      drawLoss(view.chart, panel.lossPoints);
+      panel.lossPoints.push([p.step, p.loss, p.train_accuracy, p.test_accuracy]);
+      drawCurves(view, panel.lossPoints);
       if (start && p.test_accuracy !== null) {
         curve.get('rgp').push([p.step, p.test_accuracy]);
-        drawLines(view.ftChart, curve, { level, title: FT_TITLE });
+        drawLines(view.ftChart, curve, { level });
       }
     },
   };

@@ -3,6 +3,8 @@
 // region the keyboard can focus. DOM only.
 
 import { el } from '../dom.js';
+import { ChartFrame, pointSource } from '../views/chart-kit.js';
+import { barSvg } from '../views/chart-svg.js';
 import { pct, num } from './format.js';
 
 /** The test confusion matrix, each cell shaded by its count (diagonal green, off-diagonal orange). */
@@ -52,26 +54,18 @@ function accountingTable(acc) {
   return table;
 }
 
-/** Bar chart: parameters per weight layer, dense (grey) against kept (accent), log scale. */
-function drawAccountingBars(canvas, layers) {
-  const ctx = canvas.getContext('2d');
+/** Bar chart: parameters per weight layer, dense (grey) against kept (accent), log scale, in a chart frame. */
+function accountingChart(layers) {
   const rows = layers.filter((l) => l.kind !== 'batchnorm');
-  const w = canvas.width;
-  const h = canvas.height;
-  const max = Math.log10(Math.max(...rows.map((l) => l.params_dense)) + 1);
-  const bw = (w - 20) / rows.length;
-  ctx.font = '10px sans-serif';
-  rows.forEach((l, i) => {
-    const x = 10 + i * bw;
-    const hd = ((h - 24) * Math.log10(l.params_dense + 1)) / max;
-    const hp = ((h - 24) * Math.log10(l.params_pruned + 1)) / max;
-    ctx.fillStyle = '#c9d1d9';
-    ctx.fillRect(x, h - 14 - hd, bw * 0.4, hd);
-    ctx.fillStyle = '#e8590c';
-    ctx.fillRect(x + bw * 0.42, h - 14 - hp, bw * 0.4, hp);
-    ctx.fillStyle = '#555';
-    ctx.fillText(l.name, x, h - 3);
-  });
+  const frame = new ChartFrame({ name: 'params', title: 'Parameters per layer, dense and kept' });
+  const spec = {
+    title: 'Parameters per layer, dense and kept', xLabel: 'layer', yLabel: 'parameters (log scale)',
+    series: [{ label: 'dense', color: '#adb5bd' }, { label: 'kept', color: '#e8590c' }],
+    groups: rows.map((l) => ({ label: l.name, values: [l.params_dense, l.params_pruned] })),
+  };
+  pointSource(frame, barSvg(spec), { head: ['layer', 'parameters, dense', 'parameters, kept', 'kept weights (%)'],
+    rows: rows.map((l) => [l.name, num(l.params_dense), num(l.params_pruned), (100 * l.params_pruned / (l.params_dense || 1)).toFixed(1)]) });
+  return frame;
 }
 
 /** One line about run `r`: what ran where, how well and how fast. */
@@ -104,14 +98,13 @@ const box = (title, ...kids) => el('div', { role: 'region', 'aria-label': title,
 /** Shows run `r` in `results` (class `names`), with the runs of the same settings (`runs`) to compare. */
 export function renderResults(results, r, names, runs) {
   results.replaceChildren();
-  const bars = el('canvas', { class: 'tp-chart', 'data-testid': 'train-accounting-chart', width: '360', height: '150' });
+  const bars = accountingChart(r.accounting.layers);
   results.append(
     box('Confusion matrix (test)', confusionTable(r.test.confusion, names)),
     box('Per-class accuracy', perClassTable(r.test.per_class_accuracy, names)),
-    box('Parameters and FLOPs', accountingTable(r.accounting), bars),
+    box('Parameters and FLOPs', accountingTable(r.accounting), bars.element),
     box(runs.size > 1 ? 'Dense vs pruned' : 'Run', summaryLine(r), compareTable(runs),
       runs.size < 2 ? el('p', { class: 'note', text: 'Train again with "Dense baseline" toggled to compare.' }) : ''),
   );
   results.hidden = false;
-  drawAccountingBars(bars, r.accounting.layers);
 }

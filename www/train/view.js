@@ -1,12 +1,14 @@
 // The training panel's DOM: the settings form (views/form.js, from the schema), Train/Stop, the
 // backend and comparison lines, the notice, the start numbers, the progress bar and stats, the
-// loss and fine-tuning charts and the results container; and the functions that show progress,
-// the loss curve and the backend. DOM only: the controller (panel.js) talks to the worker.
+// loss, accuracy and fine-tuning charts (views/chart-kit.js) and the results container; and the
+// functions that show progress, the training curves and the backend. DOM only: the controller
+// (panel.js) talks to the worker.
 
 import { el } from '../dom.js';
 import { coerce, control, labelled } from '../views/form.js';
-import { startNumbers } from './finetune-view.js';
-import { pct, num, secs } from './format.js';
+import { LineChart, upTo } from '../views/chart-kit.js';
+import { accuracyChart, startNumbers } from './finetune-view.js';
+import { pct, percent, num, secs } from './format.js';
 import { KEYS, testid } from './settings.js';
 
 const STATS = [
@@ -47,12 +49,24 @@ export function buildPanel(section, cfg) {
   const waiting = el('p', { class: 'note', 'data-testid': 'train-waiting', hidden: '', text: 'Training waits for the search: stop it or let it finish, then train on its graph.' });
   const bar = el('div', { class: 'tp-bar' }, el('span'));
   const { list, stats } = statsList();
-  const chart = el('canvas', { class: 'tp-chart', 'data-testid': 'train-chart', width: '600', height: '150' });
   const results = el('div', { class: 'tp-results', 'data-testid': 'train-results', hidden: '' });
   const numbers = startNumbers();
-  const ftChart = el('canvas', { class: 'tp-chart', 'data-testid': 'finetune-chart', width: '600', height: '150' });
-  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), waiting, backendLine, comparison, notice, numbers.element, bar, list, chart, ftChart, results);
-  return { section, form, inputs, trainBtn, stopBtn, waiting, backendLine, comparison, notice, bar, stats, chart, results, numbers, ftChart };
+  const { loss, accuracy } = curveCharts();
+  const ftChart = accuracyChart('finetune', 'Fine-tuning: test accuracy against step', ['rgp']);
+  section.append(form, el('div', { class: 'buttons' }, trainBtn, stopBtn), waiting, backendLine, comparison, notice, numbers.element, bar, list,
+    el('div', { class: 'tp-curves' }, loss.element, accuracy.element), ftChart.element, results);
+  return { section, form, inputs, trainBtn, stopBtn, waiting, backendLine, comparison, notice, bar, stats, loss, accuracy, results, numbers, ftChart };
+}
+
+/** The training curves: loss, and train and test accuracy, against step (shown once a run has points). */
+function curveCharts() {
+  const x = { label: 'step' };
+  return {
+    loss: new LineChart({ name: 'loss', title: 'Training loss against step', x, y: { label: 'loss', format: upTo(3) },
+      series: [{ label: 'loss', color: '#e8590c' }] }),
+    accuracy: new LineChart({ name: 'accuracy', title: 'Accuracy against step', x, y: { label: 'accuracy (%)', unit: '%', format: upTo(2) },
+      series: [{ label: 'train accuracy', color: '#1c7ed6' }, { label: 'test accuracy', color: '#2f9e44' }] }),
+  };
 }
 
 /** The panel's state, in the stats and as the section's data-train-state. */
@@ -89,29 +103,11 @@ export function showProgress(view, p, epochs) {
   stats.left.textContent = secs(p.seconds_left);
 }
 
-/** The loss curve: `points` are [step, loss]. */
-export function drawLoss(canvas, points) {
-  const ctx = canvas.getContext('2d');
-  const w = (canvas.width = canvas.clientWidth || 600);
-  const h = (canvas.height = 150);
-  ctx.clearRect(0, 0, w, h);
-  if (points.length < 2) return;
-  const maxX = points[points.length - 1][0] || 1;
-  const maxY = Math.max(...points.map((p) => p[1])) * 1.05 || 1;
-  ctx.strokeStyle = '#e8590c';
-  ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  points.forEach(([x, y], i) => {
-    const px = 30 + ((w - 40) * x) / maxX;
-    const py = h - 18 - ((h - 28) * y) / maxY;
-    if (i === 0) ctx.moveTo(px, py);
-    else ctx.lineTo(px, py);
-  });
-  ctx.stroke();
-  ctx.fillStyle = '#555';
-  ctx.font = '11px sans-serif';
-  ctx.fillText(`loss (max ${maxY.toFixed(2)})`, 32, 12);
-  ctx.fillText(`step ${maxX}`, w - 70, h - 4);
+/** The training curves: `points` are [step, loss, train accuracy, test accuracy (null when not measured)]. */
+export function drawCurves(view, points) {
+  const xs = points.map((p) => p[0]);
+  view.loss.setData([xs, points.map((p) => p[1])]);
+  view.accuracy.setData([xs, points.map((p) => percent(p[2])), points.map((p) => percent(p[3]))]);
 }
 
 /** The measured speeds of a calibration, as the page tells them. */

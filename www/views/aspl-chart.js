@@ -1,59 +1,37 @@
-// Live ASPL-vs-iteration chart (uPlot): the current graph's ASPL and the best so far, on a log
-// iteration axis (searches make most of their progress early; iteration 0 is drawn at 1).
-// Points arrive every ~50 ms; past MAX_POINTS every other point is dropped, so a long search keeps
-// its whole history at a bounded cost. uPlot loads on its own, after the first graph: its ~50 KB
-// would otherwise be evaluated before the page could start the graph engine.
+// Live ASPL-vs-iteration chart (chart-kit.js's LineChart on uPlot): the current graph's ASPL and
+// the best so far, on a log iteration axis (searches make most of their progress early;
+// iteration 0 is drawn at 1). Points arrive every ~50 ms; past MAX_POINTS every other point is
+// dropped, so a long search keeps its whole history at a bounded cost. uPlot loads on its own,
+// after the first graph: its ~50 KB would otherwise be evaluated before the page could start the
+// graph engine.
+
+import { LineChart, upTo } from './chart-kit.js';
 
 const MAX_POINTS = 4000;
 
 export class AsplChart {
   constructor(el) {
-    this.el = el;
-    this.x = [];
-    this.cur = [];
-    this.best = [];
-    this.plot = null;
-    this.UPlot = null; // uPlot's constructor, once release() has loaded it
-    this.dirty = false;
+    this.chart = new LineChart({
+      name: 'aspl-curve',
+      title: 'ASPL against iteration',
+      empty: 'No search yet: the ASPL of each iteration is drawn here while a search runs.',
+      height: 220,
+      x: { label: 'iteration', log: true },
+      y: { label: 'ASPL (hops)', unit: 'hops', format: upTo(4) },
+      series: [
+        { label: 'current', color: '#8896ab', width: 1 },
+        { label: 'best', color: '#e4572e', width: 2 },
+      ],
+    });
+    el.replaceChildren(this.chart.element);
+    this.released = false;
+    this.reset();
   }
 
   /** Loads uPlot (a chunk of its own); the page calls it once, when its first graph is shown. */
   release() {
-    import(/* webpackChunkName: "uplot" */ 'uplot').then(
-      (m) => {
-        this.UPlot = m.default;
-        this.dirty = true;
-      },
-      () => {}, // the chunk did not load (offline before it was cached): the page works without the chart
-    );
-  }
-
-  /** Creates the plot once uPlot is loaded; false until then (the points wait in the arrays). */
-  ensure() {
-    if (this.plot) return true;
-    if (!this.UPlot) return false;
-    const width = Math.max(200, this.el.clientWidth);
-    this.plot = new this.UPlot(
-      {
-        width,
-        height: 220,
-        legend: { show: true },
-        cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false, distr: 3 } },
-        axes: [
-          { label: 'iteration', size: 40 },
-          { label: 'ASPL', size: 56 },
-        ],
-        series: [
-          { label: 'iteration' },
-          { label: 'current', stroke: '#8896ab', width: 1, points: { show: false } },
-          { label: 'best', stroke: '#e4572e', width: 2, points: { show: false } },
-        ],
-      },
-      [this.x, this.cur, this.best],
-      this.el,
-    );
-    return true;
+    this.released = true;
+    this.dirty = true;
   }
 
   reset() {
@@ -84,14 +62,15 @@ export class AsplChart {
     this.dirty = true;
   }
 
-  /** Redraws if anything changed (call once per animation frame). */
+  /** Hands the points over if anything changed (call once per animation frame). */
   render() {
-    if (!this.dirty || !this.ensure()) return;
+    if (!this.dirty || !this.released) return;
     this.dirty = false;
-    this.plot.setData([this.x, this.cur, this.best]);
+    // Copies: uPlot keeps the arrays it is given, and push() changes these in place.
+    this.chart.setData([this.x.slice(), this.cur.slice(), this.best.slice()]);
   }
 
   resize() {
-    if (this.plot) this.plot.setSize({ width: Math.max(200, this.el.clientWidth), height: 220 });
+    this.chart.resize();
   }
 }
