@@ -15,6 +15,8 @@ pub mod data;
 pub mod error;
 pub mod fingerprint;
 pub mod graph;
+#[cfg(feature = "onnx")]
+pub mod import;
 pub mod io;
 pub mod mapping;
 pub mod model_file;

@@ -1,6 +1,7 @@
 //! `rgp mask`: parameter and FLOP accounting of a masked architecture, as JSON.
 
 use super::flags::{GraphFlags, LayerFlags};
+use super::inspect::{OnnxLayerFlags, table_json};
 use crate::mapping::arch::build;
 use crate::mapping::{ArchName, CnnSpec, Convention, MlpSpec, account};
 use crate::{Result, bail};
@@ -21,9 +22,24 @@ pub struct Args {
     /// Output classes.
     #[arg(long, default_value_t = 10)]
     pub classes: u32,
+    /// An ONNX network instead of `--arch`: its weight layers' table (as `rgp inspect` prints it).
+    #[arg(long, conflicts_with = "arch")]
+    pub onnx: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub onnx_layers: OnnxLayerFlags,
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if let Some(file) = &a.onnx {
+        println!(
+            "{}",
+            table_json(file, &a.graph, &a.onnx_layers, a.convention)?
+        );
+        return Ok(());
+    }
+    if !a.onnx_layers.keep_dense.is_empty() {
+        bail!("--keep-dense names layers of an ONNX network: give it with --onnx FILE");
+    }
     let (name, convention) = (a.arch, a.convention);
     if !(1..=100_000).contains(&a.classes) {
         bail!("--classes must be between 1 and 100000 (got {})", a.classes);

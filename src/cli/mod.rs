@@ -11,6 +11,7 @@ pub mod files;
 pub mod flags;
 pub mod graph;
 pub mod images;
+pub mod inspect;
 pub mod mask;
 #[cfg(feature = "train")]
 pub mod predict;
@@ -42,6 +43,8 @@ pub enum Command {
     Family(family::Args),
     /// Parameter and FLOP accounting of a masked architecture.
     Mask(mask::Args),
+    /// An ONNX network's weight layers: which carry the graph's mask, params and FLOPs.
+    Inspect(inspect::Args),
     /// Train a masked (or dense) model on a real dataset.
     #[cfg(feature = "train")]
     Train(train::Args),
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Graph(a) => graph::run(a),
         Command::Family(a) => family::run(a),
         Command::Mask(a) => mask::run(a),
+        Command::Inspect(a) => inspect::run(a),
         Command::Export(a) => export::run(a),
         Command::Settings(a) => settings::run(a),
         #[cfg(feature = "train")]

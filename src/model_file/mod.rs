@@ -8,6 +8,7 @@
 
 mod arch;
 pub mod checkpoint;
+#[cfg(feature = "onnx")]
 pub mod onnx;
 mod safetensors;
 mod safetensors_read;

@@ -16,14 +16,18 @@ use super::safetensors::{gather, pack};
 use super::{Dtype, Layout, ModelFile};
 use crate::mapping::{LayerKind, ModelKind};
 use crate::{Error, Result, bail};
-use onnx_protobuf::attribute_proto::AttributeType;
-use onnx_protobuf::tensor_proto::DataType;
-use onnx_protobuf::tensor_shape_proto::{Dimension, dimension};
-use onnx_protobuf::type_proto;
-use onnx_protobuf::{
-    AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto,
-    StringStringEntryProto, TensorProto, TensorShapeProto, TypeProto, ValueInfoProto,
+use onnx_ir::{
+    AttributeProto, AttributeType, GraphProto, Message, ModelProto, NodeProto, TensorProto,
+    TypeProto, ValueInfoProto,
 };
+
+/// ONNX's `TensorProto.DataType` codes (the parser keeps its enum private).
+#[derive(Clone, Copy)]
+pub(crate) enum DataType {
+    FLOAT = 1,
+    INT64 = 7,
+    FLOAT16 = 10,
+}
 
 /// Operator set the graphs are written against (`ReduceMax` still takes `axes` as an attribute).
 pub const OPSET: i64 = 13;
@@ -74,7 +78,7 @@ impl Builder {
         t.name = name.into();
         t.dims = dims(shape);
         t.data_type = dt as i32;
-        t.raw_data = raw;
+        t.raw_data = raw.into();
         self.inits.push(t);
     }
 
@@ -325,32 +329,25 @@ fn cnn(
 }
 
 fn value_info(name: &str, features: u32) -> ValueInfoProto {
-    let dim = |v: dimension::Value| {
-        let mut d = Dimension::new();
-        d.value = Some(v);
-        d
-    };
-    let mut shape = TensorShapeProto::new();
-    shape.dim = vec![
-        dim(dimension::Value::DimParam("N".into())),
-        dim(dimension::Value::DimValue(features as i64)),
-    ];
-    let mut t = type_proto::Tensor::new();
-    t.elem_type = DataType::FLOAT as i32;
-    t.shape = Some(shape).into();
     let mut ty = TypeProto::new();
-    ty.value = Some(type_proto::Value::TensorType(t));
+    let t = ty.mut_tensor_type();
+    t.elem_type = DataType::FLOAT as i32;
+    let shape = t.shape.mut_or_insert_default();
+    shape.dim.push(Default::default());
+    shape.dim[0].set_dim_param("N".into());
+    shape.dim.push(Default::default());
+    shape.dim[1].set_dim_value(features as i64);
     let mut v = ValueInfoProto::new();
     v.name = name.into();
     v.type_ = Some(ty).into();
     v
 }
 
-/// What the model says about itself (ONNX `metadata_props`).
-fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
+/// What the model says about itself (ONNX `metadata_props`), as (key, value) pairs.
+fn metadata(f: &ModelFile, layout: Layout) -> [(&'static str, String); 11] {
     let m = &f.meta;
     let opt = |v: Option<String>| v.unwrap_or_default();
-    let pairs = [
+    [
         ("format", "rgp-studio-model".to_string()),
         ("format_version", super::FORMAT_VERSION.to_string()),
         ("layout", format!("{layout:?}").to_lowercase()),
@@ -362,16 +359,7 @@ fn metadata(f: &ModelFile, layout: Layout) -> Vec<StringStringEntryProto> {
         ("fingerprint", opt(m.fingerprint.clone())),
         ("link", opt(m.link.clone())),
         ("test_accuracy", opt(m.test_accuracy.map(|v| v.to_string()))),
-    ];
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            let mut e = StringStringEntryProto::new();
-            e.key = k.into();
-            e.value = v;
-            e
-        })
-        .collect()
+    ]
 }
 
 /// Encodes `f` (already validated) as an ONNX model. Weights are stored in `dtype`; the graph
@@ -424,15 +412,20 @@ pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
     graph.initializer = g.inits;
     graph.input = vec![value_info("x", f.meta.arch.inputs)];
     graph.output = vec![value_info("logits", f.meta.arch.classes)];
-    let mut opset = OperatorSetIdProto::new();
-    opset.version = OPSET;
     let mut model = ModelProto::new();
     model.ir_version = IR_VERSION;
-    model.opset_import = vec![opset];
+    // The entry types of these lists are private to the parser: pushed as defaults, then filled.
+    model.opset_import.push(Default::default());
+    model.opset_import[0].version = OPSET;
     model.producer_name = "rgp-studio".into();
     model.producer_version = env!("CARGO_PKG_VERSION").into();
     model.graph = Some(graph).into();
-    model.metadata_props = metadata(f, layout);
+    for (key, value) in metadata(f, layout) {
+        model.metadata_props.push(Default::default());
+        let e = model.metadata_props.last_mut().expect("just pushed");
+        e.key = key.into();
+        e.value = value;
+    }
     model
         .write_to_bytes()
         .map_err(|e| Error::new(format!("cannot encode the ONNX model: {e}")))

@@ -144,19 +144,14 @@ fn dense_mlp_is_gemm_and_relu_with_free_batch() {
     let m = read(&mlp(), Layout::Dense, Dtype::F32);
     assert_eq!(ops(&m), ["Gemm", "Relu", "Gemm", "Relu", "Gemm"]);
     assert_eq!(m.opset_import[0].version, OPSET);
-    let io = |v: &ValueInfoProto| match &v.type_.value {
-        Some(type_proto::Value::TensorType(t)) => (v.name.clone(), t.shape.dim.clone()),
-        _ => panic!("not a tensor"),
-    };
+    assert!(m.graph.input[0].type_.has_tensor_type(), "a tensor");
+    let io = |v: &ValueInfoProto| (v.name.clone(), v.type_.tensor_type().shape.dim.clone());
     let (name, d) = io(&m.graph.input[0]);
     assert_eq!(name, "x");
-    assert_eq!(d[0].value, Some(dimension::Value::DimParam("N".into())));
-    assert_eq!(d[1].value, Some(dimension::Value::DimValue(8)));
+    assert_eq!(d[0].dim_param(), "N");
+    assert!(d[1].has_dim_value() && d[1].dim_value() == 8);
     let (name, d) = io(&m.graph.output[0]);
-    assert_eq!(
-        (name.as_str(), &d[1].value),
-        ("logits", &Some(dimension::Value::DimValue(3)))
-    );
+    assert_eq!((name.as_str(), d[1].dim_value()), ("logits", 3));
     assert_eq!(m.graph.node.last().unwrap().output[0], "logits");
     // Pruned weights are stored as zeros in the dense layout.
     let w = floats(init(&m, "layers.1.weight").unwrap());

@@ -55,7 +55,9 @@ pub(super) fn settings() -> Vec<Setting> {
             ],
         )
         .label("Runs by itself")
-        .help("what an embedded page starts on opening (training never on a data-saving connection)"),
+        .help(
+            "what an embedded page starts on opening (training never on a data-saving connection)",
+        ),
         Setting::flag("tour", A, false)
             .label("Tour")
             .help("start the guided tour of a first visit"),

@@ -1,0 +1,11 @@
+//! Users' own networks: ONNX files read with Burn's ONNX parser (`onnx-ir`), checked against the
+//! ops we can train and prune, and laid out as a table of weight layers.
+
+pub mod layers;
+pub mod onnx;
+pub mod shapes;
+
+#[cfg(test)]
+mod test_models;
+#[cfg(test)]
+mod tests;

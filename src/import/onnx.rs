@@ -1,0 +1,132 @@
+//! Reading an ONNX file: the message is decoded once to refuse what we cannot run (external
+//! weights, ops outside the supported set) with one line naming the first offender, then handed to
+//! `onnx-ir`, which infers shapes and folds constant chains (Shape-Gather-Unsqueeze-Concat).
+
+use crate::{Error, Result, bail};
+use onnx_ir::{Message, ModelProto, OnnxGraph, OnnxGraphBuilder};
+
+/// The ops a network may use (ONNX's default domain). Anything else is refused by name.
+pub const SUPPORTED_OPS: &[&str] = &[
+    "Conv",
+    "Gemm",
+    "MatMul",
+    "Relu",
+    "LeakyRelu",
+    "Sigmoid",
+    "Tanh",
+    "BatchNormalization",
+    "MaxPool",
+    "AveragePool",
+    "GlobalAveragePool",
+    "Add",
+    "Sum",
+    "Concat",
+    "Flatten",
+    "Reshape",
+    "Dropout",
+    "Identity",
+    "Softmax",
+    "Constant",
+    "ConstantOfShape",
+    "Shape",
+    "Gather",
+    "Unsqueeze",
+];
+
+/// The lowest opset we read (older files use attributes since moved to inputs).
+pub const MIN_OPSET: i64 = 9;
+
+/// An imported network: the parsed graph and what the file itself says.
+pub struct Imported {
+    pub graph: OnnxGraph,
+    /// The default domain's opset the file declares.
+    pub opset: i64,
+    /// Nodes in the file, before any folding.
+    pub file_nodes: usize,
+}
+
+/// ONNX's `TensorProto.DataLocation.EXTERNAL`.
+const EXTERNAL: i32 = 1;
+
+/// Reads an ONNX model from its bytes (the whole file).
+pub fn read(bytes: &[u8]) -> Result<Imported> {
+    let model = ModelProto::parse_from_bytes(bytes).map_err(|e| {
+        Error::new(format!(
+            "not a readable ONNX model ({e}): is the file complete?"
+        ))
+    })?;
+    let graph = model
+        .graph
+        .as_ref()
+        .ok_or_else(|| Error::new("the ONNX file holds no graph"))?;
+    if graph.node.is_empty() {
+        bail!("the ONNX file's graph has no nodes");
+    }
+    let opset = model
+        .opset_import
+        .iter()
+        .find(|o| o.domain.is_empty() || o.domain == "ai.onnx")
+        .map(|o| o.version)
+        .ok_or_else(|| Error::new("the ONNX file declares no opset of the default domain"))?;
+    if opset < MIN_OPSET {
+        bail!(
+            "the ONNX file uses opset {opset}; RGP Studio reads opset {MIN_OPSET} and later (re-export it with a newer opset)"
+        );
+    }
+    if let Some(t) = graph
+        .initializer
+        .iter()
+        .find(|t| t.data_location.value() == EXTERNAL || !t.external_data.is_empty())
+    {
+        bail!(
+            "the ONNX file keeps its weights in external data files (tensor '{}'); save the model with its weights inside (onnx.save(model, path, save_as_external_data=False))",
+            t.name
+        );
+    }
+    if let Some(n) = graph.node.iter().find(|n| {
+        !(n.domain.is_empty() || n.domain == "ai.onnx")
+            || !SUPPORTED_OPS.contains(&n.op_type.as_str())
+    }) {
+        let domain = if n.domain.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", n.domain)
+        };
+        bail!(
+            "unsupported node '{}' (op {domain}{}, inputs {}): RGP Studio imports {}",
+            n.name,
+            n.op_type,
+            if n.input.is_empty() {
+                "none".to_string()
+            } else {
+                n.input.join(", ")
+            },
+            SUPPORTED_OPS.join(", ")
+        );
+    }
+    let file_nodes = graph.node.len();
+    // The parser checks what it reads with assertions in places; a file that trips one is refused
+    // like any other bad file (natively; the wasm modules abort on a panic).
+    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_bytes(bytes))
+        .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
+    let graph = parsed.map_err(|e| {
+        Error::new(format!(
+            "cannot read the ONNX graph: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    Ok(Imported {
+        graph,
+        opset,
+        file_nodes,
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect()
+}

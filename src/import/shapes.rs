@@ -1,0 +1,188 @@
+//! Each value's size (batch left out) through the supported ops, from the input's fixed sizes:
+//! `onnx-ir` leaves some unknown (after a Concat, a Reshape), and the layer table needs every
+//! convolution's output height and width.
+
+use super::onnx::Imported;
+use crate::{Result, bail};
+use onnx_ir::padding::{AutoPad, PaddingConfig2d};
+use onnx_ir::{ArgType, Argument, Node};
+use std::collections::HashMap;
+
+/// Sizes by value name, batch dimension left out.
+pub type Shapes = HashMap<String, Vec<usize>>;
+
+fn known(a: &Argument) -> Option<Vec<usize>> {
+    match &a.ty {
+        // The batch dimension may be symbolic; every other one must be fixed.
+        ArgType::Tensor(t) => t.static_shape.as_ref()?.get(1..)?.iter().copied().collect(),
+        _ => None,
+    }
+}
+
+/// Output length of a window of `k` (dilation `d`) sliding by `s` over `n` padded by `pad`.
+fn window(n: usize, k: usize, s: usize, d: usize, pad: usize, auto: &AutoPad, ceil: bool) -> usize {
+    let s = s.max(1);
+    match auto {
+        AutoPad::SameUpper | AutoPad::SameLower => n.div_ceil(s),
+        _ => {
+            let span = d.max(1) * (k.max(1) - 1) + 1;
+            let room = (n + pad).saturating_sub(span);
+            if ceil {
+                room.div_ceil(s) + 1
+            } else {
+                room / s + 1
+            }
+        }
+    }
+}
+
+fn pads(p: &PaddingConfig2d) -> [usize; 2] {
+    match p {
+        PaddingConfig2d::Valid => [0, 0],
+        PaddingConfig2d::Explicit(t, l, b, r) => [t + b, l + r],
+    }
+}
+
+/// The spatial sizes after a window op over `input` ([C, H, W]) with `c_out` channels.
+#[allow(clippy::too_many_arguments)]
+fn windowed(
+    name: &str,
+    input: &[usize],
+    c_out: usize,
+    k: [usize; 2],
+    s: [usize; 2],
+    d: [usize; 2],
+    p: &PaddingConfig2d,
+    auto: &AutoPad,
+    ceil: bool,
+) -> Result<Vec<usize>> {
+    let [_, h, w] = input else {
+        bail!(
+            "layer '{name}' reads a value of {} dimensions; expected channels, height, width",
+            input.len()
+        );
+    };
+    let [ph, pw] = pads(p);
+    Ok(vec![
+        c_out,
+        window(*h, k[0], s[0], d[0], ph, auto, ceil),
+        window(*w, k[1], s[1], d[1], pw, auto, ceil),
+    ])
+}
+
+/// Every dynamic value's size, in the graph's order.
+pub fn infer(net: &Imported) -> Result<Shapes> {
+    let mut shapes = Shapes::new();
+    for i in &net.graph.inputs {
+        let Some(s) = known(i) else {
+            bail!(
+                "the model input '{}' has no fixed size (export it with fixed channels, height and width)",
+                i.name
+            );
+        };
+        shapes.insert(i.name.clone(), s);
+    }
+    for node in &net.graph.nodes {
+        let ins = node.inputs();
+        let first = ins.first().and_then(|a| shapes.get(&a.name)).cloned();
+        let out = match node {
+            Node::Constant(_)
+            | Node::ConstantOfShape(_)
+            | Node::Shape(_)
+            | Node::Gather(_)
+            | Node::Unsqueeze(_) => None,
+            Node::Conv2d(c) => {
+                let w = ins.get(1).and_then(|a| a.value()).map(|v| v.shape()[0]);
+                match (&first, w) {
+                    (Some(x), Some(co)) => Some(windowed(
+                        &c.name,
+                        x,
+                        co,
+                        c.config.kernel_size,
+                        c.config.stride,
+                        c.config.dilation,
+                        &c.config.padding,
+                        &c.config.auto_pad,
+                        false,
+                    )?),
+                    _ => None,
+                }
+            }
+            Node::MaxPool2d(p) => first
+                .as_ref()
+                .map(|x| {
+                    windowed(
+                        &p.name,
+                        x,
+                        x[0],
+                        p.config.kernel_size,
+                        p.config.strides,
+                        p.config.dilation,
+                        &p.config.padding,
+                        &p.config.auto_pad,
+                        p.config.ceil_mode,
+                    )
+                })
+                .transpose()?,
+            Node::AveragePool2d(p) => first
+                .as_ref()
+                .map(|x| {
+                    windowed(
+                        &p.name,
+                        x,
+                        x[0],
+                        p.config.kernel_size,
+                        p.config.strides,
+                        p.config.dilation,
+                        &p.config.padding,
+                        &p.config.auto_pad,
+                        p.config.ceil_mode,
+                    )
+                })
+                .transpose()?,
+            Node::GlobalAveragePool(_) => first.as_ref().map(|x| vec![x[0], 1, 1]),
+            Node::Concat(c) => {
+                let parts: Option<Vec<Vec<usize>>> =
+                    ins.iter().map(|a| shapes.get(&a.name).cloned()).collect();
+                parts.and_then(|p| {
+                    let axis = c.config.axis.checked_sub(1)?;
+                    let mut s = p.first()?.clone();
+                    s[axis] = p.iter().map(|q| q.get(axis).copied().unwrap_or(0)).sum();
+                    Some(s)
+                })
+            }
+            Node::Flatten(_) | Node::Reshape(_) => first.as_ref().map(|x| vec![x.iter().product()]),
+            Node::Gemm(g) => ins.get(1).and_then(|a| a.value()).map(|v| {
+                vec![if g.config.trans_b != 0 {
+                    v.shape()[0]
+                } else {
+                    v.shape()[1]
+                }]
+            }),
+            Node::Linear(l) => ins.get(1).and_then(|a| a.value()).map(|v| {
+                vec![if l.config.transpose_weight {
+                    v.shape()[0]
+                } else {
+                    v.shape()[1]
+                }]
+            }),
+            Node::MatMul(_) => ins
+                .get(1)
+                .and_then(|a| a.value())
+                .map(|v| vec![v.shape()[v.rank() - 1]]),
+            // Element-wise ops (activations, BatchNorm, Dropout, Identity, Softmax, Add, Sum): the
+            // widest input's size.
+            _ => ins
+                .iter()
+                .filter_map(|a| shapes.get(&a.name))
+                .max_by_key(|s| s.len())
+                .cloned(),
+        };
+        if let Some(o) = node.outputs().first() {
+            if let Some(s) = out.or_else(|| known(o)) {
+                shapes.insert(o.name.clone(), s);
+            }
+        }
+    }
+    Ok(shapes)
+}
