@@ -16,7 +16,7 @@ use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
-use crate::train::{BackendKind, Net, predict, TrainConfig, Trainer, device, finetune};
+use crate::train::{BackendKind, Net, TrainConfig, Trainer, device, finetune, predict};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
