@@ -2,6 +2,7 @@
 // stroke drawn with the mouse gets a prediction from the pruned network and from the dense one it
 // was pruned from, live; a real MNIST test digit dropped on the pad is read by the dense network
 // as its label; a file that is no image gets one line and changes nothing; axe finds nothing.
+// After a run from random weights only the pruned network answers, and a line says why.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,4 +69,15 @@ test('try the network: a drawn stroke and a dropped MNIST digit, pruned beside d
   assert.match(await text(page, 'try-error'), /^notes\.txt: not an image/);
   assert.equal(await text(page, 'try-dense-top'), shown);
   assert.deepEqual(await axeViolations(page, '[data-testid="try-network"]'), []);
+
+  // From random weights: no dense network to compare, one line says why; the pruned one answers.
+  await page.selectOption('[data-testid="train-start-from"]', 'scratch');
+  await page.click('[data-testid="train-start"]');
+  await page.waitForSelector('[data-testid="try-network"][hidden]', { state: 'attached' });
+  await page.waitForSelector('[data-testid="try-network"]:not([hidden])', { timeout: 300000 });
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'done', await text(page, 'error'));
+  assert.equal(await page.isVisible('[data-testid="try-dense"]'), false);
+  assert.match(await text(page, 'try-note'), /trained from random weights/);
+  // The drawing on the pad is asked about again for the new network.
+  await page.waitForSelector('[data-testid="try-pruned"][data-class]', { timeout: 30000 });
 }, { timeout: 420000 });
