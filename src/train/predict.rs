@@ -10,7 +10,9 @@ use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData};
 
 /// Softmax probabilities of `net` for one image of `data`'s shape: `pixels` in [0, 1] (full ink
-/// 1, i.e. a byte pixel divided by the dataset's `max_value`), row-major, channel-first.
+/// 1, i.e. a byte pixel divided by the dataset's `max_value`), row-major, channel-first. Ink is
+/// the light part, as in MNIST; on data whose images are mostly light (dark ink on paper: mean
+/// above one half) the pixels are flipped to that polarity first.
 pub async fn probabilities(
     net: &Net,
     data: &Dataset,
@@ -34,9 +36,13 @@ pub async fn probabilities(
         bail!("pixels must be finite numbers");
     }
     let inv_std = 1.0 / data.std;
+    let paper = data.mean > 0.5;
     let x: Vec<f32> = pixels
         .iter()
-        .map(|&p| (p.clamp(0.0, 1.0) - data.mean) * inv_std)
+        .map(|&p| {
+            let p = p.clamp(0.0, 1.0);
+            (if paper { 1.0 - p } else { p } - data.mean) * inv_std
+        })
         .collect();
     let device = device.clone().without_autodiff();
     let x = Tensor::<2>::from_data(TensorData::new(x, [1, data.features()]), &device);
