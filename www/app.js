@@ -13,6 +13,7 @@ import { mountTraining } from './training-mount.js';
 import { embedLayout, embedPanels, isEmbed } from './embed/embed.js';
 import { mountShareDialog } from './share-dialog.js';
 import { scrollToPanel, showNote } from './presenter.js';
+import { mountTour } from './tour.js';
 import { mountSweep } from './sweep/mount.js';
 import { activity, changesGraph, linkReproduces, replacesWork, settled, Store } from './store.js';
 import { engineConfig, parseHash, refuseLink, serialize, writeToLocation } from './url-state.js';
@@ -422,6 +423,7 @@ async function start() {
   await worker.opened; // onOpened showed the link and runs it
   showNote(store.state.config ?? store.state.held, $('presenter-note'), appApi.setConfig);
   scrollToPanel(store.state.config ?? store.state.held);
+  mountTour(store.state.config ?? store.state.held, appApi.setConfig);
   performance.mark('rgp-interactive');
   // The rest waits for the first graph on the canvas (or 2 s, when none comes): the training
   // module's compile, the panels and the service worker's precaching would take the CPU from it.

@@ -70,6 +70,105 @@ fn windowed(
     ])
 }
 
+/// The size of `node`'s output from its inputs' sizes (None: not a tensor we follow).
+fn output(node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
+    let ins = node.inputs();
+    let first = ins.first().and_then(|a| shapes.get(&a.name)).cloned();
+    Ok(match node {
+        Node::Constant(_)
+        | Node::ConstantOfShape(_)
+        | Node::Shape(_)
+        | Node::Gather(_)
+        | Node::Unsqueeze(_) => None,
+        Node::Conv2d(c) => {
+            let w = ins.get(1).and_then(|a| a.value()).map(|v| v.shape()[0]);
+            match (&first, w) {
+                (Some(x), Some(co)) => Some(windowed(
+                    &c.name,
+                    x,
+                    co,
+                    c.config.kernel_size,
+                    c.config.stride,
+                    c.config.dilation,
+                    &c.config.padding,
+                    &c.config.auto_pad,
+                    false,
+                )?),
+                _ => None,
+            }
+        }
+        Node::MaxPool2d(p) => first
+            .as_ref()
+            .map(|x| {
+                windowed(
+                    &p.name,
+                    x,
+                    x[0],
+                    p.config.kernel_size,
+                    p.config.strides,
+                    p.config.dilation,
+                    &p.config.padding,
+                    &p.config.auto_pad,
+                    p.config.ceil_mode,
+                )
+            })
+            .transpose()?,
+        Node::AveragePool2d(p) => first
+            .as_ref()
+            .map(|x| {
+                windowed(
+                    &p.name,
+                    x,
+                    x[0],
+                    p.config.kernel_size,
+                    p.config.strides,
+                    p.config.dilation,
+                    &p.config.padding,
+                    &p.config.auto_pad,
+                    p.config.ceil_mode,
+                )
+            })
+            .transpose()?,
+        Node::GlobalAveragePool(_) => first.as_ref().map(|x| vec![x[0], 1, 1]),
+        Node::Concat(c) => {
+            let parts: Option<Vec<Vec<usize>>> =
+                ins.iter().map(|a| shapes.get(&a.name).cloned()).collect();
+            parts.and_then(|p| {
+                let axis = c.config.axis.checked_sub(1)?;
+                let mut s = p.first()?.clone();
+                s[axis] = p.iter().map(|q| q.get(axis).copied().unwrap_or(0)).sum();
+                Some(s)
+            })
+        }
+        Node::Flatten(_) | Node::Reshape(_) => first.as_ref().map(|x| vec![x.iter().product()]),
+        Node::Gemm(g) => ins.get(1).and_then(|a| a.value()).map(|v| {
+            vec![if g.config.trans_b != 0 {
+                v.shape()[0]
+            } else {
+                v.shape()[1]
+            }]
+        }),
+        Node::Linear(l) => ins.get(1).and_then(|a| a.value()).map(|v| {
+            vec![if l.config.transpose_weight {
+                v.shape()[0]
+            } else {
+                v.shape()[1]
+            }]
+        }),
+        Node::MatMul(_) => ins
+            .get(1)
+            .and_then(|a| a.value())
+            .map(|v| vec![v.shape()[v.rank() - 1]]),
+        // Element-wise ops (activations, BatchNorm, Dropout, Identity, Softmax, Add, Sum): the
+        // widest input's size.
+        _ => ins
+            .iter()
+            .filter_map(|a| shapes.get(&a.name))
+            .max_by_key(|s| s.len())
+            .cloned(),
+    })
+}
+
 /// Every dynamic value's size, in the graph's order.
 pub fn infer(net: &Imported) -> Result<Shapes> {
     let mut shapes = Shapes::new();
@@ -83,101 +182,7 @@ pub fn infer(net: &Imported) -> Result<Shapes> {
         shapes.insert(i.name.clone(), s);
     }
     for node in &net.graph.nodes {
-        let ins = node.inputs();
-        let first = ins.first().and_then(|a| shapes.get(&a.name)).cloned();
-        let out = match node {
-            Node::Constant(_)
-            | Node::ConstantOfShape(_)
-            | Node::Shape(_)
-            | Node::Gather(_)
-            | Node::Unsqueeze(_) => None,
-            Node::Conv2d(c) => {
-                let w = ins.get(1).and_then(|a| a.value()).map(|v| v.shape()[0]);
-                match (&first, w) {
-                    (Some(x), Some(co)) => Some(windowed(
-                        &c.name,
-                        x,
-                        co,
-                        c.config.kernel_size,
-                        c.config.stride,
-                        c.config.dilation,
-                        &c.config.padding,
-                        &c.config.auto_pad,
-                        false,
-                    )?),
-                    _ => None,
-                }
-            }
-            Node::MaxPool2d(p) => first
-                .as_ref()
-                .map(|x| {
-                    windowed(
-                        &p.name,
-                        x,
-                        x[0],
-                        p.config.kernel_size,
-                        p.config.strides,
-                        p.config.dilation,
-                        &p.config.padding,
-                        &p.config.auto_pad,
-                        p.config.ceil_mode,
-                    )
-                })
-                .transpose()?,
-            Node::AveragePool2d(p) => first
-                .as_ref()
-                .map(|x| {
-                    windowed(
-                        &p.name,
-                        x,
-                        x[0],
-                        p.config.kernel_size,
-                        p.config.strides,
-                        p.config.dilation,
-                        &p.config.padding,
-                        &p.config.auto_pad,
-                        p.config.ceil_mode,
-                    )
-                })
-                .transpose()?,
-            Node::GlobalAveragePool(_) => first.as_ref().map(|x| vec![x[0], 1, 1]),
-            Node::Concat(c) => {
-                let parts: Option<Vec<Vec<usize>>> =
-                    ins.iter().map(|a| shapes.get(&a.name).cloned()).collect();
-                parts.and_then(|p| {
-                    let axis = c.config.axis.checked_sub(1)?;
-                    let mut s = p.first()?.clone();
-                    s[axis] = p.iter().map(|q| q.get(axis).copied().unwrap_or(0)).sum();
-                    Some(s)
-                })
-            }
-            Node::Flatten(_) | Node::Reshape(_) => first.as_ref().map(|x| vec![x.iter().product()]),
-            Node::Gemm(g) => ins.get(1).and_then(|a| a.value()).map(|v| {
-                vec![if g.config.trans_b != 0 {
-                    v.shape()[0]
-                } else {
-                    v.shape()[1]
-                }]
-            }),
-            Node::Linear(l) => ins.get(1).and_then(|a| a.value()).map(|v| {
-                vec![if l.config.transpose_weight {
-                    v.shape()[0]
-                } else {
-                    v.shape()[1]
-                }]
-            }),
-            Node::MatMul(_) => ins
-                .get(1)
-                .and_then(|a| a.value())
-                .map(|v| vec![v.shape()[v.rank() - 1]]),
-            // Element-wise ops (activations, BatchNorm, Dropout, Identity, Softmax, Add, Sum): the
-            // widest input's size.
-            _ => ins
-                .iter()
-                .filter_map(|a| shapes.get(&a.name))
-                .max_by_key(|s| s.len())
-                .cloned(),
-        };
+        let out = output(node, &shapes)?;
         if let Some(o) = node.outputs().first() {
             if let Some(s) = out.or_else(|| known(o)) {
                 shapes.insert(o.name.clone(), s);

@@ -127,6 +127,11 @@ pub struct StartNets {
 }
 
 impl StartNets {
+    /// The file's network as loaded (dense): what a prediction compares the pruned one with.
+    pub fn pretrained(&self) -> &Net {
+        &self.pretrained
+    }
+
     /// Test evaluations of the pretrained and the just-pruned network, on `trainer`'s data (its
     /// normalisation is the file's) and device.
     pub async fn evaluate(&self, trainer: &Trainer) -> Result<(Evaluation, Evaluation)> {

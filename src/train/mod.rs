@@ -11,6 +11,7 @@ pub mod host;
 pub mod layers;
 pub mod model;
 pub mod packed;
+pub mod predict;
 pub mod recover;
 pub mod session;
 #[cfg(feature = "wgpu")]

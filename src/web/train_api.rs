@@ -16,7 +16,7 @@ use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
-use crate::train::{BackendKind, TrainConfig, Trainer, device, finetune};
+use crate::train::{BackendKind, Net, TrainConfig, Trainer, device, finetune, predict};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -91,6 +91,9 @@ pub struct TrainSession {
     degree: u32,
     /// With a pretrained start: the loaded network's and the just-pruned network's evaluation.
     start: Option<StartReport>,
+    /// The dense network a pretrained start loaded, before pruning: kept for
+    /// [`TrainSession::predict_dense`] (the start report lets its own copy go once measured).
+    dense: Option<Net>,
     /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
     /// masks are not the graph's (magnitude pruning).
     movable: bool,
@@ -147,9 +150,11 @@ impl TrainSession {
                         finetune::prepare(i.cfg, i.data, &i.conn, i.device, &file, mask)
                             .await
                             .map_err(js_error)?;
-                    (trainer, Some(StartReport::pending(nets)))
+                    let dense = nets.pretrained().clone();
+                    (trainer, Some((StartReport::pending(nets), dense)))
                 }
             };
+            let (start, dense) = start.unzip();
             let movable = mask == finetune::MaskSource::Graph;
             Ok(TrainSession::new(
                 Session::new(trainer),
@@ -159,6 +164,7 @@ impl TrainSession {
                 start,
                 movable,
             )
+            .with_dense(dense)
             .into())
         })
     }
@@ -304,6 +310,21 @@ impl TrainSession {
         })
     }
 
+    /// Class probabilities (softmax) of the run's network for one image: `pixels` in [0, 1],
+    /// full ink 1, in the dataset's shape (28×28 grey for MNIST), normalised as in training.
+    pub fn predict(&self, pixels: Vec<f32>) -> js_sys::Promise {
+        self.probabilities(pixels, None)
+    }
+
+    /// [`TrainSession::predict`] with the dense network the run was pruned from (a pretrained
+    /// start); resolves to `null` for a run from random weights, which has none.
+    pub fn predict_dense(&self, pixels: Vec<f32>) -> js_sys::Promise {
+        match &self.dense {
+            Some(net) => self.probabilities(pixels, Some(net.clone())),
+            None => js_sys::Promise::resolve(&JsValue::NULL),
+        }
+    }
+
     /// `{max_abs, count}`: the largest |weight| among pruned positions (always 0) and their number.
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
     #[allow(clippy::await_holding_refcell_ref)]
@@ -339,8 +360,29 @@ impl TrainSession {
             conn,
             degree: g.k(),
             start,
+            dense: None,
             movable,
         }
+    }
+
+    fn with_dense(mut self, dense: Option<Net>) -> TrainSession {
+        self.dense = dense;
+        self
+    }
+
+    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    #[allow(clippy::await_holding_refcell_ref)]
+    fn probabilities(&self, pixels: Vec<f32>, net: Option<Net>) -> js_sys::Promise {
+        let s = self.session.clone();
+        future_to_promise(async move {
+            let s = s.try_borrow().map_err(|e| js_error(busy(e)))?;
+            let t = s.trainer();
+            let net = net.as_ref().unwrap_or(t.model());
+            let p = predict::probabilities(net, t.dataset(), t.device(), &pixels)
+                .await
+                .map_err(js_error)?;
+            Ok(js_sys::Float32Array::from(&p[..]).into())
+        })
     }
 
     // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.

@@ -125,6 +125,9 @@ test('your data: a folder of PNGs is read as rgp reads it, trained past 90%, fin
     assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`, 'the start is the dense network just trained');
     console.log(`     dense ${(100 * dense).toFixed(1)}%, pruned from it ${await text(page, 'pruned-accuracy')}, fine-tuned ${(100 * tuned).toFixed(1)}%, from scratch ${(100 * acc).toFixed(1)}%`);
     assert.ok(tuned >= 0.9, `fine-tuned ${tuned}`);
+    // Grey 28×28 digits of your own: "Try the network" offers the pruned and the dense network.
+    assert.equal(await page.isVisible('[data-testid="try-network"]'), true);
+    assert.equal(await page.isVisible('[data-testid="try-dense"]'), true);
     // The recovery race on your data, from the same dense network.
     await page.click('[data-testid="race-start"]');
     await page.waitForFunction(() => /Race finished/.test(document.querySelector('[data-testid="race-state"]').textContent) || document.querySelector('[data-testid="error"]').textContent, null, { timeout: 300000, polling: 200 });
@@ -178,6 +181,7 @@ test('your data: a CSV table dropped on the box trains the MLP; its target is a 
     await setControl(page, 'train-start-from', 'pretrained');
     await trainRun(page);
     assert.equal(await text(page, 'pretrained-accuracy'), `${(100 * dense).toFixed(1)}%`);
+    assert.equal(await page.isVisible('[data-testid="try-network"]'), false, 'nothing to draw for a table');
     // Another table next: its own columns, its own target (not the first table's).
     const shown = await page.getAttribute('[data-testid="data-summary"]', 'data-shown');
     await page.setInputFiles('[data-testid="data-import-file"]', writeTable(dir, ['a', 'b', 'c', 'd', 'kind']));

@@ -3,6 +3,7 @@
 //! run one with `cargo test --release --test training SUBJECT::`.
 
 mod finetune_cpu;
+mod predict_cpu;
 #[cfg(feature = "cli")]
 #[path = "../common/run_cli.rs"]
 mod run_cli;

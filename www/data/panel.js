@@ -44,6 +44,8 @@ export function mountData(ctx) {
     box: ui.box,
     runData: () => runData(ctx, st),
     classNames: () => st.current?.summary.classes ?? null,
+    // [side, channels] of the images (0 for a table), for "Try the network".
+    imageShape: () => (st.current ? [st.current.summary.side, st.current.summary.channels] : null),
     startFor: (model) => startFor(ctx, st, model),
     keepNetwork: (model, bytes, accuracy) => keepNetwork(ctx, st, model, bytes, accuracy),
     datasetChosen: (value) => datasetChosen(ctx, ui, st, value),

@@ -104,11 +104,14 @@ export class TrainClient {
   }
 
   _request(msg) {
+    // A prediction takes milliseconds: a request behind it waits for it rather than failing.
+    if (this.pending?.quick) return this.pending.done.then(() => this._request(msg), () => this._request(msg));
     if (this.pending) return Promise.reject(new Error('the training worker is busy'));
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(toWorker(msg));
-    });
+    const pending = { quick: msg.type === 'predict' };
+    pending.done = new Promise((resolve, reject) => Object.assign(pending, { resolve, reject }));
+    this.pending = pending;
+    this.worker.postMessage(toWorker(msg));
+    return pending.done;
   }
 
   _settle(value) {
@@ -255,6 +258,13 @@ export class TrainClient {
     if (!this.info) await this.init('auto');
     this.handlers = { onDataProgress };
     return this._request({ type: 'describe-data', user, seed });
+  }
+
+  /** Class probabilities for one image (`pixels`: Float32Array in [0, 1], full ink 1) from the
+   * last run's network and its dense start: {pruned, dense} (dense null without one). */
+  async predict(pixels) {
+    if (!this.worker) throw new Error('train a network first');
+    return this._request({ type: 'predict', pixels });
   }
 
   /** The files of a .zip's bytes ([{ path, bytes }]), unpacked in the worker within the tab's limits. */

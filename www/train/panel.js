@@ -9,6 +9,7 @@ import { drawLines, pretrainedRef } from './finetune-view.js';
 import { mountFinetune } from './finetune-panel.js';
 import { pct } from './format.js';
 import { renderResults } from './results-view.js';
+import { mountTry } from './try-network.js';
 import { classNames, readSettings, runConfig, runSignature, standard } from './settings.js';
 import {
   addNotice, buildPanel, clearProgress, drawCurves, showBackend, showBackendLoading, showBusy, showComparison, showMoved, showProgress, showState,
@@ -60,6 +61,8 @@ export function mount(section, app) {
     userStart: (model) => panel.data.startFor(model),
     keepStart: (model, bytes, accuracy) => panel.data.keepNetwork(model, bytes, accuracy),
   });
+  panel.tryNet = mountTry(client);
+  view.results.after(panel.tryNet.element);
   section.append(ft.element);
   panel.ft = ft;
   // Training and the race use the graph on show only once it is settled (app.graph() is null
@@ -185,6 +188,7 @@ async function train(panel) {
   const note = startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());
   view.results.hidden = true;
+  panel.tryNet.hide();
   clearProgress(view);
   try {
     const r = await runOnce(panel, s, graph, start, note, user);
@@ -266,5 +270,14 @@ function finish(panel, r, s, graph) {
   renderResults(view.results, r, (s.dataset === 'user' && panel.data.classNames()) || classNames(s.dataset), runs);
   view.stats.test.textContent = pct(r.test.accuracy);
   view.numbers.set('test', r.test.accuracy);
+  panel.tryNet.show(tryShape(panel, s, r));
   showState(view, r.stopped ? 'stopped' : 'done');
+}
+
+/** What "Try the network" needs of run `r` of settings `s`: only 28×28 grey images are drawn. */
+function tryShape(panel, s, r) {
+  const user = s.dataset === 'user';
+  const [side, channels] = user ? panel.data.imageShape() ?? [0, 0] : [28, 1];
+  const classes = (user && panel.data.classNames()) || classNames(s.dataset);
+  return { image: side === 28 && channels === 1, classes, dense: s.dense, started: Boolean(r.start) };
 }

@@ -375,6 +375,14 @@ async function keptFile(make) {
   post({ type: 'done', result: { bytes } }, [bytes.buffer]);
 }
 
+/** Class probabilities of the kept network and of the dense network it was pruned from (null
+ * when the run started from random weights). Never during a run: the run holds the session. */
+async function predict(pixels) {
+  if (!kept.session || training) throw new Error('train a network first');
+  const s = kept.session;
+  return { pruned: await s.predict(pixels), dense: await s.predict_dense(pixels) };
+}
+
 const handle = dispatcher(TO_TRAIN_WORKER, {
   load(msg) {
     // Early work a first run needs (errors surface at init and train).
@@ -389,6 +397,7 @@ const handle = dispatcher(TO_TRAIN_WORKER, {
   save: (msg) => keptFile((s) => s.save(msg.layout, msg.dtype, msg.link)),
   onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
   'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
+  predict: async (msg) => post({ type: 'done', result: await predict(msg.pixels) }),
   unzip(msg) {
     const files = unzipFolder(msg.bytes);
     post({ type: 'done', result: { files } }, [...new Set(files.map((f) => f.bytes.buffer))]);
