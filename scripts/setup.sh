@@ -95,5 +95,8 @@ if [ "${1:-}" = "--test" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/python3" -m pip install -q -r python/requirements.txt
   fi
+  # Classic networks in ONNX for the importer's tests (VGG-19, ResNet-50, SqueezeNet 1.1, from the
+  # onnx wheel on PyPI; cached in data/zoo/).
+  scripts/fetch-zoo-models.sh
 fi
 echo "setup: ready"

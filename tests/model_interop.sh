@@ -81,4 +81,19 @@ head -c 100 "$dir/mlp-dense.safetensors" >"$dir/cut.safetensors"
 expect_error "safetensors" $rgp export --weights "$dir/cut.safetensors" --format onnx --out "$dir/o.onnx"
 expect_error "cannot read" $rgp export --weights "$dir/none.safetensors" --format onnx --out "$dir/o.onnx"
 expect_error "invalid value" $rgp export --weights "$dir/mlp-dense.safetensors" --format tflite --out "$dir/o"
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict"
+# Imported networks (issue: your own network): classic model-zoo CNNs no one here wrote read with
+# their parameter counts equal to what ONNX Runtime holds once it has folded their constants.
+for m in vgg19 resnet50 squeezenet1.1; do
+  f=data/zoo/$m.onnx
+  [ -f "$f" ] || { echo "FAIL: $f is missing (scripts/fetch-zoo-models.sh)"; exit 1; }
+  ours=$($rgp inspect "$f" --nodes 64 --degree 4 --search none | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["params"])')
+  ort=$("$PY" python/zoo_params.py "$f" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["ort"]["folded_initializer_params"])')
+  if [ "$ours" != "$ort" ]; then
+    echo "FAIL: $m: rgp inspect counts $ours parameters, ONNX Runtime holds $ort"
+    exit 1
+  fi
+  echo "  $m: $ours parameters (rgp inspect = ONNX Runtime)"
+done
+expect_error "unsupported node" $rgp inspect data/zoo/alexnet.onnx --nodes 64 --degree 4 --search none
+
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters"

@@ -44,13 +44,17 @@ pub struct LayerChoice {
 }
 
 /// The constant weight's shape, of `rank` dimensions, none of them 0.
-fn weight_shape(node: &str, a: Option<&Argument>, rank: usize) -> Result<Vec<usize>> {
-    let Some(v) = a.and_then(|a| a.value()) else {
+fn weight_shape(
+    net: &Imported,
+    node: &str,
+    a: Option<&Argument>,
+    rank: usize,
+) -> Result<Vec<usize>> {
+    let Some(shape) = a.and_then(|a| net.constant_shape(a)) else {
         bail!(
             "layer '{node}' has no constant weight (RGP Studio prunes weights stored in the file)"
         );
     };
-    let shape: Vec<usize> = v.shape().iter().copied().collect();
     if shape.len() != rank || shape.contains(&0) {
         bail!(
             "layer '{node}' has a weight of shape {shape:?}; expected {rank} non-zero dimensions"
@@ -96,7 +100,7 @@ pub fn weight_layers(net: &Imported) -> Result<Vec<WeightLayer>> {
     for node in &net.graph.nodes {
         match node {
             Node::Conv2d(c) => {
-                let w = weight_shape(&c.name, c.inputs.get(1), 4)?;
+                let w = weight_shape(net, &c.name, c.inputs.get(1), 4)?;
                 let groups = c.config.groups.max(1);
                 layers.push(WeightLayer {
                     name: c.name.clone(),
@@ -112,21 +116,29 @@ pub fn weight_layers(net: &Imported) -> Result<Vec<WeightLayer>> {
                 });
             }
             Node::Linear(l) => {
-                let w = weight_shape(&l.name, l.inputs.get(1), 2)?;
+                let w = weight_shape(net, &l.name, l.inputs.get(1), 2)?;
                 layers.push(linear(&l.name, w, l.config.transpose_weight, &l.inputs));
             }
-            Node::Gemm(g) if g.inputs.get(1).is_some_and(|a| a.value().is_some()) => {
+            Node::Gemm(g)
+                if g.inputs
+                    .get(1)
+                    .is_some_and(|a| net.constant_shape(a).is_some()) =>
+            {
                 if g.config.trans_a != 0 {
                     bail!(
                         "layer '{}' (Gemm) transposes its input; RGP Studio reads Gemm with transA = 0",
                         g.name
                     );
                 }
-                let w = weight_shape(&g.name, g.inputs.get(1), 2)?;
+                let w = weight_shape(net, &g.name, g.inputs.get(1), 2)?;
                 layers.push(linear(&g.name, w, g.config.trans_b != 0, &g.inputs));
             }
-            Node::MatMul(m) if m.inputs.get(1).is_some_and(|a| a.value().is_some()) => {
-                let w = weight_shape(&m.name, m.inputs.get(1), 2)?;
+            Node::MatMul(m)
+                if m.inputs
+                    .get(1)
+                    .is_some_and(|a| net.constant_shape(a).is_some()) =>
+            {
+                let w = weight_shape(net, &m.name, m.inputs.get(1), 2)?;
                 layers.push(linear(&m.name, w, false, &m.inputs));
             }
             Node::MatMul(m) => bail!(
@@ -287,7 +299,9 @@ pub fn params(net: &Imported) -> u64 {
                 _ => a.name.clone(),
             };
             if float && seen.insert(key) {
-                total += a.value().map_or(0, |v| v.num_elements() as u64);
+                total += net
+                    .constant_shape(a)
+                    .map_or(0, |s| s.iter().map(|&d| d as u64).product::<u64>());
             }
         }
     }

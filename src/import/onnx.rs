@@ -3,7 +3,8 @@
 //! `onnx-ir`, which infers shapes and folds constant chains (Shape-Gather-Unsqueeze-Concat).
 
 use crate::{Error, Result, bail};
-use onnx_ir::{Message, ModelProto, OnnxGraph, OnnxGraphBuilder};
+use onnx_ir::{Argument, Message, ModelProto, Node, OnnxGraph, OnnxGraphBuilder};
+use std::collections::HashMap;
 
 /// The ops a network may use (ONNX's default domain). Anything else is refused by name.
 pub const SUPPORTED_OPS: &[&str] = &[
@@ -43,6 +44,38 @@ pub struct Imported {
     pub opset: i64,
     /// Nodes in the file, before any folding.
     pub file_nodes: usize,
+    /// Values a `ConstantOfShape` fills, by name: their shapes (older exports store large weights
+    /// so; the parser leaves them as nodes).
+    filled: HashMap<String, Vec<usize>>,
+}
+
+impl Imported {
+    /// The shape of a constant value: stored, or filled by a `ConstantOfShape` of constant shape.
+    pub fn constant_shape(&self, a: &Argument) -> Option<Vec<usize>> {
+        match a.value() {
+            Some(v) => Some(v.shape().iter().copied().collect()),
+            None => self.filled.get(&a.name).cloned(),
+        }
+    }
+}
+
+/// The outputs of `ConstantOfShape` nodes whose shape is a constant, with that shape.
+fn filled_values(graph: &OnnxGraph) -> HashMap<String, Vec<usize>> {
+    let mut filled = HashMap::new();
+    for node in &graph.nodes {
+        if let Node::ConstantOfShape(c) = node {
+            let shape = c.inputs.first().and_then(|a| a.value()).and_then(|v| {
+                let dims = v.as_slice::<i64>().ok()?;
+                dims.iter()
+                    .map(|&d| usize::try_from(d).ok())
+                    .collect::<Option<Vec<usize>>>()
+            });
+            if let (Some(shape), Some(out)) = (shape, c.outputs.first()) {
+                filled.insert(out.name.clone(), shape);
+            }
+        }
+    }
+    filled
 }
 
 /// ONNX's `TensorProto.DataLocation.EXTERNAL`.
@@ -116,6 +149,7 @@ pub fn read(bytes: &[u8]) -> Result<Imported> {
         ))
     })?;
     Ok(Imported {
+        filled: filled_values(&graph),
         graph,
         opset,
         file_nodes,

@@ -71,8 +71,9 @@ fn windowed(
 }
 
 /// The size of `node`'s output from its inputs' sizes (None: not a tensor we follow).
-fn output(node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
+fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
     let ins = node.inputs();
+    let weight = || ins.get(1).and_then(|a| net.constant_shape(a));
     let first = ins.first().and_then(|a| shapes.get(&a.name)).cloned();
     Ok(match node {
         Node::Constant(_)
@@ -81,7 +82,7 @@ fn output(node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
         | Node::Gather(_)
         | Node::Unsqueeze(_) => None,
         Node::Conv2d(c) => {
-            let w = ins.get(1).and_then(|a| a.value()).map(|v| v.shape()[0]);
+            let w = weight().and_then(|s| s.first().copied());
             match (&first, w) {
                 (Some(x), Some(co)) => Some(windowed(
                     &c.name,
@@ -141,24 +142,15 @@ fn output(node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
             })
         }
         Node::Flatten(_) | Node::Reshape(_) => first.as_ref().map(|x| vec![x.iter().product()]),
-        Node::Gemm(g) => ins.get(1).and_then(|a| a.value()).map(|v| {
-            vec![if g.config.trans_b != 0 {
-                v.shape()[0]
-            } else {
-                v.shape()[1]
-            }]
+        // Weights are [out, in] when transposed, else [in, out] (checked as 2-d by the layer table).
+        Node::Gemm(g) => {
+            weight().and_then(|s| s.get(usize::from(g.config.trans_b == 0)).map(|&d| vec![d]))
+        }
+        Node::Linear(l) => weight().and_then(|s| {
+            s.get(usize::from(!l.config.transpose_weight))
+                .map(|&d| vec![d])
         }),
-        Node::Linear(l) => ins.get(1).and_then(|a| a.value()).map(|v| {
-            vec![if l.config.transpose_weight {
-                v.shape()[0]
-            } else {
-                v.shape()[1]
-            }]
-        }),
-        Node::MatMul(_) => ins
-            .get(1)
-            .and_then(|a| a.value())
-            .map(|v| vec![v.shape()[v.rank() - 1]]),
+        Node::MatMul(_) => weight().and_then(|s| s.last().map(|&d| vec![d])),
         // Element-wise ops (activations, BatchNorm, Dropout, Identity, Softmax, Add, Sum): the
         // widest input's size.
         _ => ins
@@ -182,7 +174,7 @@ pub fn infer(net: &Imported) -> Result<Shapes> {
         shapes.insert(i.name.clone(), s);
     }
     for node in &net.graph.nodes {
-        let out = output(node, &shapes)?;
+        let out = output(net, node, &shapes)?;
         if let Some(o) = node.outputs().first() {
             if let Some(s) = out.or_else(|| known(o)) {
                 shapes.insert(o.name.clone(), s);
