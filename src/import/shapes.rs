@@ -175,10 +175,10 @@ pub fn infer(net: &Imported) -> Result<Shapes> {
     }
     for node in &net.graph.nodes {
         let out = output(net, node, &shapes)?;
-        if let Some(o) = node.outputs().first() {
-            if let Some(s) = out.or_else(|| known(o)) {
-                shapes.insert(o.name.clone(), s);
-            }
+        if let Some(o) = node.outputs().first()
+            && let Some(s) = out.or_else(|| known(o))
+        {
+            shapes.insert(o.name.clone(), s);
         }
     }
     Ok(shapes)

@@ -24,9 +24,9 @@ use onnx_ir::{
 /// ONNX's `TensorProto.DataType` codes (the parser keeps its enum private).
 #[derive(Clone, Copy)]
 pub(crate) enum DataType {
-    FLOAT = 1,
-    INT64 = 7,
-    FLOAT16 = 10,
+    Float = 1,
+    Int64 = 7,
+    Float16 = 10,
 }
 
 /// Operator set the graphs are written against (`ReduceMax` still takes `axes` as an attribute).
@@ -88,7 +88,7 @@ impl Builder {
         match self.dtype {
             Dtype::F32 => {
                 let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-                self.tensor(name, shape, DataType::FLOAT, raw);
+                self.tensor(name, shape, DataType::Float, raw);
             }
             Dtype::F16 => {
                 let stored = format!("{name}.f16");
@@ -96,11 +96,11 @@ impl Builder {
                     .iter()
                     .flat_map(|&x| half::f16::from_f32(x).to_le_bytes())
                     .collect();
-                self.tensor(&stored, shape, DataType::FLOAT16, raw);
+                self.tensor(&stored, shape, DataType::Float16, raw);
                 self.node_named(
                     "Cast",
                     &[&stored],
-                    vec![attr_int("to", DataType::FLOAT as i64)],
+                    vec![attr_int("to", DataType::Float as i64)],
                     name,
                 );
             }
@@ -110,7 +110,7 @@ impl Builder {
 
     fn ints(&mut self, name: &str, shape: &[usize], v: &[i64]) -> String {
         let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-        self.tensor(name, shape, DataType::INT64, raw);
+        self.tensor(name, shape, DataType::Int64, raw);
         name.into()
     }
 
@@ -331,7 +331,7 @@ fn cnn(
 fn value_info(name: &str, features: u32) -> ValueInfoProto {
     let mut ty = TypeProto::new();
     let t = ty.mut_tensor_type();
-    t.elem_type = DataType::FLOAT as i32;
+    t.elem_type = DataType::Float as i32;
     let shape = t.shape.mut_or_insert_default();
     shape.dim.push(Default::default());
     shape.dim[0].set_dim_param("N".into());

@@ -231,7 +231,7 @@ fn cnn_dense_and_packed_graphs() {
 fn half_precision_stores_float16_and_casts() {
     let m = read(&mlp(), Layout::Packed, Dtype::F16);
     let t = init(&m, "layers.1.blocks.f16").unwrap();
-    assert_eq!(t.data_type, DataType::FLOAT16 as i32);
+    assert_eq!(t.data_type, DataType::Float16 as i32);
     assert_eq!(t.raw_data.len(), 4 * 2 * 4 * 2);
     assert!(
         m.graph
