@@ -43,31 +43,49 @@ fn pads(p: &PaddingConfig2d) -> [usize; 2] {
     }
 }
 
-/// The spatial sizes after a window op over `input` ([C, H, W]) with `c_out` channels.
-#[allow(clippy::too_many_arguments)]
-fn windowed(
-    name: &str,
-    input: &[usize],
-    c_out: usize,
+/// A sliding window: kernel, stride, dilation, padding, and whether a partial window counts.
+struct Window<'a> {
     k: [usize; 2],
     s: [usize; 2],
     d: [usize; 2],
-    p: &PaddingConfig2d,
-    auto: &AutoPad,
+    pad: &'a PaddingConfig2d,
+    auto: &'a AutoPad,
     ceil: bool,
-) -> Result<Vec<usize>> {
-    let [_, h, w] = input else {
+}
+
+/// The sizes after window `w` over `input` ([C, H, W]) with `c_out` channels.
+fn windowed(name: &str, input: &[usize], c_out: usize, w: Window) -> Result<Vec<usize>> {
+    let [_, h, wd] = input else {
         bail!(
             "layer '{name}' reads a value of {} dimensions; expected channels, height, width",
             input.len()
         );
     };
-    let [ph, pw] = pads(p);
+    let [ph, pw] = pads(w.pad);
     Ok(vec![
         c_out,
-        window(*h, k[0], s[0], d[0], ph, auto, ceil),
-        window(*w, k[1], s[1], d[1], pw, auto, ceil),
+        window(*h, w.k[0], w.s[0], w.d[0], ph, w.auto, w.ceil),
+        window(*wd, w.k[1], w.s[1], w.d[1], pw, w.auto, w.ceil),
     ])
+}
+
+/// The window of a pooling config (max and average pooling have the same fields, two types).
+macro_rules! pool_window {
+    ($c:expr) => {
+        Window {
+            k: $c.kernel_size,
+            s: $c.strides,
+            d: $c.dilation,
+            pad: &$c.padding,
+            auto: &$c.auto_pad,
+            ceil: $c.ceil_mode,
+        }
+    };
+}
+
+/// A pooling's output: its input's channels over the window.
+fn pooled(name: &str, first: Option<&Vec<usize>>, w: Window) -> Result<Option<Vec<usize>>> {
+    first.map(|x| windowed(name, x, x[0], w)).transpose()
 }
 
 /// The size of `node`'s output from its inputs' sizes (None: not a tensor we follow).
@@ -84,52 +102,23 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
         Node::Conv2d(c) => {
             let w = weight().and_then(|s| s.first().copied());
             match (&first, w) {
-                (Some(x), Some(co)) => Some(windowed(
-                    &c.name,
-                    x,
-                    co,
-                    c.config.kernel_size,
-                    c.config.stride,
-                    c.config.dilation,
-                    &c.config.padding,
-                    &c.config.auto_pad,
-                    false,
-                )?),
+                (Some(x), Some(co)) => {
+                    let cfg = &c.config;
+                    let w = Window {
+                        k: cfg.kernel_size,
+                        s: cfg.stride,
+                        d: cfg.dilation,
+                        pad: &cfg.padding,
+                        auto: &cfg.auto_pad,
+                        ceil: false,
+                    };
+                    Some(windowed(&c.name, x, co, w)?)
+                }
                 _ => None,
             }
         }
-        Node::MaxPool2d(p) => first
-            .as_ref()
-            .map(|x| {
-                windowed(
-                    &p.name,
-                    x,
-                    x[0],
-                    p.config.kernel_size,
-                    p.config.strides,
-                    p.config.dilation,
-                    &p.config.padding,
-                    &p.config.auto_pad,
-                    p.config.ceil_mode,
-                )
-            })
-            .transpose()?,
-        Node::AveragePool2d(p) => first
-            .as_ref()
-            .map(|x| {
-                windowed(
-                    &p.name,
-                    x,
-                    x[0],
-                    p.config.kernel_size,
-                    p.config.strides,
-                    p.config.dilation,
-                    &p.config.padding,
-                    &p.config.auto_pad,
-                    p.config.ceil_mode,
-                )
-            })
-            .transpose()?,
+        Node::MaxPool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
+        Node::AveragePool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
         Node::GlobalAveragePool(_) => first.as_ref().map(|x| vec![x[0], 1, 1]),
         Node::Concat(c) => {
             let parts: Option<Vec<Vec<usize>>> =
