@@ -2,9 +2,10 @@
 //! message types, with weights from a seeded generator.
 
 use crate::graph::rng::Rng;
+pub(crate) use crate::model_file::onnx::{attr_int, attr_ints};
 use onnx_ir::{
-    AttributeProto, AttributeType, GraphProto, Message, ModelProto, NodeProto, TensorProto,
-    TypeProto, ValueInfoProto,
+    AttributeProto, GraphProto, Message, ModelProto, NodeProto, TensorProto, TypeProto,
+    ValueInfoProto,
 };
 
 pub struct Net {
@@ -19,22 +20,6 @@ pub struct Net {
     pub opset: i64,
     /// Mark the first initializer as stored in an external file.
     pub external: bool,
-}
-
-pub fn attr_ints(name: &str, v: &[i64]) -> AttributeProto {
-    let mut a = AttributeProto::new();
-    a.name = name.into();
-    a.type_ = AttributeType::INTS.into();
-    a.ints = v.to_vec();
-    a
-}
-
-pub fn attr_int(name: &str, v: i64) -> AttributeProto {
-    let mut a = AttributeProto::new();
-    a.name = name.into();
-    a.type_ = AttributeType::INT.into();
-    a.i = v;
-    a
 }
 
 fn value_info(name: &str, shape: &[i64]) -> ValueInfoProto {
