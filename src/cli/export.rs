@@ -1,10 +1,15 @@
 //! `rgp export`: a saved model file as ONNX (dense or packed graph) or as safetensors in the
-//! other layout or dtype. Prints one JSON line describing what it wrote.
+//! other layout or dtype; or an imported ONNX network pruned by the graph in one shot, as ONNX
+//! (dense or packed). Prints one JSON line describing what it wrote.
 
 use super::files::{read_file, write_file};
+use super::flags::GraphFlags;
+use super::inspect::OnnxLayerFlags;
+use crate::import::{layers, lower, write};
+use crate::mapping::Connectivity;
 use crate::model_file::{Dtype, Layout, decode, encode, onnx};
-use crate::{Result, bail};
-use std::path::PathBuf;
+use crate::{Error, Result, bail};
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -14,7 +19,8 @@ pub enum Format {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Model file (safetensors, as `rgp train --save` writes it).
+    /// Model file (safetensors, as `rgp train --save` writes it), or an ONNX network of your own
+    /// (`.onnx`), pruned by the graph the graph flags describe.
     #[arg(long)]
     pub weights: PathBuf,
     /// onnx: a graph ONNX Runtime runs (input `x` [N, features], output `logits`);
@@ -31,10 +37,92 @@ pub struct Args {
     /// Output file.
     #[arg(long)]
     pub out: PathBuf,
+    /// ONNX input only: write the network unpruned (no layer masked), to check the export itself.
+    #[arg(long)]
+    pub no_mask: bool,
+    #[command(flatten)]
+    pub layers: OnnxLayerFlags,
+    #[command(flatten)]
+    pub graph: GraphFlags,
+}
+
+/// An ONNX file by its name or, failing that, its first byte: protobuf's tag of `ir_version`
+/// (a safetensors file starts with its header's length, then `{`).
+fn is_onnx(path: &Path, bytes: &[u8]) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+        || (bytes.first() == Some(&0x08) && bytes.get(8) != Some(&b'{'))
+}
+
+/// The imported network `bytes`, pruned by the graph, written as ONNX.
+fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
+    if a.format != Format::Onnx || a.dtype != Dtype::F32 {
+        bail!("an ONNX network is exported as ONNX in f32 (--format onnx --dtype f32)");
+    }
+    let at = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
+    let imported = crate::import::onnx::read(bytes).map_err(at)?;
+    let net = lower::lower(&imported).map_err(at)?;
+    let table = layers::weight_layers(&imported).map_err(at)?;
+    let conn: Option<Connectivity> = if a.no_mask {
+        None
+    } else {
+        Some(a.graph.build()?.1)
+    };
+    let rows = match &conn {
+        Some(c) => layers::choose(&table, c.n() as usize, &a.layers.keep_dense).map_err(at)?,
+        None => Vec::new(),
+    };
+    let steps: Vec<&str> = net.weight_steps().map(|(_, s)| s.name.as_str()).collect();
+    let names: Vec<&str> = table.iter().map(|l| l.name.as_str()).collect();
+    if steps != names {
+        bail!(
+            "{}: the network's weight layers and its layer table differ",
+            a.weights.display()
+        );
+    }
+    let masks: Vec<Option<&Connectivity>> = (0..steps.len())
+        .map(|i| {
+            conn.as_ref()
+                .filter(|_| rows.get(i).is_some_and(|r| r.masked))
+        })
+        .collect();
+    let w = write::to_onnx(&net, &masks, a.layout).map_err(at)?;
+    write_file(&a.out, &w.bytes)?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "format": "onnx",
+            "layout": a.layout,
+            "nodes": conn.as_ref().map(|c| c.n()),
+            "degree": conn.as_ref().map(|c| c.row_len() - u32::from(c.self_loops())),
+            "masked_layers": w.masked.len(),
+            "packed": w.packed,
+            "dense_with_zeros": w.dense_with_zeros,
+            "kept_weights": w.kept_weights,
+            "weights": w.weights,
+            "bytes": w.bytes.len(),
+            "out": a.out,
+        })
+    );
+    Ok(())
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let mut file = decode(&read_file(&a.weights)?, None)?;
+    let bytes = read_file(&a.weights)?;
+    if is_onnx(&a.weights, &bytes) {
+        return prune_onnx(&a, &bytes);
+    }
+    if a.no_mask
+        || !a.layers.keep_dense.is_empty()
+        || a.graph.nodes.is_some()
+        || a.graph.graph.is_some()
+    {
+        bail!(
+            "{} is a model file: its graph is in it (--nodes, --graph, --keep-dense and --no-mask are for ONNX networks)",
+            a.weights.display()
+        );
+    }
+    let mut file = decode(&bytes, None)?;
     if a.layout == Layout::Packed && file.neighbors.is_none() {
         bail!(
             "{} has no graph (a dense network): there is nothing to pack; use --layout dense",

@@ -5,7 +5,9 @@ pub mod layers;
 pub mod lower;
 pub mod net;
 pub mod onnx;
+mod pack;
 pub mod shapes;
+pub mod write;
 
 #[cfg(test)]
 mod test_models;

@@ -32,14 +32,14 @@ pub(crate) enum DataType {
 /// Operator set the graphs are written against (`ReduceMax` still takes `axes` as an attribute).
 pub const OPSET: i64 = 13;
 /// The IR version that goes with opset 13.
-const IR_VERSION: i64 = 7;
+pub(crate) const IR_VERSION: i64 = 7;
 /// Burn's `BatchNormConfig` default, which the trainer uses.
 const BN_EPSILON: f32 = 1e-5;
 
 /// Graph under construction: nodes in order, initializers, fresh value names.
-struct Builder {
-    nodes: Vec<NodeProto>,
-    inits: Vec<TensorProto>,
+pub(crate) struct Builder {
+    pub(crate) nodes: Vec<NodeProto>,
+    pub(crate) inits: Vec<TensorProto>,
     dtype: Dtype,
     count: usize,
 }
@@ -60,7 +60,7 @@ pub(crate) fn attr_ints(name: &str, v: &[i64]) -> AttributeProto {
     a
 }
 
-fn attr_float(name: &str, v: f32) -> AttributeProto {
+pub(crate) fn attr_float(name: &str, v: f32) -> AttributeProto {
     let mut a = AttributeProto::new();
     a.name = name.into();
     a.type_ = AttributeType::FLOAT.into();
@@ -73,6 +73,15 @@ fn dims(shape: &[usize]) -> Vec<i64> {
 }
 
 impl Builder {
+    pub(crate) fn new(dtype: Dtype) -> Builder {
+        Builder {
+            nodes: Vec::new(),
+            inits: Vec::new(),
+            dtype,
+            count: 0,
+        }
+    }
+
     fn tensor(&mut self, name: &str, shape: &[usize], dt: DataType, raw: Vec<u8>) {
         let mut t = TensorProto::new();
         t.name = name.into();
@@ -84,7 +93,7 @@ impl Builder {
 
     /// A float initializer named `name`; in half precision it is stored as FLOAT16 and cast
     /// back (ONNX Runtime folds the cast when it loads the model).
-    fn floats(&mut self, name: &str, shape: &[usize], v: &[f32]) -> String {
+    pub(crate) fn floats(&mut self, name: &str, shape: &[usize], v: &[f32]) -> String {
         match self.dtype {
             Dtype::F32 => {
                 let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
@@ -108,13 +117,19 @@ impl Builder {
         name.into()
     }
 
-    fn ints(&mut self, name: &str, shape: &[usize], v: &[i64]) -> String {
+    pub(crate) fn ints(&mut self, name: &str, shape: &[usize], v: &[i64]) -> String {
         let raw = v.iter().flat_map(|x| x.to_le_bytes()).collect();
         self.tensor(name, shape, DataType::Int64, raw);
         name.into()
     }
 
-    fn node_named(&mut self, op: &str, inputs: &[&str], attrs: Vec<AttributeProto>, out: &str) {
+    pub(crate) fn node_named(
+        &mut self,
+        op: &str,
+        inputs: &[&str],
+        attrs: Vec<AttributeProto>,
+        out: &str,
+    ) {
         let mut n = NodeProto::new();
         n.op_type = op.into();
         n.name = format!("{op}_{}", self.nodes.len());
@@ -125,14 +140,14 @@ impl Builder {
     }
 
     /// Appends a node and returns the name of its (single) output.
-    fn node(&mut self, op: &str, inputs: &[&str], attrs: Vec<AttributeProto>) -> String {
+    pub(crate) fn node(&mut self, op: &str, inputs: &[&str], attrs: Vec<AttributeProto>) -> String {
         self.count += 1;
         let out = format!("t{}_{}", self.count, op.to_lowercase());
         self.node_named(op, inputs, attrs, &out);
         out
     }
 
-    fn transpose(&mut self, h: &str) -> String {
+    pub(crate) fn transpose(&mut self, h: &str) -> String {
         self.node("Transpose", &[h], vec![attr_ints("perm", &[1, 0])])
     }
 }
@@ -383,12 +398,7 @@ pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
             _ => None,
         })
         .collect();
-    let mut g = Builder {
-        nodes: Vec::new(),
-        inits: Vec::new(),
-        dtype,
-        count: 0,
-    };
+    let mut g = Builder::new(dtype);
     let out = match f.meta.arch.model {
         ModelKind::Mlp => mlp(&mut g, f, &specs, &packed),
         ModelKind::Cnn => {

@@ -1,0 +1,274 @@
+//! One weight layer of an imported network as ONNX nodes: unpruned, masked (pruned weights zero)
+//! or packed (only the kept weights, in the `n` blocks of `mapping::PackedBlocks`).
+//!
+//! Packed conv: `Gather(axis = 1)` of the input channels each block reads, in block order, then a
+//! `Conv` with `group = n` over `[out, row_len · group_in, kh, kw]`. Packed linear layer: the
+//! gathered input `[N, n · block_in]` as `[n, N, block_in]`, one batched `MatMul` by the blocks
+//! `[n, block_in, group_out]`, back to `[N, out]` (+ bias). Output channels keep their order, so
+//! the layers after it read the same values as in the dense file.
+
+use super::net::{Net, Op, Step, Tensor};
+use super::write::conv_attrs;
+use crate::mapping::{Connectivity, PackedBlocks, mask_matrix};
+use crate::model_file::Layout;
+use crate::model_file::onnx::{Builder, attr_int, attr_ints};
+use crate::{Result, bail};
+
+/// What one weight layer wrote.
+pub(super) struct LayerWritten {
+    pub kept: u64,
+    pub weights: u64,
+    pub packed: bool,
+}
+
+/// Names the node just added after its step (the layer table reads it back under that name).
+fn name_last(g: &mut Builder, name: &str) {
+    if let Some(n) = g.nodes.last_mut() {
+        n.name = name.into();
+    }
+}
+
+/// Appends the bias (if any) as an input of the weight node.
+fn with_bias(g: &mut Builder, s: &Step, mut inputs: Vec<String>, b: Option<&[f32]>) -> Vec<String> {
+    if let Some(b) = b {
+        inputs.push(g.floats(&format!("{}.bias", s.name), &[b.len()], b));
+    }
+    inputs
+}
+
+/// `weight` with the pruned entries of an `out × in` mask zeroed (each entry spans `kk` values).
+fn zeroed(weight: &Tensor, mask: &[f32], kk: usize) -> Vec<f32> {
+    weight
+        .data
+        .chunks(kk)
+        .zip(mask)
+        .flat_map(|(w, &m)| w.iter().map(move |x| x * m))
+        .collect()
+}
+
+/// The kept weights of a layer `[out, in, kk]` (row-major) in block order: for each output `o`,
+/// the `block_in` inputs of its block, each with its `kk` kernel values.
+fn blocks(weight: &[f32], p: &PackedBlocks, inp: usize, kk: usize) -> Vec<f32> {
+    let (go, bi) = (p.group_out as usize, p.block_in() as usize);
+    let out = weight.len() / (inp * kk);
+    let mut v = Vec::with_capacity(out * bi * kk);
+    for o in 0..out {
+        for &c in &p.gather[(o / go) * bi..][..bi] {
+            let at = (o * inp + c as usize) * kk;
+            v.extend_from_slice(&weight[at..at + kk]);
+        }
+    }
+    v
+}
+
+/// The input channels of a packed layer, as an int64 initializer.
+fn gather_index(g: &mut Builder, s: &Step, p: &PackedBlocks) -> String {
+    let idx: Vec<i64> = p.gather.iter().map(|&c| c as i64).collect();
+    g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx)
+}
+
+/// The layer's mask and its packing (when `n` divides both widths and the layout asks for it).
+fn masking(
+    s: &Step,
+    conn: &Connectivity,
+    out: usize,
+    inp: usize,
+    layout: Layout,
+) -> Result<(Vec<f32>, Option<PackedBlocks>)> {
+    let n = conn.n() as usize;
+    if out < n || inp < n {
+        bail!(
+            "layer '{}' ({inp} → {out}) is narrower than the graph's {n} nodes: it cannot carry the mask",
+            s.name
+        );
+    }
+    let m = mask_matrix(conn, out as u32, inp as u32)?;
+    let p = match layout {
+        Layout::Packed => PackedBlocks::new(conn, out as u32, inp as u32)?,
+        Layout::Dense => None,
+    };
+    Ok((m, p))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn conv(
+    g: &mut Builder,
+    s: &Step,
+    x: &str,
+    y: &str,
+    inp: usize,
+    conn: Option<&Connectivity>,
+    layout: Layout,
+) -> Result<LayerWritten> {
+    let Op::Conv {
+        weight,
+        bias,
+        stride,
+        pads,
+        dilation,
+        groups,
+    } = &s.op
+    else {
+        bail!("step '{}' is not a Conv", s.name);
+    };
+    let [out, _, kh, kw] = weight.shape[..] else {
+        bail!("Conv '{}' has a weight of shape {:?}", s.name, weight.shape);
+    };
+    let (kernel, kk) = ([kh, kw], kh * kw);
+    let attrs = |groups| conv_attrs(kernel, *stride, *pads, *dilation, groups);
+    let whole = weight.len() as u64;
+    let Some(conn) = conn else {
+        let w = g.floats(&format!("{}.weight", s.name), &weight.shape, &weight.data);
+        let ins = with_bias(g, s, vec![x.into(), w], bias.as_deref());
+        let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
+        g.node_named("Conv", &refs, attrs(*groups), y);
+        name_last(g, &s.name);
+        return Ok(LayerWritten {
+            kept: whole,
+            weights: whole,
+            packed: false,
+        });
+    };
+    if *groups != 1 {
+        bail!(
+            "layer '{}' is a grouped conv ({groups} groups): it cannot carry the mask",
+            s.name
+        );
+    }
+    let (m, p) = masking(s, conn, out, inp, layout)?;
+    let kept = conn.kept(out as u32, inp as u32)? * kk as u64;
+    let (input, shape, values, groups) = match &p {
+        Some(p) => {
+            let idx = gather_index(g, s, p);
+            let gathered = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
+            let shape = vec![out, p.block_in() as usize, kh, kw];
+            (
+                gathered,
+                shape,
+                blocks(&weight.data, p, inp, kk),
+                p.n as usize,
+            )
+        }
+        None => (
+            x.to_string(),
+            weight.shape.clone(),
+            zeroed(weight, &m, kk),
+            1,
+        ),
+    };
+    let w = g.floats(&format!("{}.weight", s.name), &shape, &values);
+    let ins = with_bias(g, s, vec![input, w], bias.as_deref());
+    let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
+    g.node_named("Conv", &refs, attrs(groups), y);
+    name_last(g, &s.name);
+    Ok(LayerWritten {
+        kept,
+        weights: whole,
+        packed: p.is_some(),
+    })
+}
+
+/// The packed linear layer: gather, blocks as the batch of one MatMul, back to `[N, out]`.
+fn packed_linear(g: &mut Builder, s: &Step, x: &str, w: &[f32], p: &PackedBlocks) -> String {
+    let (n, bi, go) = (p.n as usize, p.block_in() as usize, p.group_out as usize);
+    let inp = w.len() / (n * go);
+    // `blocks` gives [out, block_in] = [n, group_out, block_in]; the MatMul wants each block
+    // transposed, [n, block_in, group_out].
+    let kept = blocks(w, p, inp, 1);
+    let mut t = vec![0f32; kept.len()];
+    for b in 0..n {
+        for o in 0..go {
+            for i in 0..bi {
+                t[(b * bi + i) * go + o] = kept[(b * go + o) * bi + i];
+            }
+        }
+    }
+    let idx = gather_index(g, s, p);
+    let split = g.ints(
+        &format!("{}.split", s.name),
+        &[3],
+        &[-1, n as i64, bi as i64],
+    );
+    let join = g.ints(&format!("{}.join", s.name), &[2], &[-1, (n * go) as i64]);
+    let blocks = g.floats(&format!("{}.weight", s.name), &[n, bi, go], &t);
+    let swap = || vec![attr_ints("perm", &[1, 0, 2])];
+    let h = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
+    let h = g.node("Reshape", &[&h, &split], vec![]);
+    let h = g.node("Transpose", &[&h], swap());
+    let h = g.node("MatMul", &[&h, &blocks], vec![]);
+    name_last(g, &s.name);
+    let h = g.node("Transpose", &[&h], swap());
+    g.node("Reshape", &[&h, &join], vec![])
+}
+
+fn linear(
+    g: &mut Builder,
+    s: &Step,
+    x: &str,
+    y: &str,
+    inp: usize,
+    conn: Option<&Connectivity>,
+    layout: Layout,
+) -> Result<LayerWritten> {
+    let Op::Linear { weight, bias } = &s.op else {
+        bail!("step '{}' is not a linear layer", s.name);
+    };
+    let [out, _] = weight.shape[..] else {
+        bail!(
+            "linear layer '{}' has a weight of shape {:?}",
+            s.name,
+            weight.shape
+        );
+    };
+    let whole = weight.len() as u64;
+    let (values, kept, packed) = match conn {
+        None => (weight.data.clone(), whole, None),
+        Some(conn) => {
+            let (m, p) = masking(s, conn, out, inp, layout)?;
+            let kept = conn.kept(out as u32, inp as u32)?;
+            (zeroed(weight, &m, 1), kept, p)
+        }
+    };
+    if let Some(p) = &packed {
+        let h = packed_linear(g, s, x, &weight.data, p);
+        match bias {
+            Some(b) => {
+                let b = g.floats(&format!("{}.bias", s.name), &[out], b);
+                g.node_named("Add", &[&h, &b], vec![], y);
+            }
+            None => g.node_named("Identity", &[&h], vec![], y),
+        }
+    } else {
+        let w = g.floats(&format!("{}.weight", s.name), &weight.shape, &values);
+        let ins = with_bias(g, s, vec![x.into(), w], bias.as_deref());
+        let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
+        g.node_named("Gemm", &refs, vec![attr_int("transB", 1)], y);
+        name_last(g, &s.name);
+    }
+    Ok(LayerWritten {
+        kept,
+        weights: whole,
+        packed: packed.is_some(),
+    })
+}
+
+/// Writes weight step `s` (reading `x`, writing `y`) with `conn` as its mask, if any.
+pub(super) fn weight_layer(
+    g: &mut Builder,
+    net: &Net,
+    s: &Step,
+    x: &str,
+    y: &str,
+    conn: Option<&Connectivity>,
+    layout: Layout,
+) -> Result<LayerWritten> {
+    let from = net.shapes.get(s.inputs[0]).map(Vec::as_slice);
+    match (&s.op, from) {
+        (Op::Conv { .. }, Some([c, _, _])) => conv(g, s, x, y, *c, conn, layout),
+        (Op::Linear { .. }, Some([f])) => linear(g, s, x, y, *f, conn, layout),
+        (_, shape) => bail!(
+            "layer '{}' reads a value of size {shape:?}; RGP Studio writes convolutions over [C, H, W] and linear layers over [F]",
+            s.name
+        ),
+    }
+}

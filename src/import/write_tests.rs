@@ -1,0 +1,178 @@
+use super::to_onnx;
+use crate::import::layers::weight_layers;
+use crate::import::lower::lower;
+use crate::import::net::{Net, Op};
+use crate::import::onnx::read;
+use crate::import::test_models;
+use crate::mapping::{Connectivity, mask_matrix};
+use crate::model_file::Layout;
+
+fn conn(n: u32, k: u32) -> Connectivity {
+    let g = crate::graph::generate::ring(n, k).unwrap();
+    Connectivity::from_graph(&g, false)
+}
+
+fn net(bytes: &[u8]) -> Net {
+    lower(&read(bytes).unwrap()).unwrap()
+}
+
+/// The steps without their names (the parser names nodes its own way).
+fn unnamed(net: &Net) -> Net {
+    let mut n = net.clone();
+    n.steps.iter_mut().for_each(|s| s.name.clear());
+    n
+}
+
+#[test]
+fn unpruned_export_reads_back_as_the_same_network() {
+    for bytes in [
+        test_models::mlp(),
+        test_models::cnn(),
+        test_models::residual_concat(),
+    ] {
+        let before = net(&bytes);
+        let none = vec![None; before.weight_steps().count()];
+        let w = to_onnx(&before, &none, Layout::Dense).unwrap();
+        assert!(w.masked.is_empty());
+        assert_eq!(w.kept_weights, w.weights);
+        let again = read(&w.bytes).unwrap();
+        assert_eq!(unnamed(&lower(&again).unwrap()), unnamed(&before));
+        let (a, b) = (
+            weight_layers(&again).unwrap(),
+            weight_layers(&read(&bytes).unwrap()).unwrap(),
+        );
+        let shape = |l: &crate::import::layers::WeightLayer| {
+            (
+                l.op,
+                l.weight_shape.clone(),
+                l.in_ch,
+                l.out_ch,
+                l.kernel,
+                l.stride,
+                l.groups,
+                l.out_hw,
+                l.bias,
+            )
+        };
+        assert_eq!(
+            a.iter().map(shape).collect::<Vec<_>>(),
+            b.iter().map(shape).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// The cnn test model (3 → 64 → 128 → 128 convs, a 128 → 10 head) with its two middle convs
+/// masked by a 4-regular ring on 64 nodes.
+fn masked_cnn(layout: Layout) -> (Net, Net, Connectivity, super::Written) {
+    let before = net(&test_models::cnn());
+    let c = conn(64, 4);
+    let masks = [None, Some(&c), Some(&c), None];
+    let w = to_onnx(&before, &masks, layout).unwrap();
+    let after = net(&w.bytes);
+    (before, after, c.clone(), w)
+}
+
+fn conv_weight(net: &Net, i: usize) -> (Vec<usize>, Vec<f32>, usize) {
+    match &net.weight_steps().nth(i).unwrap().1.op {
+        Op::Conv { weight, groups, .. } => (weight.shape.clone(), weight.data.clone(), *groups),
+        _ => panic!("not a conv"),
+    }
+}
+
+#[test]
+fn dense_export_zeroes_exactly_the_pruned_weights() {
+    let (before, after, c, w) = masked_cnn(Layout::Dense);
+    assert_eq!(w.masked.len(), 2);
+    assert!(w.packed.is_empty() && w.dense_with_zeros.is_empty());
+    let (shape, orig, _) = conv_weight(&before, 1);
+    let (shape2, kept, groups) = conv_weight(&after, 1);
+    assert_eq!((shape2, groups), (shape.clone(), 1));
+    let m = mask_matrix(&c, 128, 64).unwrap();
+    for (i, (a, b)) in orig.iter().zip(&kept).enumerate() {
+        let want = if m[i / 9] == 1.0 { *a } else { 0.0 };
+        assert_eq!(*b, want, "weight {i}");
+    }
+    assert_eq!(
+        kept.iter().filter(|&&x| x != 0.0).count() as u64,
+        c.kept(128, 64).unwrap() * 9
+    );
+}
+
+#[test]
+fn packed_conv_holds_only_the_kept_weights() {
+    let (before, after, c, w) = masked_cnn(Layout::Packed);
+    assert_eq!(w.packed.len(), 2);
+    let (_, orig, _) = conv_weight(&before, 1);
+    let (shape, blocks, groups) = conv_weight(&after, 1);
+    // 64 → 128 over 64 nodes: one input and two output channels a node, four neighbours.
+    assert_eq!((shape, groups), (vec![128, 4, 3, 3], 64));
+    assert_eq!(blocks.len() as u64, c.kept(128, 64).unwrap() * 9);
+    // Output channel 5 is node 2's: it reads nodes 0, 1, 3, 4 (the ring's neighbours) in order.
+    for (t, inp) in [0, 1, 3, 4].into_iter().enumerate() {
+        assert_eq!(
+            blocks[(5 * 4 + t) * 9..][..9],
+            orig[(5 * 64 + inp) * 9..][..9]
+        );
+    }
+    let t = weight_layers(&read(&w.bytes).unwrap()).unwrap();
+    assert_eq!((t[1].groups, t[1].in_ch, t[1].out_ch), (64, 256, 128));
+    let dense = masked_cnn(Layout::Dense).3;
+    assert_eq!(w.kept_weights, dense.kept_weights);
+    assert!(
+        w.bytes.len() * 3 < dense.bytes.len(),
+        "{} vs {}",
+        w.bytes.len(),
+        dense.bytes.len()
+    );
+}
+
+#[test]
+fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
+    let before = net(&test_models::mlp());
+    // 784-256-256-128-10: the middle layers masked.
+    let c = conn(16, 4);
+    let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
+    assert_eq!(w.packed.len(), 2);
+    let ops: Vec<String> = read(&w.bytes)
+        .unwrap()
+        .graph
+        .nodes
+        .iter()
+        .map(|n| format!("{n:?}").split('(').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        ops.iter().filter(|o| o.as_str() == "Gather").count(),
+        2,
+        "{ops:?}"
+    );
+    // 12 nodes divide none of 256 and 128: both stay dense with zeros, and say so.
+    let c = conn(12, 4);
+    let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
+    assert!(w.packed.is_empty());
+    assert_eq!(w.dense_with_zeros.len(), 2);
+    assert_eq!(
+        w.kept_weights,
+        784 * 256 + c.kept(256, 256).unwrap() + c.kept(128, 256).unwrap() + 1280
+    );
+}
+
+#[test]
+fn bad_masks_are_refused_in_one_line() {
+    let before = net(&test_models::cnn());
+    let c = conn(64, 4);
+    let e = to_onnx(&before, &[None, Some(&c)], Layout::Dense)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("2 masks for a network of 4 weight layers"),
+        "{e}"
+    );
+    // The head (128 → 10) is narrower than 64 nodes; the first conv reads 3 channels.
+    for masks in [[None, None, None, Some(&c)], [Some(&c), None, None, None]] {
+        let e = to_onnx(&before, &masks, Layout::Packed)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("narrower than the graph's 64 nodes"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+}
