@@ -96,4 +96,23 @@ for m in vgg19 resnet50 squeezenet1.1; do
 done
 expect_error "unsupported node" $rgp inspect data/zoo/alexnet.onnx --nodes 64 --degree 4 --search none
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters"
+# Imported networks exported pruned (rgp export --weights NET.onnx): ONNX Runtime on the original, the
+# unpruned export (the lowering and the writer: same outputs), and the dense and packed exports
+# pruned by a 4-regular graph on 16 nodes (equal to each other, different from the original).
+"$PY" python/onnx_models.py "$dir/nets" mlp cnn residual concat
+for m in mlp cnn residual concat; do
+  f=$dir/nets/$m.onnx
+  $rgp export --weights "$f" --format onnx --no-mask --out "$dir/$m.plain.onnx" >/dev/null
+  for l in dense packed; do
+    $rgp export --weights "$f" --format onnx --nodes 16 --degree 4 --search none --layout "$l" \
+      --out "$dir/$m.$l.onnx" >/dev/null
+  done
+  "$PY" python/check_onnx_export.py --original "$f" --unpruned "$dir/$m.plain.onnx" \
+    --dense "$dir/$m.dense.onnx" --packed "$dir/$m.packed.onnx"
+done
+expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/nets/cnn.onnx" --format onnx \
+  --nodes 16 --degree 4 --search none --keep-dense nope --out "$dir/o.onnx"
+expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
+  --keep-dense x --out "$dir/o.onnx"
+
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; 4 imported networks exported unpruned, dense and packed"
