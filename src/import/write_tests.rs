@@ -6,6 +6,24 @@ use crate::import::onnx::read;
 use crate::import::test_models;
 use crate::mapping::{Connectivity, mask_matrix};
 use crate::model_file::Layout;
+use onnx_ir::{Message, ModelProto, TensorProto};
+
+/// The file's nodes (op types) and its initializers by name, as written.
+fn proto(bytes: &[u8]) -> (Vec<String>, Vec<TensorProto>) {
+    let m = ModelProto::parse_from_bytes(bytes).unwrap();
+    let g = m.graph.unwrap();
+    (
+        g.node.iter().map(|n| n.op_type.clone()).collect(),
+        g.initializer,
+    )
+}
+
+fn floats(t: &TensorProto) -> Vec<f32> {
+    t.raw_data
+        .chunks(4)
+        .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+        .collect()
+}
 
 fn conn(n: u32, k: u32) -> Connectivity {
     let g = crate::graph::generate::ring(n, k).unwrap();
@@ -63,13 +81,12 @@ fn unpruned_export_reads_back_as_the_same_network() {
 
 /// The cnn test model (3 → 64 → 128 → 128 convs, a 128 → 10 head) with its two middle convs
 /// masked by a 4-regular ring on 64 nodes.
-fn masked_cnn(layout: Layout) -> (Net, Net, Connectivity, super::Written) {
+fn masked_cnn(layout: Layout) -> (Net, Connectivity, super::Written) {
     let before = net(&test_models::cnn());
     let c = conn(64, 4);
     let masks = [None, Some(&c), Some(&c), None];
     let w = to_onnx(&before, &masks, layout).unwrap();
-    let after = net(&w.bytes);
-    (before, after, c.clone(), w)
+    (before, c.clone(), w)
 }
 
 fn conv_weight(net: &Net, i: usize) -> (Vec<usize>, Vec<f32>, usize) {
@@ -81,7 +98,8 @@ fn conv_weight(net: &Net, i: usize) -> (Vec<usize>, Vec<f32>, usize) {
 
 #[test]
 fn dense_export_zeroes_exactly_the_pruned_weights() {
-    let (before, after, c, w) = masked_cnn(Layout::Dense);
+    let (before, c, w) = masked_cnn(Layout::Dense);
+    let after = net(&w.bytes);
     assert_eq!(w.masked.len(), 2);
     assert!(w.packed.is_empty() && w.dense_with_zeros.is_empty());
     let (shape, orig, _) = conv_weight(&before, 1);
@@ -100,12 +118,23 @@ fn dense_export_zeroes_exactly_the_pruned_weights() {
 
 #[test]
 fn packed_conv_holds_only_the_kept_weights() {
-    let (before, after, c, w) = masked_cnn(Layout::Packed);
+    let (before, c, w) = masked_cnn(Layout::Packed);
     assert_eq!(w.packed.len(), 2);
     let (_, orig, _) = conv_weight(&before, 1);
-    let (shape, blocks, groups) = conv_weight(&after, 1);
+    let name = &before.weight_steps().nth(1).unwrap().1.name;
+    let (ops, inits) = proto(&w.bytes);
+    assert_eq!(
+        ops.iter().filter(|o| o.as_str() == "Gather").count(),
+        2,
+        "{ops:?}"
+    );
+    let t = inits
+        .iter()
+        .find(|t| &t.name == &format!("{name}.weight"))
+        .unwrap();
     // 64 → 128 over 64 nodes: one input and two output channels a node, four neighbours.
-    assert_eq!((shape, groups), (vec![128, 4, 3, 3], 64));
+    assert_eq!(t.dims, [128, 4, 3, 3]);
+    let blocks = floats(t);
     assert_eq!(blocks.len() as u64, c.kept(128, 64).unwrap() * 9);
     // Output channel 5 is node 2's: it reads nodes 0, 1, 3, 4 (the ring's neighbours) in order.
     for (t, inp) in [0, 1, 3, 4].into_iter().enumerate() {
@@ -114,9 +143,12 @@ fn packed_conv_holds_only_the_kept_weights() {
             orig[(5 * 64 + inp) * 9..][..9]
         );
     }
-    let t = weight_layers(&read(&w.bytes).unwrap()).unwrap();
-    assert_eq!((t[1].groups, t[1].in_ch, t[1].out_ch), (64, 256, 128));
-    let dense = masked_cnn(Layout::Dense).3;
+    let idx = inits
+        .iter()
+        .find(|t| &t.name == &format!("{name}.gather"))
+        .unwrap();
+    assert_eq!(idx.dims, [256]);
+    let dense = masked_cnn(Layout::Dense).2;
     assert_eq!(w.kept_weights, dense.kept_weights);
     assert!(
         w.bytes.len() * 3 < dense.bytes.len(),
@@ -133,18 +165,19 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     let c = conn(16, 4);
     let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
     assert_eq!(w.packed.len(), 2);
-    let ops: Vec<String> = read(&w.bytes)
-        .unwrap()
-        .graph
-        .nodes
-        .iter()
-        .map(|n| format!("{n:?}").split('(').next().unwrap_or("").to_string())
-        .collect();
+    let (ops, inits) = proto(&w.bytes);
     assert_eq!(
-        ops.iter().filter(|o| o.as_str() == "Gather").count(),
+        ops.iter().filter(|o| o.as_str() == "MatMul").count(),
         2,
         "{ops:?}"
     );
+    let name = &before.weight_steps().nth(2).unwrap().1.name;
+    let t = inits
+        .iter()
+        .find(|t| &t.name == &format!("{name}.weight"))
+        .unwrap();
+    // 256 → 128 over 16 nodes: blocks of 4 · 16 inputs and 8 outputs.
+    assert_eq!(t.dims, [16, 64, 8]);
     // 12 nodes divide none of 256 and 128: both stay dense with zeros, and say so.
     let c = conn(12, 4);
     let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
@@ -154,6 +187,7 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
         w.kept_weights,
         784 * 256 + c.kept(256, 256).unwrap() + c.kept(128, 256).unwrap() + 1280
     );
+    assert!(!proto(&w.bytes).0.contains(&"Gather".to_string()));
 }
 
 #[test]
