@@ -1,13 +1,15 @@
-"""An imported network pruned by the graph: dense against packed ONNX exports, side by side.
+"""Imported networks pruned by the graph: dense against packed ONNX exports, side by side.
 
-    python3 bench/onnx_import_speed.py [--rgp PATH] [--batch 64] [--reps 15] [--nodes 64 --degree 4]
+    python3 bench/onnx_import_speed.py [--rgp PATH] [--net vgg|mlp] [--batch 64] [--reps 15]
+                                       [--threads 0] [--nodes 64 --degree 4]
 
-Builds the VGG-style CNN of python/onnx_models.py (ten 3×3 Conv-BN-ReLU, 64–256 channels,
-[N, 3, 32, 32] input, random weights), exports it with `rgp export --layout dense` and
-`--layout packed` (first conv and classifier dense by default), checks that both compute the same
-outputs, and times ONNX Runtime CPU inference of the original and both exports, runs interleaved so
-all see the same machine load, same session options. Prints a markdown table: median ms per batch,
-speed-up over the dense export, file sizes.
+Builds the network with onnx.helper — `vgg`: the VGG-style CNN of python/onnx_models.py (ten 3×3
+Conv-BN-ReLU, 64–256 channels, [N, 3, 32, 32] input); `mlp`: Gemm-ReLU 64-2048-2048-2048-10 —
+random weights, exports it with `rgp export --layout dense` and `--layout packed` (first layer and
+classifier dense by default), checks that both compute the same outputs, and times ONNX Runtime CPU
+inference of the original and both exports, runs interleaved so all see the same machine load, same
+session options. Prints a markdown table: median ms per batch, speed-up over the dense export,
+file sizes.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import tempfile
 import time
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,9 +53,22 @@ def timings(paths, x, reps, threads):
     return [statistics.median(t) * 1e3 for t in times]
 
 
+def wide_mlp():
+    """Gemm-ReLU 64-2048-2048-2048-10 (the widths of bench/onnx_speed.py's digits MLP)."""
+    g = onnx_models.Graph(6)
+    h = g.node("Flatten", ["x"], axis=1)
+    for fin, fout in [(64, 2048), (2048, 2048), (2048, 2048)]:
+        h = g.node("Relu", [g.gemm(h, fin, fout)])
+    return g.model(g.gemm(h, 2048, 10), [64])
+
+
+NETS = {"vgg": (onnx_models.vgg, (3, 32, 32)), "mlp": (wide_mlp, (64,))}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rgp", default=os.environ.get("RGP", "target/release/rgp"))
+    p.add_argument("--net", choices=list(NETS), default="vgg")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--reps", type=int, default=15)
     p.add_argument("--threads", type=int, default=0)
@@ -60,24 +76,23 @@ def main():
     p.add_argument("--degree", type=int, default=4)
     a = p.parse_args()
     d = tempfile.mkdtemp()
-    orig = os.path.join(d, "vgg.onnx")
-    import onnx
-
-    onnx.save(onnx_models.vgg(), orig)
+    orig = os.path.join(d, f"{a.net}.onnx")
+    build, shape = NETS[a.net]
+    onnx.save(build(), orig)
     paths, info = {"original": orig}, {}
     for layout in ["dense", "packed"]:
-        out = os.path.join(d, f"vgg.{layout}.onnx")
+        out = os.path.join(d, f"{a.net}.{layout}.onnx")
         args = [a.rgp, "export", "--weights", orig, "--format", "onnx", "--layout", layout,
                 "--nodes", str(a.nodes), "--degree", str(a.degree), "--out", out]
         info[layout] = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
         paths[layout] = out
-    x = np.random.default_rng(0).standard_normal((a.batch, 3, 32, 32)).astype(np.float32)
+    x = np.random.default_rng(0).standard_normal((a.batch, *shape)).astype(np.float32)
     ys = {k: session(v, a.threads).run(None, {"x": x})[0] for k, v in paths.items()}
     diff = float(np.max(np.abs(ys["packed"] - ys["dense"])))
     assert diff < 1e-3, f"packed and dense exports disagree by {diff}"
     ms = dict(zip(paths, timings(list(paths.values()), x, a.reps, a.threads)))
     size = {k: os.path.getsize(v) for k, v in paths.items()}
-    print(f"VGG-style CNN, batch {a.batch}, {a.nodes} nodes degree {a.degree}, "
+    print(f"{a.net}, batch {a.batch}, threads {a.threads or 'one per core'}, {a.nodes} nodes degree {a.degree}, "
           f"masked layers {info['packed']['masked_layers']} (packed: {len(info['packed']['packed'])}), "
           f"kept weights {info['packed']['kept_weights']:,} of {info['packed']['weights']:,}, "
           f"max |packed - dense| {diff:.2g}, ONNX Runtime {ort.__version__}, {os.cpu_count()} cores\n")

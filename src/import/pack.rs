@@ -168,37 +168,38 @@ fn conv(
     })
 }
 
-/// The packed linear layer: gather, blocks as the batch of one MatMul, back to `[N, out]`.
+/// The packed linear layer, channel-major as the model files' packed MLP (src/model_file/onnx.rs):
+/// `[N, in]` transposed to `[in, N]` = `[n, group_in, N]`, whole groups gathered by the neighbour
+/// table (each one contiguous copy) → `[n, block_in, N]`, one batched MatMul by the blocks
+/// `[n, group_out, block_in]` → `[out, N]`, transposed back. Gathering columns of `[N, in]`
+/// instead copies one float at a time and made the layer slower than the dense one.
 fn packed_linear(g: &mut Builder, s: &Step, x: &str, w: &[f32], p: &PackedBlocks) -> String {
     let (n, bi, go) = (p.n as usize, p.block_in() as usize, p.group_out as usize);
-    let inp = w.len() / (n * go);
-    // `blocks` gives [out, block_in] = [n, group_out, block_in]; the MatMul wants each block
-    // transposed, [n, block_in, group_out].
-    let kept = blocks(w, p, inp, 1);
-    let mut t = vec![0f32; kept.len()];
-    for b in 0..n {
-        for o in 0..go {
-            for i in 0..bi {
-                t[(b * bi + i) * go + o] = kept[(b * go + o) * bi + i];
-            }
-        }
-    }
-    let idx = gather_index(g, s, p);
-    let split = g.ints(
-        &format!("{}.split", s.name),
-        &[3],
-        &[-1, n as i64, bi as i64],
-    );
-    let join = g.ints(&format!("{}.join", s.name), &[2], &[-1, (n * go) as i64]);
-    let blocks = g.floats(&format!("{}.weight", s.name), &[n, bi, go], &t);
-    let swap = || vec![attr_ints("perm", &[1, 0, 2])];
-    let h = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
+    let gi = p.group_in as usize;
+    let kept = blocks(w, p, n * gi, 1);
+    let rows = p.row_len as usize;
+    // The neighbour table: the input group each block reads, block by block.
+    let table: Vec<i64> = p
+        .gather
+        .chunks(gi)
+        .map(|c| (c[0] as usize / gi) as i64)
+        .collect();
+    let table = g.ints(&format!("{}.neighbors", s.name), &[n, rows], &table);
+    let shape = |g: &mut Builder, what: &str, v: &[i64]| {
+        g.ints(&format!("{}.{what}", s.name), &[v.len()], v)
+    };
+    let groups = shape(g, "group_shape", &[n as i64, gi as i64, -1]);
+    let split = shape(g, "block_shape", &[n as i64, bi as i64, -1]);
+    let join = shape(g, "out_shape", &[(n * go) as i64, -1]);
+    let blocks = g.floats(&format!("{}.weight", s.name), &[n, go, bi], &kept);
+    let h = g.node("Transpose", &[x], vec![attr_ints("perm", &[1, 0])]);
+    let h = g.node("Reshape", &[&h, &groups], vec![]);
+    let h = g.node("Gather", &[&h, &table], vec![attr_int("axis", 0)]);
     let h = g.node("Reshape", &[&h, &split], vec![]);
-    let h = g.node("Transpose", &[&h], swap());
-    let h = g.node("MatMul", &[&h, &blocks], vec![]);
+    let h = g.node("MatMul", &[&blocks, &h], vec![]);
     name_last(g, &s.name);
-    let h = g.node("Transpose", &[&h], swap());
-    g.node("Reshape", &[&h, &join], vec![])
+    let h = g.node("Reshape", &[&h, &join], vec![]);
+    g.node("Transpose", &[&h], vec![attr_ints("perm", &[1, 0])])
 }
 
 fn linear(

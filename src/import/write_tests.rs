@@ -176,8 +176,8 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
         .iter()
         .find(|t| &t.name == &format!("{name}.weight"))
         .unwrap();
-    // 256 → 128 over 16 nodes: blocks of 4 · 16 inputs and 8 outputs.
-    assert_eq!(t.dims, [16, 64, 8]);
+    // 256 → 128 over 16 nodes: blocks of 8 outputs and 4 · 16 inputs.
+    assert_eq!(t.dims, [16, 8, 64]);
     // 12 nodes divide none of 256 and 128: both stay dense with zeros, and say so.
     let c = conn(12, 4);
     let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
