@@ -90,7 +90,6 @@ fn masking(
     Ok((m, p))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn conv(
     g: &mut Builder,
     s: &Step,

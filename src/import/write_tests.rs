@@ -130,7 +130,7 @@ fn packed_conv_holds_only_the_kept_weights() {
     );
     let t = inits
         .iter()
-        .find(|t| &t.name == &format!("{name}.weight"))
+        .find(|t| t.name == format!("{name}.weight"))
         .unwrap();
     // 64 → 128 over 64 nodes: one input and two output channels a node, four neighbours.
     assert_eq!(t.dims, [128, 4, 3, 3]);
@@ -145,7 +145,7 @@ fn packed_conv_holds_only_the_kept_weights() {
     }
     let idx = inits
         .iter()
-        .find(|t| &t.name == &format!("{name}.gather"))
+        .find(|t| t.name == format!("{name}.gather"))
         .unwrap();
     assert_eq!(idx.dims, [256]);
     let dense = masked_cnn(Layout::Dense).2;
@@ -174,7 +174,7 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     let name = &before.weight_steps().nth(2).unwrap().1.name;
     let t = inits
         .iter()
-        .find(|t| &t.name == &format!("{name}.weight"))
+        .find(|t| t.name == format!("{name}.weight"))
         .unwrap();
     // 256 → 128 over 16 nodes: blocks of 8 outputs and 4 · 16 inputs.
     assert_eq!(t.dims, [16, 8, 64]);
