@@ -210,3 +210,20 @@ fn bad_masks_are_refused_in_one_line() {
         assert!(!e.contains('\n'));
     }
 }
+
+#[test]
+fn a_weight_that_does_not_fit_its_input_is_refused() {
+    let mut bad = net(&test_models::cnn());
+    let (i, _) = bad.weight_steps().nth(1).unwrap();
+    if let Op::Conv { weight, .. } = &mut bad.steps[i].op {
+        weight.shape[1] = 32;
+        weight.data.truncate(weight.data.len() / 2);
+    }
+    let c = conn(16, 4);
+    for layout in [Layout::Dense, Layout::Packed] {
+        let e = to_onnx(&bad, &[None, Some(&c), None, None], layout)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("for 64 input channels"), "{e}");
+    }
+}
