@@ -117,7 +117,11 @@ function warmOnVisit(panel) {
     section.removeEventListener('pointerenter', warm);
     section.removeEventListener('focusin', warm);
     if (!busy(panel) && !panel.client.info) {
-      ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => showState(panel.view, 'idle'), () => {});
+      // 'idle' only if nothing started meanwhile: a run or race that waited for this warm-up
+      // shows its own state.
+      ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => {
+        if (!busy(panel)) showState(panel.view, 'idle');
+      }, () => {});
     }
   };
   section.addEventListener('pointerenter', warm);
