@@ -22,7 +22,7 @@ test('an ONNX network opens in the tab: its layer table under the graph, a layer
   const dir = mkdtempSync(join(tmpdir(), 'rgp-onnx-'));
   execFileSync(python, [join(root, 'python/onnx_models.py'), dir, 'cnn']);
   const path = join(dir, 'cnn.onnx');
-  const cli = rgp(['inspect', path, '--nodes', '16', '--degree', '4', '--seed', '5', '--search', 'none']);
+  const cli = rgp(['inspect', path, '--nodes', '16', '--degree', '4', '--graph-seed', '5', '--search', 'none']);
   const page = await open(LINK);
   assert.equal(await waitForState(page, ['done', 'error']), 'done');
   await page.waitForSelector('[data-testid="onnx-file"]', { timeout: 60000 });
@@ -42,7 +42,7 @@ test('an ONNX network opens in the tab: its layer table under the graph, a layer
   const second = shown[1].name;
   await page.uncheck(`[data-layer="${second}"]`);
   await page.waitForFunction((n) => document.querySelector(`[data-layer="${n}"]`)?.closest('tr').dataset.masked === 'false', second, { timeout: 60000 });
-  const kept = rgp(['inspect', path, '--nodes', '16', '--degree', '4', '--seed', '5', '--search', 'none', '--keep-dense', second]);
+  const kept = rgp(['inspect', path, '--nodes', '16', '--degree', '4', '--graph-seed', '5', '--search', 'none', '--keep-dense', second]);
   assert.deepEqual((await rows(page)).map((r) => r.masked), kept.layers.map((l) => l.masked));
 
   // A truncated file: one line next to the control; the table on show stays.

@@ -84,7 +84,9 @@ async function inspect(ctx, ui, st) {
     drawTable(ui.table, r.table);
     const mb = (file.size / 1e6).toFixed(1);
     ui.status.textContent = `${file.name} (${mb} MB, opset ${r.table.opset}): ${summary(r.table)}; read in ${(r.ms / 1000).toFixed(2)} s.`;
+    // For benchmarks: the module's read time and its memory after it (the wasm heap's peak).
     ui.status.dataset.ms = String(Math.round(r.ms));
+    ui.status.dataset.memory = String(r.memory);
   } catch (e) {
     if (seq !== st.seq) return;
     st.next = null;
