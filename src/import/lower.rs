@@ -137,7 +137,12 @@ impl Lowering<'_> {
     fn push(&mut self, node: &Node, op: Op, inputs: Vec<usize>) {
         let out = &node.outputs()[0];
         let id = self.shapes.len();
-        self.shapes.push(self.size(out));
+        // A Softmax keeps its (flattened) input's size.
+        let size = match op {
+            Op::Softmax => self.shapes[inputs[0]].clone(),
+            _ => self.size(out),
+        };
+        self.shapes.push(size);
         self.ids.insert(out.name.clone(), id);
         self.steps.push(Step {
             name: node.name().to_string(),
@@ -145,6 +150,19 @@ impl Lowering<'_> {
             inputs,
             output: id,
         });
+    }
+
+    /// A Flatten step of `from` before `node` (named after it); returns the new value.
+    fn flatten(&mut self, node: &Node, from: usize) -> usize {
+        let id = self.shapes.len();
+        self.shapes.push(vec![self.shapes[from].iter().product()]);
+        self.steps.push(Step {
+            name: format!("{}_flatten", node.name()),
+            op: Op::Flatten,
+            inputs: vec![from],
+            output: id,
+        });
+        id
     }
 
     /// The input's [h, w] (for `same` padding).
@@ -238,10 +256,19 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
         }
         Node::Reshape(r) => reshape(l, r)?,
         Node::Softmax(s) => {
-            // Axes count the batch; the sizes leave it out.
-            if s.config.axis != l.size(&s.inputs[0]).len() {
+            // Axes count the batch; the sizes leave it out. Before opset 13 Softmax flattens
+            // every axis from `axis` on (axis 1: all classes, whatever the rank); from 13 it is over
+            // one axis, which holds all classes when the others are 1 ([N, 1000, 1, 1]).
+            let size = l.size(&s.inputs[0]);
+            let over_all = if net.opset < 13 {
+                s.config.axis == 1
+            } else {
+                let wide: Vec<usize> = (1..=size.len()).filter(|&a| size[a - 1] != 1).collect();
+                wide.is_empty() && s.config.axis == size.len() || wide == [s.config.axis]
+            };
+            if !over_all || s.config.axis == 0 {
                 bail!(
-                    "node '{}' (Softmax) is not over the last axis; RGP Studio reads Softmax over classes",
+                    "node '{}' (Softmax) is not over the classes; RGP Studio reads Softmax over all but the batch axis",
                     s.name
                 );
             }
@@ -356,9 +383,15 @@ fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {
 /// A Reshape that keeps the batch and flattens the rest (PyTorch's `x.view(x.size(0), -1)`).
 fn reshape(l: &Lowering, r: &onnx_ir::node::reshape::ReshapeNode) -> Result<Op> {
     let flat: usize = l.size(&r.inputs[0]).iter().product();
+    // A file exported at a fixed batch (ResNet-50's [1, 2048]) names that batch.
+    let batch = l.net.graph.inputs[0]
+        .ty
+        .static_shape()
+        .and_then(|s| s.first().copied().flatten());
     let ok = match &r.config.shape {
         ReshapeInput::Static(s) => {
-            matches!(s.as_slice(), [0 | -1, d] if *d == -1 || usize::try_from(*d) == Ok(flat))
+            let first = |d: i64| d == 0 || d == -1 || usize::try_from(d).ok() == batch;
+            matches!(s.as_slice(), [b, d] if first(*b) && (*d == -1 || usize::try_from(*d) == Ok(flat)))
                 && s != &[-1, -1]
         }
         // A shape computed at run time (the batch read by Shape-Gather, then -1): a flatten when
@@ -413,6 +446,11 @@ pub fn lower(net: &Imported) -> Result<Net> {
                     );
                 }
                 ins
+            }
+            // A Softmax over [N, C, 1, 1] reads the flattened value: ours is over [N, C].
+            Op::Softmax if l.shapes[l.single(node)?[0]].len() > 1 => {
+                let flat = l.flatten(node, l.single(node)?[0]);
+                vec![flat]
             }
             _ => l.single(node)?,
         };
