@@ -8,6 +8,10 @@ pub mod custom_masks;
 pub mod device;
 pub mod finetune;
 pub mod host;
+#[cfg(feature = "onnx")]
+pub mod imported;
+#[cfg(all(test, feature = "onnx"))]
+mod imported_tests;
 pub mod layers;
 pub mod model;
 pub mod packed;
