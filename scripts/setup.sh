@@ -85,14 +85,13 @@ if [ "${1:-}" = "--test" ]; then
     cargo install cargo-fuzz --version "$CARGO_FUZZ" --locked
   fi
   # Model-file interop tests (tests/model_interop.sh, the model round trip end to end): numpy,
-  # safetensors, ONNX Runtime, in a virtual environment of their own (Debian's python3 refuses
+  # safetensors, ONNX Runtime and onnx (the importer's test networks are built with it), in a virtual environment of their own (Debian's python3 refuses
   # pip installs, PEP 668); the tests find it there (or use RGP_PYTHON).
   VENV=${RGP_VENV:-$HOME/.cache/rgp-studio/venv}
-  if ! "$VENV/bin/python3" -c "import numpy, safetensors, onnxruntime" 2>/dev/null; then
+  if ! "$VENV/bin/python3" -c "import numpy, safetensors, onnxruntime, onnx" 2>/dev/null; then
     apt_install python3-venv
     echo "setup: python3 -m venv $VENV; pip install -r python/requirements.txt"
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
+    [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
     "$VENV/bin/python3" -m pip install -q -r python/requirements.txt
   fi
   # Classic networks in ONNX for the importer's tests (VGG-19, ResNet-50, SqueezeNet 1.1, from the

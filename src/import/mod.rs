@@ -2,6 +2,7 @@
 //! ops we can train and prune, and laid out as a table of weight layers.
 
 pub mod layers;
+pub mod lower;
 pub mod net;
 pub mod onnx;
 pub mod shapes;

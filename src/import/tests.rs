@@ -135,3 +135,68 @@ fn unsupported_truncated_and_external_files_are_refused_in_one_line() {
     n.opset = 8;
     assert!(refused(&n.finish(&[1, 4])).contains("opset 8"));
 }
+
+#[test]
+fn lowering_keeps_the_weight_layers_and_joins() {
+    use super::lower::lower;
+    use super::net::Op;
+    for (bytes, joins) in [
+        (test_models::mlp(), 0),
+        (test_models::cnn(), 0),
+        (test_models::residual_concat(), 2),
+    ] {
+        let imported = read(&bytes).unwrap();
+        let net = lower(&imported).unwrap();
+        let names: Vec<_> = net.weight_steps().map(|(_, s)| s.name.clone()).collect();
+        let layers: Vec<_> = weight_layers(&imported).unwrap();
+        assert_eq!(
+            names,
+            layers.iter().map(|l| l.name.clone()).collect::<Vec<_>>()
+        );
+        for ((_, s), l) in net.weight_steps().zip(&layers) {
+            let w = match &s.op {
+                Op::Conv { weight, .. } | Op::Linear { weight, .. } => weight,
+                _ => unreachable!(),
+            };
+            // [out, in / groups, ...] whatever the file's order.
+            assert_eq!(
+                (w.shape[0], w.shape[1] * l.groups),
+                (l.out_ch, l.in_ch),
+                "{}",
+                l.name
+            );
+            assert_eq!(w.len(), w.shape.iter().product::<usize>());
+        }
+        let two = net
+            .steps
+            .iter()
+            .filter(|s| matches!(s.op, Op::Add | Op::Concat) && s.inputs.len() == 2)
+            .count();
+        assert_eq!(two, joins);
+        assert_eq!(net.shapes[net.output], [10]);
+        assert_eq!(net.shapes.len(), net.steps.len() + 1);
+    }
+}
+
+#[test]
+fn lowering_refuses_what_the_steps_cannot_express() {
+    use super::lower::lower;
+    // A bias added as a separate constant: an Add that joins a constant.
+    let mut n = Net::new(&[8], 7);
+    let h = n.gemm("x", 8, 8);
+    let c = n.init(&[8]);
+    n.node("Add", &[&h, &c], vec![]);
+    let e = lower(&read(&n.finish(&[1, 8])).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("joins a constant"), "{e}");
+    // A Reshape that is not a flatten.
+    let mut n = Net::new(&[4, 2, 2], 8);
+    let s = n.ints(&[0, 8, 2]);
+    n.node("Reshape", &["x", &s], vec![]);
+    let e = lower(&read(&n.finish(&[1, 8, 2])).unwrap())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Reshape"), "{e}");
+}

@@ -1,0 +1,427 @@
+//! From the parsed ONNX graph to our [`Net`]: every node of the supported set becomes one step
+//! (or none: Identity and Dropout pass their input on, constants are read by the nodes that use
+//! them), weights are read as f32, and anything the steps cannot express exactly is refused in one
+//! line naming the node.
+
+use super::net::{Net, Op, Pads, Step, Tensor};
+use super::onnx::Imported;
+use super::shapes::infer;
+use crate::{Error, Result, bail};
+use onnx_ir::node::batch_norm::BatchNormConfig;
+use onnx_ir::node::reshape::ReshapeInput;
+use onnx_ir::padding::{AutoPad, PaddingConfig2d};
+use onnx_ir::{Argument, Node, TensorDataExt};
+use std::collections::HashMap;
+
+/// Values by name while the steps are built.
+struct Lowering<'a> {
+    net: &'a Imported,
+    ids: HashMap<String, usize>,
+    shapes: Vec<Vec<usize>>,
+    sizes: super::shapes::Shapes,
+    steps: Vec<Step>,
+}
+
+/// The values of a constant input, as f32 (a `ConstantOfShape` fill made real).
+fn floats(net: &Imported, node: &str, a: Option<&Argument>) -> Result<Tensor> {
+    let Some(a) = a else {
+        bail!("node '{node}' lacks a weight input");
+    };
+    if let Some(v) = a.value() {
+        let data = v
+            .to_f32_vec()
+            .map_err(|e| Error::new(format!("node '{node}': weight '{}': {e:?}", a.name)))?;
+        return Ok(Tensor {
+            shape: v.shape().to_vec(),
+            data,
+        });
+    }
+    let fill = net.graph.nodes.iter().find_map(|n| match n {
+        Node::ConstantOfShape(c) if c.outputs.first().is_some_and(|o| o.name == a.name) => {
+            Some(c.config.value.as_ref().map_or(Ok(0.0), |v| v.scalar_f32()))
+        }
+        _ => None,
+    });
+    match (fill, net.constant_shape(a)) {
+        (Some(Ok(x)), Some(shape)) => Ok(Tensor {
+            data: vec![x; shape.iter().product()],
+            shape,
+        }),
+        _ => bail!(
+            "node '{node}' reads '{}' as a weight, but it is computed, not stored in the file",
+            a.name
+        ),
+    }
+}
+
+fn optional_floats(net: &Imported, node: &str, a: Option<&Argument>) -> Result<Option<Vec<f32>>> {
+    match a {
+        Some(a) if !a.is_optional() => Ok(Some(floats(net, node, Some(a))?.data)),
+        _ => Ok(None),
+    }
+}
+
+/// [top, left, bottom, right]; `same` auto-padding resolved for the input size `hw`.
+fn pads(
+    p: &PaddingConfig2d,
+    auto: &AutoPad,
+    hw: [usize; 2],
+    k: [usize; 2],
+    s: [usize; 2],
+    d: [usize; 2],
+) -> Pads {
+    match auto {
+        AutoPad::SameUpper | AutoPad::SameLower => {
+            let total = |i: usize| {
+                let out = hw[i].div_ceil(s[i].max(1));
+                let span = d[i].max(1) * (k[i].max(1) - 1) + 1;
+                ((out - 1) * s[i].max(1) + span).saturating_sub(hw[i])
+            };
+            let (th, tw) = (total(0), total(1));
+            if matches!(auto, AutoPad::SameUpper) {
+                [th / 2, tw / 2, th - th / 2, tw - tw / 2]
+            } else {
+                [th - th / 2, tw - tw / 2, th / 2, tw / 2]
+            }
+        }
+        _ => match p {
+            PaddingConfig2d::Valid => [0; 4],
+            PaddingConfig2d::Explicit(t, l, b, r) => [*t, *l, *b, *r],
+        },
+    }
+}
+
+/// A linear layer's weight as [out, in]; `transposed` says the file stores it so already.
+fn linear_weight(w: Tensor, transposed: bool, scale: f32) -> Tensor {
+    let (rows, cols) = (w.shape[0], w.shape[1]);
+    let mut out = w.clone();
+    if !transposed {
+        out.shape = vec![cols, rows];
+        for r in 0..rows {
+            for c in 0..cols {
+                out.data[c * rows + r] = w.data[r * cols + c];
+            }
+        }
+    }
+    if scale != 1.0 {
+        out.data.iter_mut().for_each(|x| *x *= scale);
+    }
+    out
+}
+
+impl Lowering<'_> {
+    /// The value a node reads: known by name (a computed value), else refused.
+    fn value(&self, node: &str, a: &Argument) -> Result<usize> {
+        self.ids.get(&a.name).copied().ok_or_else(|| {
+            Error::new(format!(
+                "node '{node}' reads '{}', which is neither the input nor computed before it",
+                a.name
+            ))
+        })
+    }
+
+    /// The node's computed inputs (constants left out).
+    fn computed(&self, node: &Node) -> Result<Vec<usize>> {
+        node.inputs()
+            .iter()
+            .filter(|a| a.value().is_none() && self.net.constant_shape(a).is_none())
+            .filter(|a| !a.is_optional())
+            .map(|a| self.value(node.name(), a))
+            .collect()
+    }
+
+    fn size(&self, a: &Argument) -> Vec<usize> {
+        self.sizes.get(&a.name).cloned().unwrap_or_default()
+    }
+
+    fn push(&mut self, node: &Node, op: Op, inputs: Vec<usize>) {
+        let out = &node.outputs()[0];
+        let id = self.shapes.len();
+        self.shapes.push(self.size(out));
+        self.ids.insert(out.name.clone(), id);
+        self.steps.push(Step {
+            name: node.name().to_string(),
+            op,
+            inputs,
+            output: id,
+        });
+    }
+
+    /// The input's [h, w] (for `same` padding).
+    fn hw(&self, node: &Node) -> [usize; 2] {
+        match self.size(&node.inputs()[0]).as_slice() {
+            [_, h, w] => [*h, *w],
+            _ => [0, 0],
+        }
+    }
+
+    fn single(&self, node: &Node) -> Result<Vec<usize>> {
+        let ins = self.computed(node)?;
+        if ins.len() != 1 {
+            bail!(
+                "node '{}' ({}) reads {} computed values; expected one",
+                node.name(),
+                kind(node),
+                ins.len()
+            );
+        }
+        Ok(ins)
+    }
+}
+
+/// The op's name for messages.
+fn kind(node: &Node) -> String {
+    node.node_type().to_string()
+}
+
+/// The step `node` becomes (None: a pass-through or a constant).
+fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
+    let net = l.net;
+    Ok(Some(match node {
+        Node::Conv2d(c) => {
+            let cfg = &c.config;
+            Op::Conv {
+                weight: floats(net, &c.name, c.inputs.get(1))?,
+                bias: optional_floats(net, &c.name, c.inputs.get(2))?,
+                stride: cfg.stride,
+                pads: pads(
+                    &cfg.padding,
+                    &cfg.auto_pad,
+                    l.hw(node),
+                    cfg.kernel_size,
+                    cfg.stride,
+                    cfg.dilation,
+                ),
+                dilation: cfg.dilation,
+                groups: cfg.groups.max(1),
+            }
+        }
+        Node::Linear(n) => Op::Linear {
+            weight: linear_weight(
+                floats(net, &n.name, n.inputs.get(1))?,
+                n.config.transpose_weight,
+                1.0,
+            ),
+            bias: optional_floats(net, &n.name, n.inputs.get(2))?,
+        },
+        Node::MatMul(m) => Op::Linear {
+            weight: linear_weight(floats(net, &m.name, m.inputs.get(1))?, false, 1.0),
+            bias: None,
+        },
+        Node::Gemm(g) => gemm(l, g)?,
+        Node::BatchNormalization(b) => {
+            let epsilon = match &b.config {
+                BatchNormConfig::Static(c) => c.epsilon,
+                BatchNormConfig::Runtime(c) => c.epsilon,
+            } as f32;
+            let part = |i: usize| floats(net, &b.name, b.inputs.get(i)).map(|t| t.data);
+            Op::BatchNorm {
+                scale: part(1)?,
+                bias: part(2)?,
+                mean: part(3)?,
+                var: part(4)?,
+                epsilon,
+            }
+        }
+        Node::Relu(_) => Op::Relu,
+        Node::LeakyRelu(r) => Op::LeakyRelu {
+            alpha: r.config.alpha as f32,
+        },
+        Node::Sigmoid(_) => Op::Sigmoid,
+        Node::Tanh(_) => Op::Tanh,
+        Node::MaxPool2d(p) => {
+            let c = &p.config;
+            Op::MaxPool {
+                kernel: c.kernel_size,
+                stride: c.strides,
+                pads: pads(
+                    &c.padding,
+                    &c.auto_pad,
+                    l.hw(node),
+                    c.kernel_size,
+                    c.strides,
+                    c.dilation,
+                ),
+                dilation: c.dilation,
+                ceil: c.ceil_mode,
+            }
+        }
+        Node::AveragePool2d(p) => {
+            let c = &p.config;
+            if c.dilation.iter().any(|&d| d > 1) {
+                bail!(
+                    "node '{}' (AveragePool) is dilated; RGP Studio reads undilated average pooling",
+                    p.name
+                );
+            }
+            Op::AvgPool {
+                kernel: c.kernel_size,
+                stride: c.strides,
+                pads: pads(
+                    &c.padding,
+                    &c.auto_pad,
+                    l.hw(node),
+                    c.kernel_size,
+                    c.strides,
+                    c.dilation,
+                ),
+                ceil: c.ceil_mode,
+                count_include_pad: c.count_include_pad,
+            }
+        }
+        Node::GlobalAveragePool(_) => Op::GlobalAvgPool,
+        Node::Add(_) | Node::Sum(_) => Op::Add,
+        Node::Concat(c) => {
+            if c.config.axis != 1 {
+                bail!(
+                    "node '{}' (Concat) joins along axis {}; RGP Studio joins channels (axis 1)",
+                    c.name,
+                    c.config.axis
+                );
+            }
+            Op::Concat
+        }
+        Node::Flatten(f) => {
+            if f.config.axis != 1 {
+                bail!(
+                    "node '{}' (Flatten) flattens from axis {}; RGP Studio reads Flatten from axis 1",
+                    f.name,
+                    f.config.axis
+                );
+            }
+            Op::Flatten
+        }
+        Node::Reshape(r) => reshape(l, r)?,
+        Node::Softmax(s) => {
+            // Axes count the batch; the sizes leave it out.
+            if s.config.axis != l.size(&s.inputs[0]).len() {
+                bail!(
+                    "node '{}' (Softmax) is not over the last axis; RGP Studio reads Softmax over classes",
+                    s.name
+                );
+            }
+            Op::Softmax
+        }
+        Node::Identity(_) | Node::Dropout(_) => return Ok(None),
+        Node::Constant(_)
+        | Node::ConstantOfShape(_)
+        | Node::Shape(_)
+        | Node::Gather(_)
+        | Node::Unsqueeze(_) => return Ok(None),
+        other => bail!(
+            "node '{}' ({}) is outside what RGP Studio runs",
+            other.name(),
+            kind(other)
+        ),
+    }))
+}
+
+fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {
+    let c = &g.config;
+    if c.trans_a != 0 {
+        bail!(
+            "layer '{}' (Gemm) transposes its input; RGP Studio reads Gemm with transA = 0",
+            g.name
+        );
+    }
+    let weight = linear_weight(
+        floats(l.net, &g.name, g.inputs.get(1))?,
+        c.trans_b != 0,
+        c.alpha,
+    );
+    let out = weight.shape[0];
+    let bias = match optional_floats(l.net, &g.name, g.inputs.get(2))? {
+        Some(b) if b.len() == out => Some(b.iter().map(|x| x * c.beta).collect()),
+        Some(b) if b.len() == 1 => Some(vec![b[0] * c.beta; out]),
+        Some(b) => bail!(
+            "layer '{}' (Gemm) adds a bias of {} values to {out} outputs; RGP Studio reads a bias per output",
+            g.name,
+            b.len()
+        ),
+        None => None,
+    };
+    Ok(Op::Linear { weight, bias })
+}
+
+/// A Reshape that keeps the batch and flattens the rest (PyTorch's `x.view(x.size(0), -1)`).
+fn reshape(l: &Lowering, r: &onnx_ir::node::reshape::ReshapeNode) -> Result<Op> {
+    let flat: usize = l.size(&r.inputs[0]).iter().product();
+    let ok = match &r.config.shape {
+        ReshapeInput::Static(s) => {
+            matches!(s.as_slice(), [0 | -1, d] if *d == -1 || usize::try_from(*d) == Ok(flat))
+                && s != &[-1, -1]
+        }
+        // A shape computed at run time (the batch read by Shape-Gather, then -1): a flatten when
+        // the result has two dimensions.
+        ReshapeInput::Runtime(_) => r.outputs[0].ty.rank() == 2,
+    };
+    if !ok {
+        bail!(
+            "node '{}' (Reshape) does not flatten to (batch, -1); RGP Studio reads Reshape only as a flatten",
+            r.name
+        );
+    }
+    Ok(Op::Flatten)
+}
+
+/// Lowers the parsed graph of `net`.
+pub fn lower(net: &Imported) -> Result<Net> {
+    let sizes = infer(net)?;
+    let Some(input) = net.graph.inputs.first() else {
+        bail!("the ONNX graph has no input");
+    };
+    if net.graph.inputs.len() > 1 {
+        bail!(
+            "the ONNX graph has {} inputs; RGP Studio reads networks with one input",
+            net.graph.inputs.len()
+        );
+    }
+    let mut l = Lowering {
+        net,
+        ids: HashMap::from([(input.name.clone(), 0)]),
+        shapes: vec![sizes.get(&input.name).cloned().unwrap_or_default()],
+        sizes,
+        steps: Vec::new(),
+    };
+    for node in &net.graph.nodes {
+        let Some(o) = op(&l, node)? else {
+            // A pass-through: its output is its input.
+            if matches!(node, Node::Identity(_) | Node::Dropout(_)) {
+                let v = l.single(node)?[0];
+                l.ids.insert(node.outputs()[0].name.clone(), v);
+            }
+            continue;
+        };
+        let inputs = match o {
+            Op::Add | Op::Concat => {
+                let ins = l.computed(node)?;
+                if ins.len() != node.inputs().len() {
+                    bail!(
+                        "node '{}' ({}) joins a constant; RGP Studio joins computed values only",
+                        node.name(),
+                        kind(node)
+                    );
+                }
+                ins
+            }
+            _ => l.single(node)?,
+        };
+        if inputs.is_empty() {
+            bail!(
+                "node '{}' ({}) reads no computed value",
+                node.name(),
+                kind(node)
+            );
+        }
+        l.push(node, o, inputs);
+    }
+    let Some(out) = net.graph.outputs.first() else {
+        bail!("the ONNX graph has no output");
+    };
+    let output = l.value("output", out)?;
+    Ok(Net {
+        steps: l.steps,
+        output,
+        shapes: l.shapes,
+    })
+}
