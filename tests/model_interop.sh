@@ -95,5 +95,9 @@ for m in vgg19 resnet50 squeezenet1.1; do
   echo "  $m: $ours parameters (rgp inspect = ONNX Runtime)"
 done
 expect_error "unsupported node" $rgp inspect data/zoo/alexnet.onnx --nodes 64 --degree 4 --search none
+# Imported networks run: `rgp predict` on the importer's test networks (python/onnx_models.py), dense
+# and pruned by a graph, equals ONNX Runtime on the file (pruned: its masked weights zeroed).
+"$PY" python/check_onnx_predict.py "$rgp" "$dir"
+expect_error "the network reads 1×8×8" $rgp predict --weights "$dir/cnn.onnx" --input "$dir/x.npy" --out "$dir/o.npy"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; 5 imported networks run as ONNX Runtime runs them"

@@ -4,17 +4,18 @@
 //! them), the rest as functional ops over the values the steps number. Every value is held as
 //! `[batch, C, H, W]`; a vector of `F` features is `[batch, F, 1, 1]`.
 
+use super::imported_ops::{conv, conv_layer, fixed, norm_layer};
 use super::layers::MaskedConv2d;
 use super::packed::GraphLinear;
+use crate::import::layers::{choose, weight_layers};
+use crate::import::lower::lower;
 use crate::import::net::{Net, Op, Pads};
-use crate::mapping::{Connectivity, mask_matrix};
+use crate::import::onnx;
+use crate::mapping::Connectivity;
 use crate::{Result, bail};
-use burn::module::{Module, Param, RunningState};
-use burn::nn::{BatchNorm, BatchNormConfig};
-use burn::tensor::activation::{leaky_relu, relu, sigmoid, softmax};
-use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
-use burn::tensor::ops::{AvgPoolOptions, ConvOptions, MaxPoolOptions, PadMode};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::module::Module;
+use burn::nn::BatchNorm;
+use burn::tensor::{Device, Tensor};
 
 /// A weight layer of the imported network.
 #[derive(Module, Debug)]
@@ -76,66 +77,6 @@ pub struct ImportedNet {
 
 fn elements(shape: &[usize]) -> usize {
     shape.iter().product()
-}
-
-/// A conv from the file's weights `[out, in / groups, kh, kw]`, under `conn` when given.
-fn conv_layer(
-    weight: &crate::import::net::Tensor,
-    bias: Option<&Vec<f32>>,
-    groups: usize,
-    conn: Option<&Connectivity>,
-    name: &str,
-    device: &Device,
-) -> Result<MaskedConv2d> {
-    let [out, inp, kh, kw] = weight.shape[..] else {
-        bail!("layer '{name}' has a weight of rank {}", weight.shape.len());
-    };
-    let mask = match conn {
-        Some(_) if groups > 1 => bail!("layer '{name}' is a grouped conv: it cannot carry a mask"),
-        Some(c) => {
-            let m = mask_matrix(c, out as u32, inp as u32)?;
-            let full: Vec<f32> = m
-                .iter()
-                .flat_map(|&v| std::iter::repeat_n(v, kh * kw))
-                .collect();
-            Some(full)
-        }
-        None => None,
-    };
-    let shape = [out, inp, kh, kw];
-    let t = |v: Vec<f32>| Tensor::<4>::from_data(TensorData::new(v, shape), device);
-    let w = match &mask {
-        Some(m) => weight.data.iter().zip(m).map(|(w, m)| w * m).collect(),
-        None => weight.data.clone(),
-    };
-    Ok(MaskedConv2d {
-        weight: Param::from_tensor(t(w)),
-        bias: bias.map(|b| {
-            Param::from_tensor(Tensor::from_data(TensorData::new(b.clone(), [out]), device))
-        }),
-        mask: mask.map(t),
-        stride: 1,
-        padding: 0,
-    })
-}
-
-/// Burn's BatchNorm with the file's scale, bias and running statistics.
-fn norm_layer(
-    [scale, bias, mean, var]: [&Vec<f32>; 4],
-    epsilon: f32,
-    device: &Device,
-) -> BatchNorm {
-    let t = |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [v.len()]), device);
-    let n = BatchNormConfig::new(scale.len()).init(device);
-    BatchNorm {
-        // ONNX allows 0 (Burn's config does not).
-        epsilon: epsilon as f64,
-        gamma: Param::from_tensor(t(scale)),
-        beta: Param::from_tensor(t(bias)),
-        running_mean: RunningState::new(t(mean)),
-        running_var: RunningState::new(t(var)),
-        ..n
-    }
 }
 
 impl ImportedNet {
@@ -238,6 +179,93 @@ impl ImportedNet {
         })
     }
 
+    /// The network of an ONNX file (`bytes`), dense or pruned by `conn` as the layer table
+    /// chooses (less the layers `keep_dense` names).
+    pub fn from_onnx(
+        bytes: &[u8],
+        prune: Option<(&Connectivity, &[String])>,
+        packed: bool,
+        device: &Device,
+    ) -> Result<ImportedNet> {
+        let file = onnx::read(bytes)?;
+        let net = lower(&file)?;
+        let Some((conn, keep_dense)) = prune else {
+            return ImportedNet::new(&net, &vec![None; net.weight_steps().count()], false, device);
+        };
+        let rows = choose(&weight_layers(&file)?, conn.n() as usize, keep_dense)?;
+        let masks = net
+            .weight_steps()
+            .map(
+                |(_, s)| match rows.iter().find(|r| r.layer.name == s.name) {
+                    Some(r) => Ok(r.masked.then_some(conn)),
+                    None => bail!("layer '{}' is missing from the layer table", s.name),
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        ImportedNet::new(&net, &masks, packed, device)
+    }
+
+    /// Every `W ⊙ M` layer's weights and mask, flattened ([`super::Net::masked_layers`]).
+    pub fn masked_layers(&self) -> Vec<(Tensor<1>, Tensor<1>)> {
+        let mut out = Vec::new();
+        for l in &self.layers {
+            match l {
+                WeightLayer::Conv(c) => {
+                    if let Some(m) = &c.mask {
+                        out.push((c.weight.val().flatten(0, 3), m.clone().flatten(0, 3)));
+                    }
+                }
+                WeightLayer::Linear(GraphLinear::Masked(l)) => {
+                    if let Some(m) = &l.mask {
+                        out.push((l.weight.val().flatten(0, 1), m.clone().flatten(0, 1)));
+                    }
+                }
+                WeightLayer::Linear(GraphLinear::Packed(_)) => {}
+            }
+        }
+        out
+    }
+
+    /// Kept weights per masked layer, in [`ImportedNet::masked_layers`] order, packed layers
+    /// included; `Err` holds a packed layer's stored count, `Ok` a mask to count.
+    pub fn kept_per_layer(&self) -> Vec<std::result::Result<Tensor<1>, usize>> {
+        let stored = |t: Tensor<3>| t.dims().iter().product::<usize>();
+        self.layers
+            .iter()
+            .filter_map(|l| match l {
+                WeightLayer::Conv(c) => c.mask.clone().map(|m| Ok(m.flatten(0, 3))),
+                WeightLayer::Linear(GraphLinear::Masked(l)) => {
+                    l.mask.clone().map(|m| Ok(m.flatten(0, 1)))
+                }
+                WeightLayer::Linear(GraphLinear::Packed(p)) => Some(Err(stored(p.weight.val()))),
+            })
+            .collect()
+    }
+
+    /// The same network with every packed layer in the `W ⊙ M` form.
+    pub async fn to_masked(&self, device: &Device) -> Result<ImportedNet> {
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for l in &self.layers {
+            layers.push(match l {
+                WeightLayer::Conv(c) => WeightLayer::Conv(c.clone()),
+                WeightLayer::Linear(g) => WeightLayer::Linear(g.to_masked(device).await?),
+            });
+        }
+        Ok(ImportedNet {
+            layers,
+            norms: self.norms.clone(),
+            plan: self.plan.clone(),
+        })
+    }
+
+    /// Number of layers in the packed layout.
+    pub fn packed_layers(&self) -> usize {
+        self.layers
+            .iter()
+            .filter(|l| matches!(l, WeightLayer::Linear(GraphLinear::Packed(_))))
+            .count()
+    }
+
     /// The input's size per example (features, or channels·height·width).
     pub fn input_size(&self) -> usize {
         elements(&self.plan.shapes[0])
@@ -319,82 +347,5 @@ impl ImportedNet {
         }
         let out = values[result].take().expect("the output is written");
         out.reshape([b, elements(&plan.shapes[result])])
-    }
-}
-
-/// A conv with the file's geometry; asymmetric padding is applied to the input first.
-fn conv(
-    c: &MaskedConv2d,
-    x: Tensor<4>,
-    stride: [usize; 2],
-    pads: Pads,
-    dilation: [usize; 2],
-    groups: usize,
-) -> Tensor<4> {
-    let [t, l, bo, r] = pads;
-    let (x, padding) = if t == bo && l == r {
-        (x, [t, l])
-    } else {
-        (x.pad([(t, bo), (l, r)], PadMode::Constant(0.0)), [0, 0])
-    };
-    let opts = ConvOptions::new(stride, padding, dilation, groups);
-    conv2d(
-        x,
-        c.effective_weight(),
-        c.bias.as_ref().map(|b| b.val()),
-        opts,
-    )
-}
-
-/// A weightless op on `inputs`; `rank` is the first input's rank without the batch, `out` the
-/// output's shape as held.
-fn fixed(op: &Op, mut inputs: Vec<Tensor<4>>, rank: usize, out: [usize; 4]) -> Tensor<4> {
-    let pairs = |p: Pads| [(p[0], p[2]), (p[1], p[3])];
-    let x = inputs[0].clone();
-    match op {
-        Op::Relu => relu(x),
-        Op::LeakyRelu { alpha } => leaky_relu(x, *alpha as f64),
-        Op::Sigmoid => sigmoid(x),
-        Op::Tanh => x.tanh(),
-        Op::MaxPool {
-            kernel,
-            stride,
-            pads,
-            dilation,
-            ceil,
-        } => {
-            let o = MaxPoolOptions::new(*kernel)
-                .with_stride(*stride)
-                .with_padding_pairs(pairs(*pads))
-                .with_dilation(*dilation)
-                .with_ceil_mode(*ceil);
-            max_pool2d(x, o)
-        }
-        Op::AvgPool {
-            kernel,
-            stride,
-            pads,
-            ceil,
-            count_include_pad,
-        } => {
-            let o = AvgPoolOptions::new(*kernel)
-                .with_stride(*stride)
-                .with_padding_pairs(pairs(*pads))
-                .with_count_include_pad(*count_include_pad)
-                .with_ceil_mode(*ceil);
-            avg_pool2d(x, o)
-        }
-        Op::GlobalAvgPool => x.mean_dim(3).mean_dim(2),
-        Op::Add => {
-            let first = inputs.remove(0);
-            inputs.into_iter().fold(first, |a, b| a + b)
-        }
-        Op::Concat => Tensor::cat(inputs, 1),
-        Op::Flatten => x.reshape(out),
-        // The last axis: features for a vector, the width for an image.
-        Op::Softmax => softmax(x, if rank == 1 { 1 } else { 3 }),
-        Op::Conv { .. } | Op::Linear { .. } | Op::BatchNorm { .. } => {
-            unreachable!("weight steps are not fixed ops")
-        }
     }
 }
