@@ -4,7 +4,7 @@
 //! input scale and gives what the file's graph returns; `--nodes`/`--graph` prune it first by the
 //! graph, as `rgp inspect` lists.
 
-use super::files::{read_file, write_file};
+use super::files::{is_onnx, read_file, write_file};
 use super::flags::{DeviceFlags, GraphFlags};
 use super::inspect::OnnxLayerFlags;
 use crate::io::npy;
@@ -15,7 +15,7 @@ use crate::train::{device, weights};
 use crate::{Error, Result, bail};
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -36,13 +36,6 @@ pub struct Args {
     pub graph: GraphFlags,
     #[command(flatten)]
     pub layers: OnnxLayerFlags,
-}
-
-/// An ONNX file: named so, or starting as one does (field 1, `ir_version`, a varint).
-fn is_onnx(path: &Path, bytes: &[u8]) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
-        || bytes.first() == Some(&0x08)
 }
 
 pub fn run(a: Args) -> Result<()> {

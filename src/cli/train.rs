@@ -2,8 +2,9 @@
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
 use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, load_user_data};
-use super::files::{read_file, sha256_hex, write_file};
+use super::files::{is_onnx, read_file, sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
+use super::inspect::OnnxLayerFlags;
 use crate::Result;
 use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
@@ -42,9 +43,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TrainConfig::default().kernel)]
     pub kernel: Kernel,
     /// Start from this model file (dense or pruned, same architecture): the graph's mask is
-    /// applied to its weights, then training continues (fine-tuning).
+    /// applied to its weights, then training continues (fine-tuning). An ONNX network (`.onnx`)
+    /// is pruned where `rgp inspect` marks its layers masked.
     #[arg(long)]
     pub init_from: Option<PathBuf>,
+    #[command(flatten)]
+    pub onnx_layers: OnnxLayerFlags,
     /// With --init-from: prune by the graph's mask, or by one-shot magnitude pruning at the
     /// graph's per-layer kept counts.
     #[arg(long, value_enum, default_value_t = PruneBy::Graph)]
@@ -163,7 +167,14 @@ fn start(
     let Some(path) = &a.init_from else {
         return Ok((Trainer::new(cfg, data, conn, dev)?, None));
     };
-    let file = finetune::read_for(&read_file(path)?, &cfg, &mut data)?;
+    let bytes = read_file(path)?;
+    if is_onnx(path, &bytes) {
+        return start_onnx(a, cfg, data, conn, dev, &bytes);
+    }
+    if !a.onnx_layers.keep_dense.is_empty() {
+        crate::bail!("--keep-dense names layers of an ONNX network given with --init-from");
+    }
+    let file = finetune::read_for(&bytes, &cfg, &mut data)?;
     let mask = match a.prune {
         PruneBy::Graph => finetune::MaskSource::Graph,
         PruneBy::Magnitude => finetune::MaskSource::Magnitude,
@@ -175,6 +186,37 @@ fn start(
         pretrained: ft.pretrained.accuracy,
         pruned: ft.pruned.accuracy,
         kept_saliency: ft.kept_saliency,
+    };
+    Ok((ft.trainer, Some(report)))
+}
+
+/// [`start`] from an ONNX network.
+fn start_onnx(
+    a: &Args,
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    dev: burn::tensor::Device,
+    bytes: &[u8],
+) -> Result<(Trainer, Option<StartReport>)> {
+    if a.prune != PruneBy::Graph {
+        crate::bail!("an ONNX network is pruned by the graph (--prune graph)");
+    }
+    if a.save.is_some() {
+        crate::bail!(
+            "--save writes model files of the built-in networks; an ONNX network is not saved yet"
+        );
+    }
+    let in_file = |e: crate::Error| {
+        let path = a.init_from.as_deref().unwrap_or(Path::new(""));
+        crate::Error::new(format!("{}: {e}", path.display()))
+    };
+    let keep = &a.onnx_layers.keep_dense;
+    let ft = block_on(finetune::start_onnx(cfg, data, conn, keep, dev, bytes)).map_err(in_file)?;
+    let report = StartReport {
+        pretrained: ft.pretrained.accuracy,
+        pruned: ft.pruned.accuracy,
+        kept_saliency: None,
     };
     Ok((ft.trainer, Some(report)))
 }

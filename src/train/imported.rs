@@ -7,7 +7,7 @@
 use super::imported_ops::{conv, conv_layer, fixed, norm_layer};
 use super::layers::MaskedConv2d;
 use super::packed::GraphLinear;
-use crate::import::layers::{choose, weight_layers};
+use crate::import::layers::{LayerChoice, choose, weight_layers};
 use crate::import::lower::lower;
 use crate::import::net::{Net, Op, Pads};
 use crate::import::onnx;
@@ -73,6 +73,22 @@ pub struct ImportedNet {
     pub norms: Vec<BatchNorm>,
     #[module(skip)]
     pub plan: Plan,
+}
+
+/// One mask per weight step of `net`: `conn` where the layer table's row marks it masked.
+pub fn masks<'a>(
+    net: &Net,
+    rows: &[LayerChoice],
+    conn: &'a Connectivity,
+) -> Result<Vec<Option<&'a Connectivity>>> {
+    net.weight_steps()
+        .map(
+            |(_, s)| match rows.iter().find(|r| r.layer.name == s.name) {
+                Some(r) => Ok(r.masked.then_some(conn)),
+                None => bail!("layer '{}' is missing from the layer table", s.name),
+            },
+        )
+        .collect()
 }
 
 fn elements(shape: &[usize]) -> usize {
@@ -193,16 +209,7 @@ impl ImportedNet {
             return ImportedNet::new(&net, &vec![None; net.weight_steps().count()], false, device);
         };
         let rows = choose(&weight_layers(&file)?, conn.n() as usize, keep_dense)?;
-        let masks = net
-            .weight_steps()
-            .map(
-                |(_, s)| match rows.iter().find(|r| r.layer.name == s.name) {
-                    Some(r) => Ok(r.masked.then_some(conn)),
-                    None => bail!("layer '{}' is missing from the layer table", s.name),
-                },
-            )
-            .collect::<Result<Vec<_>>>()?;
-        ImportedNet::new(&net, &masks, packed, device)
+        ImportedNet::new(&net, &masks(&net, &rows, conn)?, packed, device)
     }
 
     /// Every `W ⊙ M` layer's weights and mask, flattened ([`super::Net::masked_layers`]).

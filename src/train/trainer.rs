@@ -153,6 +153,23 @@ impl Trainer {
         let accounting = account(&arch_of(&cfg, &data)?, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
         let model = build_packed(&cfg, &data, c, packing, &device)?;
+        Trainer::with_net(cfg, data, model, accounting, device, packing)
+    }
+
+    /// A trainer of `model` (built by the caller on `device`, e.g. an imported network), with
+    /// `accounting` its parameters and FLOPs.
+    pub fn with_net(
+        cfg: TrainConfig,
+        data: Dataset,
+        model: Net,
+        accounting: Accounting,
+        device: Device,
+        packing: (bool, bool),
+    ) -> Result<Trainer> {
+        cfg.validate()?;
+        if data.train.is_empty() || data.test.is_empty() {
+            bail!("the dataset has an empty training or test split");
+        }
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
             OptimizerKind::Sgd => SgdConfig::new()
