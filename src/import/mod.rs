@@ -8,6 +8,6 @@ pub mod onnx;
 pub mod shapes;
 
 #[cfg(test)]
-mod test_models;
+pub(crate) mod test_models;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,8 @@ pub mod finetune;
 pub mod host;
 #[cfg(feature = "onnx")]
 pub mod imported;
+#[cfg(all(test, feature = "onnx"))]
+mod imported_finetune_tests;
 #[cfg(feature = "onnx")]
 mod imported_ops;
 #[cfg(all(test, feature = "onnx"))]
