@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod custom_masks;
 pub mod device;
+mod evaluate;
 pub mod finetune;
 pub mod host;
 #[cfg(feature = "onnx")]
