@@ -91,6 +91,32 @@ pub fn masks<'a>(
         .collect()
 }
 
+/// Every step reads at least one value, each written before it (value 0 is the input), and
+/// writes a value of known shape; the output is written.
+fn check_order(net: &Net) -> Result<()> {
+    let mut written = vec![false; net.shapes.len()];
+    if let Some(w) = written.first_mut() {
+        *w = true;
+    }
+    for s in &net.steps {
+        if s.inputs.is_empty()
+            || s.inputs
+                .iter()
+                .any(|&v| !written.get(v).copied().unwrap_or(false))
+        {
+            bail!("step '{}' reads a value no earlier step writes", s.name);
+        }
+        match written.get_mut(s.output) {
+            Some(w) => *w = true,
+            None => bail!("step '{}' writes a value of unknown shape", s.name),
+        }
+    }
+    if !written.get(net.output).copied().unwrap_or(false) {
+        bail!("no step writes the network's output");
+    }
+    Ok(())
+}
+
 fn elements(shape: &[usize]) -> usize {
     shape.iter().product()
 }
@@ -112,6 +138,7 @@ impl ImportedNet {
                 masks.len()
             );
         }
+        check_order(net)?;
         if !matches!(net.shapes.first().map(Vec::len), Some(1 | 3)) {
             bail!(
                 "the network's input has shape {:?}; RGP Studio reads [features] or [channels, height, width]",

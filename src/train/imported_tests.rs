@@ -298,4 +298,11 @@ fn wrong_mask_count_is_refused() {
             .contains("1 masks given for a network of 0 weight layers")
     );
     close(&run(&net, &[0.5, -1.0]), &[0.5f32.tanh(), (-1.0f32).tanh()]);
+    let mut bad = net.clone();
+    bad.steps[0].inputs = vec![1];
+    let e = ImportedNet::new(&bad, &[], false, &cpu()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "step 's0' reads a value no earlier step writes"
+    );
 }
