@@ -36,7 +36,8 @@ pub fn table_json(
     convention: Convention,
 ) -> Result<String> {
     let bytes = read_file(file)?;
-    let net = onnx::read(&bytes).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
+    let net =
+        onnx::read_owned(bytes).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
     let (_, conn) = graph.build()?;
     let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("onnx");
     let t = layers::table(&net, name, &conn, &keep.keep_dense, convention)

@@ -178,24 +178,7 @@ fn kind(node: &Node) -> String {
 fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
     let net = l.net;
     Ok(Some(match node {
-        Node::Conv2d(c) => {
-            let cfg = &c.config;
-            Op::Conv {
-                weight: floats(net, &c.name, c.inputs.get(1))?,
-                bias: optional_floats(net, &c.name, c.inputs.get(2))?,
-                stride: cfg.stride,
-                pads: pads(
-                    &cfg.padding,
-                    &cfg.auto_pad,
-                    l.hw(node),
-                    cfg.kernel_size,
-                    cfg.stride,
-                    cfg.dilation,
-                ),
-                dilation: cfg.dilation,
-                groups: cfg.groups.max(1),
-            }
-        }
+        Node::Conv2d(c) => conv(l, node, c)?,
         Node::Linear(n) => Op::Linear {
             weight: linear_weight(
                 floats(net, &n.name, n.inputs.get(1))?,
@@ -229,46 +212,8 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
         },
         Node::Sigmoid(_) => Op::Sigmoid,
         Node::Tanh(_) => Op::Tanh,
-        Node::MaxPool2d(p) => {
-            let c = &p.config;
-            Op::MaxPool {
-                kernel: c.kernel_size,
-                stride: c.strides,
-                pads: pads(
-                    &c.padding,
-                    &c.auto_pad,
-                    l.hw(node),
-                    c.kernel_size,
-                    c.strides,
-                    c.dilation,
-                ),
-                dilation: c.dilation,
-                ceil: c.ceil_mode,
-            }
-        }
-        Node::AveragePool2d(p) => {
-            let c = &p.config;
-            if c.dilation.iter().any(|&d| d > 1) {
-                bail!(
-                    "node '{}' (AveragePool) is dilated; RGP Studio reads undilated average pooling",
-                    p.name
-                );
-            }
-            Op::AvgPool {
-                kernel: c.kernel_size,
-                stride: c.strides,
-                pads: pads(
-                    &c.padding,
-                    &c.auto_pad,
-                    l.hw(node),
-                    c.kernel_size,
-                    c.strides,
-                    c.dilation,
-                ),
-                ceil: c.ceil_mode,
-                count_include_pad: c.count_include_pad,
-            }
-        }
+        Node::MaxPool2d(p) => max_pool(l, node, p),
+        Node::AveragePool2d(p) => avg_pool(l, node, p)?,
         Node::GlobalAveragePool(_) => Op::GlobalAvgPool,
         Node::Add(_) | Node::Sum(_) => Op::Add,
         Node::Concat(c) => {
@@ -314,6 +259,71 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
             kind(other)
         ),
     }))
+}
+
+fn conv(l: &Lowering, node: &Node, c: &onnx_ir::node::conv2d::Conv2dNode) -> Result<Op> {
+    let cfg = &c.config;
+    Ok(Op::Conv {
+        weight: floats(l.net, &c.name, c.inputs.get(1))?,
+        bias: optional_floats(l.net, &c.name, c.inputs.get(2))?,
+        stride: cfg.stride,
+        pads: pads(
+            &cfg.padding,
+            &cfg.auto_pad,
+            l.hw(node),
+            cfg.kernel_size,
+            cfg.stride,
+            cfg.dilation,
+        ),
+        dilation: cfg.dilation,
+        groups: cfg.groups.max(1),
+    })
+}
+
+fn max_pool(l: &Lowering, node: &Node, p: &onnx_ir::node::max_pool2d::MaxPool2dNode) -> Op {
+    let c = &p.config;
+    Op::MaxPool {
+        kernel: c.kernel_size,
+        stride: c.strides,
+        pads: pads(
+            &c.padding,
+            &c.auto_pad,
+            l.hw(node),
+            c.kernel_size,
+            c.strides,
+            c.dilation,
+        ),
+        dilation: c.dilation,
+        ceil: c.ceil_mode,
+    }
+}
+
+fn avg_pool(
+    l: &Lowering,
+    node: &Node,
+    p: &onnx_ir::node::avg_pool2d::AveragePool2dNode,
+) -> Result<Op> {
+    let c = &p.config;
+    if c.dilation.iter().any(|&d| d > 1) {
+        bail!(
+            "node '{}' (AveragePool) is dilated; RGP Studio reads undilated average pooling",
+            p.name
+        );
+    }
+    Ok(Op::AvgPool {
+        kernel: c.kernel_size,
+        stride: c.strides,
+        pads: pads(
+            &c.padding,
+            &c.auto_pad,
+            l.hw(node),
+            c.kernel_size,
+            c.strides,
+            c.dilation,
+        ),
+        ceil: c.ceil_mode,
+        count_include_pad: c.count_include_pad,
+    })
 }
 
 fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {

@@ -83,7 +83,36 @@ const EXTERNAL: i32 = 1;
 
 /// Reads an ONNX model from its bytes (the whole file).
 pub fn read(bytes: &[u8]) -> Result<Imported> {
-    let model = ModelProto::parse_from_bytes(bytes).map_err(|e| {
+    read_owned(bytes.to_vec())
+}
+
+/// [`read`] from bytes it may keep: the check below reads the weights in place rather than
+/// copying them (a file of 100 MB is held about three times at the peak, not four).
+pub fn read_owned(bytes: Vec<u8>) -> Result<Imported> {
+    let buffer = bytes::Bytes::from(bytes);
+    let (opset, file_nodes) = check(&buffer)?;
+    // The parser checks what it reads with assertions in places; a file that trips one is refused
+    // like any other bad file (natively; the wasm modules abort on a panic).
+    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_bytes(&buffer))
+        .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
+    drop(buffer);
+    let graph = parsed.map_err(|e| {
+        Error::new(format!(
+            "cannot read the ONNX graph: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    Ok(Imported {
+        filled: filled_values(&graph),
+        graph,
+        opset,
+        file_nodes,
+    })
+}
+
+/// Refuses, in one line, what we cannot run; returns the opset and the number of nodes.
+fn check(buffer: &bytes::Bytes) -> Result<(i64, usize)> {
+    let model = ModelProto::parse_from_tokio_bytes(buffer).map_err(|e| {
         Error::new(format!(
             "not a readable ONNX model ({e}): is the file complete?"
         ))
@@ -137,23 +166,7 @@ pub fn read(bytes: &[u8]) -> Result<Imported> {
             SUPPORTED_OPS.join(", ")
         );
     }
-    let file_nodes = graph.node.len();
-    // The parser checks what it reads with assertions in places; a file that trips one is refused
-    // like any other bad file (natively; the wasm modules abort on a panic).
-    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_bytes(bytes))
-        .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
-    let graph = parsed.map_err(|e| {
-        Error::new(format!(
-            "cannot read the ONNX graph: {}",
-            one_line(&e.to_string())
-        ))
-    })?;
-    Ok(Imported {
-        filled: filled_values(&graph),
-        graph,
-        opset,
-        file_nodes,
-    })
+    Ok((opset, graph.node.len()))
 }
 
 fn one_line(s: &str) -> String {

@@ -9,7 +9,8 @@
 //!   in a module of their own for the sweep panel's worker, so the graph module stays small.
 //! - [`train_api`] (feature `web-train`, or `web-train-cpu` without wgpu): masked training, loaded
 //!   lazily by the training panel; [`model_info`]: a model file's graph checked against the one on show;
-//!   [`user_data`]: the user's images or table, decoded by the browser, as a dataset.
+//!   [`user_data`]: the user's images or table, decoded by the browser, as a dataset;
+//!   [`onnx_api`]: a user's ONNX network laid out as the layer table under the graph on show.
 
 #[cfg(feature = "web-graph")]
 pub mod config_check;
@@ -17,6 +18,8 @@ pub mod config_check;
 pub mod graph_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 pub mod model_info;
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+pub mod onnx_api;
 #[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
 mod start_report;
 #[cfg(feature = "web-sweep")]

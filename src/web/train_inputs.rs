@@ -113,7 +113,7 @@ pub(super) fn parse_mask(mask: Option<String>) -> Result<finetune::MaskSource> {
     }
 }
 
-fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
+pub(super) fn graph_from_table(n: u32, table: &[u32]) -> Result<Graph> {
     if n == 0 || table.is_empty() || !table.len().is_multiple_of(n as usize) {
         bail!(
             "neighbour table of {} entries does not fit {n} nodes",

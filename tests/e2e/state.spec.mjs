@@ -108,7 +108,12 @@ test('the race button is off while a race runs', async ({ open }) => {
   await waitForState(page, 'done');
   await panelReady(page);
   await page.click('[data-testid="race-start"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid="training"]').dataset.trainState === 'racing');
+  // Off from the click on, before the race has fetched its start or loaded the training module.
+  await page.waitForFunction(() => document.querySelector('[data-testid="race-start"]').disabled);
+  await page.waitForFunction(() => document.querySelector('[data-testid="training"]').dataset.trainState === 'racing', null, { timeout: T });
+  // The module's warm-up, begun by the same click, ends during the race: the state stays the race's.
+  await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="race-rgp"]').textContent), null, { timeout: T });
+  assert.equal(await trainState(page), 'racing');
   assert.equal(await page.isDisabled('[data-testid="race-start"]'), true);
   await page.click('[data-testid="train-stop"]');
   await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('[data-testid="training"]').dataset.trainState));

@@ -262,6 +262,12 @@ export class TrainClient {
 
   /** Class probabilities for one image (`pixels`: Float32Array in [0, 1], full ink 1) from the
    * last run's network and its dense start: {pruned, dense} (dense null without one). */
+  /** The layer table of an ONNX file (bytes: ArrayBuffer) under `graph` ({n, table}), the layers
+   *  named in `keepDense` left dense: {table, ms, memory}. */
+  inspectOnnx(bytes, name, graph, keepDense) {
+    return this._request({ type: 'inspect-onnx', bytes, name, graph: { n: graph.n, table: graph.table }, keepDense });
+  }
+
   async predict(pixels) {
     if (!this.worker) throw new Error('train a network first');
     return this._request({ type: 'predict', pixels });

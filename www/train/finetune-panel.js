@@ -62,25 +62,39 @@ async function raceStart(ctx, graph, s) {
 
 async function race(ctx, ui) {
   if (ctx.busy()) return;
+  // Busy from the click on: the button goes off at once and a second click cannot start a race
+  // while this one still fetches its start.
+  ctx.setBusy('racing');
+  try {
+    const run = await prepareRace(ctx);
+    if (run) await runRace(ctx, ui, run);
+  } finally {
+    ctx.setBusy(null);
+  }
+}
+
+/** What a race runs from — {graph, s, start, user} — or null after saying why there is none. */
+async function prepareRace(ctx) {
   const graph = ctx.app.graph();
   const s = ctx.settings();
-  let start;
-  let user;
   try {
-    user = s.dataset === 'user' ? ctx.userData() : undefined;
-    start = await raceStart(ctx, graph, s);
+    const user = s.dataset === 'user' ? ctx.userData() : undefined;
+    const start = await raceStart(ctx, graph, s);
+    return start ? { graph, s, start, user } : null;
   } catch (e) {
     ctx.app.showError(e.message[0].toUpperCase() + e.message.slice(1));
-    return;
+    return null;
   }
-  if (!start) return;
+}
+
+async function runRace(ctx, ui, { graph, s, start, user }) {
   ctx.app.setConfig({ ...s, race: true });
-  ctx.setBusy('racing');
   const series = new Map(LANES.map((l) => [l, []]));
   ui.raceNote.textContent = 'Racing…';
-  ctx.setState('racing');
   try {
+    // The module's warm-up shows its own states; the race's begins once the module is there.
     await ctx.ensureInit(s.backend);
+    ctx.setState('racing');
     const r = await ctx.client.race(ctx.runConfig(s), {
       dataset: s.dataset,
       variant: s.data,
@@ -98,8 +112,6 @@ async function race(ctx, ui) {
   } catch (e) {
     ctx.setState('error');
     ctx.app.showError(`Race failed: ${e.message}`);
-  } finally {
-    ctx.setBusy(null);
   }
 }
 

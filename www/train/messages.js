@@ -29,6 +29,10 @@ export const TO_TRAIN_WORKER = {
     fields: ['pixels'],
     doc: 'one image (Float32Array, [0, 1], full ink 1) through the kept network and its dense start: answered by done {pruned, dense} (class probabilities; dense null without a pretrained start)',
   },
+  'inspect-onnx': {
+    fields: ['bytes', 'name', 'graph', 'keepDense'],
+    doc: "a user's ONNX network's layer table under graph {n, table} with the layers `keepDense` left dense: answered by done {table, ms, memory}",
+  },
   stop: { fields: [], doc: 'stops the run or race between two chunks (no answer of its own)' },
   move: { fields: ['backend', 'reason'], doc: 'moves the run in progress to another backend between two chunks; answered by moved or notice' },
 };
@@ -50,7 +54,7 @@ export const FROM_TRAIN_WORKER = {
   moved: { fields: ['from', 'to', 'step', 'total_steps', 'reason', 'ms'], doc: 'the run moved to another backend' },
   notice: { fields: ['text'], doc: 'something the user should read' },
   'data-progress': { fields: ['done', 'total'], doc: "files of the user's folder read so far (decoding follows, in the module)" },
-  done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights, predict, unzip or describe-data' },
+  done: { fields: ['result'], doc: 'the answer to train, race, save, onnx, load-weights, predict, unzip, describe-data or inspect-onnx' },
   error: { fields: ['message', 'backend', 'deviceLost'], doc: 'the request failed (one line)' },
 };
 

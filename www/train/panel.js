@@ -10,6 +10,7 @@ import { mountFinetune } from './finetune-panel.js';
 import { pct } from './format.js';
 import { renderResults } from './results-view.js';
 import { mountTry } from './try-network.js';
+import { mountOnnx } from './onnx-panel.js';
 import { classNames, readSettings, runConfig, runSignature, standard } from './settings.js';
 import {
   addNotice, buildPanel, clearProgress, drawCurves, showBackend, showBackendLoading, showBusy, showComparison, showMoved, showProgress, showState,
@@ -65,6 +66,8 @@ export function mount(section, app) {
   view.results.after(panel.tryNet.element);
   section.append(ft.element);
   panel.ft = ft;
+  panel.onnx = mountOnnx({ app, client, settings, ensureInit: (pref) => ensureInit(panel, pref), busy: () => busy(panel) });
+  section.append(panel.onnx.element);
   // Training and the race use the graph on show only once it is settled (app.graph() is null
   // during a search): while the graph side works they wait, and say so.
   app.onActivity(() => showButtons(panel));
@@ -88,6 +91,7 @@ function showButtons(panel) {
   const waiting = panel.app.activity() !== null;
   showBusy(panel.view, train, waiting);
   panel.ft?.sync(train !== null || waiting);
+  panel.onnx?.sync(train !== null);
 }
 
 // One backend choice at a time: a Train click during the warm-up waits for it.
@@ -117,7 +121,11 @@ function warmOnVisit(panel) {
     section.removeEventListener('pointerenter', warm);
     section.removeEventListener('focusin', warm);
     if (!busy(panel) && !panel.client.info) {
-      ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => showState(panel.view, 'idle'), () => {});
+      // 'idle' only if nothing started meanwhile: a run or race that waited for this warm-up
+      // shows its own state.
+      ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => {
+        if (!busy(panel)) showState(panel.view, 'idle');
+      }, () => {});
     }
   };
   section.addEventListener('pointerenter', warm);

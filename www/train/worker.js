@@ -375,6 +375,14 @@ async function keptFile(make) {
   post({ type: 'done', result: { bytes } }, [bytes.buffer]);
 }
 
+/** The layer table of a user's ONNX file (www/train/onnx-panel.js), with the time it took and
+ *  the module's memory after it (the wasm heap only grows: its peak). */
+function inspectOnnx(m, msg) {
+  const t0 = performance.now();
+  const table = m.inspect_onnx(new Uint8Array(msg.bytes), msg.name, msg.graph.n, Uint32Array.from(msg.graph.table), msg.keepDense);
+  return { table, ms: performance.now() - t0, memory: m.wasm_memory_bytes() };
+}
+
 /** Class probabilities of the kept network and of the dense network it was pruned from (null
  * when the run started from random weights). Never during a run: the run holds the session. */
 async function predict(pixels) {
@@ -398,6 +406,7 @@ const handle = dispatcher(TO_TRAIN_WORKER, {
   onnx: (msg) => keptFile((s) => s.onnx(msg.layout)),
   'load-weights': async (msg) => post({ type: 'done', result: await loadWeights(msg) }),
   predict: async (msg) => post({ type: 'done', result: await predict(msg.pixels) }),
+  'inspect-onnx': async (msg) => post({ type: 'done', result: inspectOnnx(await loadModule(moduleOf(backend ?? 'cpu')), msg) }),
   unzip(msg) {
     const files = unzipFolder(msg.bytes);
     post({ type: 'done', result: { files } }, [...new Set(files.map((f) => f.bytes.buffer))]);
