@@ -112,4 +112,4 @@ EOF
 expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8" \
   $rgp train --init-from "$dir/vgg.onnx" --dataset digits --nodes 8 --degree 2 --search none --quiet
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; 5 imported networks run as ONNX Runtime runs them, one fine-tunes"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes"
