@@ -95,6 +95,22 @@ for m in vgg19 resnet50 squeezenet1.1; do
   echo "  $m: $ours parameters (rgp inspect = ONNX Runtime)"
 done
 expect_error "unsupported node" $rgp inspect data/zoo/alexnet.onnx --nodes 64 --degree 4 --search none
+# Imported networks run: `rgp predict` on the importer's test networks (python/onnx_models.py), dense
+# and pruned by a graph, equals ONNX Runtime on the file (pruned: its masked weights zeroed).
+"$PY" python/check_onnx_predict.py "$rgp" "$dir"
+expect_error "the network reads 1×8×8" $rgp predict --weights "$dir/cnn.onnx" --input "$dir/x.npy" --out "$dir/o.npy"
+# ... and fine-tune: the CNN, pruned by a graph, trains on digits well above its pruned accuracy.
+$rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
+  --quiet >"$dir/ft.json"
+"$PY" - "$dir/ft.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ok = d["test_accuracy"] > d["pruned_accuracy"] + 0.2 and d["params_pruned"] < d["params_dense"]
+print(f"  cnn.onnx fine-tuned: pruned {d['pruned_accuracy']:.3f} -> {d['test_accuracy']:.3f}")
+sys.exit(0 if ok and d["pruned_weights_max_abs"] == 0 else f"FAIL: fine-tuning cnn.onnx: {d}")
+EOF
+expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8" \
+  $rgp train --init-from "$dir/vgg.onnx" --dataset digits --nodes 8 --degree 2 --search none --quiet
 
 # Imported networks exported pruned (rgp export --weights NET.onnx): ONNX Runtime on the original, the
 # unpruned export (the lowering and the writer: same outputs), and the dense and packed exports
@@ -115,4 +131,4 @@ expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/nets/
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; 4 imported networks exported unpruned, dense and packed"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes; 4 imported networks exported unpruned, dense and packed"

@@ -8,6 +8,13 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
 }
 
+/// An ONNX file: named so, or starting as one does (field 1, `ir_version`, a varint).
+pub fn is_onnx(path: &Path, bytes: &[u8]) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+        || bytes.first() == Some(&0x08)
+}
+
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes)
         .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))

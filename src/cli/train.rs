@@ -2,15 +2,17 @@
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
 use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, load_user_data};
-use super::files::{read_file, sha256_hex, write_file};
+use super::files::{sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
+use super::inspect::OnnxLayerFlags;
+use super::train_start::{StartReport, start};
 use crate::Result;
 use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
-use crate::train::{Kernel, Session, TrainConfig, Trainer, device};
+use crate::train::{Kernel, Session, TrainConfig, Trainer};
 use crate::train::{finetune, weights};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
@@ -42,9 +44,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TrainConfig::default().kernel)]
     pub kernel: Kernel,
     /// Start from this model file (dense or pruned, same architecture): the graph's mask is
-    /// applied to its weights, then training continues (fine-tuning).
+    /// applied to its weights, then training continues (fine-tuning). An ONNX network (`.onnx`)
+    /// is pruned where `rgp inspect` marks its layers masked.
     #[arg(long)]
     pub init_from: Option<PathBuf>,
+    #[command(flatten)]
+    pub onnx_layers: OnnxLayerFlags,
     /// With --init-from: prune by the graph's mask, or by one-shot magnitude pruning at the
     /// graph's per-layer kept counts.
     #[arg(long, value_enum, default_value_t = PruneBy::Graph)]
@@ -142,41 +147,6 @@ fn config(a: &Args) -> Result<TrainConfig> {
     };
     cfg.validate()?;
     Ok(cfg)
-}
-
-/// What a start from --init-from measured: the loaded and the pruned network's test accuracy,
-/// and the permutation's kept saliency.
-struct StartReport {
-    pretrained: f64,
-    pruned: f64,
-    kept_saliency: Option<[f64; 2]>,
-}
-
-/// A fresh trainer, or one that starts from --init-from.
-fn start(
-    a: &Args,
-    cfg: TrainConfig,
-    mut data: Dataset,
-    conn: &Connectivity,
-) -> Result<(Trainer, Option<StartReport>)> {
-    let dev = block_on(device::device(a.train.backend()))?;
-    let Some(path) = &a.init_from else {
-        return Ok((Trainer::new(cfg, data, conn, dev)?, None));
-    };
-    let file = finetune::read_for(&read_file(path)?, &cfg, &mut data)?;
-    let mask = match a.prune {
-        PruneBy::Graph => finetune::MaskSource::Graph,
-        PruneBy::Magnitude => finetune::MaskSource::Magnitude,
-    };
-    let ft = block_on(async {
-        finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
-    })?;
-    let report = StartReport {
-        pretrained: ft.pretrained.accuracy,
-        pruned: ft.pruned.accuracy,
-        kept_saliency: ft.kept_saliency,
-    };
-    Ok((ft.trainer, Some(report)))
 }
 
 /// What the training loop measured.

@@ -10,6 +10,6 @@ pub mod shapes;
 pub mod write;
 
 #[cfg(test)]
-mod test_models;
+pub(crate) mod test_models;
 #[cfg(test)]
 mod tests;

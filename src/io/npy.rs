@@ -158,6 +158,32 @@ pub fn read_f32_matrix(bytes: &[u8]) -> Result<(usize, usize, Vec<f32>)> {
             a.shape
         );
     };
+    matrix_values(&a, rows, cols).map(|v| (rows, cols, v))
+}
+
+/// Reads a numeric array of 2 or more dimensions, `[N, ...]` (inputs of an imported network for
+/// `rgp predict`), as its shape and row-major f32 values. Non-finite values are refused.
+pub fn read_f32_batch(bytes: &[u8]) -> Result<(Vec<usize>, Vec<f32>)> {
+    let mut a = parse(bytes)?;
+    let shape = a.shape.clone();
+    if shape.len() < 2 {
+        bail!(
+            "the .npy array must have a batch axis and at least one more (N x ...), its shape is {shape:?}"
+        );
+    }
+    if a.fortran && shape.len() > 2 {
+        bail!("the .npy array is stored in Fortran order; save it in C order (numpy's default)");
+    }
+    let Some(cols) = shape[1..].iter().try_fold(1usize, |p, &d| p.checked_mul(d)) else {
+        bail!("the .npy shape {shape:?} is too large");
+    };
+    a.shape = vec![shape[0], cols];
+    let values = matrix_values(&a, shape[0], cols)?;
+    Ok((shape, values))
+}
+
+/// The values of a 2-D `rows × cols` array, row-major.
+fn matrix_values(a: &Array, rows: usize, cols: usize) -> Result<Vec<f32>> {
     a.check_len(rows, cols)?;
     let mut out = Vec::with_capacity(rows * cols);
     for i in 0..rows {
@@ -169,7 +195,7 @@ pub fn read_f32_matrix(bytes: &[u8]) -> Result<(usize, usize, Vec<f32>)> {
             out.push(v);
         }
     }
-    Ok((rows, cols, out))
+    Ok(out)
 }
 
 /// Writes row-major f32 values as a `rows × cols` `<f4` array.

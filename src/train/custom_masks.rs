@@ -253,6 +253,8 @@ pub async fn kept_per_layer(net: &Net) -> Result<Vec<usize>> {
             .into_iter()
             .chain(c.convs.iter().filter_map(conv))
             .collect(),
+        #[cfg(feature = "onnx")]
+        Net::Imported(m) => m.kept_per_layer(),
     };
     for l in layers {
         out.push(match l {

@@ -223,3 +223,77 @@ pub async fn snapshot(
     f.validate()?;
     Ok(f)
 }
+
+/// The network `net` would be for `data`, or why not in one line.
+#[cfg(feature = "onnx")]
+fn check_fits(net: &super::imported::ImportedNet, data: &Dataset) -> Result<()> {
+    let dims = |s: &[usize]| {
+        s.iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("×")
+    };
+    let input = &net.plan.shapes[0];
+    let ours = match input.len() {
+        3 => vec![data.channels as usize, data.hw as usize, data.hw as usize],
+        _ => vec![data.features()],
+    };
+    if *input != ours || net.output_size() != data.classes as usize {
+        bail!(
+            "the model expects {} inputs and {} classes; {} has {} inputs and {} classes",
+            dims(input),
+            net.output_size(),
+            data.name,
+            dims(&ours),
+            data.classes
+        );
+    }
+    Ok(())
+}
+
+/// A trainer whose network is the ONNX file's (`bytes`), pruned by `conn` where the layer table
+/// masks (less `keep_dense`; dense with `cfg.dense`), with the test accuracy of the file's
+/// network and of the pruned one. The data keeps its own normalisation; no recovery runs.
+#[cfg(feature = "onnx")]
+pub async fn start_onnx(
+    mut cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    keep_dense: &[String],
+    device: Device,
+    bytes: &[u8],
+) -> Result<FineTune> {
+    use super::imported::{ImportedNet, masks};
+    use crate::import::{layers, lower::lower, onnx};
+    use crate::mapping::{Convention, account};
+    let file = onnx::read(bytes)?;
+    let net = lower(&file)?;
+    let dense = ImportedNet::new(
+        &net,
+        &vec![None; net.weight_steps().count()],
+        false,
+        &device,
+    )?;
+    check_fits(&dense, &data)?;
+    let rows = layers::choose(
+        &layers::weight_layers(&file)?,
+        conn.n() as usize,
+        keep_dense,
+    )?;
+    let arch = layers::arch(&file, &data.name, &rows)?;
+    let accounting = account(&arch, conn, Convention::Exact)?;
+    let packing = cfg.kernel.packing(&device);
+    let pruned = match cfg.dense {
+        true => dense.clone(),
+        false => ImportedNet::new(&net, &masks(&net, &rows, conn)?, packing.0, &device)?,
+    };
+    cfg.recover = super::Recovery::None;
+    let (pretrained, pruned) = (Net::Imported(dense), Net::Imported(pruned));
+    let trainer = Trainer::with_net(cfg, data, pruned.clone(), accounting, device, packing)?;
+    let nets = StartNets {
+        pretrained,
+        pruned,
+        kept_saliency: None,
+    };
+    measured((trainer, nets)).await
+}

@@ -6,8 +6,17 @@
 pub mod checkpoint;
 pub mod custom_masks;
 pub mod device;
+mod evaluate;
 pub mod finetune;
 pub mod host;
+#[cfg(feature = "onnx")]
+pub mod imported;
+#[cfg(all(test, feature = "onnx"))]
+mod imported_finetune_tests;
+#[cfg(feature = "onnx")]
+mod imported_ops;
+#[cfg(all(test, feature = "onnx"))]
+mod imported_tests;
 pub mod layers;
 pub mod model;
 pub mod packed;

@@ -1,6 +1,8 @@
 //! The two networks the app trains: an MLP and a small CNN, masked or dense, optionally deep
 //! (see [`Deep`]): residual connections and, for the MLP, BatchNorm after each hidden layer.
 
+#[cfg(feature = "onnx")]
+use super::imported::ImportedNet;
 use super::layers::{MaskedConv2d, MaskedLinear, RELU_GAIN};
 use super::packed::{GraphConv, GraphLinear};
 use crate::Result;
@@ -64,6 +66,9 @@ pub struct Cnn {
 pub enum Net {
     Mlp(Mlp),
     Cnn(Cnn),
+    /// A user's network read from an ONNX file (`rgp train --init-from FILE.onnx`).
+    #[cfg(feature = "onnx")]
+    Imported(ImportedNet),
 }
 
 impl Net {
@@ -261,6 +266,9 @@ impl Net {
                 seen(c.convs.len(), &pooled, &logits);
                 logits
             }
+            // No trace: recovery, which reads one, is for the built-in networks.
+            #[cfg(feature = "onnx")]
+            Net::Imported(m) => m.logits(x),
         }
     }
 
@@ -293,6 +301,8 @@ impl Net {
                     }
                 }
             }
+            #[cfg(feature = "onnx")]
+            Net::Imported(m) => out.extend(m.masked_layers()),
         }
         out
     }
@@ -326,6 +336,8 @@ impl Net {
                     residual: c.residual,
                 })
             }
+            #[cfg(feature = "onnx")]
+            Net::Imported(m) => Net::Imported(m.to_masked(device).await?),
         })
     }
 
@@ -341,6 +353,8 @@ impl Net {
                         .filter(|v| matches!(v, GraphConv::Packed(_)))
                         .count()
             }
+            #[cfg(feature = "onnx")]
+            Net::Imported(m) => m.packed_layers(),
         }
     }
 }

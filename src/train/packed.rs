@@ -200,6 +200,54 @@ impl GraphLinear {
         }))
     }
 
+    /// The layer with given weights (row-major `[out, in]`) and bias, under `conn` when given
+    /// (weights outside the mask dropped); packed as [`GraphLinear::new`] decides.
+    pub fn from_weights(
+        w: &[f32],
+        bias: Option<&[f32]>,
+        out: usize,
+        inp: usize,
+        conn: Option<&Connectivity>,
+        packed: bool,
+        device: &Device,
+    ) -> Result<GraphLinear> {
+        let bias = match bias {
+            Some(b) => Tensor::from_data(TensorData::new(b.to_vec(), [out]), device),
+            None => Tensor::zeros([out], device),
+        };
+        let blocks = match conn {
+            Some(c) if packed => PackedBlocks::new(c, out as u32, inp as u32)?,
+            _ => None,
+        };
+        if let Some(p) = blocks {
+            let (n, go, bi) = (p.n as usize, p.group_out as usize, p.block_in() as usize);
+            let data = TensorData::new(pack(w, &p, inp, 1), [n, go, bi]);
+            return Ok(GraphLinear::Packed(PackedLinear {
+                weight: Param::from_tensor(Tensor::<3>::from_data(data, device).swap_dims(1, 2)),
+                bias: Param::from_tensor(bias),
+                gather: gather_tensor(&p, device),
+                inputs: inp,
+            }));
+        }
+        let m = conn
+            .map(|c| mask_matrix(c, out as u32, inp as u32))
+            .transpose()?;
+        let kept: Vec<f32> = match &m {
+            Some(m) => w.iter().zip(m).map(|(w, m)| w * m).collect(),
+            None => w.to_vec(),
+        };
+        // Row-major [out, in] → Burn's [in, out].
+        let t = |v: Vec<f32>| {
+            Tensor::<2>::from_data(TensorData::new(v, [out, inp]), device).transpose()
+        };
+        Ok(GraphLinear::Masked(MaskedLinear {
+            weight: Param::from_tensor(t(kept)),
+            bias: Param::from_tensor(bias),
+            mask: m.map(t),
+            blocks: conn.and_then(|c| super::tile_matmul::block_table(c, inp, out, device)),
+        }))
+    }
+
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         match self {
             GraphLinear::Masked(l) => l.forward(x),

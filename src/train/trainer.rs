@@ -2,6 +2,7 @@
 //! running loss and accuracy kept on the device and read back asynchronously once per chunk,
 //! and a test evaluation with a confusion matrix.
 
+pub use super::evaluate::evaluate;
 use super::host::read;
 use super::model::Net;
 use super::{ModelKind, OptimizerKind, TrainConfig};
@@ -9,7 +10,6 @@ use crate::data::Dataset;
 use crate::graph::Rng;
 use crate::mapping::{Accounting, Connectivity, Convention, account};
 use crate::{Result, bail};
-use burn::module::Module;
 use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
@@ -153,6 +153,23 @@ impl Trainer {
         let accounting = account(&arch_of(&cfg, &data)?, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
         let model = build_packed(&cfg, &data, c, packing, &device)?;
+        Trainer::with_net(cfg, data, model, accounting, device, packing)
+    }
+
+    /// A trainer of `model` (built by the caller on `device`, e.g. an imported network), with
+    /// `accounting` its parameters and FLOPs.
+    pub fn with_net(
+        cfg: TrainConfig,
+        data: Dataset,
+        model: Net,
+        accounting: Accounting,
+        device: Device,
+        packing: (bool, bool),
+    ) -> Result<Trainer> {
+        cfg.validate()?;
+        if data.train.is_empty() || data.test.is_empty() {
+            bail!("the dataset has an empty training or test split");
+        }
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
             OptimizerKind::Sgd => SgdConfig::new()
@@ -378,67 +395,6 @@ impl Trainer {
         }
         Ok((max, count))
     }
-}
-
-/// Accuracy, loss, confusion matrix and per-class accuracy of `net` on the test split of `data`
-/// (at most `limit` samples; `None` = all).
-pub async fn evaluate(
-    net: &Net,
-    data: &Dataset,
-    device: &Device,
-    limit: Option<usize>,
-) -> Result<Evaluation> {
-    let model = net.valid();
-    let device = device.clone().without_autodiff();
-    let split = &data.test;
-    let n = limit.map_or(split.len(), |l| l.min(split.len()));
-    let (f, classes) = (data.features(), data.classes as usize);
-    let mut outs = Vec::new();
-    let mut buf = Vec::new();
-    for start in (0..n).step_by(500) {
-        let idx: Vec<u32> = (start as u32..(start + 500).min(n) as u32).collect();
-        data.batch(split, &idx, &mut buf);
-        let x = Tensor::<2>::from_data(TensorData::new(buf.clone(), [idx.len(), f]), &device);
-        outs.push(model.forward(x));
-    }
-    let logits = read(Tensor::cat(outs, 0).flatten(0, 1)).await?;
-    let mut confusion = vec![vec![0u32; classes]; classes];
-    let mut loss = 0.0;
-    for (i, row) in logits.chunks(classes).enumerate() {
-        let (pred, max) = row
-            .iter()
-            .enumerate()
-            .fold((0, f32::MIN), |a, (j, &v)| if v > a.1 { (j, v) } else { a });
-        let lse = max as f64
-            + row
-                .iter()
-                .map(|&v| ((v - max) as f64).exp())
-                .sum::<f64>()
-                .ln();
-        let truth = split.y[i] as usize;
-        loss += lse - row[truth] as f64;
-        confusion[truth][pred] += 1;
-    }
-    let correct: u32 = (0..classes).map(|c| confusion[c][c]).sum();
-    let per_class_accuracy = confusion
-        .iter()
-        .enumerate()
-        .map(|(c, r)| {
-            let t: u32 = r.iter().sum();
-            if t == 0 {
-                f64::NAN
-            } else {
-                r[c] as f64 / t as f64
-            }
-        })
-        .collect();
-    Ok(Evaluation {
-        accuracy: correct as f64 / n.max(1) as f64,
-        loss: loss / n.max(1) as f64,
-        samples: n,
-        confusion,
-        per_class_accuracy,
-    })
 }
 
 /// Runs a future to completion on native targets (the CLI and tests drive the async loop).

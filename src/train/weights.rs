@@ -14,6 +14,11 @@ use burn::module::{Module, Param, RunningState};
 use burn::nn::BatchNorm;
 use burn::tensor::{Device, Tensor, TensorData};
 
+/// Model files hold the built-in networks; an imported one is saved as ONNX.
+#[cfg(feature = "onnx")]
+const IMPORTED: &str =
+    "a network imported from ONNX is not saved as a model file (export it as ONNX)";
+
 fn mask_bytes(m: Vec<f32>) -> Vec<u8> {
     m.into_iter().map(|v| (v != 0.0) as u8).collect()
 }
@@ -85,6 +90,8 @@ pub async fn export(net: &Net, device: &Device) -> Result<(Vec<Layer>, Vec<Norm>
                 norms.push(norm_out(n).await?);
             }
         }
+        #[cfg(feature = "onnx")]
+        Net::Imported(_) => bail!("{IMPORTED}"),
     }
     Ok((layers, norms))
 }
@@ -273,6 +280,8 @@ pub async fn load(net: &Net, layers: &[Layer], norms: &[Norm], device: &Device) 
                 residual: c.residual,
             })
         }
+        #[cfg(feature = "onnx")]
+        Net::Imported(_) => bail!("{IMPORTED}"),
     })
 }
 

@@ -27,6 +27,7 @@ fn train(cfg: TrainConfig) -> (f64, usize, usize) {
         let norms = match t.model() {
             Net::Mlp(m) => m.norms.len(),
             Net::Cnn(c) => c.norms.len(),
+            Net::Imported(m) => m.norms.len(),
         };
         (t.evaluate(None).await.unwrap().accuracy, masked, norms)
     })

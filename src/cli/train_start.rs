@@ -1,0 +1,84 @@
+//! `rgp train --init-from`: the trainer that starts from a model file or an ONNX network, and
+//! what the start measured.
+
+use super::files::{is_onnx, read_file};
+use super::train::{Args, PruneBy};
+use crate::Result;
+use crate::data::Dataset;
+use crate::mapping::Connectivity;
+use crate::train::trainer::block_on;
+use crate::train::{TrainConfig, Trainer, device, finetune};
+use std::path::Path;
+
+/// What a start from --init-from measured: the loaded and the pruned network's test accuracy,
+/// and the permutation's kept saliency.
+pub(super) struct StartReport {
+    pub pretrained: f64,
+    pub pruned: f64,
+    pub kept_saliency: Option<[f64; 2]>,
+}
+
+/// A fresh trainer, or one that starts from --init-from.
+pub(super) fn start(
+    a: &Args,
+    cfg: TrainConfig,
+    mut data: Dataset,
+    conn: &Connectivity,
+) -> Result<(Trainer, Option<StartReport>)> {
+    let dev = block_on(device::device(a.train.backend()))?;
+    let Some(path) = &a.init_from else {
+        return Ok((Trainer::new(cfg, data, conn, dev)?, None));
+    };
+    let bytes = read_file(path)?;
+    if is_onnx(path, &bytes) {
+        return start_onnx(a, cfg, data, conn, dev, &bytes);
+    }
+    if !a.onnx_layers.keep_dense.is_empty() {
+        crate::bail!("--keep-dense names layers of an ONNX network given with --init-from");
+    }
+    let file = finetune::read_for(&bytes, &cfg, &mut data)?;
+    let mask = match a.prune {
+        PruneBy::Graph => finetune::MaskSource::Graph,
+        PruneBy::Magnitude => finetune::MaskSource::Magnitude,
+    };
+    let ft = block_on(async {
+        finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
+    })?;
+    let report = StartReport {
+        pretrained: ft.pretrained.accuracy,
+        pruned: ft.pruned.accuracy,
+        kept_saliency: ft.kept_saliency,
+    };
+    Ok((ft.trainer, Some(report)))
+}
+
+/// [`start`] from an ONNX network.
+fn start_onnx(
+    a: &Args,
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    dev: burn::tensor::Device,
+    bytes: &[u8],
+) -> Result<(Trainer, Option<StartReport>)> {
+    if a.prune != PruneBy::Graph {
+        crate::bail!("an ONNX network is pruned by the graph (--prune graph)");
+    }
+    if a.save.is_some() {
+        crate::bail!(
+            "--save writes model files of the built-in networks; an ONNX network is not saved yet"
+        );
+    }
+    let in_file = |e: crate::Error| {
+        let path = a.init_from.as_deref().unwrap_or(Path::new(""));
+        crate::Error::new(format!("{}: {e}", path.display()))
+    };
+    let keep = &a.onnx_layers.keep_dense;
+    let ft = block_on(finetune::start_onnx(cfg, data, conn, keep, dev, bytes)).map_err(in_file)?;
+    let report = StartReport {
+        pretrained: ft.pretrained.accuracy,
+        pruned: ft.pruned.accuracy,
+        kept_saliency: None,
+    };
+    Ok((ft.trainer, Some(report)))
+}
