@@ -37,7 +37,7 @@ pub fn table_json(
 ) -> Result<String> {
     let bytes = read_file(file)?;
     let net =
-        onnx::read_owned(bytes).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
+        onnx::read_path(file, bytes).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
     let (_, conn) = graph.build()?;
     let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("onnx");
     let t = layers::table(&net, name, &conn, &keep.keep_dense, convention)

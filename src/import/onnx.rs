@@ -110,6 +110,27 @@ pub fn read_owned(bytes: Vec<u8>) -> Result<Imported> {
     })
 }
 
+/// [`read`] of the file at `path`, whose content the caller has read as `bytes`: checked from
+/// those, which are then dropped, and parsed from a second reading by the parser itself, so a
+/// file of 100 MB peaks at about twice its size. Errors name no path (the caller does).
+pub fn read_path(path: &std::path::Path, bytes: Vec<u8>) -> Result<Imported> {
+    let (opset, file_nodes) = check(&bytes::Bytes::from(bytes))?;
+    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_file(path))
+        .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
+    let graph = parsed.map_err(|e| {
+        Error::new(format!(
+            "cannot read the ONNX graph: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    Ok(Imported {
+        filled: filled_values(&graph),
+        graph,
+        opset,
+        file_nodes,
+    })
+}
+
 /// Refuses, in one line, what we cannot run; returns the opset and the number of nodes.
 fn check(buffer: &bytes::Bytes) -> Result<(i64, usize)> {
     let model = ModelProto::parse_from_tokio_bytes(buffer).map_err(|e| {
