@@ -52,24 +52,31 @@ for (const [name, hash] of [
     const tasks = await mainThreadTasks(p, async () => {
       // Meanwhile the page answers: timers fire on time and controls react.
       lag = await p.evaluate(async () => {
-        let worst = 0;
+        const lags = [];
         for (let i = 0; i < 60; i++) {
           const t = performance.now();
           await new Promise((r) => setTimeout(r, 25));
-          worst = Math.max(worst, performance.now() - t - 25);
+          lags.push(performance.now() - t - 25);
         }
-        return worst;
+        // The second worst: one stall is a busy machine's preemption; a page that blocks delays
+        // several timers (and its long tasks fail the CPU check above).
+        return lags.sort((a, b) => b - a)[1];
       });
-      const t0 = Date.now();
-      await p.fill('#f-iters', '100000001');
-      inputMs = Date.now() - t0;
+      // Best of three: a page that blocks is slow every time; a busy machine's preemption (the
+      // test's own driver included) stalls one try at most now and then.
+      inputMs = Infinity;
+      for (const v of ['100000001', '100000002', '100000001']) {
+        const t0 = Date.now();
+        await p.fill('#f-iters', v);
+        inputMs = Math.min(inputMs, Date.now() - t0);
+      }
     });
     const state = await p.getAttribute('[data-testid="status"]', 'data-state');
     assert.ok(['searching', 'ready', 'loading'].includes(state), state);
     assertNoLongTask(tasks, 'during the search');
     // The clock, with room for a busy machine's preemption (docs/APP.md).
-    assert.ok(lag < 150, `timer lag ${lag.toFixed(1)} ms`);
-    assert.ok(inputMs < 500, `typing took ${inputMs} ms`);
+    assert.ok(lag < 150, `timer lag ${lag.toFixed(1)} ms (second worst of 60)`);
+    assert.ok(inputMs < 500, `typing took ${inputMs} ms (best of three)`);
   }, { timeout: 90000 });
 }
 
