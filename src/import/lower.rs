@@ -3,14 +3,14 @@
 //! them), weights are read as f32, and anything the steps cannot express exactly is refused in one
 //! line naming the node.
 
-use super::net::{Net, Op, Pads, Step, Tensor};
+use super::lower_values::{floats, linear_weight, optional_floats, pads};
+use super::net::{Net, Op, Step};
 use super::onnx::Imported;
 use super::shapes::infer;
 use crate::{Error, Result, bail};
 use onnx_ir::node::batch_norm::BatchNormConfig;
 use onnx_ir::node::reshape::ReshapeInput;
-use onnx_ir::padding::{AutoPad, PaddingConfig2d};
-use onnx_ir::{Argument, Node, TensorDataExt};
+use onnx_ir::{Argument, Node};
 use std::collections::HashMap;
 
 /// Values by name while the steps are built.
@@ -20,93 +20,6 @@ struct Lowering<'a> {
     shapes: Vec<Vec<usize>>,
     sizes: super::shapes::Shapes,
     steps: Vec<Step>,
-}
-
-/// The values of a constant input, as f32 (a `ConstantOfShape` fill made real).
-fn floats(net: &Imported, node: &str, a: Option<&Argument>) -> Result<Tensor> {
-    let Some(a) = a else {
-        bail!("node '{node}' lacks a weight input");
-    };
-    if let Some(v) = a.value() {
-        let data = v
-            .to_f32_vec()
-            .map_err(|e| Error::new(format!("node '{node}': weight '{}': {e:?}", a.name)))?;
-        return Ok(Tensor {
-            shape: v.shape().to_vec(),
-            data,
-        });
-    }
-    let fill = net.graph.nodes.iter().find_map(|n| match n {
-        Node::ConstantOfShape(c) if c.outputs.first().is_some_and(|o| o.name == a.name) => {
-            Some(c.config.value.as_ref().map_or(Ok(0.0), |v| v.scalar_f32()))
-        }
-        _ => None,
-    });
-    match (fill, net.constant_shape(a)) {
-        (Some(Ok(x)), Some(shape)) => Ok(Tensor {
-            data: vec![x; shape.iter().product()],
-            shape,
-        }),
-        _ => bail!(
-            "node '{node}' reads '{}' as a weight, but it is computed, not stored in the file",
-            a.name
-        ),
-    }
-}
-
-fn optional_floats(net: &Imported, node: &str, a: Option<&Argument>) -> Result<Option<Vec<f32>>> {
-    match a {
-        Some(a) if !a.is_optional() => Ok(Some(floats(net, node, Some(a))?.data)),
-        _ => Ok(None),
-    }
-}
-
-/// [top, left, bottom, right]; `same` auto-padding resolved for the input size `hw`.
-fn pads(
-    p: &PaddingConfig2d,
-    auto: &AutoPad,
-    hw: [usize; 2],
-    k: [usize; 2],
-    s: [usize; 2],
-    d: [usize; 2],
-) -> Pads {
-    match auto {
-        AutoPad::SameUpper | AutoPad::SameLower => {
-            let total = |i: usize| {
-                let out = hw[i].div_ceil(s[i].max(1));
-                let span = d[i].max(1) * (k[i].max(1) - 1) + 1;
-                ((out - 1) * s[i].max(1) + span).saturating_sub(hw[i])
-            };
-            let (th, tw) = (total(0), total(1));
-            if matches!(auto, AutoPad::SameUpper) {
-                [th / 2, tw / 2, th - th / 2, tw - tw / 2]
-            } else {
-                [th - th / 2, tw - tw / 2, th / 2, tw / 2]
-            }
-        }
-        _ => match p {
-            PaddingConfig2d::Valid => [0; 4],
-            PaddingConfig2d::Explicit(t, l, b, r) => [*t, *l, *b, *r],
-        },
-    }
-}
-
-/// A linear layer's weight as [out, in]; `transposed` says the file stores it so already.
-fn linear_weight(w: Tensor, transposed: bool, scale: f32) -> Tensor {
-    let (rows, cols) = (w.shape[0], w.shape[1]);
-    let mut out = w.clone();
-    if !transposed {
-        out.shape = vec![cols, rows];
-        for r in 0..rows {
-            for c in 0..cols {
-                out.data[c * rows + r] = w.data[r * cols + c];
-            }
-        }
-    }
-    if scale != 1.0 {
-        out.data.iter_mut().for_each(|x| *x *= scale);
-    }
-    out
 }
 
 impl Lowering<'_> {

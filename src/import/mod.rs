@@ -3,6 +3,7 @@
 
 pub mod layers;
 pub mod lower;
+mod lower_values;
 pub mod net;
 pub mod onnx;
 mod pack;

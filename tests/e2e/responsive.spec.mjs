@@ -59,7 +59,7 @@ for (const [name, hash] of [
           lags.push(performance.now() - t - 25);
         }
         // The second worst: one stall is a busy machine's preemption; a page that blocks delays
-        // several timers (and its long tasks fail the CPU check above).
+        // several timers (and its long tasks fail the CPU check).
         return lags.sort((a, b) => b - a)[1];
       });
       // Best of three: a page that blocks is slow every time; a busy machine's preemption (the
