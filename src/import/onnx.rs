@@ -90,32 +90,26 @@ pub fn read(bytes: &[u8]) -> Result<Imported> {
 /// copying them (a file of 100 MB is held about three times at the peak, not four).
 pub fn read_owned(bytes: Vec<u8>) -> Result<Imported> {
     let buffer = bytes::Bytes::from(bytes);
-    let (opset, file_nodes) = check(&buffer)?;
-    // The parser checks what it reads with assertions in places; a file that trips one is refused
-    // like any other bad file (natively; the wasm modules abort on a panic).
-    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_bytes(&buffer))
-        .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
-    drop(buffer);
-    let graph = parsed.map_err(|e| {
-        Error::new(format!(
-            "cannot read the ONNX graph: {}",
-            one_line(&e.to_string())
-        ))
-    })?;
-    Ok(Imported {
-        filled: filled_values(&graph),
-        graph,
-        opset,
-        file_nodes,
-    })
+    let checked = check(&buffer)?;
+    parse(checked, || OnnxGraphBuilder::new().parse_bytes(&buffer))
 }
 
 /// [`read`] of the file at `path`, whose content the caller has read as `bytes`: checked from
 /// those, which are then dropped, and parsed from a second reading by the parser itself, so a
 /// file of 100 MB peaks at about twice its size. Errors name no path (the caller does).
 pub fn read_path(path: &std::path::Path, bytes: Vec<u8>) -> Result<Imported> {
-    let (opset, file_nodes) = check(&bytes::Bytes::from(bytes))?;
-    let parsed = std::panic::catch_unwind(|| OnnxGraphBuilder::new().parse_file(path))
+    let checked = check(&bytes::Bytes::from(bytes))?;
+    parse(checked, || OnnxGraphBuilder::new().parse_file(path))
+}
+
+/// Runs the parser on a checked file (`checked`: its opset and node count).
+fn parse(
+    (opset, file_nodes): (i64, usize),
+    run: impl FnOnce() -> std::result::Result<OnnxGraph, onnx_ir::Error>,
+) -> Result<Imported> {
+    // The parser checks what it reads with assertions in places; a file that trips one is refused
+    // like any other bad file (natively; the wasm modules abort on a panic).
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
         .map_err(|_| Error::new("cannot read the ONNX graph: the parser rejected it"))?;
     let graph = parsed.map_err(|e| {
         Error::new(format!(
