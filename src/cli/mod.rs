@@ -21,6 +21,7 @@ pub mod settings;
 pub mod sweep;
 #[cfg(feature = "train")]
 pub mod train;
+#[cfg(feature = "train")]
 mod train_start;
 
 #[derive(Parser, Debug)]
