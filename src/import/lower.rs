@@ -3,7 +3,7 @@
 //! them), weights are read as f32, and anything the steps cannot express exactly is refused in one
 //! line naming the node.
 
-use super::lower_values::{floats, linear_weight, optional_floats, pads};
+use super::lower_values::{check_fit, floats, linear_weight, optional_floats, pads};
 use super::net::{Net, Op, Step};
 use super::onnx::Imported;
 use super::shapes::infer;
@@ -112,14 +112,15 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
         Node::Conv2d(c) => conv(l, node, c)?,
         Node::Linear(n) => Op::Linear {
             weight: linear_weight(
+                &n.name,
                 floats(net, &n.name, n.inputs.get(1))?,
                 n.config.transpose_weight,
                 1.0,
-            ),
+            )?,
             bias: optional_floats(net, &n.name, n.inputs.get(2))?,
         },
         Node::MatMul(m) => Op::Linear {
-            weight: linear_weight(floats(net, &m.name, m.inputs.get(1))?, false, 1.0),
+            weight: linear_weight(&m.name, floats(net, &m.name, m.inputs.get(1))?, false, 1.0)?,
             bias: None,
         },
         Node::Gemm(g) => gemm(l, g)?,
@@ -275,10 +276,11 @@ fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {
         );
     }
     let weight = linear_weight(
+        &g.name,
         floats(l.net, &g.name, g.inputs.get(1))?,
         c.trans_b != 0,
         c.alpha,
-    );
+    )?;
     let out = weight.shape[0];
     let bias = match optional_floats(l.net, &g.name, g.inputs.get(2))? {
         Some(b) if b.len() == out => Some(b.iter().map(|x| x * c.beta).collect()),
@@ -374,6 +376,7 @@ pub fn lower(net: &Imported) -> Result<Net> {
                 kind(node)
             );
         }
+        check_fit(node.name(), &o, &l.shapes[inputs[0]])?;
         l.push(node, o, inputs);
     }
     let Some(out) = net.graph.outputs.first() else {

@@ -2,7 +2,7 @@
 //! made real), a window's padding with `same` auto-padding resolved, a linear layer's weight in
 //! PyTorch's [out, in] order.
 
-use super::net::{Pads, Tensor};
+use super::net::{Op, Pads, Tensor};
 use super::onnx::Imported;
 use crate::{Error, Result, bail};
 use onnx_ir::padding::{AutoPad, PaddingConfig2d};
@@ -82,8 +82,19 @@ pub(super) fn pads(
 }
 
 /// A linear layer's weight as [out, in]; `transposed` says the file stores it so already.
-pub(super) fn linear_weight(w: Tensor, transposed: bool, scale: f32) -> Tensor {
-    let (rows, cols) = (w.shape[0], w.shape[1]);
+pub(super) fn linear_weight(node: &str, w: Tensor, transposed: bool, scale: f32) -> Result<Tensor> {
+    let &[rows, cols] = w.shape.as_slice() else {
+        bail!(
+            "layer '{node}' has a weight of shape {:?}; a linear layer's weight has two dimensions",
+            w.shape
+        );
+    };
+    if w.data.len() != rows * cols {
+        bail!(
+            "layer '{node}': its weight holds {} values for a shape of {rows}×{cols}",
+            w.data.len()
+        );
+    }
     let mut out = w.clone();
     if !transposed {
         out.shape = vec![cols, rows];
@@ -96,5 +107,43 @@ pub(super) fn linear_weight(w: Tensor, transposed: bool, scale: f32) -> Tensor {
     if scale != 1.0 {
         out.data.iter_mut().for_each(|x| *x *= scale);
     }
-    out
+    Ok(out)
+}
+
+/// Refuses a step whose weights do not fit the value it reads (`input`: its size, batch left out).
+pub(super) fn check_fit(node: &str, op: &Op, input: &[usize]) -> Result<()> {
+    let channels = input.first().copied().unwrap_or(0);
+    let fits = match op {
+        Op::Conv {
+            weight,
+            bias,
+            groups,
+            ..
+        } => {
+            let out = weight.shape.first().copied().unwrap_or(0);
+            weight.shape.len() == 4
+                && weight.data.len() == weight.shape.iter().product::<usize>()
+                && weight.shape[1] * groups == channels
+                && out > 0
+                && out.is_multiple_of(*groups)
+                && bias.as_ref().is_none_or(|b| b.len() == out)
+        }
+        Op::Linear { weight, bias } => {
+            input.len() == 1
+                && weight.shape[1] == channels
+                && bias.as_ref().is_none_or(|b| b.len() == weight.shape[0])
+        }
+        Op::BatchNorm {
+            scale,
+            bias,
+            mean,
+            var,
+            ..
+        } => [scale, bias, mean, var].iter().all(|v| v.len() == channels),
+        _ => true,
+    };
+    if !fits {
+        bail!("layer '{node}' has weights that do not fit the {input:?} value it reads");
+    }
+    Ok(())
 }

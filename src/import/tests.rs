@@ -200,3 +200,27 @@ fn lowering_refuses_what_the_steps_cannot_express() {
         .to_string();
     assert!(e.contains("Reshape"), "{e}");
 }
+
+#[test]
+fn weights_that_do_not_fit_are_refused_not_indexed() {
+    use super::lower::lower;
+    // A Gemm whose weight has one dimension (found by fuzzing: it was indexed as two).
+    let mut n = Net::new(&[8], 9);
+    let w = n.init(&[8]);
+    n.node("Gemm", &["x", &w], vec![]);
+    let e = match read(&n.finish(&[1, 8])).and_then(|net| lower(&net)) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(!e.is_empty() && !e.contains('\n'), "{e}");
+    // A BatchNorm with fewer statistics than channels.
+    let mut n = Net::new(&[4, 2, 2], 10);
+    let parts: Vec<String> = (0..4).map(|_| n.init(&[3])).collect();
+    let refs: Vec<&str> = std::iter::once("x").chain(parts.iter().map(String::as_str)).collect();
+    n.node("BatchNormalization", &refs, vec![]);
+    let e = match read(&n.finish(&[1, 4, 2, 2])).and_then(|net| lower(&net)) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.contains("do not fit") || e.contains("cannot read"), "{e}");
+}
