@@ -322,8 +322,17 @@ fn reshape(l: &Lowering, r: &onnx_ir::node::reshape::ReshapeNode) -> Result<Op> 
     Ok(Op::Flatten)
 }
 
+/// Values all `ConstantOfShape` weights may hold together (1 GiB as f32; VGG-19's 143 M fit).
+pub const MAX_FILLED: usize = 1 << 28;
+
 /// Lowers the parsed graph of `net`.
 pub fn lower(net: &Imported) -> Result<Net> {
+    // Filled weights cost memory the file does not: a few bytes can ask for gigabytes.
+    if net.filled_elements().is_none_or(|n| n > MAX_FILLED) {
+        bail!(
+            "the ONNX file's ConstantOfShape weights would hold more than {MAX_FILLED} values; RGP Studio fills at most that"
+        );
+    }
     let sizes = infer(net)?;
     let Some(input) = net.graph.inputs.first() else {
         bail!("the ONNX graph has no input");

@@ -50,6 +50,14 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// Values all `ConstantOfShape` weights hold once made real (None: more than a `usize`).
+    pub fn filled_elements(&self) -> Option<usize> {
+        self.filled.values().try_fold(0usize, |acc, shape| {
+            let n = shape.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+            acc.checked_add(n)
+        })
+    }
+
     /// The shape of a constant value: stored, or filled by a `ConstantOfShape` of constant shape.
     pub fn constant_shape(&self, a: &Argument) -> Option<Vec<usize>> {
         match a.value() {

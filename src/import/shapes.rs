@@ -25,8 +25,8 @@ fn window(n: usize, k: usize, s: usize, d: usize, pad: usize, auto: &AutoPad, ce
     match auto {
         AutoPad::SameUpper | AutoPad::SameLower => n.div_ceil(s),
         _ => {
-            let span = d.max(1) * (k.max(1) - 1) + 1;
-            let room = (n + pad).saturating_sub(span);
+            let span = d.max(1).saturating_mul(k.max(1) - 1).saturating_add(1);
+            let room = n.saturating_add(pad).saturating_sub(span);
             if ceil {
                 room.div_ceil(s) + 1
             } else {
@@ -39,7 +39,7 @@ fn window(n: usize, k: usize, s: usize, d: usize, pad: usize, auto: &AutoPad, ce
 fn pads(p: &PaddingConfig2d) -> [usize; 2] {
     match p {
         PaddingConfig2d::Valid => [0, 0],
-        PaddingConfig2d::Explicit(t, l, b, r) => [t + b, l + r],
+        PaddingConfig2d::Explicit(t, l, b, r) => [t.saturating_add(*b), l.saturating_add(*r)],
     }
 }
 
@@ -119,18 +119,26 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
         }
         Node::MaxPool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
         Node::AveragePool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
-        Node::GlobalAveragePool(_) => first.as_ref().map(|x| vec![x[0], 1, 1]),
+        Node::GlobalAveragePool(_) => first
+            .as_ref()
+            .and_then(|x| x.first())
+            .map(|&c| vec![c, 1, 1]),
         Node::Concat(c) => {
             let parts: Option<Vec<Vec<usize>>> =
                 ins.iter().map(|a| shapes.get(&a.name).cloned()).collect();
             parts.and_then(|p| {
                 let axis = c.config.axis.checked_sub(1)?;
                 let mut s = p.first()?.clone();
-                s[axis] = p.iter().map(|q| q.get(axis).copied().unwrap_or(0)).sum();
+                *s.get_mut(axis)? = p
+                    .iter()
+                    .try_fold(0usize, |acc, q| acc.checked_add(*q.get(axis)?))?;
                 Some(s)
             })
         }
-        Node::Flatten(_) | Node::Reshape(_) => first.as_ref().map(|x| vec![x.iter().product()]),
+        Node::Flatten(_) | Node::Reshape(_) => first
+            .as_ref()
+            .and_then(|x| x.iter().try_fold(1usize, |p, &d| p.checked_mul(d)))
+            .map(|n| vec![n]),
         // Weights are [out, in] when transposed, else [in, out] (checked as 2-d by the layer table).
         Node::Gemm(g) => {
             weight().and_then(|s| s.get(usize::from(g.config.trans_b == 0)).map(|&d| vec![d]))

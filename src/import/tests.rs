@@ -216,7 +216,9 @@ fn weights_that_do_not_fit_are_refused_not_indexed() {
     // A BatchNorm with fewer statistics than channels.
     let mut n = Net::new(&[4, 2, 2], 10);
     let parts: Vec<String> = (0..4).map(|_| n.init(&[3])).collect();
-    let refs: Vec<&str> = std::iter::once("x").chain(parts.iter().map(String::as_str)).collect();
+    let refs: Vec<&str> = std::iter::once("x")
+        .chain(parts.iter().map(String::as_str))
+        .collect();
     n.node("BatchNormalization", &refs, vec![]);
     let e = match read(&n.finish(&[1, 4, 2, 2])).and_then(|net| lower(&net)) {
         Ok(_) => panic!("accepted"),
