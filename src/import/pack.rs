@@ -46,21 +46,6 @@ fn zeroed(weight: &Tensor, mask: &[f32], kk: usize) -> Vec<f32> {
         .collect()
 }
 
-/// The kept weights of a layer `[out, in, kk]` (row-major) in block order: for each output `o`,
-/// the `block_in` inputs of its block, each with its `kk` kernel values.
-fn blocks(weight: &[f32], p: &PackedBlocks, inp: usize, kk: usize) -> Vec<f32> {
-    let (go, bi) = (p.group_out as usize, p.block_in() as usize);
-    let out = weight.len() / (inp * kk);
-    let mut v = Vec::with_capacity(out * bi * kk);
-    for o in 0..out {
-        for &c in &p.gather[(o / go) * bi..][..bi] {
-            let at = (o * inp + c as usize) * kk;
-            v.extend_from_slice(&weight[at..at + kk]);
-        }
-    }
-    v
-}
-
 /// The input channels of a packed layer, as an int64 initializer.
 fn gather_index(g: &mut Builder, s: &Step, p: &PackedBlocks) -> String {
     let idx: Vec<i64> = p.gather.iter().map(|&c| c as i64).collect();
@@ -148,12 +133,7 @@ fn conv(
             let idx = gather_index(g, s, p);
             let gathered = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
             let shape = vec![out, p.block_in() as usize, kh, kw];
-            (
-                gathered,
-                shape,
-                blocks(&weight.data, p, inp, kk),
-                p.n as usize,
-            )
+            (gathered, shape, p.pack(&weight.data, inp, kk), p.n as usize)
         }
         None => (
             x.to_string(),
@@ -182,7 +162,7 @@ fn conv(
 fn packed_linear(g: &mut Builder, s: &Step, x: &str, w: &[f32], p: &PackedBlocks) -> String {
     let (n, bi, go) = (p.n as usize, p.block_in() as usize, p.group_out as usize);
     let gi = p.group_in as usize;
-    let kept = blocks(w, p, n * gi, 1);
+    let kept = p.pack(w, n * gi, 1);
     let rows = p.row_len as usize;
     // The neighbour table: the input group each block reads, block by block.
     let table: Vec<i64> = p

@@ -148,6 +148,26 @@ impl PackedBlocks {
     pub fn block_in(&self) -> u32 {
         self.row_len * self.group_in
     }
+
+    /// The kept weights of row-major `[out, inp, kk]` weights in `[n, group_out, block_in, kk]`
+    /// order: block `i`, its output `o'`, its `r`-th neighbour group's input `t`, position `p`.
+    pub fn pack(&self, w: &[f32], inp: usize, kk: usize) -> Vec<f32> {
+        let (n, go, bi) = (
+            self.n as usize,
+            self.group_out as usize,
+            self.block_in() as usize,
+        );
+        let mut out = Vec::with_capacity(n * go * bi * kk);
+        for i in 0..n {
+            for o in 0..go {
+                let row = i * go + o;
+                for &c in &self.gather[i * bi..(i + 1) * bi] {
+                    out.extend_from_slice(&w[(row * inp + c as usize) * kk..][..kk]);
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]

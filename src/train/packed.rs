@@ -16,22 +16,6 @@ use burn::tensor::module::conv2d;
 use burn::tensor::ops::ConvOptions;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-/// Packs row-major `[out, in, kk]` weights into `[n, group_out, block_in, kk]` order: block `i`,
-/// its output `o'`, its `r`-th neighbour group's input `t`, kernel position `p`.
-fn pack(w: &[f32], p: &PackedBlocks, inp: usize, kk: usize) -> Vec<f32> {
-    let (n, go, bi) = (p.n as usize, p.group_out as usize, p.block_in() as usize);
-    let mut out = Vec::with_capacity(n * go * bi * kk);
-    for i in 0..n {
-        for o in 0..go {
-            let row = i * go + o;
-            for &c in &p.gather[i * bi..(i + 1) * bi] {
-                out.extend_from_slice(&w[(row * inp + c as usize) * kk..][..kk]);
-            }
-        }
-    }
-    out
-}
-
 fn gather_tensor(p: &PackedBlocks, device: &Device) -> Tensor<1, Int> {
     let idx: Vec<i32> = p.gather.iter().map(|&c| c as i32).collect();
     let len = idx.len();
@@ -187,17 +171,34 @@ impl GraphLinear {
         };
         let m = mask_matrix(c, out as u32, inp as u32)?;
         let w = init_weights(out, inp, 1, Some(&m), gain, rng);
-        let packed = pack(&w, &p, inp, 1);
+        Ok(Self::packed(
+            &w,
+            Tensor::zeros([out], device),
+            &p,
+            inp,
+            device,
+        ))
+    }
+
+    /// The packed layer of row-major `[out, inp]` weights `w` (only the kept ones are taken).
+    fn packed(
+        w: &[f32],
+        bias: Tensor<1>,
+        p: &PackedBlocks,
+        inp: usize,
+        device: &Device,
+    ) -> GraphLinear {
         let (n, go, bi) = (p.n as usize, p.group_out as usize, p.block_in() as usize);
         // [n, go, bi] → [n, bi, go] for x·W.
         let weight =
-            Tensor::<3>::from_data(TensorData::new(packed, [n, go, bi]), device).swap_dims(1, 2);
-        Ok(GraphLinear::Packed(PackedLinear {
+            Tensor::<3>::from_data(TensorData::new(p.pack(w, inp, 1), [n, go, bi]), device)
+                .swap_dims(1, 2);
+        GraphLinear::Packed(PackedLinear {
             weight: Param::from_tensor(weight),
-            bias: Param::from_tensor(Tensor::zeros([out], device)),
-            gather: gather_tensor(&p, device),
+            bias: Param::from_tensor(bias),
+            gather: gather_tensor(p, device),
             inputs: inp,
-        }))
+        })
     }
 
     /// The layer with given weights (row-major `[out, in]`) and bias, under `conn` when given
@@ -220,14 +221,7 @@ impl GraphLinear {
             _ => None,
         };
         if let Some(p) = blocks {
-            let (n, go, bi) = (p.n as usize, p.group_out as usize, p.block_in() as usize);
-            let data = TensorData::new(pack(w, &p, inp, 1), [n, go, bi]);
-            return Ok(GraphLinear::Packed(PackedLinear {
-                weight: Param::from_tensor(Tensor::<3>::from_data(data, device).swap_dims(1, 2)),
-                bias: Param::from_tensor(bias),
-                gather: gather_tensor(&p, device),
-                inputs: inp,
-            }));
+            return Ok(Self::packed(w, bias, &p, inp, device));
         }
         let m = conn
             .map(|c| mask_matrix(c, out as u32, inp as u32))
@@ -296,7 +290,7 @@ impl GraphConv {
         let kk = kernel * kernel;
         let m = mask_matrix(c, out as u32, inp as u32)?;
         let w = init_weights(out, inp, kk, Some(&m), gain, rng);
-        let packed = pack(&w, &p, inp, kk);
+        let packed = p.pack(&w, inp, kk);
         let (n, go, bi) = (p.n as usize, p.group_out as usize, p.block_in() as usize);
         let shape = [n * go, bi, kernel, kernel];
         Ok(GraphConv::Packed(PackedConv2d {
