@@ -3,7 +3,7 @@
 //! them), weights are read as f32, and anything the steps cannot express exactly is refused in one
 //! line naming the node.
 
-use super::lower_values::{check_fit, floats, linear_weight, optional_floats, pads};
+use super::lower_values::{floats, linear_weight, optional_floats, pads};
 use super::net::{Net, Op, Step};
 use super::onnx::Imported;
 use super::shapes::infer;
@@ -385,16 +385,17 @@ pub fn lower(net: &Imported) -> Result<Net> {
                 kind(node)
             );
         }
-        check_fit(node.name(), &o, &l.shapes[inputs[0]])?;
         l.push(node, o, inputs);
     }
     let Some(out) = net.graph.outputs.first() else {
         bail!("the ONNX graph has no output");
     };
     let output = l.value("output", out)?;
-    Ok(Net {
+    let net = Net {
         steps: l.steps,
         output,
         shapes: l.shapes,
-    })
+    };
+    net.validate()?;
+    Ok(net)
 }

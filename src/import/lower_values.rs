@@ -2,7 +2,7 @@
 //! made real), a window's padding with `same` auto-padding resolved, a linear layer's weight in
 //! PyTorch's [out, in] order.
 
-use super::net::{Op, Pads, Tensor};
+use super::net::{Pads, Tensor};
 use super::onnx::Imported;
 use crate::{Error, Result, bail};
 use onnx_ir::padding::{AutoPad, PaddingConfig2d};
@@ -108,42 +108,4 @@ pub(super) fn linear_weight(node: &str, w: Tensor, transposed: bool, scale: f32)
         out.data.iter_mut().for_each(|x| *x *= scale);
     }
     Ok(out)
-}
-
-/// Refuses a step whose weights do not fit the value it reads (`input`: its size, batch left out).
-pub(super) fn check_fit(node: &str, op: &Op, input: &[usize]) -> Result<()> {
-    let channels = input.first().copied().unwrap_or(0);
-    let fits = match op {
-        Op::Conv {
-            weight,
-            bias,
-            groups,
-            ..
-        } => {
-            let out = weight.shape.first().copied().unwrap_or(0);
-            weight.shape.len() == 4
-                && weight.data.len() == weight.shape.iter().product::<usize>()
-                && weight.shape[1] * groups == channels
-                && out > 0
-                && out.is_multiple_of(*groups)
-                && bias.as_ref().is_none_or(|b| b.len() == out)
-        }
-        Op::Linear { weight, bias } => {
-            input.len() == 1
-                && weight.shape[1] == channels
-                && bias.as_ref().is_none_or(|b| b.len() == weight.shape[0])
-        }
-        Op::BatchNorm {
-            scale,
-            bias,
-            mean,
-            var,
-            ..
-        } => [scale, bias, mean, var].iter().all(|v| v.len() == channels),
-        _ => true,
-    };
-    if !fits {
-        bail!("layer '{node}' has weights that do not fit the {input:?} value it reads");
-    }
-    Ok(())
 }

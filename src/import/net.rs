@@ -4,6 +4,7 @@
 //! into its weights, `ConstantOfShape` fills made real); the Burn interpreter, the predictor and
 //! the ONNX writers (dense, packed) all start from it.
 
+use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 /// A weight array in row-major order.
@@ -104,7 +105,112 @@ pub struct Net {
     pub shapes: Vec<Vec<usize>>,
 }
 
+/// `1×28×28`: a value's size as messages write it.
+pub fn dims(shape: &[usize]) -> String {
+    shape
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("×")
+}
+
+/// Refuses a weight step whose weights do not fit the value it reads (`input`: its size).
+fn check_fit(s: &Step, input: &[usize]) -> Result<()> {
+    match (&s.op, input) {
+        (
+            Op::Conv {
+                weight,
+                bias,
+                groups,
+                ..
+            },
+            &[c, _, _],
+        ) => {
+            let out = weight.shape.first().copied().unwrap_or(0);
+            let fits = weight.shape.len() == 4
+                && weight.len() == weight.shape.iter().product::<usize>()
+                && weight.shape[1] * groups == c
+                && out > 0
+                && out.is_multiple_of(*groups)
+                && bias.as_ref().is_none_or(|b| b.len() == out);
+            if !fits {
+                bail!(
+                    "Conv '{}' has a weight of shape {:?} for {c} input channels",
+                    s.name,
+                    weight.shape
+                );
+            }
+        }
+        (Op::Conv { .. }, _) => bail!(
+            "Conv '{}' reads a value of size {input:?}; a convolution reads [C, H, W]",
+            s.name
+        ),
+        (Op::Linear { weight, bias }, &[f]) => {
+            let fits = matches!(weight.shape[..], [out, w] if w == f && weight.len() == out * f)
+                && bias.as_ref().is_none_or(|b| b.len() == weight.shape[0]);
+            if !fits {
+                bail!(
+                    "linear layer '{}' has a weight of shape {:?} for {f} inputs",
+                    s.name,
+                    weight.shape
+                );
+            }
+        }
+        (Op::Linear { .. }, _) => {
+            bail!("layer '{}' reads a value that is not a vector", s.name)
+        }
+        (
+            Op::BatchNorm {
+                scale,
+                bias,
+                mean,
+                var,
+                ..
+            },
+            _,
+        ) => {
+            let c = input.first().copied().unwrap_or(0);
+            if c == 0 || [scale, bias, mean, var].iter().any(|v| v.len() != c) {
+                bail!(
+                    "BatchNorm '{}' has statistics that do not fit its {c} channels",
+                    s.name
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 impl Net {
+    /// Every step reads values written before it (value 0 is the input) and writes one of known
+    /// size, its weights fit what it reads, and the output is written: what the interpreter and
+    /// the writers assume of a network, whether lowered from a file or built by hand.
+    pub fn validate(&self) -> Result<()> {
+        let mut written = vec![false; self.shapes.len()];
+        if let Some(w) = written.first_mut() {
+            *w = true;
+        }
+        for s in &self.steps {
+            if s.inputs.is_empty()
+                || s.inputs
+                    .iter()
+                    .any(|&v| !written.get(v).copied().unwrap_or(false))
+            {
+                bail!("step '{}' reads a value no earlier step writes", s.name);
+            }
+            check_fit(s, &self.shapes[s.inputs[0]])?;
+            match written.get_mut(s.output) {
+                Some(w) => *w = true,
+                None => bail!("step '{}' writes a value of unknown shape", s.name),
+            }
+        }
+        if !written.get(self.output).copied().unwrap_or(false) {
+            bail!("no step writes the network's output");
+        }
+        Ok(())
+    }
+
     /// The weight layers (Conv and Linear steps) in order: the rows of the layer table.
     pub fn weight_steps(&self) -> impl Iterator<Item = (usize, &Step)> {
         self.steps

@@ -95,16 +95,10 @@ fn conv(
     else {
         bail!("step '{}' is not a Conv", s.name);
     };
-    let [out, per_group, kh, kw] = weight.shape[..] else {
+    // Net::validate checked the weights against what the layer reads.
+    let [out, _, kh, kw] = weight.shape[..] else {
         bail!("Conv '{}' has a weight of shape {:?}", s.name, weight.shape);
     };
-    if per_group * groups != inp || weight.len() != out * per_group * kh * kw {
-        bail!(
-            "Conv '{}' has a weight of shape {:?} for {inp} input channels",
-            s.name,
-            weight.shape
-        );
-    }
     let (kernel, kk) = ([kh, kw], kh * kw);
     let attrs = |groups| conv_attrs(kernel, *stride, *pads, *dilation, groups);
     let whole = weight.len() as u64;
@@ -200,20 +194,13 @@ fn linear(
     let Op::Linear { weight, bias } = &s.op else {
         bail!("step '{}' is not a linear layer", s.name);
     };
-    let [out, width] = weight.shape[..] else {
+    let [out, _] = weight.shape[..] else {
         bail!(
             "linear layer '{}' has a weight of shape {:?}",
             s.name,
             weight.shape
         );
     };
-    if width != inp || weight.len() != out * inp {
-        bail!(
-            "linear layer '{}' has a weight of shape {:?} for {inp} inputs",
-            s.name,
-            weight.shape
-        );
-    }
     let whole = weight.len() as u64;
     let (values, kept, packed) = match conn {
         None => (weight.data.clone(), whole, None),

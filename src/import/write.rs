@@ -190,6 +190,7 @@ pub fn to_onnx(net: &Net, masks: &[Option<&Connectivity>], layout: Layout) -> Re
     if net.output == 0 || net.output >= net.shapes.len() {
         bail!("the network computes nothing: its output is its input");
     }
+    net.validate()?;
     let mut g = Builder::new(Dtype::F32);
     let mut w = Written {
         bytes: Vec::new(),
