@@ -2,14 +2,14 @@
 //! other layout or dtype; or an imported ONNX network pruned by the graph in one shot, as ONNX
 //! (dense or packed). Prints one JSON line describing what it wrote.
 
-use super::files::{read_file, write_file};
+use super::files::{is_onnx, read_file, write_file};
 use super::flags::GraphFlags;
 use super::inspect::OnnxLayerFlags;
 use crate::import::{layers, lower, write};
 use crate::mapping::Connectivity;
 use crate::model_file::{Dtype, Layout, decode, encode, onnx};
 use crate::{Error, Result, bail};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -46,14 +46,6 @@ pub struct Args {
     pub graph: GraphFlags,
 }
 
-/// An ONNX file by its name or, failing that, its first byte: protobuf's tag of `ir_version`
-/// (a safetensors file starts with its header's length, then `{`).
-fn is_onnx(path: &Path, bytes: &[u8]) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
-        || (bytes.first() == Some(&0x08) && bytes.get(8) != Some(&b'{'))
-}
-
 /// The imported network `bytes`, pruned by the graph, written as ONNX.
 fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
     if a.format != Format::Onnx || a.dtype != Dtype::F32 {
@@ -62,30 +54,19 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
     let at = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
     let imported = crate::import::onnx::read(bytes).map_err(at)?;
     let net = lower::lower(&imported).map_err(at)?;
-    let table = layers::weight_layers(&imported).map_err(at)?;
     let conn: Option<Connectivity> = if a.no_mask {
         None
     } else {
         Some(a.graph.build()?.1)
     };
-    let rows = match &conn {
-        Some(c) => layers::choose(&table, c.n() as usize, &a.layers.keep_dense).map_err(at)?,
-        None => Vec::new(),
+    let masks = match &conn {
+        Some(c) => {
+            layers::masks(&imported, &net, c, &a.layers.keep_dense)
+                .map_err(at)?
+                .1
+        }
+        None => vec![None; net.weight_steps().count()],
     };
-    let steps: Vec<&str> = net.weight_steps().map(|(_, s)| s.name.as_str()).collect();
-    let names: Vec<&str> = table.iter().map(|l| l.name.as_str()).collect();
-    if steps != names {
-        bail!(
-            "{}: the network's weight layers and its layer table differ",
-            a.weights.display()
-        );
-    }
-    let masks: Vec<Option<&Connectivity>> = (0..steps.len())
-        .map(|i| {
-            conn.as_ref()
-                .filter(|_| rows.get(i).is_some_and(|r| r.masked))
-        })
-        .collect();
     let w = write::to_onnx(&net, &masks, a.layout).map_err(at)?;
     write_file(&a.out, &w.bytes)?;
     println!(

@@ -7,6 +7,7 @@
 use super::files::{is_onnx, read_file, write_file};
 use super::flags::{DeviceFlags, GraphFlags};
 use super::inspect::OnnxLayerFlags;
+use crate::import::net::dims;
 use crate::io::npy;
 use crate::model_file::decode;
 use crate::train::imported::ImportedNet;
@@ -128,13 +129,4 @@ fn run_onnx(a: &Args, bytes: &[u8], prune: bool) -> Result<()> {
         })
     );
     Ok(())
-}
-
-/// `1×28×28`.
-fn dims(shape: &[usize]) -> String {
-    shape
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("×")
 }

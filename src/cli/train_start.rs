@@ -44,12 +44,17 @@ pub(super) fn start(
     let ft = block_on(async {
         finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
     })?;
+    Ok(measured(ft))
+}
+
+/// The trainer of a start and what the start measured.
+fn measured(ft: finetune::FineTune) -> (Trainer, Option<StartReport>) {
     let report = StartReport {
         pretrained: ft.pretrained.accuracy,
         pruned: ft.pruned.accuracy,
         kept_saliency: ft.kept_saliency,
     };
-    Ok((ft.trainer, Some(report)))
+    (ft.trainer, Some(report))
 }
 
 /// [`start`] from an ONNX network.
@@ -75,10 +80,5 @@ fn start_onnx(
     };
     let keep = &a.onnx_layers.keep_dense;
     let ft = block_on(finetune::start_onnx(cfg, data, conn, keep, dev, bytes)).map_err(in_file)?;
-    let report = StartReport {
-        pretrained: ft.pretrained.accuracy,
-        pruned: ft.pruned.accuracy,
-        kept_saliency: None,
-    };
-    Ok((ft.trainer, Some(report)))
+    Ok(measured(ft))
 }

@@ -5,6 +5,7 @@
 //! both its input and output widths are at least n; the first weight layer and the classifier stay
 //! dense by default, as in the reference code; a user may turn masking off per layer.
 
+use super::net::Net;
 use super::onnx::Imported;
 use super::shapes::{Shapes, infer};
 use crate::mapping::arch::{Arch, Layer, LayerKind, Op};
@@ -337,4 +338,25 @@ pub fn table(
         layers,
         accounting,
     })
+}
+
+/// The layer table of `file` for `conn` (less `keep_dense`) and one mask per weight step of
+/// `net`, the network lowered from `file`: `conn` where the table marks the layer masked.
+pub fn masks<'a>(
+    file: &Imported,
+    net: &Net,
+    conn: &'a Connectivity,
+    keep_dense: &[String],
+) -> Result<(Vec<LayerChoice>, Vec<Option<&'a Connectivity>>)> {
+    let rows = choose(&weight_layers(file)?, conn.n() as usize, keep_dense)?;
+    let masks = net
+        .weight_steps()
+        .map(
+            |(_, s)| match rows.iter().find(|r| r.layer.name == s.name) {
+                Some(r) => Ok(r.masked.then_some(conn)),
+                None => bail!("layer '{}' is missing from the layer table", s.name),
+            },
+        )
+        .collect::<Result<_>>()?;
+    Ok((rows, masks))
 }

@@ -227,12 +227,7 @@ pub async fn snapshot(
 /// The network `net` would be for `data`, or why not in one line.
 #[cfg(feature = "onnx")]
 fn check_fits(net: &super::imported::ImportedNet, data: &Dataset) -> Result<()> {
-    let dims = |s: &[usize]| {
-        s.iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("×")
-    };
+    use crate::import::net::dims;
     let input = &net.plan.shapes[0];
     let ours = match input.len() {
         3 => vec![data.channels as usize, data.hw as usize, data.hw as usize],
@@ -263,7 +258,7 @@ pub async fn start_onnx(
     device: Device,
     bytes: &[u8],
 ) -> Result<FineTune> {
-    use super::imported::{ImportedNet, masks};
+    use super::imported::ImportedNet;
     use crate::import::{layers, lower::lower, onnx};
     use crate::mapping::{Convention, account};
     let file = onnx::read(bytes)?;
@@ -275,17 +270,13 @@ pub async fn start_onnx(
         &device,
     )?;
     check_fits(&dense, &data)?;
-    let rows = layers::choose(
-        &layers::weight_layers(&file)?,
-        conn.n() as usize,
-        keep_dense,
-    )?;
+    let (rows, masks) = layers::masks(&file, &net, conn, keep_dense)?;
     let arch = layers::arch(&file, &data.name, &rows)?;
     let accounting = account(&arch, conn, Convention::Exact)?;
     let packing = cfg.kernel.packing(&device);
     let pruned = match cfg.dense {
         true => dense.clone(),
-        false => ImportedNet::new(&net, &masks(&net, &rows, conn)?, packing.0, &device)?,
+        false => ImportedNet::new(&net, &masks, packing.0, &device)?,
     };
     cfg.recover = super::Recovery::None;
     let (pretrained, pruned) = (Net::Imported(dense), Net::Imported(pruned));

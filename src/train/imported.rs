@@ -7,7 +7,7 @@
 use super::imported_ops::{conv, conv_layer, fixed, norm_layer};
 use super::layers::MaskedConv2d;
 use super::packed::GraphLinear;
-use crate::import::layers::{LayerChoice, choose, weight_layers};
+use crate::import::layers::masks;
 use crate::import::lower::lower;
 use crate::import::net::{Net, Op, Pads};
 use crate::import::onnx;
@@ -75,48 +75,6 @@ pub struct ImportedNet {
     pub plan: Plan,
 }
 
-/// One mask per weight step of `net`: `conn` where the layer table's row marks it masked.
-pub fn masks<'a>(
-    net: &Net,
-    rows: &[LayerChoice],
-    conn: &'a Connectivity,
-) -> Result<Vec<Option<&'a Connectivity>>> {
-    net.weight_steps()
-        .map(
-            |(_, s)| match rows.iter().find(|r| r.layer.name == s.name) {
-                Some(r) => Ok(r.masked.then_some(conn)),
-                None => bail!("layer '{}' is missing from the layer table", s.name),
-            },
-        )
-        .collect()
-}
-
-/// Every step reads at least one value, each written before it (value 0 is the input), and
-/// writes a value of known shape; the output is written.
-fn check_order(net: &Net) -> Result<()> {
-    let mut written = vec![false; net.shapes.len()];
-    if let Some(w) = written.first_mut() {
-        *w = true;
-    }
-    for s in &net.steps {
-        if s.inputs.is_empty()
-            || s.inputs
-                .iter()
-                .any(|&v| !written.get(v).copied().unwrap_or(false))
-        {
-            bail!("step '{}' reads a value no earlier step writes", s.name);
-        }
-        match written.get_mut(s.output) {
-            Some(w) => *w = true,
-            None => bail!("step '{}' writes a value of unknown shape", s.name),
-        }
-    }
-    if !written.get(net.output).copied().unwrap_or(false) {
-        bail!("no step writes the network's output");
-    }
-    Ok(())
-}
-
 fn elements(shape: &[usize]) -> usize {
     shape.iter().product()
 }
@@ -138,7 +96,7 @@ impl ImportedNet {
                 masks.len()
             );
         }
-        check_order(net)?;
+        net.validate()?;
         if !matches!(net.shapes.first().map(Vec::len), Some(1 | 3)) {
             bail!(
                 "the network's input has shape {:?}; RGP Studio reads [features] or [channels, height, width]",
@@ -147,7 +105,6 @@ impl ImportedNet {
         }
         let (mut layers, mut norms, mut steps) = (Vec::new(), Vec::new(), Vec::new());
         for s in &net.steps {
-            let rank = |v: usize| net.shapes.get(v).map_or(0, Vec::len);
             let kind = match &s.op {
                 Op::Conv {
                     weight,
@@ -169,15 +126,8 @@ impl ImportedNet {
                     }
                 }
                 Op::Linear { weight, bias } => {
-                    if s.inputs.iter().any(|&v| rank(v) != 1) {
-                        bail!("layer '{}' reads a value that is not a vector", s.name);
-                    }
                     let [out, inp] = weight.shape[..] else {
-                        bail!(
-                            "layer '{}' has a weight of rank {}",
-                            s.name,
-                            weight.shape.len()
-                        );
+                        unreachable!("validate checked the weight's rank")
                     };
                     let conn = masks[layers.len()];
                     let b = bias.as_deref();
@@ -195,9 +145,6 @@ impl ImportedNet {
                     var,
                     epsilon,
                 } => {
-                    if scale.is_empty() {
-                        bail!("BatchNorm '{}' has no channels", s.name);
-                    }
                     norms.push(norm_layer([scale, bias, mean, var], *epsilon, device));
                     Kind::Norm {
                         norm: norms.len() - 1,
@@ -235,8 +182,8 @@ impl ImportedNet {
         let Some((conn, keep_dense)) = prune else {
             return ImportedNet::new(&net, &vec![None; net.weight_steps().count()], false, device);
         };
-        let rows = choose(&weight_layers(&file)?, conn.n() as usize, keep_dense)?;
-        ImportedNet::new(&net, &masks(&net, &rows, conn)?, packed, device)
+        let (_, masks) = masks(&file, &net, conn, keep_dense)?;
+        ImportedNet::new(&net, &masks, packed, device)
     }
 
     /// Every `W ⊙ M` layer's weights and mask, flattened ([`super::Net::masked_layers`]).
