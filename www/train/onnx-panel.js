@@ -16,7 +16,7 @@ const COLUMNS = ['Layer', 'Op', 'Weight', 'In → out', 'Mask', 'Parameters dens
 export function mountOnnx(ctx) {
   const ui = onnxControls();
   // The file and the layers the user left dense: the inputs of the table on show.
-  const st = { file: null, keepDense: new Set(), blocked: false, stale: false, seq: 0 };
+  const st = { file: null, keepDense: new Set(), stale: false, seq: 0 };
   const refresh = () => inspect(ctx, ui, st);
   ui.input.addEventListener('change', async () => {
     const f = ui.input.files && ui.input.files[0];
@@ -35,7 +35,6 @@ export function mountOnnx(ctx) {
   });
   ctx.app.onGraph(() => refresh());
   const sync = (blocked) => {
-    st.blocked = blocked;
     ui.input.disabled = blocked;
     if (!blocked && st.stale) refresh();
   };
@@ -62,7 +61,7 @@ async function inspect(ctx, ui, st) {
   const file = st.next ?? st.file;
   if (!file) return;
   const graph = ctx.app.graph();
-  if (st.blocked || ctx.busy() || !graph) {
+  if (ctx.busy() || !graph) {
     st.stale = true;
     ui.status.textContent = graph ? 'The layer table waits for the run to end.' : 'The layer table waits for the graph.';
     return;
@@ -81,7 +80,7 @@ async function inspect(ctx, ui, st) {
     }
     st.next = null;
     ui.error.textContent = '';
-    drawTable(ui.table, r.table);
+    drawTable(ui.table, r.table, st.keepDense);
     const mb = (file.size / 1e6).toFixed(1);
     ui.status.textContent = `${file.name} (${mb} MB, opset ${r.table.opset}): ${summary(r.table)}; read in ${(r.ms / 1000).toFixed(2)} s.`;
     // For benchmarks: the module's read time and its memory after it (the wasm heap's peak).
@@ -101,13 +100,14 @@ function summary(t) {
   return `${t.layers.length} weight layers, ${masked} masked; ${grouped(a.params_dense)} → ${grouped(a.params_pruned)} parameters`;
 }
 
-function drawTable(table, t) {
+/** `keepDense`: the layers the user turned off (eligible, masked but for that choice). */
+function drawTable(table, t, keepDense) {
   const rows = t.layers.map((l, i) => {
     const acc = t.accounting.layers.find((r) => r.name === l.name) ?? t.accounting.layers[i];
     const box = el('input', { type: 'checkbox', 'data-layer': l.name, 'aria-label': `Mask ${l.name}` });
     box.checked = l.masked;
     // Only an eligible layer that is not the first or the classifier may carry the mask.
-    box.disabled = !l.eligible || (!l.masked && !/by choice/.test(l.note ?? ''));
+    box.disabled = !l.masked && !keepDense.has(l.name);
     return el('tr', { 'data-testid': 'onnx-layer', 'data-masked': String(l.masked) },
       el('th', { scope: 'row', text: l.name }),
       el('td', { text: l.op }),
