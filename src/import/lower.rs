@@ -6,7 +6,7 @@
 use super::lower_values::{floats, linear_weight, optional_floats, pads};
 use super::net::{Net, Op, Step};
 use super::onnx::Imported;
-use super::shapes::infer;
+use super::shapes::{conv_window, infer, pool_window};
 use crate::{Error, Result, bail};
 use onnx_ir::node::batch_norm::BatchNormConfig;
 use onnx_ir::node::reshape::ReshapeInput;
@@ -208,14 +208,7 @@ fn conv(l: &Lowering, node: &Node, c: &onnx_ir::node::conv2d::Conv2dNode) -> Res
         weight: floats(l.net, &c.name, c.inputs.get(1))?,
         bias: optional_floats(l.net, &c.name, c.inputs.get(2))?,
         stride: cfg.stride,
-        pads: pads(
-            &cfg.padding,
-            &cfg.auto_pad,
-            l.hw(node),
-            cfg.kernel_size,
-            cfg.stride,
-            cfg.dilation,
-        ),
+        pads: pads(&conv_window(cfg), l.hw(node)),
         dilation: cfg.dilation,
         groups: cfg.groups.max(1),
     })
@@ -226,14 +219,7 @@ fn max_pool(l: &Lowering, node: &Node, p: &onnx_ir::node::max_pool2d::MaxPool2dN
     Op::MaxPool {
         kernel: c.kernel_size,
         stride: c.strides,
-        pads: pads(
-            &c.padding,
-            &c.auto_pad,
-            l.hw(node),
-            c.kernel_size,
-            c.strides,
-            c.dilation,
-        ),
+        pads: pads(&pool_window!(c), l.hw(node)),
         dilation: c.dilation,
         ceil: c.ceil_mode,
     }
@@ -254,14 +240,7 @@ fn avg_pool(
     Ok(Op::AvgPool {
         kernel: c.kernel_size,
         stride: c.strides,
-        pads: pads(
-            &c.padding,
-            &c.auto_pad,
-            l.hw(node),
-            c.kernel_size,
-            c.strides,
-            c.dilation,
-        ),
+        pads: pads(&pool_window!(c), l.hw(node)),
         ceil: c.ceil_mode,
         count_include_pad: c.count_include_pad,
     })

@@ -4,6 +4,7 @@
 
 use super::net::{Pads, Tensor};
 use super::onnx::Imported;
+use super::shapes::Window;
 use crate::{Error, Result, bail};
 use onnx_ir::padding::{AutoPad, PaddingConfig2d};
 use onnx_ir::{Argument, Node, TensorDataExt};
@@ -52,29 +53,29 @@ pub(super) fn optional_floats(
 }
 
 /// [top, left, bottom, right]; `same` auto-padding resolved for the input size `hw`.
-pub(super) fn pads(
-    p: &PaddingConfig2d,
-    auto: &AutoPad,
-    hw: [usize; 2],
-    k: [usize; 2],
-    s: [usize; 2],
-    d: [usize; 2],
-) -> Pads {
-    match auto {
+pub(super) fn pads(w: &Window, hw: [usize; 2]) -> Pads {
+    match w.auto {
         AutoPad::SameUpper | AutoPad::SameLower => {
             let total = |i: usize| {
-                let out = hw[i].div_ceil(s[i].max(1));
-                let span = d[i].max(1) * (k[i].max(1) - 1) + 1;
-                ((out - 1) * s[i].max(1) + span).saturating_sub(hw[i])
+                let s = w.s[i].max(1);
+                let out = hw[i].div_ceil(s);
+                let span = w.d[i]
+                    .max(1)
+                    .saturating_mul(w.k[i].max(1) - 1)
+                    .saturating_add(1);
+                out.saturating_sub(1)
+                    .saturating_mul(s)
+                    .saturating_add(span)
+                    .saturating_sub(hw[i])
             };
             let (th, tw) = (total(0), total(1));
-            if matches!(auto, AutoPad::SameUpper) {
+            if matches!(w.auto, AutoPad::SameUpper) {
                 [th / 2, tw / 2, th - th / 2, tw - tw / 2]
             } else {
                 [th - th / 2, tw - tw / 2, th / 2, tw / 2]
             }
         }
-        _ => match p {
+        _ => match w.pad {
             PaddingConfig2d::Valid => [0; 4],
             PaddingConfig2d::Explicit(t, l, b, r) => [*t, *l, *b, *r],
         },

@@ -4,6 +4,7 @@
 
 use super::onnx::Imported;
 use crate::{Result, bail};
+use onnx_ir::node::conv2d::Conv2dConfig;
 use onnx_ir::padding::{AutoPad, PaddingConfig2d};
 use onnx_ir::{ArgType, Argument, Node};
 use std::collections::HashMap;
@@ -44,13 +45,25 @@ fn pads(p: &PaddingConfig2d) -> [usize; 2] {
 }
 
 /// A sliding window: kernel, stride, dilation, padding, and whether a partial window counts.
-struct Window<'a> {
-    k: [usize; 2],
-    s: [usize; 2],
-    d: [usize; 2],
-    pad: &'a PaddingConfig2d,
-    auto: &'a AutoPad,
-    ceil: bool,
+pub(super) struct Window<'a> {
+    pub k: [usize; 2],
+    pub s: [usize; 2],
+    pub d: [usize; 2],
+    pub pad: &'a PaddingConfig2d,
+    pub auto: &'a AutoPad,
+    pub ceil: bool,
+}
+
+/// The window of a convolution.
+pub(super) fn conv_window(cfg: &Conv2dConfig) -> Window<'_> {
+    Window {
+        k: cfg.kernel_size,
+        s: cfg.stride,
+        d: cfg.dilation,
+        pad: &cfg.padding,
+        auto: &cfg.auto_pad,
+        ceil: false,
+    }
 }
 
 /// The sizes after window `w` over `input` ([C, H, W]) with `c_out` channels.
@@ -72,7 +85,7 @@ fn windowed(name: &str, input: &[usize], c_out: usize, w: Window) -> Result<Vec<
 /// The window of a pooling config (max and average pooling have the same fields, two types).
 macro_rules! pool_window {
     ($c:expr) => {
-        Window {
+        $crate::import::shapes::Window {
             k: $c.kernel_size,
             s: $c.strides,
             d: $c.dilation,
@@ -82,6 +95,7 @@ macro_rules! pool_window {
         }
     };
 }
+pub(super) use pool_window;
 
 /// A pooling's output: its input's channels over the window.
 fn pooled(name: &str, first: Option<&Vec<usize>>, w: Window) -> Result<Option<Vec<usize>>> {
@@ -102,18 +116,7 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
         Node::Conv2d(c) => {
             let w = weight().and_then(|s| s.first().copied());
             match (&first, w) {
-                (Some(x), Some(co)) => {
-                    let cfg = &c.config;
-                    let w = Window {
-                        k: cfg.kernel_size,
-                        s: cfg.stride,
-                        d: cfg.dilation,
-                        pad: &cfg.padding,
-                        auto: &cfg.auto_pad,
-                        ceil: false,
-                    };
-                    Some(windowed(&c.name, x, co, w)?)
-                }
+                (Some(x), Some(co)) => Some(windowed(&c.name, x, co, conv_window(&c.config))?),
                 _ => None,
             }
         }
