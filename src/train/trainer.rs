@@ -124,6 +124,15 @@ fn build_packed(
     }
 }
 
+/// A configuration and data a run can start from (checked before a network is built for them).
+fn check_inputs(cfg: &TrainConfig, data: &Dataset) -> Result<()> {
+    cfg.validate()?;
+    if data.train.is_empty() || data.test.is_empty() {
+        bail!("the dataset has an empty training or test split");
+    }
+    Ok(())
+}
+
 impl Trainer {
     /// Builds the model (masked by `conn`, or dense with `cfg.dense`) and its optimizer on `device`
     /// (an autodiff device).
@@ -146,10 +155,7 @@ impl Trainer {
         device: Device,
         packing: (bool, bool),
     ) -> Result<Trainer> {
-        cfg.validate()?;
-        if data.train.is_empty() || data.test.is_empty() {
-            bail!("the dataset has an empty training or test split");
-        }
+        check_inputs(&cfg, &data)?;
         let accounting = account(&arch_of(&cfg, &data)?, conn, Convention::Exact)?;
         let c = if cfg.dense { None } else { Some(conn) };
         let model = build_packed(&cfg, &data, c, packing, &device)?;
@@ -166,10 +172,7 @@ impl Trainer {
         device: Device,
         packing: (bool, bool),
     ) -> Result<Trainer> {
-        cfg.validate()?;
-        if data.train.is_empty() || data.test.is_empty() {
-            bail!("the dataset has an empty training or test split");
-        }
+        check_inputs(&cfg, &data)?;
         let wd = (cfg.weight_decay > 0.0).then(|| WeightDecayConfig::new(cfg.weight_decay as f32));
         let optim = match cfg.optimizer {
             OptimizerKind::Sgd => SgdConfig::new()
