@@ -161,7 +161,8 @@ def vgg16_large():
 
 
 MODELS = {"mlp": mlp, "cnn": cnn, "residual": residual, "concat": concat, "vgg": vgg, "vgg16_large": vgg16_large}
-# Written only when named: the large one is for timing, not for every test run.
+# What a bare `onnx_models.py OUTDIR` writes: the large one only when named (the import timing;
+# check_onnx_predict.py runs every network, the large one included).
 DEFAULT = ["mlp", "cnn", "residual", "concat", "vgg"]
 
 

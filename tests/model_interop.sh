@@ -123,10 +123,10 @@ expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8
 
 # Imported networks exported pruned (rgp export --weights NET.onnx): ONNX Runtime on the original, the
 # unpruned export (the lowering and the writer: same outputs), and the dense and packed exports
-# pruned by a 4-regular graph on 16 nodes (equal to each other, different from the original).
-"$PY" python/onnx_models.py "$dir/nets" mlp cnn residual concat
+# pruned by a 4-regular graph on 16 nodes (equal to each other, different from the original). The
+# networks are the files check_onnx_predict.py wrote above.
 for m in mlp cnn residual concat; do
-  f=$dir/nets/$m.onnx
+  f=$dir/$m.onnx
   $rgp export --weights "$f" --format onnx --no-mask --out "$dir/$m.plain.onnx" >/dev/null
   for l in dense packed; do
     $rgp export --weights "$f" --format onnx --nodes 16 --degree 4 --search none --layout "$l" \
@@ -135,7 +135,7 @@ for m in mlp cnn residual concat; do
   "$PY" python/check_onnx_export.py --original "$f" --unpruned "$dir/$m.plain.onnx" \
     --dense "$dir/$m.dense.onnx" --packed "$dir/$m.packed.onnx"
 done
-expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/nets/cnn.onnx" --format onnx \
+expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/cnn.onnx" --format onnx \
   --nodes 16 --degree 4 --search none --keep-dense nope --out "$dir/o.onnx"
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
