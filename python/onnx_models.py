@@ -4,7 +4,7 @@
 
 Writes NAME.onnx for each network (all but `vgg16_large` by default), random weights from a fixed seed. Input `x`
 (batch dimension `N` free), output `y`. The small ones take digits-sized images ([N, 1, 8, 8],
-10 classes) so they can be fine-tuned on the built-in digits data; `vgg` is the benchmark's
+10 classes) so they can be fine-tuned on the built-in digits data; `mnist_cnn` takes MNIST's 28×28; `vgg` is the benchmark's
 VGG-style CNN ([N, 3, 32, 32], ten 3×3 convolutions of 64–256 channels, 10 classes).
 """
 
@@ -129,6 +129,19 @@ def concat():
     return g.model(g.gemm(h, 64 * 2 * 2, 10), [1, 8, 8])
 
 
+def mnist_cnn():
+    """MNIST-sized ([N, 1, 28, 28]): a strided Conv-BN-ReLU stem, two 3×3 convolutions (16 → 32 → 32) with max
+    pooling between, global average pooling, a Gemm head and a Softmax (the tab's fine-tuning test)."""
+    g = Graph(7)
+    h = g.node("Relu", [g.bn(g.conv("x", 1, 16, stride=2), 16)])
+    h = g.node("Relu", [g.bn(g.conv(h, 16, 32), 32)])
+    h = g.node("MaxPool", [h], kernel_shape=[2, 2], strides=[2, 2])
+    h = g.node("Relu", [g.conv(h, 32, 32)])
+    h = g.node("GlobalAveragePool", [h])
+    h = g.node("Flatten", [h], axis=1)
+    return g.model(g.node("Softmax", [g.gemm(h, 32, 10)], axis=1), [1, 28, 28], opset=13)
+
+
 def vgg():
     """VGG-style CIFAR network: ten 3×3 Conv-BN-ReLU (64–256 channels), max pooling, a Gemm head."""
     g = Graph(5)
@@ -160,9 +173,17 @@ def vgg16_large():
     return g.model(g.gemm(h, 3072, 10), [3, 32, 32])
 
 
-MODELS = {"mlp": mlp, "cnn": cnn, "residual": residual, "concat": concat, "vgg": vgg, "vgg16_large": vgg16_large}
+MODELS = {
+    "mlp": mlp,
+    "cnn": cnn,
+    "residual": residual,
+    "concat": concat,
+    "vgg": vgg,
+    "vgg16_large": vgg16_large,
+    "mnist_cnn": mnist_cnn,
+}
 # What a bare `onnx_models.py OUTDIR` writes: the large one only when named (the import timing;
-# check_onnx_predict.py runs every network, the large one included).
+# check_onnx_predict.py runs every network, the large one included), the MNIST one for the tab's test.
 DEFAULT = ["mlp", "cnn", "residual", "concat", "vgg"]
 
 

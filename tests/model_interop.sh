@@ -109,15 +109,39 @@ done
 "$PY" python/check_onnx_predict.py "$rgp" "$dir"
 expect_error "the network reads 1×8×8" $rgp predict --weights "$dir/cnn.onnx" --input "$dir/x.npy" --out "$dir/o.npy"
 # ... and fine-tune: the CNN, pruned by a graph, trains on digits well above its pruned accuracy.
-$rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
-  --quiet >"$dir/ft.json"
-"$PY" - "$dir/ft.json" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-ok = d["test_accuracy"] > d["pruned_accuracy"] + 0.2 and d["params_pruned"] < d["params_dense"]
-print(f"  cnn.onnx fine-tuned: pruned {d['pruned_accuracy']:.3f} -> {d['test_accuracy']:.3f}")
-sys.exit(0 if ok and d["pruned_weights_max_abs"] == 0 else f"FAIL: fine-tuning cnn.onnx: {d}")
+# Saved as ONNX, dense and packed: the two files compute the same outputs in ONNX Runtime, which
+# `rgp predict` computes on the dense one, and the packed one holds fewer weights.
+for layout in dense packed; do
+  $rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
+    --save "$dir/ft.$layout.onnx" --layout $layout --quiet >"$dir/ft.$layout.json"
+done
+"$PY" -c 'import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(1).standard_normal((16, 1, 8, 8)).astype(np.float32))' "$dir/ftx.npy"
+$rgp predict --weights "$dir/ft.dense.onnx" --input "$dir/ftx.npy" --out "$dir/fty.npy"
+"$PY" - "$dir" <<'EOF'
+import json, os, sys
+import numpy as np
+import onnx
+import onnxruntime as ort
+d = sys.argv[1]
+runs = [json.load(open(os.path.join(d, f"ft.{l}.json"))) for l in ("dense", "packed")]
+x = np.load(os.path.join(d, "ftx.npy"))
+out = {l: ort.InferenceSession(os.path.join(d, f"ft.{l}.onnx")).run(None, {"x": x})[0] for l in ("dense", "packed")}
+rgp_y = np.load(os.path.join(d, "fty.npy"))
+meta = {p.key: p.value for p in onnx.load(os.path.join(d, "ft.packed.onnx")).metadata_props}
+size = {l: os.path.getsize(os.path.join(d, f"ft.{l}.onnx")) for l in ("dense", "packed")}
+r = runs[0]
+ok = (r["test_accuracy"] > r["pruned_accuracy"] + 0.2 and r["params_pruned"] < r["params_dense"]
+      and r["pruned_weights_max_abs"] == 0 and runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
+      and np.abs(out["dense"] - out["packed"]).max() < 1e-4 and np.abs(rgp_y - out["dense"]).max() < 1e-4
+      and size["packed"] < size["dense"] and meta.get("layout") == "packed" and meta.get("nodes") == "8"
+      and "input_std" in meta)
+print(f"  cnn.onnx fine-tuned: pruned {r['pruned_accuracy']:.3f} -> {r['test_accuracy']:.3f}; saved as ONNX: "
+      f"dense {size['dense']} B, packed {size['packed']} B, max |dense - packed| "
+      f"{np.abs(out['dense'] - out['packed']).max():.1e}, |rgp - ORT| {np.abs(rgp_y - out['dense']).max():.1e}")
+sys.exit(0 if ok else f"FAIL: fine-tuning and saving cnn.onnx: {runs}, {meta}")
 EOF
+expect_error "an ONNX network is saved as ONNX: name the --save file" $rgp train --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft.safetensors" --quiet
 expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8" \
   $rgp train --init-from "$dir/vgg.onnx" --dataset digits --nodes 8 --degree 2 --search none --quiet
 

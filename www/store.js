@@ -18,7 +18,7 @@ const initial = Object.freeze({
   // index?, name? }.
   source: null,
   status: { state: 'loading', text: '' }, // the graph side: loading|searching|ready|done|stopped|error
-  network: null, // the network "Download model" saves: { fingerprint, link, from: 'trained'|'loaded' }
+  network: null, // the network "Download model" saves: { fingerprint, link, from: 'trained'|'loaded'|'onnx', name? (an ONNX file's) }
   work: { train: null, sweep: null }, // the panels' activity: train 'training'|'racing'|'loading'; sweep 'running'
   undo: null, // the worked graph the last edit replaced: { config, source, graph, bytes: Promise<Uint8Array> }
 });

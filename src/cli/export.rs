@@ -6,7 +6,6 @@ use super::files::{is_onnx, read_file, write_file};
 use super::flags::GraphFlags;
 use super::inspect::OnnxLayerFlags;
 use crate::import::{layers, lower, write};
-use crate::mapping::Connectivity;
 use crate::model_file::{Dtype, Layout, decode, encode, onnx};
 use crate::{Error, Result, bail};
 use std::path::PathBuf;
@@ -54,10 +53,21 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
     let at = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
     let imported = crate::import::onnx::read(bytes).map_err(at)?;
     let net = lower::lower(&imported).map_err(at)?;
-    let conn: Option<Connectivity> = if a.no_mask {
-        None
-    } else {
-        Some(a.graph.build()?.1)
+    let (graph, conn) = match a.no_mask {
+        true => (None, None),
+        false => {
+            let (g, c) = a.graph.build()?;
+            (Some(g), Some(c))
+        }
+    };
+    // The file says which graph pruned it.
+    let meta = match &graph {
+        Some(g) => vec![
+            ("nodes", g.n().to_string()),
+            ("degree", g.k().to_string()),
+            ("fingerprint", g.fingerprint()),
+        ],
+        None => Vec::new(),
     };
     let masks = match &conn {
         Some(c) => {
@@ -67,15 +77,15 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
         }
         None => vec![None; net.weight_steps().count()],
     };
-    let w = write::to_onnx(&net, &masks, a.layout).map_err(at)?;
+    let w = write::to_onnx(&net, &masks, a.layout, &meta).map_err(at)?;
     write_file(&a.out, &w.bytes)?;
     println!(
         "{}",
         serde_json::json!({
             "format": "onnx",
             "layout": a.layout,
-            "nodes": conn.as_ref().map(|c| c.n()),
-            "degree": conn.as_ref().map(|c| c.row_len() - u32::from(c.self_loops())),
+            "nodes": graph.as_ref().map(|g| g.n()),
+            "degree": graph.as_ref().map(|g| g.k()),
             "masked_layers": w.masked.len(),
             "packed": w.packed,
             "dense_with_zeros": w.dense_with_zeros,

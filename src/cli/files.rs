@@ -8,12 +8,11 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
 }
 
-/// An ONNX file: named so, or starting as one does (protobuf's tag of field 1, `ir_version`), and
-/// not as a safetensors file does (its header's 8-byte length, then `{`).
+/// An ONNX file: named so, or starting as one does ([`crate::import::onnx::looks_like`]).
 pub fn is_onnx(path: &Path, bytes: &[u8]) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
-        || (bytes.first() == Some(&0x08) && bytes.get(8) != Some(&b'{'))
+        || crate::import::onnx::looks_like(bytes)
 }
 
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

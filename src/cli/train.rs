@@ -6,14 +6,14 @@ use super::files::{sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
 use super::inspect::OnnxLayerFlags;
 use super::train_start::{StartReport, start};
-use crate::Result;
 use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
 use crate::train::{Kernel, Session, TrainConfig, Trainer};
-use crate::train::{finetune, weights};
+use crate::train::{finetune, finetune_onnx, weights};
+use crate::{Result, bail};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -232,7 +232,11 @@ pub fn run(a: Args) -> Result<()> {
                 degree: graph.k(),
             };
             let accuracy = trained.last_eval.accuracy;
-            Some(save(&t, &conn, g, accuracy, path, a.layout, a.dtype)?)
+            let onnx = start_accs.as_ref().and_then(|s| s.onnx.as_ref());
+            Some(match onnx {
+                Some(source) => save_onnx(&t, &conn, source, g, accuracy, path, &a)?,
+                None => save(&t, &conn, g, accuracy, path, a.layout, a.dtype)?,
+            })
         }
         None => None,
     };
@@ -345,6 +349,32 @@ fn save(
         bytes: bytes.len(),
         sha256: sha256_hex(&bytes),
         test_accuracy: f.meta.test_accuracy.unwrap_or(accuracy),
+    })
+}
+
+/// Writes the trainer's network, imported from ONNX, back as ONNX (`--layout` dense or packed).
+fn save_onnx(
+    t: &Trainer,
+    conn: &Connectivity,
+    source: &finetune_onnx::OnnxSource,
+    g: finetune::GraphMeta,
+    accuracy: f64,
+    path: &Path,
+    a: &Args,
+) -> Result<Saved> {
+    if a.dtype != Dtype::F32 {
+        bail!("an ONNX network is saved in f32 (--dtype f32)");
+    }
+    let meta = finetune_onnx::graph_meta(&g, conn.n(), Some(accuracy));
+    let w = block_on(finetune_onnx::export_onnx(t, conn, source, a.layout, &meta))?;
+    write_file(path, &w.bytes)?;
+    Ok(Saved {
+        path: path.to_path_buf(),
+        layout: a.layout,
+        dtype: a.dtype,
+        bytes: w.bytes.len(),
+        sha256: sha256_hex(&w.bytes),
+        test_accuracy: accuracy,
     })
 }
 

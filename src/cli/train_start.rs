@@ -6,16 +6,18 @@ use super::train::{Args, PruneBy};
 use crate::Result;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
+use crate::train::finetune_onnx::{self, OnnxSource};
 use crate::train::trainer::block_on;
 use crate::train::{TrainConfig, Trainer, device, finetune};
 use std::path::Path;
 
 /// What a start from --init-from measured: the loaded and the pruned network's test accuracy,
-/// and the permutation's kept saliency.
+/// and the permutation's kept saliency; from an ONNX network, what writing it back needs.
 pub(super) struct StartReport {
     pub pretrained: f64,
     pub pruned: f64,
     pub kept_saliency: Option<[f64; 2]>,
+    pub onnx: Option<OnnxSource>,
 }
 
 /// A fresh trainer, or one that starts from --init-from.
@@ -53,6 +55,7 @@ fn measured(ft: finetune::FineTune) -> (Trainer, Option<StartReport>) {
         pretrained: ft.pretrained.accuracy,
         pruned: ft.pruned.accuracy,
         kept_saliency: ft.kept_saliency,
+        onnx: None,
     };
     (ft.trainer, Some(report))
 }
@@ -69,16 +72,19 @@ fn start_onnx(
     if a.prune != PruneBy::Graph {
         crate::bail!("an ONNX network is pruned by the graph (--prune graph)");
     }
-    if a.save.is_some() {
-        crate::bail!(
-            "--save writes model files of the built-in networks; an ONNX network is not saved yet"
-        );
+    if a.save.as_deref().is_some_and(|p| !is_onnx(p, &[])) {
+        crate::bail!("an ONNX network is saved as ONNX: name the --save file *.onnx");
     }
     let in_file = |e: crate::Error| {
         let path = a.init_from.as_deref().unwrap_or(Path::new(""));
         crate::Error::new(format!("{}: {e}", path.display()))
     };
     let keep = &a.onnx_layers.keep_dense;
-    let ft = block_on(finetune::start_onnx(cfg, data, conn, keep, dev, bytes)).map_err(in_file)?;
-    Ok(measured(ft))
+    let start = finetune_onnx::start_onnx(cfg, data, conn, keep, dev, bytes);
+    let (ft, source) = block_on(start).map_err(in_file)?;
+    let (trainer, mut report) = measured(ft);
+    if let Some(r) = &mut report {
+        r.onnx = Some(source);
+    }
+    Ok((trainer, report))
 }

@@ -89,6 +89,12 @@ fn filled_values(graph: &OnnxGraph) -> HashMap<String, Vec<usize>> {
 /// ONNX's `TensorProto.DataLocation.EXTERNAL`.
 const EXTERNAL: i32 = 1;
 
+/// Whether `bytes` start as an ONNX file does (protobuf's tag of field 1, `ir_version`) and not
+/// as a safetensors file does (its header's 8-byte length, then `{`).
+pub fn looks_like(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&0x08) && bytes.get(8) != Some(&b'{')
+}
+
 /// Reads an ONNX model from its bytes (the whole file).
 pub fn read(bytes: &[u8]) -> Result<Imported> {
     read_owned(bytes.to_vec())

@@ -158,7 +158,7 @@ fn value_info(name: &str, shape: &[usize]) -> ValueInfoProto {
     v
 }
 
-fn model(net: &Net, g: Builder, layout: Layout) -> Result<Vec<u8>> {
+fn model(net: &Net, g: Builder, layout: Layout, meta: &[(&str, String)]) -> Result<Vec<u8>> {
     let mut graph = GraphProto::new();
     graph.name = format!("rgp-{}", format!("{layout:?}").to_lowercase());
     graph.node = g.nodes;
@@ -173,13 +173,25 @@ fn model(net: &Net, g: Builder, layout: Layout) -> Result<Vec<u8>> {
     m.producer_name = "rgp-studio".into();
     m.producer_version = env!("CARGO_PKG_VERSION").into();
     m.graph = Some(graph).into();
+    let layout = ("layout", format!("{layout:?}").to_lowercase());
+    for (key, value) in std::iter::once(&layout).chain(meta) {
+        m.metadata_props.push(Default::default());
+        let e = m.metadata_props.last_mut().expect("just pushed");
+        e.key = key.to_string();
+        e.value = value.clone();
+    }
     m.write_to_bytes()
         .map_err(|e| Error::new(format!("cannot encode the ONNX model: {e}")))
 }
 
 /// Writes `net` with `masks[i]` on its `i`-th weight layer (Conv or Linear, in order; `None`:
-/// unpruned) in `layout`.
-pub fn to_onnx(net: &Net, masks: &[Option<&Connectivity>], layout: Layout) -> Result<Written> {
+/// unpruned) in `layout`, with `meta` (and the layout) as the model's metadata.
+pub fn to_onnx(
+    net: &Net,
+    masks: &[Option<&Connectivity>],
+    layout: Layout,
+    meta: &[(&str, String)],
+) -> Result<Written> {
     let layers = net.weight_steps().count();
     if masks.len() != layers {
         bail!(
@@ -221,7 +233,7 @@ pub fn to_onnx(net: &Net, masks: &[Option<&Connectivity>], layout: Layout) -> Re
             }
         }
     }
-    w.bytes = model(net, g, layout)?;
+    w.bytes = model(net, g, layout, meta)?;
     Ok(w)
 }
 

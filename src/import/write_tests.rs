@@ -50,7 +50,7 @@ fn unpruned_export_reads_back_as_the_same_network() {
     ] {
         let before = net(&bytes);
         let none = vec![None; before.weight_steps().count()];
-        let w = to_onnx(&before, &none, Layout::Dense).unwrap();
+        let w = to_onnx(&before, &none, Layout::Dense, &[]).unwrap();
         assert!(w.masked.is_empty());
         assert_eq!(w.kept_weights, w.weights);
         let again = read(&w.bytes).unwrap();
@@ -85,7 +85,7 @@ fn masked_cnn(layout: Layout) -> (Net, Connectivity, super::Written) {
     let before = net(&test_models::cnn());
     let c = conn(64, 4);
     let masks = [None, Some(&c), Some(&c), None];
-    let w = to_onnx(&before, &masks, layout).unwrap();
+    let w = to_onnx(&before, &masks, layout, &[]).unwrap();
     (before, c.clone(), w)
 }
 
@@ -163,7 +163,13 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     let before = net(&test_models::mlp());
     // 784-256-256-128-10: the middle layers masked.
     let c = conn(16, 4);
-    let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
+    let w = to_onnx(
+        &before,
+        &[None, Some(&c), Some(&c), None],
+        Layout::Packed,
+        &[],
+    )
+    .unwrap();
     assert_eq!(w.packed.len(), 2);
     let (ops, inits) = proto(&w.bytes);
     assert_eq!(
@@ -180,7 +186,13 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     assert_eq!(t.dims, [16, 8, 64]);
     // 12 nodes divide none of 256 and 128: both stay dense with zeros, and say so.
     let c = conn(12, 4);
-    let w = to_onnx(&before, &[None, Some(&c), Some(&c), None], Layout::Packed).unwrap();
+    let w = to_onnx(
+        &before,
+        &[None, Some(&c), Some(&c), None],
+        Layout::Packed,
+        &[],
+    )
+    .unwrap();
     assert!(w.packed.is_empty());
     assert_eq!(w.dense_with_zeros.len(), 2);
     assert_eq!(
@@ -194,7 +206,7 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
 fn bad_masks_are_refused_in_one_line() {
     let before = net(&test_models::cnn());
     let c = conn(64, 4);
-    let e = to_onnx(&before, &[None, Some(&c)], Layout::Dense)
+    let e = to_onnx(&before, &[None, Some(&c)], Layout::Dense, &[])
         .unwrap_err()
         .to_string();
     assert!(
@@ -203,7 +215,7 @@ fn bad_masks_are_refused_in_one_line() {
     );
     // The head (128 → 10) is narrower than 64 nodes; the first conv reads 3 channels.
     for masks in [[None, None, None, Some(&c)], [Some(&c), None, None, None]] {
-        let e = to_onnx(&before, &masks, Layout::Packed)
+        let e = to_onnx(&before, &masks, Layout::Packed, &[])
             .unwrap_err()
             .to_string();
         assert!(e.contains("narrower than the graph's 64 nodes"), "{e}");
@@ -221,7 +233,7 @@ fn a_weight_that_does_not_fit_its_input_is_refused() {
     }
     let c = conn(16, 4);
     for layout in [Layout::Dense, Layout::Packed] {
-        let e = to_onnx(&bad, &[None, Some(&c), None, None], layout)
+        let e = to_onnx(&bad, &[None, Some(&c), None, None], layout, &[])
             .unwrap_err()
             .to_string();
         assert!(e.contains("for 64 input channels"), "{e}");

@@ -73,16 +73,28 @@ pub struct Meta {
 impl Meta {
     /// How the network's inputs are normalised, in words and numbers (a table's columns as JSON).
     pub fn normalisation(&self) -> String {
-        match &self.columns {
-            None => format!(
-                "x = (pixel / {} - {}) / {}, row-major pixels",
-                self.input_max, self.input_mean, self.input_std
-            ),
-            Some(c) => format!(
-                "x = (value - mean) / std per column: {}",
-                serde_json::to_string(c).unwrap_or_default()
-            ),
-        }
+        normalisation(
+            self.input_max,
+            self.input_mean,
+            self.input_std,
+            self.columns.as_ref(),
+        )
+    }
+}
+
+/// How a network's inputs are normalised, in words and numbers (a table's columns as JSON).
+pub fn normalisation(
+    max: f32,
+    mean: f32,
+    std: f32,
+    columns: Option<&crate::data::ColumnNorm>,
+) -> String {
+    match columns {
+        None => format!("x = (pixel / {max} - {mean}) / {std}, row-major pixels"),
+        Some(c) => format!(
+            "x = (value - mean) / std per column: {}",
+            serde_json::to_string(c).unwrap_or_default()
+        ),
     }
 }
 

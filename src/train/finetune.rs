@@ -127,6 +127,14 @@ pub struct StartNets {
 }
 
 impl StartNets {
+    pub(super) fn new(pretrained: Net, pruned: Net, kept_saliency: Option<[f64; 2]>) -> StartNets {
+        StartNets {
+            pretrained,
+            pruned,
+            kept_saliency,
+        }
+    }
+
     /// The file's network as loaded (dense): what a prediction compares the pruned one with.
     pub fn pretrained(&self) -> &Net {
         &self.pretrained
@@ -172,14 +180,7 @@ pub async fn prepare(
         MaskSource::Magnitude => magnitude_pruned(&pretrained, trainer.model(), &device).await?,
     };
     trainer.set_model(net.clone())?;
-    Ok((
-        trainer,
-        StartNets {
-            pretrained,
-            pruned: net,
-            kept_saliency,
-        },
-    ))
+    Ok((trainer, StartNets::new(pretrained, net, kept_saliency)))
 }
 
 /// The graph behind a pruned network, for the file's metadata and neighbour table.
@@ -222,69 +223,4 @@ pub async fn snapshot(
     };
     f.validate()?;
     Ok(f)
-}
-
-/// The network `net` would be for `data`, or why not in one line.
-#[cfg(feature = "onnx")]
-fn check_fits(net: &super::imported::ImportedNet, data: &Dataset) -> Result<()> {
-    use crate::import::net::dims;
-    let input = &net.plan.shapes[0];
-    let ours = match input.len() {
-        3 => vec![data.channels as usize, data.hw as usize, data.hw as usize],
-        _ => vec![data.features()],
-    };
-    if *input != ours || net.output_size() != data.classes as usize {
-        bail!(
-            "the model expects {} inputs and {} classes; {} has {} inputs and {} classes",
-            dims(input),
-            net.output_size(),
-            data.name,
-            dims(&ours),
-            data.classes
-        );
-    }
-    Ok(())
-}
-
-/// A trainer whose network is the ONNX file's (`bytes`), pruned by `conn` where the layer table
-/// masks (less `keep_dense`; dense with `cfg.dense`), with the test accuracy of the file's
-/// network and of the pruned one. The data keeps its own normalisation; no recovery runs.
-#[cfg(feature = "onnx")]
-pub async fn start_onnx(
-    mut cfg: TrainConfig,
-    data: Dataset,
-    conn: &Connectivity,
-    keep_dense: &[String],
-    device: Device,
-    bytes: &[u8],
-) -> Result<FineTune> {
-    use super::imported::ImportedNet;
-    use crate::import::{layers, lower::lower, onnx};
-    use crate::mapping::{Convention, account};
-    let file = onnx::read(bytes)?;
-    let net = lower(&file)?;
-    let dense = ImportedNet::new(
-        &net,
-        &vec![None; net.weight_steps().count()],
-        false,
-        &device,
-    )?;
-    check_fits(&dense, &data)?;
-    let (rows, masks) = layers::masks(&file, &net, conn, keep_dense)?;
-    let arch = layers::arch(&file, &data.name, &rows)?;
-    let accounting = account(&arch, conn, Convention::Exact)?;
-    let packing = cfg.kernel.packing(&device);
-    let pruned = match cfg.dense {
-        true => dense.clone(),
-        false => ImportedNet::new(&net, &masks, packing.0, &device)?,
-    };
-    cfg.recover = super::Recovery::None;
-    let (pretrained, pruned) = (Net::Imported(dense), Net::Imported(pruned));
-    let trainer = Trainer::with_net(cfg, data, pruned.clone(), accounting, device, packing)?;
-    let nets = StartNets {
-        pretrained,
-        pruned,
-        kept_saliency: None,
-    };
-    measured((trainer, nets)).await
 }

@@ -4,6 +4,7 @@
 //! them), the rest as functional ops over the values the steps number. Every value is held as
 //! `[batch, C, H, W]`; a vector of `F` features is `[batch, F, 1, 1]`.
 
+use super::host::read;
 use super::imported_ops::{conv, conv_layer, fixed, norm_layer};
 use super::layers::MaskedConv2d;
 use super::packed::GraphLinear;
@@ -237,6 +238,52 @@ impl ImportedNet {
             norms: self.norms.clone(),
             plan: self.plan.clone(),
         })
+    }
+
+    /// `template` (the steps this network was built from) with this network's weights, read
+    /// back from the device: what training changed, packed layers unpacked, pruned weights zero.
+    pub async fn to_steps(&self, template: &Net, device: &Device) -> Result<Net> {
+        let me = self.to_masked(device).await?;
+        let mut net = template.clone();
+        let (mut layers, mut norms) = (me.layers.iter(), me.norms.iter());
+        for s in &mut net.steps {
+            let missing = || crate::Error::new(format!("layer '{}' is not in the network", s.name));
+            match &mut s.op {
+                Op::Conv { weight, bias, .. } => {
+                    let Some(WeightLayer::Conv(c)) = layers.next() else {
+                        return Err(missing());
+                    };
+                    weight.data = read(c.effective_weight().flatten(0, 3)).await?;
+                    if let Some(b) = &c.bias {
+                        *bias = Some(read(b.val()).await?);
+                    }
+                }
+                Op::Linear { weight, bias } => {
+                    let Some(WeightLayer::Linear(GraphLinear::Masked(l))) = layers.next() else {
+                        return Err(missing());
+                    };
+                    // Burn keeps [in, out]; the steps hold [out, in].
+                    weight.data = read(l.effective_weight().transpose().flatten(0, 1)).await?;
+                    *bias = Some(read(l.bias.val()).await?);
+                }
+                Op::BatchNorm {
+                    scale,
+                    bias,
+                    mean,
+                    var,
+                    ..
+                } => {
+                    let n = norms.next().ok_or_else(missing)?;
+                    *scale = read(n.gamma.val()).await?;
+                    *bias = read(n.beta.val()).await?;
+                    *mean = read(n.running_mean.value()).await?;
+                    *var = read(n.running_var.value()).await?;
+                }
+                _ => {}
+            }
+        }
+        net.validate()?;
+        Ok(net)
     }
 
     /// Number of layers in the packed layout.

@@ -1,7 +1,8 @@
 //! Fine-tuning an imported ONNX network on the digits fixture: pruned by the graph where the layer
 //! table masks, trained by the common trainer, its pruned weights held at zero.
 
-use super::finetune::start_onnx;
+use super::finetune_onnx::OnnxSource;
+use super::finetune_onnx::{export_onnx, start_onnx};
 use super::trainer::block_on;
 use super::{Kernel, TrainConfig, device};
 use crate::data::Dataset;
@@ -48,7 +49,7 @@ fn cfg(kernel: Kernel) -> TrainConfig {
 #[test]
 fn an_imported_cnn_fine_tunes_above_its_pruned_accuracy() {
     let c = Connectivity::from_graph(&ring(8, 2).unwrap(), false);
-    let ft = block_on(start_onnx(
+    let (ft, source) = block_on(start_onnx(
         cfg(Kernel::Masked),
         digits(),
         &c,
@@ -74,6 +75,54 @@ fn an_imported_cnn_fine_tunes_above_its_pruned_accuracy() {
     let (max_pruned, count) = block_on(t.pruned_weight_check()).unwrap();
     assert!(count > 0);
     assert_eq!(max_pruned, 0.0, "pruned weights stay zero");
+    written_back_as_trained(&t, &c, &source);
+}
+
+/// The trained network written as ONNX (dense and packed) and read back computes what the
+/// trainer's network computes; the file says how its inputs are normalised.
+fn written_back_as_trained(t: &super::Trainer, c: &Connectivity, source: &OnnxSource) {
+    use crate::import::{lower::lower, onnx};
+    use crate::model_file::Layout;
+    use burn::module::Module;
+    use burn::tensor::{Tensor, TensorData};
+    let d = t.device();
+    let x: Vec<f32> = (0..4 * 64)
+        .map(|i| ((i * 37) % 17) as f32 / 8.0 - 1.0)
+        .collect();
+    let x = || Tensor::<2>::from_data(TensorData::new(x.clone(), [4, 64]), d);
+    let want = t
+        .model()
+        .valid()
+        .forward(x())
+        .into_data()
+        .try_into_vec::<f32>()
+        .unwrap();
+    let meta = [("nodes", "8".to_string())];
+    let dense = block_on(export_onnx(t, c, source, Layout::Dense, &meta)).unwrap();
+    let packed = block_on(export_onnx(t, c, source, Layout::Packed, &meta)).unwrap();
+    assert_eq!(packed.packed.len(), 1, "the masked conv is written packed");
+    assert!(packed.bytes.len() < dense.bytes.len());
+    // Our importer reads the dense file (the packed one's gathers are ONNX Runtime's to check:
+    // tests/model_interop.sh).
+    let file = onnx::read(&dense.bytes).unwrap();
+    let net = super::imported::ImportedNet::new(&lower(&file).unwrap(), &[None; 3], false, d);
+    let got = net
+        .unwrap()
+        .valid()
+        .logits(x())
+        .into_data()
+        .try_into_vec::<f32>()
+        .unwrap();
+    let worst = want
+        .iter()
+        .zip(&got)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(worst < 1e-4, "outputs differ by {worst}");
+    for w in [&dense, &packed] {
+        let text = String::from_utf8_lossy(&w.bytes);
+        assert!(text.contains("input_std") && text.contains("normalisation"));
+    }
 }
 
 #[test]

@@ -8,6 +8,8 @@ pub mod custom_masks;
 pub mod device;
 mod evaluate;
 pub mod finetune;
+#[cfg(feature = "onnx")]
+pub mod finetune_onnx;
 pub mod host;
 #[cfg(feature = "onnx")]
 pub mod imported;

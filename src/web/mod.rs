@@ -12,6 +12,8 @@
 //!   [`user_data`]: the user's images or table, decoded by the browser, as a dataset;
 //!   [`onnx_api`]: a user's ONNX network laid out as the layer table under the graph on show.
 
+#[cfg(any(feature = "web-train", feature = "web-train-cpu"))]
+pub mod calibrate;
 #[cfg(feature = "web-graph")]
 pub mod config_check;
 #[cfg(feature = "web-graph")]

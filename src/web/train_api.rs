@@ -12,8 +12,10 @@ use crate::Error;
 use crate::config::GraphConfig;
 use crate::data::Dataset;
 use crate::graph::{Graph, Rng};
+use crate::import::onnx::looks_like;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
+use crate::train::finetune_onnx::{OnnxSource, export_onnx, graph_meta, prepare_onnx};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, Net, TrainConfig, Trainer, device, finetune, predict};
@@ -48,37 +50,6 @@ pub fn graph_table(config_json: &str) -> std::result::Result<Vec<u32>, JsValue> 
     Ok(g.table().to_vec())
 }
 
-/// Milliseconds per training step of the default MLP (batch 128) on `backend`, measured over
-/// `steps` steps after one warm-up step (which also compiles the GPU kernels). The page picks
-/// the faster backend with it: a software WebGPU adapter can be far slower than the CPU.
-#[wasm_bindgen]
-pub fn calibrate(backend: String, steps: u32) -> js_sys::Promise {
-    future_to_promise(async move {
-        let kind: BackendKind = backend.parse().map_err(js_error)?;
-        let dev = device::device(kind).await.map_err(js_error)?;
-        // Synthetic 28×28 images from a fixed seed: the timing needs shapes, not meaning.
-        let mut rng = Rng::derive(1, "calibration");
-        let n = 512usize;
-        let x: Vec<u8> = (0..n * 784).map(|_| rng.below(256) as u8).collect();
-        let y: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
-        let data =
-            Dataset::from_raw("calibration", 28, x.clone(), y.clone(), x, y).map_err(js_error)?;
-        let g = crate::graph::generate::ring(64, 4).map_err(js_error)?;
-        let cfg = TrainConfig {
-            epochs: 100,
-            ..TrainConfig::default()
-        };
-        let mut t =
-            Trainer::new(cfg, data, &Connectivity::from_graph(&g, false), dev).map_err(js_error)?;
-        t.run(1).await.map_err(js_error)?;
-        let t0 = js_sys::Date::now();
-        t.run(steps.max(1)).await.map_err(js_error)?;
-        Ok(JsValue::from_f64(
-            (js_sys::Date::now() - t0) / steps.max(1) as f64,
-        ))
-    })
-}
-
 /// One training run in the worker.
 #[wasm_bindgen]
 pub struct TrainSession {
@@ -95,8 +66,10 @@ pub struct TrainSession {
     /// [`TrainSession::predict_dense`] (the start report lets its own copy go once measured).
     dense: Option<Net>,
     /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
-    /// masks are not the graph's (magnitude pruning).
+    /// masks are not the graph's (magnitude pruning), nor for an imported network.
     movable: bool,
+    /// A run started from an ONNX network: what writing it back as ONNX needs.
+    onnx: Option<Rc<OnnxSource>>,
 }
 
 /// What does not change during a run, read once, so the getters never borrow the trainer
@@ -139,11 +112,26 @@ impl TrainSession {
             let run = RunInputs::from_js(inputs).map_err(js_error)?;
             let mut i = Inputs::read(&run).await.map_err(js_error)?;
             let mask = parse_mask(run.mask).map_err(js_error)?;
+            let mut onnx = None;
             let (trainer, start) = match run.start {
                 None => (
                     Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
                     None,
                 ),
+                Some(file) if looks_like(&file) => {
+                    if mask != finetune::MaskSource::Graph {
+                        return Err(js_error(Error::new(
+                            "an ONNX network is pruned by the graph",
+                        )));
+                    }
+                    let keep = &run.keep_dense;
+                    let (trainer, nets, source) =
+                        prepare_onnx(i.cfg, i.data, &i.conn, keep, i.device, &file)
+                            .map_err(js_error)?;
+                    onnx = Some(Rc::new(source));
+                    let dense = nets.pretrained().clone();
+                    (trainer, Some((StartReport::pending(nets), dense)))
+                }
                 Some(file) => {
                     let file = finetune::read_for(&file, &i.cfg, &mut i.data).map_err(js_error)?;
                     let (trainer, nets) =
@@ -155,8 +143,9 @@ impl TrainSession {
                 }
             };
             let (start, dense) = start.unzip();
-            let movable = mask == finetune::MaskSource::Graph;
-            Ok(TrainSession::new(
+            // Checkpoints hold the built-in networks only.
+            let movable = mask == finetune::MaskSource::Graph && onnx.is_none();
+            let mut s = TrainSession::new(
                 Session::new(trainer),
                 &i.graph,
                 i.conn,
@@ -164,8 +153,9 @@ impl TrainSession {
                 start,
                 movable,
             )
-            .with_dense(dense)
-            .into())
+            .with_dense(dense);
+            s.onnx = onnx;
+            Ok(s.into())
         })
     }
 
@@ -191,7 +181,7 @@ impl TrainSession {
         future_to_promise(async move {
             if !movable {
                 return Err(js_error(Error::new(
-                    "a run pruned by magnitude cannot move to another backend",
+                    "a run pruned by magnitude or imported from ONNX cannot move to another backend",
                 )));
             }
             let s = s.try_borrow().map_err(|e| js_error(busy(e)))?;
@@ -362,6 +352,7 @@ impl TrainSession {
             start,
             dense: None,
             movable,
+            onnx: None,
         }
     }
 
@@ -396,6 +387,7 @@ impl TrainSession {
     ) -> js_sys::Promise {
         let s = self.session.clone();
         let conn = self.conn.clone();
+        let onnx_source = self.onnx.clone();
         let g = finetune::GraphMeta {
             fingerprint: self.fingerprint.clone(),
             link,
@@ -414,6 +406,17 @@ impl TrainSession {
             };
             let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = s.evaluation().await.map_err(js_error)?;
+            if let Some(source) = &onnx_source {
+                if !onnx || dtype != Dtype::F32 {
+                    let e = "a network imported from ONNX downloads as ONNX (f32)";
+                    return Err(js_error(Error::new(e)));
+                }
+                let meta = graph_meta(&g, conn.n(), Some(e.accuracy));
+                let w = export_onnx(s.trainer(), &conn, source, layout, &meta)
+                    .await
+                    .map_err(js_error)?;
+                return Ok(js_sys::Uint8Array::from(&w.bytes[..]).into());
+            }
             let f = finetune::snapshot(s.trainer(), &conn, Some(g), Some(e.accuracy))
                 .await
                 .map_err(js_error)?;

@@ -34,6 +34,9 @@ pub struct RunInputs {
     /// graph (default) or magnitude: what prunes the `start` network.
     #[serde(default)]
     pub mask: Option<String>,
+    /// With an ONNX `start`: the eligible layers the user keeps dense (`rgp train --keep-dense`).
+    #[serde(default)]
+    pub keep_dense: Vec<String>,
     /// With `dataset` "user": the user's data (then `files` is empty).
     #[serde(default)]
     pub user: Option<UserRun>,

@@ -2,13 +2,20 @@
 // independent of ours) opens in the training panel; its layer table shows the first layer and the
 // classifier dense and the eligible convolutions masked, with the parameters `rgp inspect` counts
 // for the same graph; unticking a layer keeps it dense; a truncated file is refused next to the
-// control and the table on show stays.
+// control and the table on show stays. Then a network of MNIST's size fine-tunes in the tab and
+// leaves it as a packed ONNX file that ONNX Runtime runs with the tab's accuracy.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { axeViolations, python, rgp, root, test, text, waitForState } from './harness.mjs';
+
+/** The run's end state, waited for (never a fixed delay). */
+const trainEnds = async (page) => {
+  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 300000, polling: 200 });
+  return page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
+};
 
 const LINK = 'v=1&nodes=16&degree=4&seed=5&search=none&backend=cpu';
 
@@ -53,3 +60,59 @@ test('an ONNX network opens in the tab: its layer table under the graph, a layer
   assert.equal((await rows(page)).length, 4);
   assert.match(await text(page, 'onnx-status'), /cnn\.onnx stays on show/);
 }, { timeout: 300000 });
+
+// The quick MNIST test images as float32 NCHW, normalised as the downloaded file's metadata says,
+// with their labels; ONNX Runtime's accuracy on them and the two layouts' largest difference.
+const ORT_CHECK = `
+import gzip, sys
+import numpy as np
+import onnx
+import onnxruntime as ort
+packed, dense = sys.argv[1], sys.argv[2]
+m = {p.key: p.value for p in onnx.load(packed).metadata_props}
+img = np.frombuffer(gzip.open("data/mnist-quick/t10k-images-idx3-ubyte.gz").read(), np.uint8, offset=16)
+lab = np.frombuffer(gzip.open("data/mnist-quick/t10k-labels-idx1-ubyte.gz").read(), np.uint8, offset=8)
+x = img.reshape(-1, 1, 28, 28).astype(np.float64)
+x = ((x / float(m["input_max"]) - float(m["input_mean"])) / float(m["input_std"])).astype(np.float32)
+y = {f: ort.InferenceSession(f).run(None, {"x": x})[0] for f in (packed, dense)}
+print(f"{(y[packed].argmax(1) == lab).mean()} {np.abs(y[packed] - y[dense]).max()} {m['layout']} {m['nodes']} {len(lab)}")
+`;
+
+async function download(page, kind, path) {
+  await page.selectOption('[data-testid="model-format"]', kind);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="model-download"]')]);
+  copyFileSync(await dl.path(), path);
+}
+
+test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed: ONNX Runtime reads it as the tab does', async ({ open }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-onnx-ft-'));
+  execFileSync(python, [join(root, 'python/onnx_models.py'), dir, 'mnist_cnn']);
+  const page = await open(`${LINK}&dataset=mnist&data=quick&epochs=1`);
+  assert.equal(await waitForState(page, ['done', 'error']), 'done');
+  await page.waitForSelector('[data-testid="onnx-file"]', { timeout: 60000 });
+  await page.setInputFiles('[data-testid="onnx-file"]', join(dir, 'mnist_cnn.onnx'));
+  await page.waitForSelector('[data-testid="onnx-train"]:not([disabled])', { timeout: 120000 });
+  assert.deepEqual((await rows(page)).map((r) => r.masked), [false, true, true, false], 'the two inner convolutions carry the mask');
+  await page.click('[data-testid="onnx-train"]');
+  assert.equal(await trainEnds(page), 'done', await text(page, 'error'));
+  const pct = async (id) => Number((await text(page, id)).replace('%', '')) / 100;
+  const [pruned, after] = [await pct('pruned-accuracy'), await pct('test-accuracy')];
+  assert.ok(after > pruned + 0.2, `fine-tuning raises the accuracy: ${pruned} pruned, ${after} after`);
+
+  // A safetensors download is refused in one line; the packed and dense ONNX downloads run in
+  // ONNX Runtime with the tab's accuracy on the same test images and the same outputs.
+  await page.selectOption('[data-testid="model-format"]', 'packed');
+  await page.click('[data-testid="model-download"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="weights-error"]')?.textContent.length > 0, null, { timeout: 30000 });
+  assert.match(await text(page, 'weights-error'), /^mnist_cnn\.onnx was fine-tuned from ONNX: it downloads as ONNX/);
+  const [packed, dense] = [join(dir, 'packed.onnx'), join(dir, 'dense.onnx')];
+  await download(page, 'onnx-packed', packed);
+  await download(page, 'onnx-dense', dense);
+  assert.ok(statSync(packed).size < statSync(dense).size, 'the packed file holds only the kept weights');
+  const [acc, diff, layout, nodes, count] = execFileSync(python, ['-c', ORT_CHECK, packed, dense], { cwd: root }).toString().trim().split(' ');
+  assert.equal(layout, 'packed');
+  assert.equal(nodes, '16');
+  assert.ok(Number(diff) < 1e-4, `packed and dense differ by ${diff}`);
+  // The tab shows one decimal of a percent: within one image of ONNX Runtime's count.
+  assert.ok(Math.abs(Number(acc) - after) <= 0.0005 + 1 / Number(count), `ONNX Runtime ${acc}, the tab ${after}`);
+}, { timeout: 420000 });

@@ -125,9 +125,13 @@ async function saveModel(ctx, ui) {
   }
   try {
     const k = ui.kind.value;
+    if (model.from === 'onnx' && !k.startsWith('onnx')) {
+      throw new Error(`${model.name} was fine-tuned from ONNX: it downloads as ONNX (dense or packed), not as a safetensors model file.`);
+    }
     const bytes = await ctx.client.saveModel(k, model.link);
     const s = ctx.settings();
-    download(bytes, `rgp-${s.model}-${s.dataset}-${k}.${k.startsWith('onnx') ? 'onnx' : 'safetensors'}`);
+    const what = model.from === 'onnx' ? model.name.replace(/\.onnx$/i, '') : s.model;
+    download(bytes, `rgp-${what}-${s.dataset}-${k}.${k.startsWith('onnx') ? 'onnx' : 'safetensors'}`);
   } catch (e) {
     ui.fileError.textContent = e.message;
   }

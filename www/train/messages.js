@@ -8,7 +8,7 @@ export const TO_TRAIN_WORKER = {
   compare: { fields: [], doc: 'measures both backends (a second, background worker); answered by compared' },
   train: {
     fields: ['config', 'dataset', 'variant', 'graph', 'dataBase', 'start?', 'mask?', 'user?'],
-    doc: "one run on graph {n, table, selfLoops, fingerprint?} (dataset 'user': on `user` {key, data, files}); answered by data-progress, progress, epoch, start, moved and notice, then done or error",
+    doc: "one run on graph {n, table, selfLoops, fingerprint?} (dataset 'user': on `user` {key, data, files}), from `start` (a pretrained network {url, sha256, base}, or a file's {bytes}: a model file, or an ONNX network with its layers kept dense, keepDense); answered by data-progress, progress, epoch, start, moved and notice, then done or error",
   },
   unzip: { fields: ['bytes'], doc: 'the files of a .zip of a folder: answered by done {files: [{path, bytes}]}' },
   'describe-data': {
@@ -60,7 +60,7 @@ export const FROM_TRAIN_WORKER = {
 
 /** The third boundary, worker → training module: what `TrainSession.create` and `resume` build
  * a run from (`RunInputs` in src/web/train_inputs.rs), as one object. */
-export function runInputs(msg, files, { backend, start, mask, user, graph = msg.graph }) {
+export function runInputs(msg, files, { backend, start, mask, user, keepDense, graph = msg.graph }) {
   const run = {
     config: JSON.stringify(msg.config),
     dataset: msg.dataset,
@@ -71,5 +71,6 @@ export function runInputs(msg, files, { backend, start, mask, user, graph = msg.
   if (start) run.start = start;
   if (mask) run.mask = mask;
   if (user) run.user = user;
+  if (keepDense?.length) run.keepDense = keepDense;
   return run;
 }

@@ -66,7 +66,10 @@ export function mount(section, app) {
   view.results.after(panel.tryNet.element);
   section.append(ft.element);
   panel.ft = ft;
-  panel.onnx = mountOnnx({ app, client, settings, ensureInit: (pref) => ensureInit(panel, pref), busy: () => busy(panel) });
+  panel.onnx = mountOnnx({
+    app, client, settings, ensureInit: (pref) => ensureInit(panel, pref), busy: () => busy(panel),
+    fineTune: (file) => train(panel, file),
+  });
   section.append(panel.onnx.element);
   // Training and the race use the graph on show only once it is settled (app.graph() is null
   // during a search): while the graph side works they wait, and say so.
@@ -165,7 +168,9 @@ function startNote(s, pretrained, start) {
   return '';
 }
 
-async function train(panel) {
+/** A run of the settings on show; `onnx` ({name, bytes, keepDense}): from the user's ONNX network
+ * instead of the settings' start, pruned by the graph where its layer table masks. */
+async function train(panel, onnx = null) {
   if (busy(panel)) return;
   const { app, view } = panel;
   const graph = app.graph();
@@ -190,17 +195,19 @@ async function train(panel) {
   panel.lossPoints = [];
   drawCurves(view, panel.lossPoints);
   view.numbers.clear();
-  const pretrained = s.start === 'pretrained' && !s.dense;
-  const start = pretrained && standard(s) ? await startOf(panel, s) : null;
+  const pretrained = !onnx && s.start === 'pretrained' && !s.dense;
+  const start = onnx
+    ? { bytes: new Uint8Array(onnx.bytes), keepDense: onnx.keepDense }
+    : pretrained && standard(s) ? await startOf(panel, s) : null;
   // Said after the backend's own notice (ensureInit replaces the notice).
-  const note = startNote(s, pretrained, start);
+  const note = onnx ? `Fine-tuning ${onnx.name}: the model and its depth come from the file.` : startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());
   view.results.hidden = true;
   panel.tryNet.hide();
   clearProgress(view);
   try {
     const r = await runOnce(panel, s, graph, start, note, user);
-    app.setNetwork({ fingerprint: graph.fingerprint, link, from: 'trained' });
+    app.setNetwork({ fingerprint: graph.fingerprint, link, from: onnx ? 'onnx' : 'trained', name: onnx?.name });
     if (user && s.dense && standard(s) && !r.stopped) await panel.data.keepNetwork(s.model, await panel.client.saveModel('dense', link), r.test.accuracy);
   } catch (e) {
     showState(view, 'error');

@@ -1,0 +1,138 @@
+//! Fine-tuning a user's ONNX network: read the file, prune it by the graph where the layer table
+//! masks, hand it to a [`Trainer`], and write the trained network back as ONNX (dense with zeros,
+//! or packed). The CLI (`rgp train --init-from NET.onnx`) and the tab both start here.
+
+use super::finetune::{FineTune, GraphMeta, StartNets, measured};
+use super::imported::ImportedNet;
+use super::model::Net;
+use super::{Recovery, TrainConfig, Trainer};
+use crate::data::Dataset;
+use crate::import::net::{Net as Steps, dims};
+use crate::import::write::{Written, to_onnx};
+use crate::import::{layers, lower::lower, onnx};
+use crate::mapping::{Connectivity, Convention, account};
+use crate::model_file::{Layout, normalisation};
+use crate::{Result, bail};
+use burn::tensor::Device;
+
+/// What a run started from an ONNX file keeps to write its network back: the lowered file (its
+/// steps, the file's weights) and which weight steps carry the graph's mask.
+#[derive(Clone, Debug)]
+pub struct OnnxSource {
+    pub steps: Steps,
+    pub masked: Vec<bool>,
+}
+
+/// The network `net` would be for `data`, or why not in one line.
+fn check_fits(net: &ImportedNet, data: &Dataset) -> Result<()> {
+    let input = &net.plan.shapes[0];
+    let ours = match input.len() {
+        3 => vec![data.channels as usize, data.hw as usize, data.hw as usize],
+        _ => vec![data.features()],
+    };
+    if *input != ours || net.output_size() != data.classes as usize {
+        bail!(
+            "the model expects {} inputs and {} classes; {} has {} inputs and {} classes",
+            dims(input),
+            net.output_size(),
+            data.name,
+            dims(&ours),
+            data.classes
+        );
+    }
+    Ok(())
+}
+
+/// A trainer whose network is the ONNX file's (`bytes`), pruned by `conn` where the layer table
+/// masks (less `keep_dense`; dense with `cfg.dense`), with the file's network and the pruned one
+/// kept for [`StartNets::evaluate`], and what writing it back needs. The data keeps its own
+/// normalisation; no recovery runs.
+pub fn prepare_onnx(
+    mut cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    keep_dense: &[String],
+    device: Device,
+    bytes: &[u8],
+) -> Result<(Trainer, StartNets, OnnxSource)> {
+    let file = onnx::read(bytes)?;
+    let steps = lower(&file)?;
+    let unmasked = vec![None; steps.weight_steps().count()];
+    let dense = ImportedNet::new(&steps, &unmasked, false, &device)?;
+    check_fits(&dense, &data)?;
+    let (rows, masks) = layers::masks(&file, &steps, conn, keep_dense)?;
+    let arch = layers::arch(&file, &data.name, &rows)?;
+    let accounting = account(&arch, conn, Convention::Exact)?;
+    let packing = cfg.kernel.packing(&device);
+    let (pruned, masked) = match cfg.dense {
+        true => (dense.clone(), vec![false; masks.len()]),
+        false => (
+            ImportedNet::new(&steps, &masks, packing.0, &device)?,
+            masks.iter().map(Option::is_some).collect(),
+        ),
+    };
+    cfg.recover = Recovery::None;
+    let (pretrained, pruned) = (Net::Imported(dense), Net::Imported(pruned));
+    let trainer = Trainer::with_net(cfg, data, pruned.clone(), accounting, device, packing)?;
+    let nets = StartNets::new(pretrained, pruned, None);
+    Ok((trainer, nets, OnnxSource { steps, masked }))
+}
+
+/// [`prepare_onnx`]'s trainer with both networks measured now (the CLI reports them first).
+pub async fn start_onnx(
+    cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    keep_dense: &[String],
+    device: Device,
+    bytes: &[u8],
+) -> Result<(FineTune, OnnxSource)> {
+    let (trainer, nets, source) = prepare_onnx(cfg, data, conn, keep_dense, device, bytes)?;
+    Ok((measured((trainer, nets)).await?, source))
+}
+
+/// The trainer's network (started from `source`) written as ONNX in `layout`, its masked layers
+/// under `conn`; `meta` (key, value pairs, e.g. the graph) goes into the file's metadata beside
+/// the inputs' normalisation, which the trained network expects.
+pub async fn export_onnx(
+    trainer: &Trainer,
+    conn: &Connectivity,
+    source: &OnnxSource,
+    layout: Layout,
+    meta: &[(&str, String)],
+) -> Result<Written> {
+    let Net::Imported(net) = trainer.model() else {
+        bail!("this run's network was not imported from ONNX");
+    };
+    let steps = net.to_steps(&source.steps, trainer.device()).await?;
+    let masks: Vec<_> = source.masked.iter().map(|&m| m.then_some(conn)).collect();
+    let d = trainer.dataset();
+    let mut all = vec![
+        ("dataset", d.name.clone()),
+        (
+            "normalisation",
+            normalisation(d.max_value, d.mean, d.std, d.column_norm.as_ref()),
+        ),
+        ("input_max", d.max_value.to_string()),
+        ("input_mean", d.mean.to_string()),
+        ("input_std", d.std.to_string()),
+    ];
+    all.extend(meta.iter().cloned());
+    to_onnx(&steps, &masks, layout, &all)
+}
+
+/// The graph behind a pruned network of `nodes` groups (and its test accuracy) as ONNX metadata.
+pub fn graph_meta(
+    g: &GraphMeta,
+    nodes: u32,
+    test_accuracy: Option<f64>,
+) -> Vec<(&'static str, String)> {
+    let mut meta = vec![
+        ("nodes", nodes.to_string()),
+        ("degree", g.degree.to_string()),
+        ("fingerprint", g.fingerprint.clone()),
+    ];
+    meta.extend(g.link.clone().map(|l| ("link", l)));
+    meta.extend(test_accuracy.map(|a| ("test_accuracy", a.to_string())));
+    meta
+}
