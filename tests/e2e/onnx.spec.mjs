@@ -115,4 +115,5 @@ test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed:
   assert.ok(Number(diff) < 1e-4, `packed and dense differ by ${diff}`);
   // The tab shows one decimal of a percent: within one image of ONNX Runtime's count.
   assert.ok(Math.abs(Number(acc) - after) <= 0.0005 + 1 / Number(count), `ONNX Runtime ${acc}, the tab ${after}`);
+  console.log(`     pruned ${pruned}, fine-tuned ${after} in the tab, ${acc} in ONNX Runtime (packed; |packed - dense| ${diff})`);
 }, { timeout: 420000 });
