@@ -162,14 +162,17 @@ fn packed_conv_holds_only_the_kept_weights() {
 fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     let before = net(&test_models::mlp());
     // 784-256-256-128-10: the middle layers masked.
+    let middle = |c: &Connectivity| {
+        to_onnx(
+            &before,
+            &[None, Some(c), Some(c), None],
+            Layout::Packed,
+            &[],
+        )
+        .unwrap()
+    };
     let c = conn(16, 4);
-    let w = to_onnx(
-        &before,
-        &[None, Some(&c), Some(&c), None],
-        Layout::Packed,
-        &[],
-    )
-    .unwrap();
+    let w = middle(&c);
     assert_eq!(w.packed.len(), 2);
     let (ops, inits) = proto(&w.bytes);
     assert_eq!(
@@ -186,13 +189,7 @@ fn packed_linear_layers_and_widths_the_graph_does_not_divide() {
     assert_eq!(t.dims, [16, 8, 64]);
     // 12 nodes divide none of 256 and 128: both stay dense with zeros, and say so.
     let c = conn(12, 4);
-    let w = to_onnx(
-        &before,
-        &[None, Some(&c), Some(&c), None],
-        Layout::Packed,
-        &[],
-    )
-    .unwrap();
+    let w = middle(&c);
     assert!(w.packed.is_empty());
     assert_eq!(w.dense_with_zeros.len(), 2);
     assert_eq!(

@@ -90,13 +90,11 @@ fn written_back_as_trained(t: &super::Trainer, c: &Connectivity, source: &OnnxSo
         .map(|i| ((i * 37) % 17) as f32 / 8.0 - 1.0)
         .collect();
     let x = || Tensor::<2>::from_data(TensorData::new(x.clone(), [4, 64]), d);
-    let want = t
-        .model()
-        .valid()
-        .forward(x())
-        .into_data()
-        .try_into_vec::<f32>()
-        .unwrap();
+    let outputs = |n: &super::Net| {
+        let y = n.valid().forward(x()).into_data();
+        y.try_into_vec::<f32>().unwrap()
+    };
+    let want = outputs(t.model());
     let meta = [("nodes", "8".to_string())];
     let dense = block_on(export_onnx(t, c, source, Layout::Dense, &meta)).unwrap();
     let packed = block_on(export_onnx(t, c, source, Layout::Packed, &meta)).unwrap();
@@ -106,13 +104,7 @@ fn written_back_as_trained(t: &super::Trainer, c: &Connectivity, source: &OnnxSo
     // tests/model_interop.sh).
     let file = onnx::read(&dense.bytes).unwrap();
     let net = super::imported::ImportedNet::new(&lower(&file).unwrap(), &[None; 3], false, d);
-    let got = net
-        .unwrap()
-        .valid()
-        .logits(x())
-        .into_data()
-        .try_into_vec::<f32>()
-        .unwrap();
+    let got = outputs(&super::Net::Imported(net.unwrap()));
     let worst = want
         .iter()
         .zip(&got)
