@@ -84,7 +84,7 @@ async function download(page, kind, path) {
   copyFileSync(await dl.path(), path);
 }
 
-test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed: ONNX Runtime reads it as the tab does', async ({ open }) => {
+test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed: ONNX Runtime reads it as the tab does; the graphs race on it', async ({ open }) => {
   const dir = mkdtempSync(join(tmpdir(), 'rgp-onnx-ft-'));
   execFileSync(python, [join(root, 'python/onnx_models.py'), dir, 'mnist_cnn']);
   const page = await open(`${LINK}&dataset=mnist&data=quick&epochs=1`);
@@ -116,4 +116,21 @@ test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed:
   // The tab shows one decimal of a percent: within one image of ONNX Runtime's count.
   assert.ok(Math.abs(Number(acc) - after) <= 0.0005 + 1 / Number(count), `ONNX Runtime ${acc}, the tab ${after}`);
   console.log(`     pruned ${pruned}, fine-tuned ${after} in the tab, ${acc} in ONNX Runtime (packed; |packed - dense| ${diff})`);
+
+  // The race of the graphs on the same network: the graph on show, a ring lattice and a random
+  // regular graph each fine-tune it; the built-in networks' lanes (magnitude, scratch) stay empty.
+  await page.click('[data-testid="onnx-race"]');
+  // The fine-tuning run left the state 'done': the race's end is read from its own line.
+  await page.waitForFunction(() => /^Race (finished|stopped)/.test(document.querySelector('[data-testid="race-state"]').textContent)
+    || document.querySelector('[data-testid="training"]').dataset.trainState === 'error', null, { timeout: 300000, polling: 200 });
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'done', await text(page, 'error'));
+  assert.match(await text(page, 'race-state'), /Race finished/);
+  const lanes = {};
+  for (const lane of ['rgp', 'ring', 'random']) {
+    lanes[lane] = await text(page, `race-${lane}`);
+    assert.match(lanes[lane], /^\d+(\.\d)?%$/, lane);
+  }
+  console.log(`     race on mnist_cnn.onnx: ${JSON.stringify(lanes)}`);
+  for (const lane of ['magnitude', 'scratch']) assert.equal(await text(page, `race-${lane}`), '—', lane);
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /race=true/, 'a link cannot carry the file');
 }, { timeout: 420000 });

@@ -14,12 +14,14 @@ const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
  *   setState(text), ensureInit(pref), userData() (a run's user data, dataset 'user'),
  *   userStart(model) (the network trained on the user's data that fine-tuning starts from, or null),
  *   keepStart(model, bytes, accuracy) (makes a network that start)}.
- * Returns {element, startRace} (startRace runs the race now, e.g. for a link with race=true).
+ * Returns {element, startRace(onnx?)} (startRace runs the race now, e.g. for a link with race=true;
+ * with an ONNX network's {name, bytes, keepDense}, the graphs' lanes on it).
  */
 export function mountFinetune(ctx) {
   const ui = finetuneControls(LANES);
-  const startRace = () => race(ctx, ui);
-  ui.raceBtn.addEventListener('click', startRace);
+  // `onnx` ({name, bytes, keepDense}): the race of the graphs on the user's ONNX network.
+  const startRace = (onnx = null) => race(ctx, ui, onnx);
+  ui.raceBtn.addEventListener('click', () => startRace());
   ui.saveBtn.addEventListener('click', () => saveModel(ctx, ui));
   ui.load.addEventListener('change', () => loadWeights(ctx, ui));
   // While a run or race goes on, or the graph side works, the race cannot start: say so by
@@ -60,13 +62,13 @@ async function raceStart(ctx, graph, s) {
   return start;
 }
 
-async function race(ctx, ui) {
+async function race(ctx, ui, onnx) {
   if (ctx.busy()) return;
   // Busy from the click on: the button goes off at once and a second click cannot start a race
   // while this one still fetches its start.
   ctx.setBusy('racing');
   try {
-    const run = await prepareRace(ctx);
+    const run = onnx ? onnxRace(ctx, onnx) : await prepareRace(ctx);
     if (run) await runRace(ctx, ui, run);
   } finally {
     ctx.setBusy(null);
@@ -87,10 +89,24 @@ async function prepareRace(ctx) {
   }
 }
 
-async function runRace(ctx, ui, { graph, s, start, user }) {
-  ctx.app.setConfig({ ...s, race: true });
+/** The race on a user's ONNX network: the graphs' lanes only (magnitude pruning and a start
+ * from random weights are the built-in networks'), or null after saying why there is none. */
+function onnxRace(ctx, onnx) {
+  const graph = ctx.app.graph();
+  if (!graph) {
+    ctx.app.showError('Build a graph first: the race prunes by it.');
+    return null;
+  }
+  const start = { bytes: new Uint8Array(onnx.bytes), keepDense: onnx.keepDense, accuracy: null };
+  return { graph, s: ctx.settings(), start, onnx };
+}
+
+async function runRace(ctx, ui, { graph, s, start, user, onnx }) {
+  // A link cannot carry the user's file: only a race of the built-in networks goes into it.
+  if (!onnx) ctx.app.setConfig({ ...s, race: true });
   const series = new Map(LANES.map((l) => [l, []]));
-  ui.raceNote.textContent = 'Racing…';
+  ui.legend.reset();
+  ui.raceNote.textContent = onnx ? `Racing the graphs on ${onnx.name}…` : 'Racing…';
   try {
     // The module's warm-up shows its own states; the race's begins once the module is there.
     await ctx.ensureInit(s.backend);
@@ -98,7 +114,7 @@ async function runRace(ctx, ui, { graph, s, start, user }) {
     const r = await ctx.client.race(ctx.runConfig(s), {
       dataset: s.dataset,
       variant: s.data,
-      lanes: raceLanes(graph, s.train_seed),
+      lanes: raceLanes(graph, s.train_seed).filter((l) => !onnx || (l.mask === 'graph' && !l.scratch)),
       start,
       user,
       onRacePoint: (p) => {

@@ -87,6 +87,10 @@ function raceLegend(labels) {
       list.hidden = false;
       items[l].textContent = pct(acc);
     },
+    /** A new race: no lane has a number yet (a race of fewer lanes leaves the others so). */
+    reset() {
+      for (const l of labels) items[l].textContent = '—';
+    },
   };
 }
 

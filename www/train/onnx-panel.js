@@ -5,7 +5,7 @@
 // --keep-dense`). The table follows the graph on show; during a run it waits for the run to end.
 // "Prune and fine-tune" trains the network on show, masked as its table says, on the data set of
 // the training settings; "Download model" then saves it as ONNX (dense, or packed: smaller and
-// faster in ONNX Runtime).
+// faster in ONNX Runtime). "Race the graphs" runs the recovery race's graph lanes on it.
 
 import { el } from '../dom.js';
 import { grouped } from '../format.js';
@@ -13,7 +13,8 @@ import { grouped } from '../format.js';
 const COLUMNS = ['Layer', 'Op', 'Weight', 'In → out', 'Mask', 'Parameters dense → kept', 'FLOPs dense → kept'];
 
 /**
- * `ctx`: {app, client, ensureInit(pref), settings(), busy(), fineTune({name, bytes, keepDense})}.
+ * `ctx`: {app, client, ensureInit(pref), settings(), busy(), fineTune(file), race(file)}, a file
+ * being {name, bytes, keepDense}.
  * Returns {element, sync(blocked)}:
  * `sync` is called when a run or the graph side starts or ends.
  */
@@ -37,13 +38,13 @@ export function mountOnnx(ctx) {
     else st.keepDense.add(name);
     refresh();
   });
-  ui.train.addEventListener('click', () => {
-    if (st.file) ctx.fineTune({ name: st.file.name, bytes: st.file.bytes, keepDense: [...st.keepDense] });
-  });
+  const chosen = () => ({ name: st.file.name, bytes: st.file.bytes, keepDense: [...st.keepDense] });
+  ui.train.addEventListener('click', () => st.file && ctx.fineTune(chosen()));
+  ui.race.addEventListener('click', () => st.file && ctx.race(chosen()));
   ctx.app.onGraph(() => refresh());
   const sync = (blocked) => {
     ui.input.disabled = blocked;
-    ui.train.disabled = blocked || !st.file;
+    ui.train.disabled = ui.race.disabled = blocked || !st.file;
     if (!blocked && st.stale) refresh();
   };
   return { element: ui.element, sync };
@@ -56,13 +57,14 @@ function onnxControls() {
     error: el('p', { class: 'error', 'data-testid': 'onnx-error', role: 'alert' }),
     table: el('table', { class: 'tp-onnx-table', 'data-testid': 'onnx-layers', hidden: true }),
     train: el('button', { type: 'button', 'data-testid': 'onnx-train', disabled: true, text: 'Prune and fine-tune' }),
+    race: el('button', { type: 'button', 'data-testid': 'onnx-race', disabled: true, text: 'Race the graphs' }),
   };
   ui.element = el('div', { class: 'tp-onnx' },
     el('h3', { text: 'Your network (ONNX)' }),
     el('p', { class: 'note', text: 'Open an ONNX file (opset 9 or later, weights inside): the layers the graph on show prunes and what they keep. The first layer and the classifier stay dense, as in the paper; untick a layer to keep it dense. The file stays in this browser.' }),
     el('label', { class: 'tp-load' }, 'ONNX file ', ui.input), ui.status, ui.error, el('div', { class: 'table-scroll' }, ui.table),
-    el('p', { class: 'note', text: 'Prune and fine-tune trains this network, masked as the table says, on the data set chosen above (its inputs and classes must fit); Download model then saves it as ONNX.' }),
-    ui.train);
+    el('p', { class: 'note', text: 'Prune and fine-tune trains this network, masked as the table says, on the data set chosen above (its inputs and classes must fit); Download model then saves it as ONNX. Race the graphs fine-tunes it side by side under the graph on show, a ring lattice and a random regular graph of the same size (the recovery race).' }),
+    el('div', { class: 'buttons' }, ui.train, ui.race));
   return ui;
 }
 
@@ -91,7 +93,7 @@ async function inspect(ctx, ui, st) {
     }
     st.next = null;
     ui.error.textContent = '';
-    ui.train.disabled = ctx.busy();
+    ui.train.disabled = ui.race.disabled = ctx.busy();
     drawTable(ui.table, r.table, st.keepDense);
     const mb = (file.size / 1e6).toFixed(1);
     ui.status.textContent = `${file.name} (${mb} MB, opset ${r.table.opset}): ${summary(r.table)}; read in ${(r.ms / 1000).toFixed(2)} s.`;

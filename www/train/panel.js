@@ -69,6 +69,7 @@ export function mount(section, app) {
   panel.onnx = mountOnnx({
     app, client, settings, ensureInit: (pref) => ensureInit(panel, pref), busy: () => busy(panel),
     fineTune: (file) => train(panel, file),
+    race: (file) => ft.startRace(file),
   });
   section.append(panel.onnx.element);
   // Training and the race use the graph on show only once it is settled (app.graph() is null
