@@ -142,6 +142,21 @@ sys.exit(0 if ok else f"FAIL: fine-tuning and saving cnn.onnx: {runs}, {meta}")
 EOF
 expect_error "an ONNX network is saved as ONNX: name the --save file" $rgp train --init-from "$dir/cnn.onnx" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft.safetensors" --quiet
+# ... and sweep: every run of a sweep starts from the file, pruned by its graph (the magnitude
+# baseline, which prunes the built-in networks only, left out of "all" and refused when asked for).
+$rgp sweep --quiet --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 \
+  --iters 500 --epochs 1 --out "$dir/sweep" >/dev/null
+"$PY" - "$dir/sweep/results.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+kinds = sorted({r["kind"] for r in rows})
+ok = kinds == ["dense", "graph", "random-regular"] and all(float(r["test_accuracy"]) > 0.15 for r in rows)
+print(f"  sweep from cnn.onnx: {len(rows)} runs ({', '.join(kinds)}), accuracy "
+      f"{min(float(r['test_accuracy']) for r in rows):.3f}-{max(float(r['test_accuracy']) for r in rows):.3f}")
+sys.exit(0 if ok else f"FAIL: a sweep from cnn.onnx: {rows}")
+EOF
+expect_error "the magnitude baseline prunes the built-in networks only" $rgp sweep --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 --epochs 1 --baselines magnitude --out "$dir/sweep2"
 expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8" \
   $rgp train --init-from "$dir/vgg.onnx" --dataset digits --nodes 8 --degree 2 --search none --quiet
 
@@ -164,4 +179,4 @@ expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/cnn.o
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes; 4 imported networks exported unpruned, dense and packed"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and sweeps; 4 imported networks exported unpruned, dense and packed"

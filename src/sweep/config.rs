@@ -80,8 +80,8 @@ impl SweepConfig {
         if let Some(k) = self.baselines.iter().find(|k| !Kind::BASELINES.contains(k)) {
             bail!("'{}' is not a baseline", k.as_str());
         }
-        if self.start.is_some() {
-            check_baselines(&self.baselines)?;
+        if let Some(s) = &self.start {
+            check_baselines(&self.baselines, s.is_onnx())?;
         }
         if !(1..=MAX_EPOCHS).contains(&self.finetune_epochs) {
             bail!(
@@ -129,17 +129,30 @@ pub struct StartFile {
     pub sha256: String,
 }
 
-/// Whether a baseline can start from pretrained weights: random-unstructured draws fresh ones.
-pub fn applies(kind: Kind) -> bool {
-    kind != Kind::RandomUnstructured
+impl StartFile {
+    /// A user's ONNX network (a file named so) rather than a model file of the built-in networks.
+    pub fn is_onnx(&self) -> bool {
+        std::path::Path::new(&self.path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+    }
 }
 
-pub fn check_baselines(baselines: &[Kind]) -> Result<()> {
-    if let Some(k) = baselines.iter().find(|k| !applies(**k)) {
-        bail!(
+/// Whether a baseline can start from pretrained weights: random-unstructured draws fresh ones,
+/// and magnitude pruning knows the built-in networks only (not an `onnx` start).
+pub fn applies(kind: Kind, onnx: bool) -> bool {
+    kind != Kind::RandomUnstructured && !(onnx && kind == Kind::Magnitude)
+}
+
+pub fn check_baselines(baselines: &[Kind], onnx: bool) -> Result<()> {
+    match baselines.iter().find(|k| !applies(**k, onnx)) {
+        Some(Kind::Magnitude) => bail!(
+            "the magnitude baseline prunes the built-in networks only, so a sweep from an ONNX network cannot run it (use --baselines dense,random-regular)"
+        ),
+        Some(k) => bail!(
             "the {} baseline draws fresh weights, so a sweep from a pretrained network cannot run it (use --baselines dense,random-regular,magnitude)",
             k.as_str()
-        );
+        ),
+        None => Ok(()),
     }
-    Ok(())
 }

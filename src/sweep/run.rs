@@ -10,13 +10,14 @@ use super::plan::{Job, SweepConfig};
 #[cfg(not(target_family = "wasm"))]
 use super::plan::{build_graphs, check_rows, plan};
 use super::results::{Kind, Row};
-use super::start;
+use super::start::{self, Start};
 #[cfg(not(target_family = "wasm"))]
 use super::summary::{Summary, summarize};
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
-use crate::model_file::ModelFile;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
+#[cfg(feature = "onnx")]
+use crate::train::finetune_onnx::{looks_like_onnx, prepare_onnx};
 use crate::train::{Chunk, Net, Session, TrainConfig, Trainer};
 use crate::{Result, bail};
 use burn::tensor::Device;
@@ -49,7 +50,7 @@ pub struct Executor {
     /// Trained dense networks by seed, kept for magnitude pruning.
     dense: HashMap<u64, Net>,
     /// The pretrained network every run starts from ([`Executor::start_from`]).
-    start: Option<ModelFile>,
+    start: Option<Start>,
     clock: Box<dyn FnMut() -> f64>,
 }
 
@@ -82,13 +83,22 @@ impl Executor {
     }
 
     /// Starts every run from the model file `bytes` (the sweep's `start`): refuses a network
-    /// of another architecture, and normalises the inputs as that network expects.
+    /// of another architecture, and normalises the inputs as that network expects; or from an
+    /// ONNX network's bytes (refused when it does not fit the data; the data keeps its own
+    /// normalisation).
     pub fn start_from(&mut self, bytes: &[u8]) -> Result<()> {
-        self.start = Some(crate::train::finetune::read_for(
-            bytes,
-            &self.cfg.train,
-            &mut self.data,
-        )?);
+        #[cfg(feature = "onnx")]
+        if looks_like_onnx(bytes) {
+            start::check_baselines(&self.cfg.baselines, true)?;
+            // A network that does not fit the data is refused now, not at the first run.
+            let (cfg, data) = (self.cfg.train_config(1, true), self.data.clone());
+            let device = self.device.clone();
+            prepare_onnx(cfg, data, &self.reference, &[], device, bytes)?;
+            self.start = Some(Start::Onnx(bytes.to_vec()));
+            return Ok(());
+        }
+        let file = crate::train::finetune::read_for(bytes, &self.cfg.train, &mut self.data)?;
+        self.start = Some(Start::Model(Box::new(file)));
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! Sweeps that fine-tune: every run starts from one pretrained model file (`rgp sweep --start
-//! pretrained` or `--init-from FILE`), pruned by its run's mask, then trained with the sweep's
-//! recipe — so the ASPL question is asked of fine-tuning as well as of training from scratch.
+//! pretrained` or `--init-from FILE`) or a user's ONNX network (`--init-from NET.onnx`), pruned
+//! by its run's mask, then trained with the sweep's recipe — so the ASPL question is asked of
+//! fine-tuning, and of the user's own network, as well as of training from scratch.
 
 pub use super::config::{StartFile, applies, check_baselines};
 use super::results::Kind;
@@ -12,7 +13,16 @@ use crate::train::finetune::{self, MaskSource};
 use crate::train::{TrainConfig, Trainer};
 use burn::tensor::Device;
 
-/// The trainer of one run: `file`'s network pruned by `conn`'s mask — for the magnitude
+/// What every run of a fine-tuning sweep starts from.
+pub enum Start {
+    /// A model file of the built-in networks.
+    Model(Box<ModelFile>),
+    /// A user's ONNX network (its bytes), pruned where its layer table masks.
+    #[cfg(feature = "onnx")]
+    Onnx(Vec<u8>),
+}
+
+/// The trainer of one run: the start's network pruned by `conn`'s mask — for the magnitude
 /// baseline by one-shot magnitude pruning at `conn`'s per-layer kept counts; a dense `cfg`
 /// keeps every weight.
 pub async fn trainer(
@@ -21,16 +31,23 @@ pub async fn trainer(
     data: Dataset,
     conn: &Connectivity,
     device: Device,
-    file: &ModelFile,
+    start: &Start,
 ) -> Result<Trainer> {
     let mask = match kind {
         Kind::Magnitude => MaskSource::Magnitude,
         _ => MaskSource::Graph,
     };
     // A sweep reports its runs' trained accuracy only: the start is not measured.
-    Ok(finetune::prepare(cfg, data, conn, device, file, mask)
-        .await?
-        .0)
+    match start {
+        Start::Model(file) => Ok(finetune::prepare(cfg, data, conn, device, file, mask)
+            .await?
+            .0),
+        #[cfg(feature = "onnx")]
+        Start::Onnx(bytes) => {
+            check_baselines(&[kind], true)?;
+            Ok(crate::train::finetune_onnx::prepare_onnx(cfg, data, conn, &[], device, bytes)?.0)
+        }
+    }
 }
 
 /// The bytes of the start file (native sweeps read it from its path).

@@ -15,6 +15,9 @@ use crate::model_file::{Layout, normalisation};
 use crate::{Result, bail};
 use burn::tensor::Device;
 
+/// Whether a start file's bytes are an ONNX network (not a model file).
+pub use crate::import::onnx::looks_like as looks_like_onnx;
+
 /// What a run started from an ONNX file keeps to write its network back: the lowered file (its
 /// steps, the file's weights) and which weight steps carry the graph's mask.
 #[derive(Clone, Debug)]
