@@ -57,6 +57,8 @@ export async function race(m, msg, files, bytes, backend, { post, stopped, yield
   const lanes = [];
   try {
     for (const lane of msg.lanes) {
+      // Stop holds while the lanes are built too (each builds a network and measures its start).
+      if (stopped()) break;
       // The scratch lane: the same graph and settings from random weights.
       const start = lane.scratch ? undefined : bytes;
       const graph = { n: lane.n, table: lane.table, selfLoops: false };
