@@ -61,14 +61,9 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
         }
     };
     // The file says which graph pruned it.
-    let meta = match &graph {
-        Some(g) => vec![
-            ("nodes", g.n().to_string()),
-            ("degree", g.k().to_string()),
-            ("fingerprint", g.fingerprint()),
-        ],
-        None => Vec::new(),
-    };
+    let meta = graph.as_ref().map_or_else(Vec::new, |g| {
+        write::graph_meta(g.n(), g.k(), g.fingerprint(), None, None)
+    });
     let masks = match &conn {
         Some(c) => {
             layers::masks(&imported, &net, c, &a.layers.keep_dense)

@@ -8,6 +8,7 @@ use super::inspect::OnnxLayerFlags;
 use super::train_start::{StartReport, start};
 use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
+use crate::import::write::graph_meta;
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
@@ -365,7 +366,8 @@ fn save_onnx(
     if a.dtype != Dtype::F32 {
         bail!("an ONNX network is saved in f32 (--dtype f32)");
     }
-    let meta = finetune_onnx::graph_meta(&g, conn.n(), Some(accuracy));
+    let (fingerprint, link) = (g.fingerprint, g.link);
+    let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(accuracy));
     let w = block_on(finetune_onnx::export_onnx(t, conn, source, a.layout, &meta))?;
     write_file(path, &w.bytes)?;
     Ok(Saved {

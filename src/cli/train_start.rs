@@ -39,14 +39,18 @@ pub(super) fn start(
         crate::bail!("--keep-dense names layers of an ONNX network given with --init-from");
     }
     let file = finetune::read_for(&bytes, &cfg, &mut data)?;
-    let mask = match a.prune {
-        PruneBy::Graph => finetune::MaskSource::Graph,
-        PruneBy::Magnitude => finetune::MaskSource::Magnitude,
-    };
+    let mask = mask_source(a.prune);
     let ft = block_on(async {
         finetune::measured(finetune::prepare(cfg, data, conn, dev, &file, mask).await?).await
     })?;
     Ok(measured(ft))
+}
+
+fn mask_source(p: PruneBy) -> finetune::MaskSource {
+    match p {
+        PruneBy::Graph => finetune::MaskSource::Graph,
+        PruneBy::Magnitude => finetune::MaskSource::Magnitude,
+    }
 }
 
 /// The trainer of a start and what the start measured.
@@ -69,9 +73,6 @@ fn start_onnx(
     dev: burn::tensor::Device,
     bytes: &[u8],
 ) -> Result<(Trainer, Option<StartReport>)> {
-    if a.prune != PruneBy::Graph {
-        crate::bail!("an ONNX network is pruned by the graph (--prune graph)");
-    }
     if a.save.as_deref().is_some_and(|p| !is_onnx(p, &[])) {
         crate::bail!("an ONNX network is saved as ONNX: name the --save file *.onnx");
     }
@@ -79,8 +80,8 @@ fn start_onnx(
         let path = a.init_from.as_deref().unwrap_or(Path::new(""));
         crate::Error::new(format!("{}: {e}", path.display()))
     };
-    let keep = &a.onnx_layers.keep_dense;
-    let start = finetune_onnx::start_onnx(cfg, data, conn, keep, dev, bytes);
+    let layers = (&a.onnx_layers.keep_dense[..], mask_source(a.prune));
+    let start = finetune_onnx::start_onnx(cfg, data, conn, layers, dev, bytes);
     let (ft, source) = block_on(start).map_err(in_file)?;
     let (trainer, mut report) = measured(ft);
     if let Some(r) = &mut report {

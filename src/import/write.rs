@@ -184,6 +184,25 @@ fn model(net: &Net, g: Builder, layout: Layout, meta: &[(&str, String)]) -> Resu
         .map_err(|e| Error::new(format!("cannot encode the ONNX model: {e}")))
 }
 
+/// The graph that pruned a network (`nodes` groups, `degree`, its fingerprint and link) and its
+/// test accuracy, as [`to_onnx`]'s metadata.
+pub fn graph_meta(
+    nodes: u32,
+    degree: u32,
+    fingerprint: String,
+    link: Option<String>,
+    test_accuracy: Option<f64>,
+) -> Vec<(&'static str, String)> {
+    let mut meta = vec![
+        ("nodes", nodes.to_string()),
+        ("degree", degree.to_string()),
+        ("fingerprint", fingerprint),
+    ];
+    meta.extend(link.map(|l| ("link", l)));
+    meta.extend(test_accuracy.map(|a| ("test_accuracy", a.to_string())));
+    meta
+}
+
 /// Writes `net` with `masks[i]` on its `i`-th weight layer (Conv or Linear, in order; `None`:
 /// unpruned) in `layout`, with `meta` (and the layout) as the model's metadata.
 pub fn to_onnx(

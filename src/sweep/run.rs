@@ -17,6 +17,8 @@ use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
 #[cfg(feature = "onnx")]
+use crate::train::finetune::MaskSource;
+#[cfg(feature = "onnx")]
 use crate::train::finetune_onnx::{looks_like_onnx, prepare_onnx};
 use crate::train::{Chunk, Net, Session, TrainConfig, Trainer};
 use crate::{Result, bail};
@@ -93,7 +95,8 @@ impl Executor {
             // A network that does not fit the data is refused now, not at the first run.
             let (cfg, data) = (self.cfg.train_config(1, true), self.data.clone());
             let device = self.device.clone();
-            prepare_onnx(cfg, data, &self.reference, &[], device, bytes)?;
+            let layers = (&[][..], MaskSource::Graph);
+            prepare_onnx(cfg, data, &self.reference, layers, device, bytes)?;
             self.start = Some(Start::Onnx(bytes.to_vec()));
             return Ok(());
         }

@@ -44,8 +44,11 @@ pub async fn trainer(
             .0),
         #[cfg(feature = "onnx")]
         Start::Onnx(bytes) => {
-            check_baselines(&[kind], true)?;
-            Ok(crate::train::finetune_onnx::prepare_onnx(cfg, data, conn, &[], device, bytes)?.0)
+            let layers = (&[][..], mask);
+            Ok(
+                crate::train::finetune_onnx::prepare_onnx(cfg, data, conn, layers, device, bytes)?
+                    .0,
+            )
         }
     }
 }

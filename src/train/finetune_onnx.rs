@@ -2,7 +2,7 @@
 //! masks, hand it to a [`Trainer`], and write the trained network back as ONNX (dense with zeros,
 //! or packed). The CLI (`rgp train --init-from NET.onnx`) and the tab both start here.
 
-use super::finetune::{FineTune, GraphMeta, StartNets, measured};
+use super::finetune::{FineTune, MaskSource, StartNets, measured};
 use super::imported::ImportedNet;
 use super::model::Net;
 use super::{Recovery, TrainConfig, Trainer};
@@ -49,15 +49,21 @@ fn check_fits(net: &ImportedNet, data: &Dataset) -> Result<()> {
 /// A trainer whose network is the ONNX file's (`bytes`), pruned by `conn` where the layer table
 /// masks (less `keep_dense`; dense with `cfg.dense`), with the file's network and the pruned one
 /// kept for [`StartNets::evaluate`], and what writing it back needs. The data keeps its own
-/// normalisation; no recovery runs.
+/// normalisation; no recovery runs. Only the graph's mask prunes it: `mask` magnitude is refused
+/// (magnitude pruning knows the built-in networks' layers only).
 pub fn prepare_onnx(
     mut cfg: TrainConfig,
     data: Dataset,
     conn: &Connectivity,
-    keep_dense: &[String],
+    (keep_dense, mask): (&[String], MaskSource),
     device: Device,
     bytes: &[u8],
 ) -> Result<(Trainer, StartNets, OnnxSource)> {
+    if mask != MaskSource::Graph {
+        bail!(
+            "an ONNX network is pruned by the graph: magnitude pruning knows the built-in networks only"
+        );
+    }
     let file = onnx::read(bytes)?;
     let steps = lower(&file)?;
     let unmasked = vec![None; steps.weight_steps().count()];
@@ -86,11 +92,11 @@ pub async fn start_onnx(
     cfg: TrainConfig,
     data: Dataset,
     conn: &Connectivity,
-    keep_dense: &[String],
+    layers: (&[String], MaskSource),
     device: Device,
     bytes: &[u8],
 ) -> Result<(FineTune, OnnxSource)> {
-    let (trainer, nets, source) = prepare_onnx(cfg, data, conn, keep_dense, device, bytes)?;
+    let (trainer, nets, source) = prepare_onnx(cfg, data, conn, layers, device, bytes)?;
     Ok((measured((trainer, nets)).await?, source))
 }
 
@@ -122,20 +128,4 @@ pub async fn export_onnx(
     ];
     all.extend(meta.iter().cloned());
     to_onnx(&steps, &masks, layout, &all)
-}
-
-/// The graph behind a pruned network of `nodes` groups (and its test accuracy) as ONNX metadata.
-pub fn graph_meta(
-    g: &GraphMeta,
-    nodes: u32,
-    test_accuracy: Option<f64>,
-) -> Vec<(&'static str, String)> {
-    let mut meta = vec![
-        ("nodes", nodes.to_string()),
-        ("degree", g.degree.to_string()),
-        ("fingerprint", g.fingerprint.clone()),
-    ];
-    meta.extend(g.link.clone().map(|l| ("link", l)));
-    meta.extend(test_accuracy.map(|a| ("test_accuracy", a.to_string())));
-    meta
 }

@@ -1,6 +1,7 @@
 //! Fine-tuning an imported ONNX network on the digits fixture: pruned by the graph where the layer
 //! table masks, trained by the common trainer, its pruned weights held at zero.
 
+use super::finetune::MaskSource;
 use super::finetune_onnx::OnnxSource;
 use super::finetune_onnx::{export_onnx, start_onnx};
 use super::trainer::block_on;
@@ -53,7 +54,7 @@ fn an_imported_cnn_fine_tunes_above_its_pruned_accuracy() {
         cfg(Kernel::Masked),
         digits(),
         &c,
-        &[],
+        (&[], MaskSource::Graph),
         device::cpu(),
         &small_cnn(),
     ))
@@ -125,7 +126,7 @@ fn a_network_that_does_not_fit_the_data_is_refused_in_one_line() {
         cfg(Kernel::Auto),
         digits(),
         &c,
-        &[],
+        (&[], MaskSource::Graph),
         device::cpu(),
         &cnn,
     ))

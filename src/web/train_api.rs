@@ -12,9 +12,10 @@ use crate::Error;
 use crate::config::GraphConfig;
 use crate::graph::Graph;
 use crate::import::onnx::looks_like;
+use crate::import::write::graph_meta;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
-use crate::train::finetune_onnx::{OnnxSource, export_onnx, graph_meta, prepare_onnx};
+use crate::train::finetune_onnx::{OnnxSource, export_onnx, prepare_onnx};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, Net, TrainConfig, Trainer, finetune, predict};
@@ -112,24 +113,18 @@ impl TrainSession {
             let mut i = Inputs::read(&run).await.map_err(js_error)?;
             let mask = parse_mask(run.mask).map_err(js_error)?;
             let mut onnx = None;
-            let (trainer, start) = match run.start {
+            let (trainer, nets) = match run.start {
                 None => (
                     Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
                     None,
                 ),
                 Some(file) if looks_like(&file) => {
-                    if mask != finetune::MaskSource::Graph {
-                        return Err(js_error(Error::new(
-                            "an ONNX network is pruned by the graph",
-                        )));
-                    }
-                    let keep = &run.keep_dense;
+                    let layers = (&run.keep_dense[..], mask);
                     let (trainer, nets, source) =
-                        prepare_onnx(i.cfg, i.data, &i.conn, keep, i.device, &file)
+                        prepare_onnx(i.cfg, i.data, &i.conn, layers, i.device, &file)
                             .map_err(js_error)?;
                     onnx = Some(Rc::new(source));
-                    let dense = nets.pretrained().clone();
-                    (trainer, Some((StartReport::pending(nets), dense)))
+                    (trainer, Some(nets))
                 }
                 Some(file) => {
                     let file = finetune::read_for(&file, &i.cfg, &mut i.data).map_err(js_error)?;
@@ -137,11 +132,11 @@ impl TrainSession {
                         finetune::prepare(i.cfg, i.data, &i.conn, i.device, &file, mask)
                             .await
                             .map_err(js_error)?;
-                    let dense = nets.pretrained().clone();
-                    (trainer, Some((StartReport::pending(nets), dense)))
+                    (trainer, Some(nets))
                 }
             };
-            let (start, dense) = start.unzip();
+            let dense = nets.as_ref().map(|n| n.pretrained().clone());
+            let start = nets.map(StartReport::pending);
             // Checkpoints hold the built-in networks only.
             let movable = mask == finetune::MaskSource::Graph && onnx.is_none();
             let mut s = TrainSession::new(
@@ -410,7 +405,8 @@ impl TrainSession {
                     let e = "a network imported from ONNX downloads as ONNX (f32)";
                     return Err(js_error(Error::new(e)));
                 }
-                let meta = graph_meta(&g, conn.n(), Some(e.accuracy));
+                let (fingerprint, link) = (g.fingerprint.clone(), g.link.clone());
+                let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(e.accuracy));
                 let w = export_onnx(s.trainer(), &conn, source, layout, &meta)
                     .await
                     .map_err(js_error)?;
