@@ -112,14 +112,19 @@ export async function trainOnce(page, key = null) {
   } else {
     await page.click('[data-testid="train-start"]');
   }
+  const state = await trainEnded(page, 120000);
+  if (state !== 'done') throw new Error(`training ended ${state}: ${await text(page, 'error')}`);
+  await page.waitForSelector('[data-testid="train-per-class"]', { timeout: 10000 });
+}
+
+/** Waits for the run on show to end (done, stopped or error) and returns that state. */
+export async function trainEnded(page, timeout = 300000) {
   await page.waitForFunction(
     () => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="training"]').dataset.trainState),
     null,
-    { timeout: 120000, polling: 200 },
+    { timeout, polling: 200 },
   );
-  const state = await trainState(page);
-  if (state !== 'done') throw new Error(`training ended ${state}: ${await text(page, 'error')}`);
-  await page.waitForSelector('[data-testid="train-per-class"]', { timeout: 10000 });
+  return trainState(page);
 }
 
 /** The training panel's state (`data-train-state` of the training section). */

@@ -9,13 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, python, rgp, root, test, text, waitForState } from './harness.mjs';
-
-/** The run's end state, waited for (never a fixed delay). */
-const trainEnds = async (page) => {
-  await page.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 300000, polling: 200 });
-  return page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
-};
+import { axeViolations, python, rgp, root, test, text, trainEnded, trainState, waitForState } from './harness.mjs';
 
 const LINK = 'v=1&nodes=16&degree=4&seed=5&search=none&backend=cpu';
 
@@ -94,7 +88,7 @@ test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed:
   await page.waitForSelector('[data-testid="onnx-train"]:not([disabled])', { timeout: 120000 });
   assert.deepEqual((await rows(page)).map((r) => r.masked), [false, true, true, false], 'the two inner convolutions carry the mask');
   await page.click('[data-testid="onnx-train"]');
-  assert.equal(await trainEnds(page), 'done', await text(page, 'error'));
+  assert.equal(await trainEnded(page), 'done', await text(page, 'error'));
   const pct = async (id) => Number((await text(page, id)).replace('%', '')) / 100;
   const [pruned, after] = [await pct('pruned-accuracy'), await pct('test-accuracy')];
   assert.ok(after > pruned + 0.2, `fine-tuning raises the accuracy: ${pruned} pruned, ${after} after`);
@@ -123,7 +117,7 @@ test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed:
   // The fine-tuning run left the state 'done': the race's end is read from its own line.
   await page.waitForFunction(() => /^Race (finished|stopped)/.test(document.querySelector('[data-testid="race-state"]').textContent)
     || document.querySelector('[data-testid="training"]').dataset.trainState === 'error', null, { timeout: 300000, polling: 200 });
-  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState), 'done', await text(page, 'error'));
+  assert.equal(await trainState(page), 'done', await text(page, 'error'));
   assert.match(await text(page, 'race-state'), /Race finished/);
   const lanes = {};
   for (const lane of ['rgp', 'ring', 'random']) {

@@ -8,6 +8,7 @@ import { MAX_MODEL_FILE_BYTES } from '../generated/settings.js';
 import { download, drawLines, finetuneControls, pretrainedRef } from './finetune-view.js';
 
 const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
+const NO_GRAPH = 'Build a graph first: the race prunes by it.';
 
 /**
  * `ctx`: {app, client, settings(), runConfig(s), standard(s), model(), setModel(m), busy(), setBusy(work | null),
@@ -15,11 +16,11 @@ const LANES = ['rgp', 'ring', 'random', 'magnitude', 'scratch'];
  *   userStart(model) (the network trained on the user's data that fine-tuning starts from, or null),
  *   keepStart(model, bytes, accuracy) (makes a network that start)}.
  * Returns {element, startRace(onnx?)} (startRace runs the race now, e.g. for a link with race=true;
- * with an ONNX network's {name, bytes, keepDense}, the graphs' lanes on it).
+ * with an ONNX network's {name, start}, the graphs' lanes on it).
  */
 export function mountFinetune(ctx) {
   const ui = finetuneControls(LANES);
-  // `onnx` ({name, bytes, keepDense}): the race of the graphs on the user's ONNX network.
+  // `onnx` ({name, start}): the race of the graphs on the user's ONNX network.
   const startRace = (onnx = null) => race(ctx, ui, onnx);
   ui.raceBtn.addEventListener('click', () => startRace());
   ui.saveBtn.addEventListener('click', () => saveModel(ctx, ui));
@@ -56,7 +57,7 @@ async function raceStart(ctx, graph, s) {
     const none = s.dataset === 'user'
       ? `The race fine-tunes a network trained on your data: train the dense ${s.model} on it once first (Dense baseline).`
       : `No pretrained ${s.model} for ${s.dataset}.`;
-    ctx.app.showError(graph ? none : 'Build a graph first: the race prunes by it.');
+    ctx.app.showError(graph ? none : NO_GRAPH);
     return null;
   }
   return start;
@@ -94,11 +95,10 @@ async function prepareRace(ctx) {
 function onnxRace(ctx, onnx) {
   const graph = ctx.app.graph();
   if (!graph) {
-    ctx.app.showError('Build a graph first: the race prunes by it.');
+    ctx.app.showError(NO_GRAPH);
     return null;
   }
-  const start = { bytes: new Uint8Array(onnx.bytes), keepDense: onnx.keepDense, accuracy: null };
-  return { graph, s: ctx.settings(), start, onnx };
+  return { graph, s: ctx.settings(), start: onnx.start, onnx };
 }
 
 async function runRace(ctx, ui, { graph, s, start, user, onnx }) {

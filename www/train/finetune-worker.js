@@ -62,7 +62,7 @@ export async function race(m, msg, files, bytes, backend, { post, stopped, yield
       // The scratch lane: the same graph and settings from random weights.
       const start = lane.scratch ? undefined : bytes;
       const graph = { n: lane.n, table: lane.table, selfLoops: false };
-      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph, user, keepDense: msg.start?.keepDense }));
+      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph, user }));
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
       const l = lanes[lanes.length - 1];
       if (lane.scratch) {

@@ -14,7 +14,7 @@ const COLUMNS = ['Layer', 'Op', 'Weight', 'In → out', 'Mask', 'Parameters dens
 
 /**
  * `ctx`: {app, client, ensureInit(pref), settings(), busy(), fineTune(file), race(file)}, a file
- * being {name, bytes, keepDense}.
+ * being {name, start: {bytes, keepDense}}.
  * Returns {element, sync(blocked)}:
  * `sync` is called when a run or the graph side starts or ends.
  */
@@ -38,16 +38,22 @@ export function mountOnnx(ctx) {
     else st.keepDense.add(name);
     refresh();
   });
-  const chosen = () => ({ name: st.file.name, bytes: st.file.bytes, keepDense: [...st.keepDense] });
+  // What a run or race starts from: the file's bytes with the layers the user kept dense.
+  const chosen = () => ({ name: st.file.name, start: { bytes: new Uint8Array(st.file.bytes), keepDense: [...st.keepDense] } });
   ui.train.addEventListener('click', () => st.file && ctx.fineTune(chosen()));
   ui.race.addEventListener('click', () => st.file && ctx.race(chosen()));
   ctx.app.onGraph(() => refresh());
   const sync = (blocked) => {
     ui.input.disabled = blocked;
-    ui.train.disabled = ui.race.disabled = blocked || !st.file;
+    showButtons(ctx, ui, st);
     if (!blocked && st.stale) refresh();
   };
   return { element: ui.element, sync };
+}
+
+/** Prune and fine-tune, Race the graphs: on while a table is on show and nothing runs. */
+function showButtons(ctx, ui, st) {
+  ui.train.disabled = ui.race.disabled = ctx.busy() || !st.file;
 }
 
 function onnxControls() {
@@ -93,7 +99,7 @@ async function inspect(ctx, ui, st) {
     }
     st.next = null;
     ui.error.textContent = '';
-    ui.train.disabled = ui.race.disabled = ctx.busy();
+    showButtons(ctx, ui, st);
     drawTable(ui.table, r.table, st.keepDense);
     const mb = (file.size / 1e6).toFixed(1);
     ui.status.textContent = `${file.name} (${mb} MB, opset ${r.table.opset}): ${summary(r.table)}; read in ${(r.ms / 1000).toFixed(2)} s.`;

@@ -169,7 +169,7 @@ function startNote(s, pretrained, start) {
   return '';
 }
 
-/** A run of the settings on show; `onnx` ({name, bytes, keepDense}): from the user's ONNX network
+/** A run of the settings on show; `onnx` ({name, start}): from the user's ONNX network
  * instead of the settings' start, pruned by the graph where its layer table masks. */
 async function train(panel, onnx = null) {
   if (busy(panel)) return;
@@ -197,9 +197,7 @@ async function train(panel, onnx = null) {
   drawCurves(view, panel.lossPoints);
   view.numbers.clear();
   const pretrained = !onnx && s.start === 'pretrained' && !s.dense;
-  const start = onnx
-    ? { bytes: new Uint8Array(onnx.bytes), keepDense: onnx.keepDense }
-    : pretrained && standard(s) ? await startOf(panel, s) : null;
+  const start = onnx ? onnx.start : pretrained && standard(s) ? await startOf(panel, s) : null;
   // Said after the backend's own notice (ensureInit replaces the notice).
   const note = onnx ? `Fine-tuning ${onnx.name}: the model and its depth come from the file.` : startNote(s, pretrained, start);
   drawLines(view.ftChart, new Map());

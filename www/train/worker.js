@@ -194,7 +194,7 @@ async function train(msg) {
   const files = await datasetFiles(msg.dataset, msg.variant, msg.dataBase);
   const user = msg.user ? await userRun(msg.user, dataProgress) : undefined;
   const start = await startBytes(msg.start, fetchBytes);
-  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask, user, keepDense: msg.start?.keepDense }));
+  const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask, user }));
   // start: the pretrained start's accuracies (null: none, or not measured yet; startAsked says which).
   const run = { session, files, user, moved: null, start: null, startAsked: false };
   try {
