@@ -5,7 +5,7 @@
 use super::files::{is_onnx, read_file, write_file};
 use super::flags::GraphFlags;
 use super::inspect::OnnxLayerFlags;
-use crate::import::{layers, lower, write};
+use crate::import::{layers, lower, saved, write};
 use crate::model_file::{Dtype, Layout, decode, encode, onnx};
 use crate::{Error, Result, bail};
 use std::path::PathBuf;
@@ -74,13 +74,33 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
     };
     let w = write::to_onnx(&net, &masks, a.layout, &meta).map_err(at)?;
     write_file(&a.out, &w.bytes)?;
+    report(a, conn.as_ref(), &w);
+    Ok(())
+}
+
+/// A saved imported network (`rgp train --init-from NET.onnx --save OUT.safetensors`) as ONNX,
+/// pruned by the graph and masks in it.
+fn saved_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
+    if a.format != Format::Onnx || a.dtype != Dtype::F32 {
+        bail!("a saved imported network is exported as ONNX in f32 (--format onnx --dtype f32)");
+    }
+    let at = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
+    let file = saved::decode(bytes).map_err(at)?;
+    let w = write::to_onnx(&file.net, &file.masks(), a.layout, &file.meta_pairs()).map_err(at)?;
+    write_file(&a.out, &w.bytes)?;
+    report(a, file.conn.as_ref(), &w);
+    Ok(())
+}
+
+/// The JSON line of an ONNX export of an imported network.
+fn report(a: &Args, conn: Option<&crate::mapping::Connectivity>, w: &write::Written) {
     println!(
         "{}",
         serde_json::json!({
             "format": "onnx",
             "layout": a.layout,
-            "nodes": graph.as_ref().map(|g| g.n()),
-            "degree": graph.as_ref().map(|g| g.k()),
+            "nodes": conn.map(|c| c.n()),
+            "degree": conn.map(|c| c.row_len() - u32::from(c.self_loops())),
             "masked_layers": w.masked.len(),
             "packed": w.packed,
             "dense_with_zeros": w.dense_with_zeros,
@@ -90,7 +110,6 @@ fn prune_onnx(a: &Args, bytes: &[u8]) -> Result<()> {
             "out": a.out,
         })
     );
-    Ok(())
 }
 
 pub fn run(a: Args) -> Result<()> {
@@ -107,6 +126,9 @@ pub fn run(a: Args) -> Result<()> {
             "{} is a model file: its graph is in it (--nodes, --graph, --keep-dense and --no-mask are for ONNX networks)",
             a.weights.display()
         );
+    }
+    if saved::is_saved_net(&bytes) {
+        return saved_onnx(&a, &bytes);
     }
     let mut file = decode(&bytes, None)?;
     if a.layout == Layout::Packed && file.neighbors.is_none() {

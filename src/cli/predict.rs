@@ -8,6 +8,7 @@ use super::files::{is_onnx, read_file, write_file};
 use super::flags::{DeviceFlags, GraphFlags};
 use super::inspect::OnnxLayerFlags;
 use crate::import::net::dims;
+use crate::import::saved;
 use crate::io::npy;
 use crate::model_file::decode;
 use crate::train::imported::ImportedNet;
@@ -50,6 +51,9 @@ pub fn run(a: Args) -> Result<()> {
             "--nodes, --graph and --keep-dense prune an ONNX network; a model file holds its own masks"
         );
     }
+    if saved::is_saved_net(&bytes) {
+        return run_saved(&a, &bytes);
+    }
     let file = decode(&bytes, None)?;
     let (rows, cols, x) = npy::read_f32_matrix(&read_file(&a.input)?)?;
     let arch = &file.meta.arch;
@@ -82,7 +86,6 @@ pub fn run(a: Args) -> Result<()> {
 
 fn run_onnx(a: &Args, bytes: &[u8], prune: bool) -> Result<()> {
     let in_file = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
-    let (shape, x) = npy::read_f32_batch(&read_file(&a.input)?)?;
     let conn = if prune {
         Some(a.graph.build()?.1)
     } else if !a.layers.keep_dense.is_empty() {
@@ -95,6 +98,27 @@ fn run_onnx(a: &Args, bytes: &[u8], prune: bool) -> Result<()> {
     let dev = block_on(device::device(a.device.backend))?;
     let prune = conn.as_ref().map(|c| (c, a.layers.keep_dense.as_slice()));
     let net = ImportedNet::from_onnx(bytes, prune, false, &dev).map_err(in_file)?;
+    run_imported(a, &net, &dev, conn.is_some())
+}
+
+/// A saved imported network (`rgp train --init-from NET.onnx --save OUT.safetensors`): its own
+/// masks, pruned weights already zero.
+fn run_saved(a: &Args, bytes: &[u8]) -> Result<()> {
+    let in_file = |e: Error| Error::new(format!("{}: {e}", a.weights.display()));
+    let saved = saved::decode(bytes).map_err(in_file)?;
+    let dev = block_on(device::device(a.device.backend))?;
+    let net = ImportedNet::new(&saved.net, &saved.masks(), false, &dev).map_err(in_file)?;
+    run_imported(a, &net, &dev, saved.masked.contains(&true))
+}
+
+/// Logits of an imported network for `--input`, `[N, ...]` in the network's own input scale.
+fn run_imported(
+    a: &Args,
+    net: &ImportedNet,
+    dev: &burn::tensor::Device,
+    pruned: bool,
+) -> Result<()> {
+    let (shape, x) = npy::read_f32_batch(&read_file(&a.input)?)?;
     let want = &net.plan.shapes[0];
     let (rows, cols) = (shape[0], x.len() / shape[0].max(1));
     // A flat [N, features] matrix fits any input of that many values.
@@ -106,7 +130,7 @@ fn run_onnx(a: &Args, bytes: &[u8], prune: bool) -> Result<()> {
         );
     }
     let model = net.valid();
-    let device = dev.without_autodiff();
+    let device = dev.clone().without_autodiff();
     let mut out = Vec::with_capacity(rows * net.output_size());
     for start in (0..rows).step_by(256) {
         let end = (start + 256).min(rows);
@@ -124,7 +148,7 @@ fn run_onnx(a: &Args, bytes: &[u8], prune: bool) -> Result<()> {
             "rows": rows,
             "classes": net.output_size(),
             "model": format!("ONNX, {} inputs", dims(want)),
-            "pruned": conn.is_some(),
+            "pruned": pruned,
             "out": a.out,
         })
     );

@@ -2,13 +2,13 @@
 //! same code the browser runs. JSON on stdout, a progress line on stderr.
 
 use super::data::{DEFAULT_DATASET, UserDataFlags, limit_train, load_dataset, load_user_data};
-use super::files::{sha256_hex, write_file};
+use super::files::{is_onnx, sha256_hex, write_file};
 use super::flags::{GraphFlags, TrainFlags};
 use super::inspect::OnnxLayerFlags;
 use super::train_start::{StartReport, start};
 use crate::data::{Dataset, DatasetName, Skipped};
 use crate::graph::Graph;
-use crate::import::write::graph_meta;
+use crate::import::{saved, write::graph_meta};
 use crate::mapping::{Connectivity, ModelKind};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::trainer::{Evaluation, block_on};
@@ -55,7 +55,8 @@ pub struct Args {
     /// graph's per-layer kept counts.
     #[arg(long, value_enum, default_value_t = PruneBy::Graph)]
     pub prune: PruneBy,
-    /// Save the trained network to this model file (safetensors).
+    /// Save the trained network to this model file (safetensors); a network started from ONNX
+    /// saves as `*.onnx` (dense or packed) or `*.safetensors` (its architecture kept in the file).
     #[arg(long)]
     pub save: Option<PathBuf>,
     /// Layout of the saved file: dense (masks kept) or packed (only kept weights).
@@ -368,14 +369,18 @@ fn save_onnx(
     }
     let (fingerprint, link) = (g.fingerprint, g.link);
     let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(accuracy));
-    let w = block_on(finetune_onnx::export_onnx(t, conn, source, a.layout, &meta))?;
-    write_file(path, &w.bytes)?;
+    // A *.safetensors name keeps the imported architecture in a model file (import::saved).
+    let bytes = match is_onnx(path, &[]) {
+        true => block_on(finetune_onnx::export_onnx(t, conn, source, a.layout, &meta))?.bytes,
+        false => saved::encode(&block_on(finetune_onnx::saved_net(t, conn, source, &meta))?)?,
+    };
+    write_file(path, &bytes)?;
     Ok(Saved {
         path: path.to_path_buf(),
         layout: a.layout,
         dtype: a.dtype,
-        bytes: w.bytes.len(),
-        sha256: sha256_hex(&w.bytes),
+        bytes: bytes.len(),
+        sha256: sha256_hex(&bytes),
         test_accuracy: accuracy,
     })
 }

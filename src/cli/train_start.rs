@@ -6,6 +6,7 @@ use super::train::{Args, PruneBy};
 use crate::Result;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
+use crate::model_file::{Dtype, Layout};
 use crate::train::finetune_onnx::{self, OnnxSource};
 use crate::train::trainer::block_on;
 use crate::train::{TrainConfig, Trainer, device, finetune};
@@ -73,8 +74,18 @@ fn start_onnx(
     dev: burn::tensor::Device,
     bytes: &[u8],
 ) -> Result<(Trainer, Option<StartReport>)> {
-    if a.save.as_deref().is_some_and(|p| !is_onnx(p, &[])) {
-        crate::bail!("an ONNX network is saved as ONNX: name the --save file *.onnx");
+    if let Some(p) = a.save.as_deref() {
+        let safetensors = p.extension().is_some_and(|e| e == "safetensors");
+        if !is_onnx(p, &[]) && !safetensors {
+            crate::bail!(
+                "an ONNX network is saved as ONNX or as a safetensors model file: name the --save file *.onnx or *.safetensors"
+            );
+        }
+        if safetensors && (a.layout != Layout::Dense || a.dtype != Dtype::F32) {
+            crate::bail!(
+                "a saved imported network is dense f32 (--layout dense --dtype f32); rgp export writes it packed as ONNX"
+            );
+        }
     }
     let in_file = |e: crate::Error| {
         let path = a.init_from.as_deref().unwrap_or(Path::new(""));

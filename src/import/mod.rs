@@ -5,8 +5,10 @@ pub mod layers;
 pub mod lower;
 mod lower_values;
 pub mod net;
+pub mod net_shapes;
 pub mod onnx;
 mod pack;
+pub mod saved;
 pub mod shapes;
 pub mod write;
 

@@ -21,7 +21,15 @@ fn known(a: &Argument) -> Option<Vec<usize>> {
 }
 
 /// Output length of a window of `k` (dilation `d`) sliding by `s` over `n` padded by `pad`.
-fn window(n: usize, k: usize, s: usize, d: usize, pad: usize, auto: &AutoPad, ceil: bool) -> usize {
+pub(super) fn window(
+    n: usize,
+    k: usize,
+    s: usize,
+    d: usize,
+    pad: usize,
+    auto: &AutoPad,
+    ceil: bool,
+) -> usize {
     let s = s.max(1);
     match auto {
         AutoPad::SameUpper | AutoPad::SameLower => n.div_ceil(s),

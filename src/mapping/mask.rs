@@ -33,6 +33,41 @@ impl Connectivity {
         }
     }
 
+    /// From a neighbour table as a file stores it (row `i`: the input groups output group `i`
+    /// reads): rows of one length, sorted, without repeats, naming groups below `n`; a group
+    /// reading itself marks the self-loop variant.
+    pub fn from_rows(rows: Vec<Vec<u32>>) -> Result<Connectivity> {
+        let n = rows.len();
+        let len = rows.first().map_or(0, Vec::len);
+        if n == 0 || len == 0 || u32::try_from(n).is_err() {
+            bail!("the graph's neighbour table is empty");
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let fits = r.len() == len
+                && r.windows(2).all(|w| w[0] < w[1])
+                && r.iter().all(|&j| (j as usize) < n);
+            if !fits {
+                bail!(
+                    "row {i} of the graph's neighbour table is not {len} sorted, distinct groups below {n}"
+                );
+            }
+        }
+        let self_loops = rows
+            .iter()
+            .enumerate()
+            .any(|(i, r)| r.binary_search(&(i as u32)).is_ok());
+        Ok(Connectivity {
+            n: n as u32,
+            self_loops,
+            rows,
+        })
+    }
+
+    /// The neighbour table, row by row.
+    pub fn rows(&self) -> &[Vec<u32>] {
+        &self.rows
+    }
+
     /// All-ones connectivity (every group reads every group): the dense layer as a mask.
     pub fn complete(n: u32) -> Connectivity {
         Connectivity {

@@ -23,6 +23,10 @@ use serde::{Deserialize, Serialize};
 /// File format version written into every file's metadata.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The `format` of a saved network imported from ONNX (`import::saved`): its own architecture,
+/// not one of the built-in networks.
+pub const IMPORTED_FORMAT: &str = "rgp-studio-imported";
+
 /// How the masked layers are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]

@@ -46,6 +46,11 @@ pub fn read_meta(bytes: &[u8]) -> Result<Option<Meta>> {
     };
     let h: HashMap<String, String> = h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let h = &h;
+    if h.get("format").map(String::as_str) == Some(super::IMPORTED_FORMAT) {
+        bail!(
+            "the file holds a network imported from ONNX, not a built-in one: rgp predict and rgp export read it"
+        );
+    }
     if h.get("format").map(String::as_str) != Some(FORMAT) {
         return Ok(None);
     }

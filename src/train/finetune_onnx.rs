@@ -8,6 +8,7 @@ use super::model::Net;
 use super::{Recovery, TrainConfig, Trainer};
 use crate::data::Dataset;
 use crate::import::net::{Net as Steps, dims};
+use crate::import::saved::SavedNet;
 use crate::import::write::{Written, to_onnx};
 use crate::import::{layers, lower::lower, onnx};
 use crate::mapping::{Connectivity, Convention, account};
@@ -100,9 +101,39 @@ pub async fn start_onnx(
     Ok((measured((trainer, nets)).await?, source))
 }
 
-/// The trainer's network (started from `source`) written as ONNX in `layout`, its masked layers
-/// under `conn`; `meta` (key, value pairs, e.g. the graph) goes into the file's metadata beside
-/// the inputs' normalisation, which the trained network expects.
+/// The trainer's network (started from `source`) as a saved imported network, its masked layers
+/// under `conn`; `meta` (key, value pairs, e.g. the graph) goes with it beside the inputs'
+/// normalisation, which the trained network expects.
+pub async fn saved_net(
+    trainer: &Trainer,
+    conn: &Connectivity,
+    source: &OnnxSource,
+    meta: &[(&str, String)],
+) -> Result<SavedNet> {
+    let Net::Imported(net) = trainer.model() else {
+        bail!("this run's network was not imported from ONNX");
+    };
+    let d = trainer.dataset();
+    let mut all = vec![
+        ("dataset".to_string(), d.name.clone()),
+        (
+            "normalisation".into(),
+            normalisation(d.max_value, d.mean, d.std, d.column_norm.as_ref()),
+        ),
+        ("input_max".into(), d.max_value.to_string()),
+        ("input_mean".into(), d.mean.to_string()),
+        ("input_std".into(), d.std.to_string()),
+    ];
+    all.extend(meta.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    Ok(SavedNet {
+        net: net.to_steps(&source.steps, trainer.device()).await?,
+        masked: source.masked.clone(),
+        conn: source.masked.contains(&true).then(|| conn.clone()),
+        meta: all,
+    })
+}
+
+/// The trainer's network written as ONNX in `layout` ([`saved_net`]'s network and metadata).
 pub async fn export_onnx(
     trainer: &Trainer,
     conn: &Connectivity,
@@ -110,22 +141,6 @@ pub async fn export_onnx(
     layout: Layout,
     meta: &[(&str, String)],
 ) -> Result<Written> {
-    let Net::Imported(net) = trainer.model() else {
-        bail!("this run's network was not imported from ONNX");
-    };
-    let steps = net.to_steps(&source.steps, trainer.device()).await?;
-    let masks: Vec<_> = source.masked.iter().map(|&m| m.then_some(conn)).collect();
-    let d = trainer.dataset();
-    let mut all = vec![
-        ("dataset", d.name.clone()),
-        (
-            "normalisation",
-            normalisation(d.max_value, d.mean, d.std, d.column_norm.as_ref()),
-        ),
-        ("input_max", d.max_value.to_string()),
-        ("input_mean", d.mean.to_string()),
-        ("input_std", d.std.to_string()),
-    ];
-    all.extend(meta.iter().cloned());
-    to_onnx(&steps, &masks, layout, &all)
+    let saved = saved_net(trainer, conn, source, meta).await?;
+    to_onnx(&saved.net, &saved.masks(), layout, &saved.meta_pairs())
 }
