@@ -115,8 +115,14 @@ for layout in dense packed; do
   $rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
     --save "$dir/ft.$layout.onnx" --layout $layout --quiet >"$dir/ft.$layout.json"
 done
+# Saved as a safetensors model file, the architecture kept in it: `rgp predict` and `rgp export`
+# (packed ONNX) read it and compute what the ONNX files compute.
+$rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
+  --save "$dir/ft.safetensors" --quiet >"$dir/ft.safetensors.json"
 "$PY" -c 'import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(1).standard_normal((16, 1, 8, 8)).astype(np.float32))' "$dir/ftx.npy"
 $rgp predict --weights "$dir/ft.dense.onnx" --input "$dir/ftx.npy" --out "$dir/fty.npy"
+$rgp predict --weights "$dir/ft.safetensors" --input "$dir/ftx.npy" --out "$dir/fty-st.npy"
+$rgp export --weights "$dir/ft.safetensors" --format onnx --layout packed --out "$dir/ft-st.packed.onnx" >/dev/null
 "$PY" - "$dir" <<'EOF'
 import json, os, sys
 import numpy as np
@@ -130,7 +136,16 @@ rgp_y = np.load(os.path.join(d, "fty.npy"))
 meta = {p.key: p.value for p in onnx.load(os.path.join(d, "ft.packed.onnx")).metadata_props}
 size = {l: os.path.getsize(os.path.join(d, f"ft.{l}.onnx")) for l in ("dense", "packed")}
 r = runs[0]
-ok = (r["test_accuracy"] > r["pruned_accuracy"] + 0.2 and r["params_pruned"] < r["params_dense"]
+st = json.load(open(os.path.join(d, "ft.safetensors.json")))
+st_y = np.load(os.path.join(d, "fty-st.npy"))
+st_packed = ort.InferenceSession(os.path.join(d, "ft-st.packed.onnx")).run(None, {"x": x})[0]
+st_meta = {p.key: p.value for p in onnx.load(os.path.join(d, "ft-st.packed.onnx")).metadata_props}
+st_ok = (st["test_accuracy"] == r["test_accuracy"] and np.abs(st_y - out["dense"]).max() < 1e-4
+         and np.abs(st_packed - out["dense"]).max() < 1e-4 and st_meta.get("nodes") == "8"
+         and st_meta.get("layout") == "packed" and st_meta.get("dataset") == "digits")
+print(f"  saved as safetensors ({os.path.getsize(os.path.join(d, 'ft.safetensors'))} B): rgp predict - ORT dense "
+      f"{np.abs(st_y - out['dense']).max():.1e}, its packed export - ORT dense {np.abs(st_packed - out['dense']).max():.1e}")
+ok = st_ok and (r["test_accuracy"] > r["pruned_accuracy"] + 0.2 and r["params_pruned"] < r["params_dense"]
       and r["pruned_weights_max_abs"] == 0 and runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
       and np.abs(out["dense"] - out["packed"]).max() < 1e-4 and np.abs(rgp_y - out["dense"]).max() < 1e-4
       and size["packed"] < size["dense"] and meta.get("layout") == "packed" and meta.get("nodes") == "8"
@@ -140,8 +155,12 @@ print(f"  cnn.onnx fine-tuned: pruned {r['pruned_accuracy']:.3f} -> {r['test_acc
       f"{np.abs(out['dense'] - out['packed']).max():.1e}, |rgp - ORT| {np.abs(rgp_y - out['dense']).max():.1e}")
 sys.exit(0 if ok else f"FAIL: fine-tuning and saving cnn.onnx: {runs}, {meta}")
 EOF
-expect_error "an ONNX network is saved as ONNX: name the --save file" $rgp train --init-from "$dir/cnn.onnx" \
-  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft.safetensors" --quiet
+expect_error "saved as ONNX or as a safetensors model file" $rgp train --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft.bin" --quiet
+expect_error "a saved imported network is dense f32" $rgp train --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft2.safetensors" --layout packed --quiet
+expect_error "holds a network imported from ONNX" $rgp train --init-from "$dir/ft.safetensors" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --quiet
 # ... and sweep: every run of a sweep starts from the file, pruned by its graph (the magnitude
 # baseline, which prunes the built-in networks only, left out of "all" and refused when asked for).
 $rgp sweep --quiet --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 \
@@ -179,4 +198,4 @@ expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/cnn.o
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and sweeps; 4 imported networks exported unpruned, dense and packed"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and as safetensors and sweeps; 4 imported networks exported unpruned, dense and packed"
