@@ -13,7 +13,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 SECS=${1:-30}
 [ $# -gt 0 ] && shift
-ALL=(import_json import_csv import_npy idx digits_csv graph_config model_file model_file_expected sweep_results sweep_graphs sweep_config npy_matrix train_request checkpoint sweep_graphs_request table_csv image_set onnx_model)
+ALL=(import_json import_csv import_npy idx digits_csv graph_config model_file model_file_expected sweep_results sweep_graphs sweep_config npy_matrix train_request checkpoint sweep_graphs_request table_csv image_set onnx_model saved_net)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 JOBS=${FUZZ_JOBS:-1}
