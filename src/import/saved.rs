@@ -68,33 +68,29 @@ impl SavedNet {
             );
         }
         let flags = self.masked.clone();
-        let steps = self
-            .net
-            .steps
-            .iter_mut()
-            .filter(|s| matches!(s.op, Op::Conv { .. } | Op::Linear { .. }));
-        for (s, masked) in steps.zip(flags) {
+        // The weight steps with their weights and groups, in order.
+        let steps = self.net.steps.iter_mut().filter_map(|s| match &mut s.op {
+            Op::Conv { weight, groups, .. } => Some((&s.name, weight, *groups)),
+            Op::Linear { weight, .. } => Some((&s.name, weight, 1)),
+            _ => None,
+        });
+        for ((name, weight, groups), masked) in steps.zip(flags) {
             if !masked {
                 continue;
             }
             let Some(conn) = &self.conn else {
-                bail!("layer '{}' is masked but the file holds no graph", s.name);
-            };
-            let (weight, groups) = match &mut s.op {
-                Op::Conv { weight, groups, .. } => (weight, *groups),
-                Op::Linear { weight, .. } => (weight, 1),
-                _ => unreachable!("weight steps only"),
+                bail!("layer '{name}' is masked but the file holds no graph");
             };
             let (out, inp) = match weight.shape[..] {
                 [o, i, ..] if groups == 1 => (o, i),
-                _ => bail!("layer '{}' cannot carry the graph's mask", s.name),
+                _ => bail!("layer '{name}' cannot carry the graph's mask"),
             };
             let too_big = |v: usize| u32::try_from(v).is_err();
             if too_big(out) || too_big(inp) {
-                bail!("layer '{}' is too wide for a mask", s.name);
+                bail!("layer '{name}' is too wide for a mask");
             }
             let mask = mask_matrix(conn, out as u32, inp as u32)
-                .map_err(|e| Error::new(format!("layer '{}': {e}", s.name)))?;
+                .map_err(|e| Error::new(format!("layer '{name}': {e}")))?;
             let kk = weight.len() / (out * inp).max(1);
             for (w, &m) in weight.data.chunks_mut(kk.max(1)).zip(&mask) {
                 if m == 0.0 {
