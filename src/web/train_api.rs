@@ -12,10 +12,11 @@ use crate::Error;
 use crate::config::GraphConfig;
 use crate::graph::Graph;
 use crate::import::onnx::looks_like;
+use crate::import::saved;
 use crate::import::write::graph_meta;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
-use crate::train::finetune_onnx::{OnnxSource, export_onnx, prepare_onnx};
+use crate::train::finetune_onnx::{OnnxSource, export_onnx, prepare_onnx, saved_net};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, Net, TrainConfig, Trainer, finetune, predict};
@@ -401,16 +402,23 @@ impl TrainSession {
             let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = s.evaluation().await.map_err(js_error)?;
             if let Some(source) = &onnx_source {
-                if !onnx || dtype != Dtype::F32 {
-                    let e = "a network imported from ONNX downloads as ONNX (f32)";
+                // ONNX, dense or packed; or the saved imported network (dense safetensors).
+                if dtype != Dtype::F32 || (!onnx && layout != Layout::Dense) {
+                    let e = "a network imported from ONNX downloads as ONNX (dense or packed) or as a dense f32 safetensors file";
                     return Err(js_error(Error::new(e)));
                 }
                 let (fingerprint, link) = (g.fingerprint.clone(), g.link.clone());
                 let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(e.accuracy));
-                let w = export_onnx(s.trainer(), &conn, source, layout, &meta)
-                    .await
-                    .map_err(js_error)?;
-                return Ok(js_sys::Uint8Array::from(&w.bytes[..]).into());
+                let bytes = match onnx {
+                    true => export_onnx(s.trainer(), &conn, source, layout, &meta)
+                        .await
+                        .map(|w| w.bytes),
+                    false => saved_net(s.trainer(), &conn, source, &meta)
+                        .await
+                        .and_then(|n| saved::encode(&n)),
+                }
+                .map_err(js_error)?;
+                return Ok(js_sys::Uint8Array::from(&bytes[..]).into());
             }
             let f = finetune::snapshot(s.trainer(), &conn, Some(g), Some(e.accuracy))
                 .await

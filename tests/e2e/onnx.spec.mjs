@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, python, rgp, root, test, text, trainEnded, trainState, waitForState } from './harness.mjs';
+import { axeViolations, fullCli, python, rgp, root, test, text, trainEnded, trainState, waitForState } from './harness.mjs';
 
 const LINK = 'v=1&nodes=16&degree=4&seed=5&search=none&backend=cpu';
 
@@ -58,7 +58,7 @@ test('an ONNX network opens in the tab: its layer table under the graph, a layer
 // The quick MNIST test images as float32 NCHW, normalised as the downloaded file's metadata says,
 // with their labels; ONNX Runtime's accuracy on them and the two layouts' largest difference.
 const ORT_CHECK = `
-import gzip, sys
+import gzip, subprocess, sys
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -69,7 +69,12 @@ lab = np.frombuffer(gzip.open("data/mnist-quick/t10k-labels-idx1-ubyte.gz").read
 x = img.reshape(-1, 1, 28, 28).astype(np.float64)
 x = ((x / float(m["input_max"]) - float(m["input_mean"])) / float(m["input_std"])).astype(np.float32)
 y = {f: ort.InferenceSession(f).run(None, {"x": x})[0] for f in (packed, dense)}
-print(f"{(y[packed].argmax(1) == lab).mean()} {np.abs(y[packed] - y[dense]).max()} {m['layout']} {m['nodes']} {len(lab)}")
+# The safetensors download (the imported architecture in it), run by rgp predict on the same images.
+rgp, saved, tmp = sys.argv[3], sys.argv[4], sys.argv[5]
+np.save(tmp + "/x.npy", x)
+subprocess.run([rgp, "predict", "--weights", saved, "--input", tmp + "/x.npy", "--out", tmp + "/y.npy"], check=True, capture_output=True)
+st = np.abs(np.load(tmp + "/y.npy") - y[dense]).max()
+print(f"{(y[packed].argmax(1) == lab).mean()} {np.abs(y[packed] - y[dense]).max()} {m['layout']} {m['nodes']} {len(lab)} {st}")
 `;
 
 async function download(page, kind, path) {
@@ -93,23 +98,28 @@ test('an ONNX network fine-tunes in the tab on quick MNIST and downloads packed:
   const [pruned, after] = [await pct('pruned-accuracy'), await pct('test-accuracy')];
   assert.ok(after > pruned + 0.2, `fine-tuning raises the accuracy: ${pruned} pruned, ${after} after`);
 
-  // A safetensors download is refused in one line; the packed and dense ONNX downloads run in
-  // ONNX Runtime with the tab's accuracy on the same test images and the same outputs.
+  // A packed safetensors download is refused in one line; the packed and dense ONNX downloads run
+  // in ONNX Runtime with the tab's accuracy on the same test images and the same outputs, and the
+  // dense safetensors download (the architecture kept in it) gives them in rgp predict.
   await page.selectOption('[data-testid="model-format"]', 'packed');
   await page.click('[data-testid="model-download"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="weights-error"]')?.textContent.length > 0, null, { timeout: 30000 });
-  assert.match(await text(page, 'weights-error'), /^mnist_cnn\.onnx was fine-tuned from ONNX: it downloads as ONNX/);
+  assert.match(await text(page, 'weights-error'), /^mnist_cnn\.onnx was fine-tuned from ONNX: it downloads as ONNX \(dense or packed\) or as a dense safetensors file/);
   const [packed, dense] = [join(dir, 'packed.onnx'), join(dir, 'dense.onnx')];
   await download(page, 'onnx-packed', packed);
   await download(page, 'onnx-dense', dense);
+  const saved = join(dir, 'saved.safetensors');
+  await download(page, 'dense', saved);
   assert.ok(statSync(packed).size < statSync(dense).size, 'the packed file holds only the kept weights');
-  const [acc, diff, layout, nodes, count] = execFileSync(python, ['-c', ORT_CHECK, packed, dense], { cwd: root }).toString().trim().split(' ');
+  const check = [packed, dense, fullCli(), saved, dir];
+  const [acc, diff, layout, nodes, count, st] = execFileSync(python, ['-c', ORT_CHECK, ...check], { cwd: root }).toString().trim().split(' ');
+  assert.ok(Number(st) < 1e-4, `rgp predict on the safetensors download differs from the dense ONNX by ${st}`);
   assert.equal(layout, 'packed');
   assert.equal(nodes, '16');
   assert.ok(Number(diff) < 1e-4, `packed and dense differ by ${diff}`);
   // The tab shows one decimal of a percent: within one image of ONNX Runtime's count.
   assert.ok(Math.abs(Number(acc) - after) <= 0.0005 + 1 / Number(count), `ONNX Runtime ${acc}, the tab ${after}`);
-  console.log(`     pruned ${pruned}, fine-tuned ${after} in the tab, ${acc} in ONNX Runtime (packed; |packed - dense| ${diff})`);
+  console.log(`     pruned ${pruned}, fine-tuned ${after} in the tab, ${acc} in ONNX Runtime (packed; |packed - dense| ${diff}; safetensors in rgp predict ${st})`);
 
   // The race of the graphs on the same network: the graph on show, a ring lattice and a random
   // regular graph each fine-tune it; the built-in networks' lanes (magnitude, scratch) stay empty.

@@ -141,8 +141,8 @@ async function saveModel(ctx, ui) {
   }
   try {
     const k = ui.kind.value;
-    if (model.from === 'onnx' && !k.startsWith('onnx')) {
-      throw new Error(`${model.name} was fine-tuned from ONNX: it downloads as ONNX (dense or packed), not as a safetensors model file.`);
+    if (model.from === 'onnx' && k === 'packed') {
+      throw new Error(`${model.name} was fine-tuned from ONNX: it downloads as ONNX (dense or packed) or as a dense safetensors file, not a packed one.`);
     }
     const bytes = await ctx.client.saveModel(k, model.link);
     const s = ctx.settings();
