@@ -6,7 +6,7 @@
 //! which weight layers the graph masks (`masked_steps`) and the graph's neighbour table
 //! (`graph.neighbors`). Pruned weights are stored as zeros: the mask always wins.
 
-use super::net::{Net, Op, Tensor};
+use super::net::{Net, Op};
 use super::net_shapes::infer;
 use crate::mapping::{Connectivity, mask_matrix};
 use crate::model_file::{FORMAT_VERSION, IMPORTED_FORMAT};
@@ -102,42 +102,31 @@ impl SavedNet {
     }
 }
 
-/// The steps with their weights left out (shapes and bias presence kept): the `steps` metadata.
-fn outline(net: &Net) -> Net {
-    let mut n = net.clone();
-    for s in &mut n.steps {
-        match &mut s.op {
-            Op::Conv { weight, bias, .. } | Op::Linear { weight, bias } => {
-                weight.data.clear();
-                if let Some(b) = bias {
-                    b.clear();
-                }
-            }
-            Op::BatchNorm {
-                scale,
-                bias,
-                mean,
-                var,
-                ..
-            } => {
-                for v in [scale, bias, mean, var] {
-                    v.clear();
-                }
-            }
-            _ => {}
-        }
-    }
-    n
+/// One stored vector of a step: its name in the file, its values and, for a weight, its shape
+/// (the others are vectors of their own length).
+struct Part<'a> {
+    what: &'static str,
+    shape: Option<Vec<usize>>,
+    data: &'a mut Vec<f32>,
 }
 
-/// The named f32 vectors of step `s` (index `i`), in the file's names.
-fn tensors_of(i: usize, op: &Op) -> Vec<(String, Vec<usize>, &[f32])> {
-    let name = |what: &str| format!("steps.{i}.{what}");
+/// The vectors a step stores, in the file's names.
+fn parts(op: &mut Op) -> Vec<Part<'_>> {
+    let plain = |(what, data)| Part {
+        what,
+        shape: None,
+        data,
+    };
     match op {
         Op::Conv { weight, bias, .. } | Op::Linear { weight, bias } => {
-            let mut t = vec![(name("weight"), weight.shape.clone(), &weight.data[..])];
-            t.extend(bias.as_ref().map(|b| (name("bias"), vec![b.len()], &b[..])));
-            t
+            let shape = Some(weight.shape.clone());
+            let mut p = vec![Part {
+                what: "weight",
+                shape,
+                data: &mut weight.data,
+            }];
+            p.extend(bias.as_mut().map(|b| plain(("bias", b))));
+            p
         }
         Op::BatchNorm {
             scale,
@@ -152,10 +141,19 @@ fn tensors_of(i: usize, op: &Op) -> Vec<(String, Vec<usize>, &[f32])> {
             ("var", var),
         ]
         .into_iter()
-        .map(|(what, v)| (name(what), vec![v.len()], &v[..]))
+        .map(plain)
         .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The steps with their weights left out (shapes and bias presence kept): the `steps` metadata.
+fn outline(net: &Net) -> Net {
+    let mut n = net.clone();
+    for s in &mut n.steps {
+        parts(&mut s.op).into_iter().for_each(|p| p.data.clear());
+    }
+    n
 }
 
 /// Encodes `saved` (its pruned weights zeroed first).
@@ -164,10 +162,11 @@ pub fn encode(saved: &SavedNet) -> Result<Vec<u8>> {
     saved.net.validate()?;
     saved.apply_masks()?;
     let mut outs: Vec<(String, St, Vec<usize>, Vec<u8>)> = Vec::new();
-    for (i, s) in saved.net.steps.iter().enumerate() {
-        for (name, shape, v) in tensors_of(i, &s.op) {
-            let bytes = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-            outs.push((name, St::F32, shape, bytes));
+    for (i, s) in saved.net.steps.iter_mut().enumerate() {
+        for p in parts(&mut s.op) {
+            let shape = p.shape.unwrap_or_else(|| vec![p.data.len()]);
+            let bytes = p.data.iter().flat_map(|x| x.to_le_bytes()).collect();
+            outs.push((format!("steps.{i}.{}", p.what), St::F32, shape, bytes));
         }
     }
     if let Some(c) = &saved.conn {
@@ -271,35 +270,12 @@ fn vector(st: &SafeTensors, name: &str) -> Result<Vec<f32>> {
 
 /// Fills step `i`'s weights from the file.
 fn fill(st: &SafeTensors, i: usize, op: &mut Op) -> Result<()> {
-    let name = |what: &str| format!("steps.{i}.{what}");
-    match op {
-        Op::Conv { weight, bias, .. } | Op::Linear { weight, bias } => {
-            let shape = weight.shape.clone();
-            *weight = Tensor {
-                data: floats(st, &name("weight"), &shape)?,
-                shape,
-            };
-            if let Some(b) = bias {
-                *b = vector(st, &name("bias"))?;
-            }
-        }
-        Op::BatchNorm {
-            scale,
-            bias,
-            mean,
-            var,
-            ..
-        } => {
-            for (what, v) in [
-                ("scale", scale),
-                ("shift", bias),
-                ("mean", mean),
-                ("var", var),
-            ] {
-                *v = vector(st, &name(what))?;
-            }
-        }
-        _ => {}
+    for p in parts(op) {
+        let name = format!("steps.{i}.{}", p.what);
+        *p.data = match &p.shape {
+            Some(shape) => floats(st, &name, shape)?,
+            None => vector(st, &name)?,
+        };
     }
     Ok(())
 }

@@ -108,8 +108,12 @@ test('the race button is off while a race runs', async ({ open }) => {
   await waitForState(page, 'done');
   await panelReady(page);
   await page.click('[data-testid="race-start"]');
-  // Off from the click on, before the race has fetched its start or loaded the training module.
-  await page.waitForFunction(() => document.querySelector('[data-testid="race-start"]').disabled);
+  // Off from the click on, before the race has fetched its start or loaded the training module
+  // (read by interval, not by animation frame, and as long as the other waits: under load the
+  // renderer's frames can stall; a race that ended at once shows its error).
+  await page.waitForFunction(() => document.querySelector('[data-testid="race-start"]').disabled
+    || document.querySelector('[data-testid="training"]').dataset.trainState === 'error', null, { timeout: T, polling: 100 });
+  assert.notEqual(await trainState(page), 'error', await text(page, 'error'));
   await page.waitForFunction(() => document.querySelector('[data-testid="training"]').dataset.trainState === 'racing', null, { timeout: T });
   // The module's warm-up, begun by the same click, ends during the race: the state stays the race's.
   await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="race-rgp"]').textContent), null, { timeout: T });
