@@ -14,19 +14,15 @@ use crate::{Error, Result, bail};
 use safetensors::tensor::{Dtype as St, SafeTensors, TensorView};
 use std::collections::HashMap;
 
-/// Metadata carried from a run to its file and on to an ONNX export: the data set, the inputs'
-/// normalisation, the graph and the test accuracy.
-const CARRIED: [&str; 10] = [
-    "dataset",
-    "normalisation",
-    "input_max",
-    "input_mean",
-    "input_std",
-    "nodes",
-    "degree",
-    "fingerprint",
-    "link",
-    "test_accuracy",
+/// The metadata keys this file format writes for itself (and the ONNX writer's `layout`); every
+/// other key is the run's (data set, normalisation, graph, accuracy: what `finetune_onnx` and
+/// `graph_meta` write) and is carried as it is, on to an ONNX export.
+const OWN_KEYS: [&str; 5] = [
+    "format",
+    "format_version",
+    "steps",
+    "masked_steps",
+    "layout",
 ];
 
 /// A saved imported network.
@@ -37,7 +33,7 @@ pub struct SavedNet {
     pub masked: Vec<bool>,
     /// The graph's groups (needed when any layer is masked).
     pub conn: Option<Connectivity>,
-    /// Key, value pairs of [`CARRIED`] (others are dropped).
+    /// The run's metadata, key, value pairs (keys of [`OWN_KEYS`] left out).
     pub meta: Vec<(String, String)>,
 }
 
@@ -193,7 +189,7 @@ pub fn encode(saved: &SavedNet) -> Result<Vec<u8>> {
     let mut info: HashMap<String, String> = saved
         .meta
         .iter()
-        .filter(|(k, _)| CARRIED.contains(&k.as_str()))
+        .filter(|(k, _)| !OWN_KEYS.contains(&k.as_str()))
         .cloned()
         .collect();
     info.insert("format".into(), IMPORTED_FORMAT.into());
@@ -354,10 +350,12 @@ pub fn decode(bytes: &[u8]) -> Result<SavedNet> {
         bail!("the file masks step {i}, which is not a weight layer");
     }
     let masked = net.weight_steps().map(|(i, _)| at.contains(&i)).collect();
-    let meta = CARRIED
-        .iter()
-        .filter_map(|&k| h.get(k).map(|v| (k.to_string(), v.clone())))
+    // Sorted by key: the same file reads back the same, whatever the map's order.
+    let mut meta: Vec<(String, String)> = h
+        .into_iter()
+        .filter(|(k, _)| !OWN_KEYS.contains(&k.as_str()))
         .collect();
+    meta.sort();
     let mut saved = SavedNet {
         net,
         masked,
