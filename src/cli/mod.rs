@@ -45,7 +45,7 @@ pub enum Command {
     Family(family::Args),
     /// Parameter and FLOP accounting of a masked architecture.
     Mask(mask::Args),
-    /// An ONNX network's weight layers: which carry the graph's mask, params and FLOPs.
+    /// A network's weight layers (ONNX or our model files): which carry the mask, params and FLOPs.
     Inspect(inspect::Args),
     /// Train a masked (or dense) model on a real dataset.
     #[cfg(feature = "train")]

@@ -215,7 +215,7 @@ fn elements(shapes: &Shapes, a: &Argument) -> u64 {
         .map_or(0, |s| s.iter().map(|&d| d as u64).product())
 }
 
-fn weight_op(r: &LayerChoice) -> Result<Op> {
+pub(super) fn weight_op(r: &LayerChoice) -> Result<Op> {
     let l = &r.layer;
     if l.kernel[0] != l.kernel[1] || l.out_hw[0] != l.out_hw[1] {
         bail!(

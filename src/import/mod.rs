@@ -1,6 +1,7 @@
 //! Users' own networks: ONNX files read with Burn's ONNX parser (`onnx-ir`), checked against the
 //! ops we can train and prune, and laid out as a table of weight layers.
 
+pub mod file_table;
 pub mod layers;
 pub mod lower;
 mod lower_values;

@@ -1,6 +1,7 @@
 //! The architecture a model file holds, and the tensors (names and shapes) it must therefore
 //! contain. Shapes come from the same `mapping` specs the trainer builds its layers from.
 
+use crate::mapping::arch::Arch;
 use crate::mapping::{CnnSpec, LayerKind, MaskOptions, MlpSpec, ModelKind};
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
@@ -79,8 +80,9 @@ impl ArchSpec {
         }
     }
 
-    /// Weight layers in forward order, named as in the file.
-    pub fn weight_layer_list(&self) -> Result<Vec<WeightLayer>> {
+    /// The network as the mapping builds it (masks as the default options place them), checked:
+    /// a sane number of layers, none over [`MAX_LAYER_WEIGHTS`].
+    pub fn arch(&self) -> Result<Arch> {
         if self.widths.is_empty() || self.widths.len() > 64 {
             bail!("the architecture needs between 1 and 64 hidden layers");
         }
@@ -115,7 +117,6 @@ impl ArchSpec {
                 .arch(&opts)?
             }
         };
-        let count = arch.layers().count();
         for l in arch.layers() {
             let weights = [l.in_ch as usize, l.kernel as usize, l.kernel as usize]
                 .iter()
@@ -128,6 +129,13 @@ impl ArchSpec {
                 );
             }
         }
+        Ok(arch)
+    }
+
+    /// Weight layers in forward order, named as in the file.
+    pub fn weight_layer_list(&self) -> Result<Vec<WeightLayer>> {
+        let arch = self.arch()?;
+        let count = arch.layers().count();
         Ok(arch
             .layers()
             .enumerate()

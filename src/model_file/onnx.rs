@@ -443,4 +443,4 @@ pub fn export(f: &ModelFile, layout: Layout, dtype: Dtype) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 #[path = "onnx_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -71,7 +71,7 @@ fn meta(model: ModelKind, inputs: u32, hw: u32, widths: Vec<u32>) -> Meta {
 }
 
 /// MLP 8-8-8-3 whose middle layer carries the ring's block mask.
-fn mlp() -> ModelFile {
+pub(crate) fn mlp() -> ModelFile {
     ModelFile {
         meta: meta(ModelKind::Mlp, 8, 0, vec![8, 8]),
         layers: vec![
@@ -92,7 +92,7 @@ fn mlp() -> ModelFile {
 }
 
 /// CNN on 4×4 images, convs 4,8, head 8 → 3; the second conv carries the ring's block mask.
-fn cnn() -> ModelFile {
+pub(crate) fn cnn() -> ModelFile {
     let norm = |c: usize| Norm {
         weight: vec![1.5; c],
         bias: vec![0.1; c],

@@ -48,7 +48,7 @@ pub fn read_meta(bytes: &[u8]) -> Result<Option<Meta>> {
     let h = &h;
     if h.get("format").map(String::as_str) == Some(super::IMPORTED_FORMAT) {
         bail!(
-            "the file holds a network imported from ONNX, not a built-in one: rgp predict and rgp export read it"
+            "the file holds a network imported from ONNX, not a built-in one: rgp predict, rgp export and rgp inspect read it"
         );
     }
     if h.get("format").map(String::as_str) != Some(FORMAT) {
