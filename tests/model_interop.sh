@@ -161,6 +161,43 @@ expect_error "a saved imported network is dense f32" $rgp train --init-from "$di
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft2.safetensors" --layout packed --quiet
 expect_error "holds a network imported from ONNX" $rgp train --init-from "$dir/ft.safetensors" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --quiet
+# `rgp inspect` of our model files: the saved imported network tables as the ONNX file it came from
+# under the same graph; every file's parameter count is what numpy finds in it (masks and the graph
+# aside), the weights a built-in network's masked layers keep what its masks keep.
+$rgp inspect "$dir/cnn.onnx" --nodes 8 --degree 2 --search none >"$dir/cnn.table.json"
+for f in ft mlp-dense mlp-packed cnn-dense cnn-packed; do
+  $rgp inspect "$dir/$f.safetensors" >"$dir/$f.table.json"
+done
+"$PY" - "$dir" <<'EOF'
+import json, os, sys
+import numpy as np
+from safetensors.numpy import load_file
+d = sys.argv[1]
+t = lambda f: json.load(open(os.path.join(d, f + ".table.json")))
+onnx, saved = t("cnn"), t("ft")
+geo = lambda tab: [(r["name"], r["op"], r["in_ch"], r["out_ch"], r["masked"]) for r in tab["layers"]]
+count = lambda tab: {k: tab["accounting"][k] for k in ("params_dense", "params_pruned", "flops_dense", "flops_pruned")}
+fails = []
+if (saved["params"], geo(saved), count(saved)) != (onnx["params"], geo(onnx), count(onnx)):
+    fails.append(f"ft.safetensors tables otherwise than cnn.onnx: {saved} vs {onnx}")
+for f in ("ft", "mlp-dense", "mlp-packed", "cnn-dense", "cnn-packed"):
+    # A packed file stores kept weights only; its dense twin (same run) holds them all, masks beside.
+    tensors = load_file(os.path.join(d, f.replace("packed", "dense") + ".safetensors"))
+    masks = {k: v for k, v in tensors.items() if k.endswith(".mask")}
+    params = sum(v.size for k, v in tensors.items() if not k.endswith(".mask") and not k.startswith("graph."))
+    tab = t(f)
+    masked_kept = tab["kept_weights"] - sum(int(np.prod(r["weight_shape"])) for r in tab["layers"] if not r["masked"])
+    # The saved imported network stores no masks (its pruned weights as zeros): its kept
+    # weights are checked above, as the accounting of cnn.onnx under the same graph.
+    kept = sum(int((m != 0).sum()) for m in masks.values())
+    if tab["params"] != params or (f != "ft" and masked_kept != kept):
+        fails.append(f"{f}: rgp inspect counts {tab['params']} parameters, {masked_kept} kept in masked layers; numpy {params}, {kept}")
+    print(f"  rgp inspect {f}.safetensors: {tab['params']} parameters, {tab['kept_weights']} weights kept"
+          f" ({sum(r['masked'] for r in tab['layers'])} of {len(tab['layers'])} layers masked)")
+sys.exit("FAIL: " + "; ".join(fails) if fails else 0)
+EOF
+expect_error "a model file holds its own masks" $rgp inspect "$dir/mlp-dense.safetensors" --keep-dense layers.1
+expect_error "not a safetensors file" $rgp inspect "$dir/cut.safetensors"
 # ... and sweep: every run of a sweep starts from the file, pruned by its graph (the magnitude
 # baseline, which prunes the built-in networks only, left out of "all" and refused when asked for).
 $rgp sweep --quiet --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 \
