@@ -83,8 +83,7 @@ pub fn run(a: Args) -> Result<()> {
     let json = if is_onnx(&a.file, &bytes) {
         onnx_json(&a.file, bytes, &a.graph, &a.layers, a.convention)?
     } else {
-        model_file_json(&a, &bytes)
-            .map_err(|e| Error::new(format!("{}: {e}", a.file.display())))?
+        model_file_json(&a, &bytes).map_err(|e| Error::new(format!("{}: {e}", a.file.display())))?
     };
     println!("{json}");
     Ok(())

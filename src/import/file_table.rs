@@ -106,7 +106,11 @@ fn step_layers(net: &Net) -> Result<Vec<WeightLayer>> {
                 }
                 Op::Linear { weight, bias } => {
                     let &[out, inp] = weight.shape.as_slice() else {
-                        bail!("Linear '{}' has a weight of shape {:?}", s.name, weight.shape);
+                        bail!(
+                            "Linear '{}' has a weight of shape {:?}",
+                            s.name,
+                            weight.shape
+                        );
                     };
                     WeightLayer {
                         name: s.name.clone(),
@@ -232,13 +236,7 @@ pub fn model_table(f: &ModelFile, fallback: Fallback) -> Result<FileTable> {
     } else {
         Some(account(&net, table_conn, fallback.convention)?)
     };
-    let params = f
-        .meta
-        .arch
-        .tensors()?
-        .iter()
-        .map(|t| t.len() as u64)
-        .sum();
+    let params = f.meta.arch.tensors()?.iter().map(|t| t.len() as u64).sum();
     Ok(FileTable {
         format: "rgp-studio",
         params,

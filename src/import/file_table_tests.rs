@@ -21,7 +21,16 @@ fn geometry(r: &LayerChoice) -> String {
     let l = &r.layer;
     format!(
         "{} {}→{} k{:?} s{:?} g{} hw{:?} bias {} eligible {} masked {}",
-        l.op, l.in_ch, l.out_ch, l.kernel, l.stride, l.groups, l.out_hw, l.bias, r.eligible, r.masked
+        l.op,
+        l.in_ch,
+        l.out_ch,
+        l.kernel,
+        l.stride,
+        l.groups,
+        l.out_hw,
+        l.bias,
+        r.eligible,
+        r.masked
     )
 }
 
@@ -31,7 +40,14 @@ fn same(ours: &FileTable, onnx: &Table) {
     assert_eq!(rows(&ours.layers), rows(&onnx.layers));
     let (a, b) = (ours.accounting.as_ref().unwrap(), &onnx.accounting);
     let totals = |a: &crate::mapping::Accounting| {
-        [a.params_dense, a.params_pruned, a.flops_dense, a.flops_pruned, a.nodes as u64, a.degree as u64]
+        [
+            a.params_dense,
+            a.params_pruned,
+            a.flops_dense,
+            a.flops_pruned,
+            a.nodes as u64,
+            a.degree as u64,
+        ]
     };
     assert_eq!(totals(a), totals(b));
 }
@@ -50,7 +66,13 @@ fn a_saved_network_tables_as_the_onnx_file_it_came_from() {
             let net = lower(&file).unwrap();
             let masked = net
                 .weight_steps()
-                .map(|(_, s)| onnx.layers.iter().find(|r| r.layer.name == s.name).unwrap().masked)
+                .map(|(_, s)| {
+                    onnx.layers
+                        .iter()
+                        .find(|r| r.layer.name == s.name)
+                        .unwrap()
+                        .masked
+                })
                 .collect();
             let s = SavedNet {
                 net,
@@ -60,9 +82,17 @@ fn a_saved_network_tables_as_the_onnx_file_it_came_from() {
             };
             // The file's own graph wins over the flags'.
             let other = ring(8, 2);
-            let ours = saved_table(&s, Fallback { conn: &other, convention }).unwrap();
+            let ours = saved_table(
+                &s,
+                Fallback {
+                    conn: &other,
+                    convention,
+                },
+            )
+            .unwrap();
             same(&ours, &onnx);
-            let names = |t: &[LayerChoice]| t.iter().map(|r| r.layer.name.clone()).collect::<Vec<_>>();
+            let names =
+                |t: &[LayerChoice]| t.iter().map(|r| r.layer.name.clone()).collect::<Vec<_>>();
             assert_eq!(names(&ours.layers), names(&onnx.layers));
             assert!(ours.kept_weights < ours.params);
         }
@@ -78,7 +108,14 @@ fn a_built_in_model_file_tables_as_its_onnx_export() {
         let onnx = read(&export(&f, Layout::Dense, Dtype::F32).unwrap()).unwrap();
         for convention in [Convention::Exact, Convention::Paper] {
             let other = ring(8, 2);
-            let ours = model_table(&f, Fallback { conn: &other, convention }).unwrap();
+            let ours = model_table(
+                &f,
+                Fallback {
+                    conn: &other,
+                    convention,
+                },
+            )
+            .unwrap();
             same(&ours, &table(&onnx, "m", &conn, &[], convention).unwrap());
             assert_eq!(ours.kept_weights, f.kept_weights() as u64);
         }
@@ -90,7 +127,14 @@ fn masks_without_a_graph_are_tabled_without_the_graph_s_counts() {
     let mut f = files::mlp();
     f.neighbors = None;
     let conn = ring(4, 2);
-    let t = model_table(&f, Fallback { conn: &conn, convention: Convention::Exact }).unwrap();
+    let t = model_table(
+        &f,
+        Fallback {
+            conn: &conn,
+            convention: Convention::Exact,
+        },
+    )
+    .unwrap();
     assert!(t.accounting.is_none());
     assert!(t.layers[1].masked);
     assert!(t.kept_weights < 8 * 8 + 8 * 8 + 3 * 8);
@@ -98,7 +142,14 @@ fn masks_without_a_graph_are_tabled_without_the_graph_s_counts() {
     let mut dense = files::mlp();
     dense.neighbors = None;
     dense.layers[1].mask = None;
-    let t = model_table(&dense, Fallback { conn: &conn, convention: Convention::Exact }).unwrap();
+    let t = model_table(
+        &dense,
+        Fallback {
+            conn: &conn,
+            convention: Convention::Exact,
+        },
+    )
+    .unwrap();
     let a = t.accounting.unwrap();
     assert_eq!(a.params_pruned, a.params_dense);
     assert_eq!(t.layers[1].note.as_deref(), Some("dense in this file"));
