@@ -159,6 +159,8 @@ expect_error "saved as ONNX or as a safetensors model file" $rgp train --init-fr
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft.bin" --quiet
 expect_error "a saved imported network is dense f32" $rgp train --init-from "$dir/cnn.onnx" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft2.safetensors" --layout packed --quiet
+expect_error "is saved in f32" $rgp train --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft2.onnx" --dtype f16 --quiet
 expect_error "holds a network imported from ONNX" $rgp train --init-from "$dir/ft.safetensors" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --quiet
 # `rgp inspect` of our model files: the saved imported network tables as the ONNX file it came from

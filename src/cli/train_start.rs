@@ -6,7 +6,6 @@ use super::train::{Args, PruneBy};
 use crate::Result;
 use crate::data::Dataset;
 use crate::mapping::Connectivity;
-use crate::model_file::{Dtype, Layout};
 use crate::train::finetune_onnx::{self, OnnxSource};
 use crate::train::trainer::block_on;
 use crate::train::{TrainConfig, Trainer, device, finetune};
@@ -81,11 +80,7 @@ fn start_onnx(
                 "an ONNX network is saved as ONNX or as a safetensors model file: name the --save file *.onnx or *.safetensors"
             );
         }
-        if safetensors && (a.layout != Layout::Dense || a.dtype != Dtype::F32) {
-            crate::bail!(
-                "a saved imported network is dense f32 (--layout dense --dtype f32); rgp export writes it packed as ONNX"
-            );
-        }
+        finetune_onnx::check_save(!safetensors, a.layout, a.dtype)?;
     }
     let in_file = |e: crate::Error| {
         let path = a.init_from.as_deref().unwrap_or(Path::new(""));

@@ -12,7 +12,7 @@ use crate::import::saved::SavedNet;
 use crate::import::write::{Written, to_onnx};
 use crate::import::{layers, lower::lower, onnx};
 use crate::mapping::{Connectivity, Convention, account};
-use crate::model_file::{Layout, normalisation};
+use crate::model_file::{Dtype, Layout, normalisation};
 use crate::{Result, bail};
 use burn::tensor::Device;
 
@@ -99,6 +99,17 @@ pub async fn start_onnx(
 ) -> Result<(FineTune, OnnxSource)> {
     let (trainer, nets, source) = prepare_onnx(cfg, data, conn, layers, device, bytes)?;
     Ok((measured((trainer, nets)).await?, source))
+}
+
+/// The files a network imported from ONNX saves as, one rule for the command line and the tab:
+/// ONNX (`onnx`), dense or packed, or the saved imported network (dense safetensors); all f32.
+pub fn check_save(onnx: bool, layout: Layout, dtype: Dtype) -> Result<()> {
+    if dtype != Dtype::F32 || (!onnx && layout != Layout::Dense) {
+        bail!(
+            "a network imported from ONNX is saved in f32, as ONNX (dense or packed) or as a dense safetensors file (a saved imported network is dense f32; rgp export writes it packed as ONNX)"
+        );
+    }
+    Ok(())
 }
 
 /// The trainer's network (started from `source`) as a saved imported network, its masked layers

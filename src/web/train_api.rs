@@ -16,7 +16,7 @@ use crate::import::saved;
 use crate::import::write::graph_meta;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
-use crate::train::finetune_onnx::{OnnxSource, export_onnx, prepare_onnx, saved_net};
+use crate::train::finetune_onnx::{OnnxSource, check_save, export_onnx, prepare_onnx, saved_net};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, Net, TrainConfig, Trainer, finetune, predict};
@@ -402,11 +402,7 @@ impl TrainSession {
             let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = s.evaluation().await.map_err(js_error)?;
             if let Some(source) = &onnx_source {
-                // ONNX, dense or packed; or the saved imported network (dense safetensors).
-                if dtype != Dtype::F32 || (!onnx && layout != Layout::Dense) {
-                    let e = "a network imported from ONNX downloads as ONNX (dense or packed) or as a dense f32 safetensors file";
-                    return Err(js_error(Error::new(e)));
-                }
+                check_save(onnx, layout, dtype).map_err(js_error)?;
                 let (fingerprint, link) = (g.fingerprint.clone(), g.link.clone());
                 let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(e.accuracy));
                 let bytes = match onnx {
