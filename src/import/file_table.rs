@@ -112,18 +112,7 @@ fn step_layers(net: &Net) -> Result<Vec<WeightLayer>> {
                             weight.shape
                         );
                     };
-                    WeightLayer {
-                        name: s.name.clone(),
-                        op: "Linear",
-                        weight_shape: weight.shape.clone(),
-                        in_ch: inp,
-                        out_ch: out,
-                        kernel: [1, 1],
-                        stride: [1, 1],
-                        groups: 1,
-                        out_hw: [1, 1],
-                        bias: bias.is_some(),
-                    }
+                    WeightLayer::linear(&s.name, weight.shape.clone(), inp, out, bias.is_some())
                 }
                 _ => unreachable!("weight_steps yields Conv and Linear steps only"),
             })

@@ -74,24 +74,38 @@ fn spatial(shapes: &Shapes, node: &str, out: &Argument) -> Result<[usize; 2]> {
     }
 }
 
+impl WeightLayer {
+    /// A linear layer of `inp` → `out` features whose weight is stored as `weight_shape`.
+    pub fn linear(
+        name: &str,
+        weight_shape: Vec<usize>,
+        inp: usize,
+        out: usize,
+        bias: bool,
+    ) -> Self {
+        WeightLayer {
+            name: name.into(),
+            op: "Linear",
+            in_ch: inp,
+            out_ch: out,
+            kernel: [1, 1],
+            stride: [1, 1],
+            groups: 1,
+            out_hw: [1, 1],
+            bias,
+            weight_shape,
+        }
+    }
+}
+
 fn linear(name: &str, w: Vec<usize>, transposed: bool, inputs: &[Argument]) -> WeightLayer {
     let (inp, out) = if transposed {
         (w[1], w[0])
     } else {
         (w[0], w[1])
     };
-    WeightLayer {
-        name: name.into(),
-        op: "Linear",
-        in_ch: inp,
-        out_ch: out,
-        kernel: [1, 1],
-        stride: [1, 1],
-        groups: 1,
-        out_hw: [1, 1],
-        bias: inputs.len() > 2 && !inputs[2].is_optional(),
-        weight_shape: w,
-    }
+    let bias = inputs.len() > 2 && !inputs[2].is_optional();
+    WeightLayer::linear(name, w, inp, out, bias)
 }
 
 /// The weight layers in the order of the file's nodes.
