@@ -43,7 +43,7 @@ for _ in range(rounds):
             cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
             d = json.loads(out)
-            images = d["train_samples"]
+            images = d["images_per_sec"] * d["seconds"]  # older builds print no train_samples
             runs.setdefault(case, {}).setdefault(which, []).append(
                 (images / cpu, d["images_per_sec"], d["test_accuracy"], wall))
 print("| network | train images per CPU s, before → after | ratio | images/s (wall, training) before → after | ratio | test accuracy before / after |")
