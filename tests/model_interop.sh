@@ -237,4 +237,4 @@ expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/cnn.o
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and as safetensors and sweeps; 4 imported networks exported unpruned, dense and packed"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and as safetensors and sweeps; rgp inspect of 5 model files; 4 imported networks exported unpruned, dense and packed"
