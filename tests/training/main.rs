@@ -4,7 +4,8 @@
 
 mod finetune_cpu;
 mod predict_cpu;
-#[cfg(feature = "cli")]
+// Only the training tests run the binary (and the graph-core step builds without training).
+#[cfg(all(feature = "cli", feature = "train"))]
 #[path = "../common/run_cli.rs"]
 mod run_cli;
 mod sweep_kill;
