@@ -13,7 +13,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(f) = decode(data, None) else { return };
     let flags = Connectivity::complete(4);
     for convention in [Convention::Exact, Convention::Paper] {
-        let _ = model_table(&f, Fallback { conn: &flags, convention });
+        let _ = model_table(
+            &f,
+            Fallback {
+                conn: &flags,
+                convention,
+            },
+        );
     }
     for layout in [Layout::Dense, Layout::Packed] {
         // A network the file accepted must write out, or say why it cannot (packed needs a graph).

@@ -13,8 +13,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(saved) = decode(data) else { return };
     let flags = Connectivity::complete(4);
     for convention in [Convention::Exact, Convention::Paper] {
-        let _ = saved_table(&saved, Fallback { conn: &flags, convention });
+        let _ = saved_table(
+            &saved,
+            Fallback {
+                conn: &flags,
+                convention,
+            },
+        );
     }
     let bytes = encode(&saved).expect("a network this code read writes out");
-    assert_eq!(decode(&bytes).expect("a file this code wrote reads back"), saved);
+    assert_eq!(
+        decode(&bytes).expect("a file this code wrote reads back"),
+        saved
+    );
 });
