@@ -399,10 +399,13 @@ impl TrainSession {
                 "f16" => Dtype::F16,
                 d => return Err(js_error(Error::new(format!("unknown dtype '{d}'")))),
             };
+            // Refused before the network is evaluated for the file's metadata.
+            if onnx_source.is_some() {
+                check_save(onnx, layout, dtype).map_err(js_error)?;
+            }
             let mut s = s.try_borrow_mut().map_err(|e| js_error(busy(e)))?;
             let e = s.evaluation().await.map_err(js_error)?;
             if let Some(source) = &onnx_source {
-                check_save(onnx, layout, dtype).map_err(js_error)?;
                 let (fingerprint, link) = (g.fingerprint.clone(), g.link.clone());
                 let meta = graph_meta(conn.n(), g.degree, fingerprint, link, Some(e.accuracy));
                 let bytes = match onnx {
