@@ -173,6 +173,7 @@ done
 "$PY" - "$dir" <<'EOF'
 import json, os, sys
 import numpy as np
+from safetensors import safe_open
 from safetensors.numpy import load_file
 d = sys.argv[1]
 t = lambda f: json.load(open(os.path.join(d, f + ".table.json")))
@@ -188,6 +189,9 @@ for f in ("ft", "mlp-dense", "mlp-packed", "cnn-dense", "cnn-packed"):
     masks = {k: v for k, v in tensors.items() if k.endswith(".mask")}
     params = sum(v.size for k, v in tensors.items() if not k.endswith(".mask") and not k.startswith("graph."))
     tab = t(f)
+    with safe_open(os.path.join(d, f + ".safetensors"), framework="numpy") as g:
+        if tab["format"] != g.metadata()["format"]:
+            fails.append(f"{f}: rgp inspect says format {tab['format']}, the file {g.metadata()['format']}")
     masked_kept = tab["kept_weights"] - sum(int(np.prod(r["weight_shape"])) for r in tab["layers"] if not r["masked"])
     # The saved imported network stores no masks (its pruned weights as zeros): its kept
     # weights are checked above, as the accounting of cnn.onnx under the same graph.

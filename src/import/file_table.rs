@@ -6,15 +6,15 @@ use super::layers::{LayerChoice, WeightLayer, choose, weight_op};
 use super::net::{Net, Op};
 use super::saved::SavedNet;
 use crate::mapping::arch::{self, Arch};
-use crate::mapping::{Accounting, Connectivity, Convention, LayerKind, account, mask_matrix};
-use crate::model_file::{IMPORTED_FORMAT, ModelFile};
+use crate::mapping::{Accounting, Connectivity, Convention, LayerKind, account};
+use crate::model_file::{FORMAT, IMPORTED_FORMAT, ModelFile};
 use crate::{Result, bail};
 use serde::Serialize;
 
 /// The table of one model file.
 #[derive(Serialize)]
 pub struct FileTable {
-    /// `rgp-studio` (a built-in network) or `rgp-studio-imported`.
+    /// The file's own `format`: a built-in network's or a saved imported one's.
     pub format: &'static str,
     /// Float values stored (weights, biases, BatchNorm's four per channel; masks left out).
     pub params: u64,
@@ -65,11 +65,7 @@ fn len(shape: &[usize]) -> u64 {
 
 /// Weights a graph-masked layer of weight shape `[out, in, …]` keeps.
 fn kept_weights(conn: &Connectivity, shape: &[usize]) -> Result<u64> {
-    let ones = mask_matrix(conn, shape[0] as u32, shape[1] as u32)?
-        .iter()
-        .filter(|&&m| m != 0.0)
-        .count() as u64;
-    Ok(ones * len(&shape[2..]))
+    Ok(conn.kept(shape[0] as u32, shape[1] as u32)? * len(&shape[2..]))
 }
 
 /// A saved imported network's weight steps as the table's layers (weights in `[out, in]` order).
@@ -182,27 +178,33 @@ pub fn saved_table(s: &SavedNet, fallback: Fallback) -> Result<FileTable> {
     })
 }
 
-/// The table of a built-in network's model file (MLP or CNN, dense or packed, as decoded).
+/// The table of a built-in network's model file (MLP or CNN, dense or packed, as decoded): its
+/// layers named and masked as the file stores them.
 pub fn model_table(f: &ModelFile, fallback: Fallback) -> Result<FileTable> {
     let mut net = f.meta.arch.arch()?;
     let conn = match &f.neighbors {
         Some(rows) => Some(Connectivity::from_rows(rows.clone())?),
         None => None,
     };
-    let masked: Vec<bool> = f.layers.iter().map(|l| l.mask.is_some()).collect();
-    let any_mask = masked.contains(&true);
     let table_conn = conn.as_ref().unwrap_or(fallback.conn);
-    let specs = f.meta.arch.weight_layer_list()?;
+    let masked: Vec<bool> = f.layers.iter().map(|l| l.mask.is_some()).collect();
+    let weights = net.ops.iter_mut().filter_map(|o| match o {
+        arch::Op::Weight(l) => Some(l),
+        _ => None,
+    });
     let mut layers = Vec::new();
-    for (l, spec) in net.layers().zip(&specs) {
+    for ((l, stored), &m) in weights.zip(&f.layers).zip(&masked) {
+        // The accounting counts what the file stores, not the default placement of masks.
+        l.masked = m;
         let k = l.kernel as usize;
+        let (op, weight_shape) = match l.kind {
+            LayerKind::Conv => ("Conv", vec![l.out_ch as usize, l.in_ch as usize, k, k]),
+            LayerKind::Linear => ("Linear", vec![l.out_ch as usize, l.in_ch as usize]),
+        };
         layers.push(WeightLayer {
-            name: spec.name.clone(),
-            op: match l.kind {
-                LayerKind::Conv => "Conv",
-                LayerKind::Linear => "Linear",
-            },
-            weight_shape: spec.shape(),
+            name: stored.name.clone(),
+            op,
+            weight_shape,
             in_ch: l.in_ch as usize,
             out_ch: l.out_ch as usize,
             kernel: [k, k],
@@ -213,21 +215,21 @@ pub fn model_table(f: &ModelFile, fallback: Fallback) -> Result<FileTable> {
         });
     }
     let rows = rows(&layers, table_conn, &masked)?;
-    // The accounting counts what the file stores, not the default placement of masks.
-    let weights = net.ops.iter_mut().filter_map(|o| match o {
-        arch::Op::Weight(l) => Some(l),
-        _ => None,
-    });
-    weights.zip(&masked).for_each(|(l, &m)| l.masked = m);
     // Masks without a graph came from elsewhere: the graph's counts would not describe them.
-    let accounting = if any_mask && conn.is_none() {
+    let accounting = if masked.contains(&true) && conn.is_none() {
         None
     } else {
         Some(account(&net, table_conn, fallback.convention)?)
     };
-    let params = f.meta.arch.tensors()?.iter().map(|t| t.len() as u64).sum();
+    let size = |v: &Vec<f32>| v.len() as u64;
+    let params = f
+        .layers
+        .iter()
+        .map(|l| size(&l.weight) + l.bias.as_ref().map_or(0, size))
+        .chain(f.norms.iter().map(|n| 4 * size(&n.weight)))
+        .sum();
     Ok(FileTable {
-        format: "rgp-studio",
+        format: FORMAT,
         params,
         kept_weights: f.kept_weights() as u64,
         layers: rows,

@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 /// File format version written into every file's metadata.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The `format` of a built-in network's file (MLP or CNN, dense or packed).
+pub const FORMAT: &str = "rgp-studio-model";
+
 /// The `format` of a saved network imported from ONNX (`import::saved`): its own architecture,
 /// not one of the built-in networks.
 pub const IMPORTED_FORMAT: &str = "rgp-studio-imported";

@@ -1,11 +1,9 @@
 //! The safetensors encoding of a [`ModelFile`], dense or packed (docs/MODEL_FILES.md); reading
 //! one back is [`super::safetensors_read`].
 
-use super::{Dtype, Layer, Layout, Meta, ModelFile};
+use super::{Dtype, FORMAT, Layer, Layout, Meta, ModelFile};
 use crate::{Error, Result};
 use safetensors::tensor::{Dtype as St, TensorView};
-
-pub(super) const FORMAT: &str = "rgp-studio-model";
 
 pub(super) fn f16_round(x: f32) -> f32 {
     half::f16::from_f32(x).to_f32()

@@ -1,8 +1,8 @@
 //! Reading a safetensors model file (docs/MODEL_FILES.md): every tensor is checked against the
 //! architecture, and the first that does not fit is named.
 
-use super::safetensors::{FORMAT, gather};
-use super::{ArchSpec, Layer, Meta, ModelFile, Norm};
+use super::safetensors::gather;
+use super::{ArchSpec, FORMAT, Layer, Meta, ModelFile, Norm};
 use crate::io::graph_from_matrix;
 use crate::mapping::ModelKind;
 use crate::{Error, Result, bail};
