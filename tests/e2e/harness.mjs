@@ -152,6 +152,48 @@ export async function textWhen(page, testid, want, timeout = 30000) {
   return text(page, testid);
 }
 
+// A failed test's report: the page's states, its last console lines and workers, and the requests
+// still open (a stalled fetch and a page waiting on a worker look alike from the test's side).
+const watched = new WeakMap();
+function watch(context, page) {
+  const w = { log: [], open: new Map(), t0: Date.now() };
+  const at = () => `${((Date.now() - w.t0) / 1000).toFixed(1)} s`;
+  const note = (line) => {
+    w.log.push(`${at()} ${line}`);
+    if (w.log.length > 40) w.log.shift();
+  };
+  page.on('console', (m) => note(`console ${m.type()}: ${m.text().slice(0, 200)}`));
+  page.on('worker', (wk) => {
+    note(`worker started: ${wk.url().split('/').pop()}`);
+    wk.on('console', (m) => note(`worker console ${m.type()}: ${m.text().slice(0, 200)}`));
+    wk.on('close', () => note(`worker closed: ${wk.url().split('/').pop()}`));
+  });
+  page.on('crash', () => note('page crashed'));
+  context.on('request', (r) => w.open.set(r, at()));
+  context.on('requestfinished', (r) => w.open.delete(r));
+  context.on('requestfailed', (r) => {
+    w.open.delete(r);
+    note(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
+  watched.set(page, w);
+}
+
+async function pageReport(page) {
+  const w = watched.get(page);
+  const states = await Promise.race([
+    page.evaluate(() => {
+      const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+      return `status ${q('status')?.dataset.state}, training ${q('training')?.dataset.trainState}, error "${q('error')?.textContent ?? ''}"`;
+    }).catch((e) => `not readable (${e.message.split('\n')[0]})`),
+    new Promise((r) => setTimeout(() => r('no answer within 5 s'), 5000)),
+  ]);
+  return [
+    `page ${page.url().replace(/^https?:\/\/[^/]+/, '').slice(0, 120)}: ${states}`,
+    ...[...(w?.open ?? [])].map(([r, since]) => `  request open since ${since}: ${r.method()} ${r.url()}`),
+    ...(w?.log ?? []).map((l) => `  ${l}`),
+  ];
+}
+
 /** Thrown by `skip(why)`: the runner reports the test as skipped, with the reason, not as passed. */
 export class Skip extends Error {}
 
@@ -181,6 +223,7 @@ export function makeFixtures(browser, baseURL) {
       if (permissions.length) await context.grantPermissions(permissions, { origin: baseURL.replace(/\/$/, '') });
       contexts.push(context);
       const page = await context.newPage();
+      watch(context, page);
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console: ${m.text()}`);
       });
@@ -196,6 +239,12 @@ export function makeFixtures(browser, baseURL) {
       await page.goto(`${baseURL}${hash ? `#${hash}` : ''}`);
       await waitForState(page, ['searching', 'done', 'ready', 'stopped', 'error']);
       return page;
+    },
+    /** What every page of this test shows and waits for: printed when the test fails. */
+    async report() {
+      const lines = [];
+      for (const c of contexts) for (const p of c.pages()) lines.push(...(await pageReport(p)));
+      return lines;
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});

@@ -62,8 +62,10 @@ for (const t of tests) {
       continue;
     }
     failed++;
+    const report = await fx.report().catch((r) => [`no report: ${r.message}`]);
     await fx.close().catch(() => {});
     console.log(`FAIL ${t.name} (${Date.now() - t0} ms)\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+    for (const line of report) console.log(`     | ${line}`);
   } finally {
     failCurrent = null;
     clearTimeout(timer);
