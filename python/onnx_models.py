@@ -129,6 +129,20 @@ def concat():
     return g.model(g.gemm(h, 64 * 2 * 2, 10), [1, 8, 8])
 
 
+def pooled():
+    """Flat pixels reshaped to an image, then global max pooling and ReduceMean / ReduceMax over height and width
+    (without and with keepdims), joined as vectors by Add and Concat (opset 13: axes as an attribute)."""
+    g = Graph(8)
+    h = g.node("Reshape", ["x", g.const("shape", np.array([-1, 1, 8, 8], np.int64))])
+    h = g.node("Relu", [g.conv(h, 1, 32)])
+    h = g.node("Relu", [g.bn(g.conv(h, 32, 32), 32)])
+    a = g.node("Flatten", [g.node("GlobalMaxPool", [h])], axis=1)
+    b = g.node("ReduceMean", [h], axes=[2, 3], keepdims=0)
+    c = g.node("Flatten", [g.node("ReduceMax", [h], axes=[2, 3], keepdims=1)], axis=1)
+    h = g.node("Concat", [g.node("Add", [a, b]), c], axis=1)
+    return g.model(g.gemm(h, 64, 10), [64])
+
+
 def mnist_cnn():
     """MNIST-sized ([N, 1, 28, 28]): a strided Conv-BN-ReLU stem, two 3×3 convolutions (16 → 32 → 32) with max
     pooling between, Flatten, a Gemm head and a Softmax (the tab's fine-tuning test)."""
@@ -177,13 +191,14 @@ MODELS = {
     "cnn": cnn,
     "residual": residual,
     "concat": concat,
+    "pooled": pooled,
     "vgg": vgg,
     "vgg16_large": vgg16_large,
     "mnist_cnn": mnist_cnn,
 }
 # What a bare `onnx_models.py OUTDIR` writes: the large one only when named (the import timing;
 # check_onnx_predict.py runs every network, the large one included), the MNIST one for the tab's test.
-DEFAULT = ["mlp", "cnn", "residual", "concat", "vgg"]
+DEFAULT = ["mlp", "cnn", "residual", "concat", "pooled", "vgg"]
 
 
 def main():

@@ -43,6 +43,16 @@ check() { # name: model file $dir/$name.safetensors exists
   done
   "$PY" python/check_roundtrip.py --x "$dir/x.npy" --y "$dir/$name.y.npy" \
     "$m" "$dir/$name.dense.onnx" "$dir/$name.packed.onnx"
+  # Our own dense export comes back in as "your own network": the importer runs it as the file runs.
+  $rgp predict --weights "$dir/$name.dense.onnx" --input "$dir/x.npy" --out "$dir/$name.back.npy" >/dev/null
+  "$PY" - "$dir/$name.y.npy" "$dir/$name.back.npy" "$name" <<'EOF'
+import sys
+import numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+err = float(np.abs(a - b).max()) if a.shape == b.shape else float("inf")
+print(f"  {sys.argv[3]}: its dense ONNX export imported back, max |rgp - file| {err:.1e}")
+sys.exit(0 if err <= 1e-4 else 1)
+EOF
 }
 
 train=(--dataset digits --epochs 2 --quiet --seed 3)
@@ -226,7 +236,7 @@ expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8
 # unpruned export (the lowering and the writer: same outputs), and the dense and packed exports
 # pruned by a 4-regular graph on 16 nodes (equal to each other, different from the original). The
 # networks are the files check_onnx_predict.py wrote above.
-for m in mlp cnn residual concat; do
+for m in mlp cnn residual concat pooled; do
   f=$dir/$m.onnx
   $rgp export --weights "$f" --format onnx --no-mask --out "$dir/$m.plain.onnx" >/dev/null
   for l in dense packed; do
@@ -241,4 +251,4 @@ expect_error "no weight layer is named 'nope'" $rgp export --weights "$dir/cnn.o
 expect_error "keep-dense" $rgp export --weights "$dir/mlp-dense.safetensors" --format onnx \
   --keep-dense x --out "$dir/o.onnx"
 
-echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and as safetensors and sweeps; rgp inspect of 5 model files; 4 imported networks exported unpruned, dense and packed"
+echo "model interop: 4 models x (numpy, ONNX dense, ONNX packed) + f16 agree with rgp predict; 3 zoo CNNs' parameters; the importer's test networks run as ONNX Runtime runs them, one fine-tunes, is saved as ONNX and as safetensors and sweeps; rgp inspect of 5 model files; 5 imported networks exported unpruned, dense and packed; 4 dense exports of ours imported back"

@@ -101,10 +101,10 @@ fn a_saved_network_tables_as_the_onnx_file_it_came_from() {
 }
 
 /// A built-in network's file: its counts are `rgp mask`'s for its architecture (the test files
-/// mask the layers the default options mask), and the MLP's table is its ONNX export's in the
+/// mask the layers the default options mask), and its table is its ONNX export's in the
 /// exact convention. (In the paper convention they differ on purpose: the reference builds the
 /// built-in MLP's layers as 1×1 convs, which its `cal_flops` scales by d/n, an imported Gemm as an
-/// `nn.Linear`, which it does not. The CNN's export ends in a ReduceMax the importer does not read.)
+/// `nn.Linear`, which it does not.)
 #[test]
 fn a_built_in_model_file_tables_as_rgp_mask_and_its_onnx_export() {
     for f in [files::mlp(), files::cnn()] {
@@ -127,17 +127,18 @@ fn a_built_in_model_file_tables_as_rgp_mask_and_its_onnx_export() {
             assert!(ours.layers.iter().any(|r| r.masked));
         }
     }
-    let f = files::mlp();
-    let onnx = read(&export(&f, Layout::Dense, Dtype::F32).unwrap()).unwrap();
-    let conn = Connectivity::from_rows(f.neighbors.clone().unwrap()).unwrap();
-    let fallback = Fallback {
-        conn: &conn,
-        convention: Convention::Exact,
-    };
-    same(
-        &model_table(&f, fallback).unwrap(),
-        &table(&onnx, "m", &conn, &[], Convention::Exact).unwrap(),
-    );
+    for f in [files::mlp(), files::cnn()] {
+        let onnx = read(&export(&f, Layout::Dense, Dtype::F32).unwrap()).unwrap();
+        let conn = Connectivity::from_rows(f.neighbors.clone().unwrap()).unwrap();
+        let fallback = Fallback {
+            conn: &conn,
+            convention: Convention::Exact,
+        };
+        same(
+            &model_table(&f, fallback).unwrap(),
+            &table(&onnx, "m", &conn, &[], Convention::Exact).unwrap(),
+        );
+    }
 }
 
 #[test]

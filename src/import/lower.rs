@@ -6,9 +6,10 @@
 use super::lower_values::{floats, linear_weight, optional_floats, pads};
 use super::net::{Net, Op, Step};
 use super::onnx::Imported;
-use super::shapes::{conv_window, infer, pool_window};
+use super::shapes::{batch, conv_window, global_axes, infer, pool_window, reshaped};
 use crate::{Error, Result, bail};
 use onnx_ir::node::batch_norm::BatchNormConfig;
+use onnx_ir::node::reduce::ReduceConfig;
 use onnx_ir::node::reshape::ReshapeInput;
 use onnx_ir::{Argument, Node};
 use std::collections::HashMap;
@@ -76,6 +77,22 @@ impl Lowering<'_> {
             output: id,
         });
         id
+    }
+
+    /// A step whose result `node`'s output holds flattened (a reduction without keepdims): the
+    /// step writes [C, 1, 1] and a Flatten after it gives [C].
+    fn push_flat(&mut self, node: &Node, op: Op, inputs: Vec<usize>) {
+        let id = self.shapes.len();
+        let c = self.shapes[inputs[0]].first().copied().unwrap_or(0);
+        self.shapes.push(vec![c, 1, 1]);
+        self.steps.push(Step {
+            name: node.name().to_string(),
+            op,
+            inputs,
+            output: id,
+        });
+        let flat = self.flatten(node, id);
+        self.ids.insert(node.outputs()[0].name.clone(), flat);
     }
 
     /// The input's [h, w] (for `same` padding).
@@ -147,6 +164,9 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
         Node::MaxPool2d(p) => max_pool(l, node, p),
         Node::AveragePool2d(p) => avg_pool(l, node, p)?,
         Node::GlobalAveragePool(_) => Op::GlobalAvgPool,
+        Node::GlobalMaxPool(_) => Op::GlobalMaxPool,
+        Node::ReduceMax(r) => global_reduce(l, node, &r.config, Op::GlobalMaxPool)?,
+        Node::ReduceMean(r) => global_reduce(l, node, &r.config, Op::GlobalAvgPool)?,
         Node::Add(_) | Node::Sum(_) => Op::Add,
         Node::Concat(c) => {
             if c.config.axis != 1 {
@@ -200,6 +220,28 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
             kind(other)
         ),
     }))
+}
+
+/// A ReduceMax or ReduceMean over height and width: global pooling (`pool`); other axes refused.
+fn global_reduce(l: &Lowering, node: &Node, c: &ReduceConfig, pool: Op) -> Result<Op> {
+    let image = l.size(&node.inputs()[0]).len() == 3;
+    if !image || global_axes(c).is_none() {
+        bail!(
+            "node '{}' ({}) reduces other axes than height and width; RGP Studio reads it over axes 2 and 3 of an image",
+            node.name(),
+            kind(node)
+        );
+    }
+    Ok(pool)
+}
+
+/// Whether `node` is a reduction that drops the axes it reduces (keepdims 0).
+fn drops_dims(node: &Node) -> bool {
+    match node {
+        Node::ReduceMax(r) => !r.config.keepdims,
+        Node::ReduceMean(r) => !r.config.keepdims,
+        _ => false,
+    }
 }
 
 fn conv(l: &Lowering, node: &Node, c: &onnx_ir::node::conv2d::Conv2dNode) -> Result<Op> {
@@ -274,31 +316,27 @@ fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {
     Ok(Op::Linear { weight, bias })
 }
 
-/// A Reshape that keeps the batch and flattens the rest (PyTorch's `x.view(x.size(0), -1)`).
+/// A Reshape that keeps the batch: to (N, -1), PyTorch's `x.view(x.size(0), -1)`, a Flatten; or to
+/// (N, C, H, W), an image (a network that reads its pixels flat).
 fn reshape(l: &Lowering, r: &onnx_ir::node::reshape::ReshapeNode) -> Result<Op> {
-    let flat: usize = l.size(&r.inputs[0]).iter().product();
-    // A file exported at a fixed batch (ResNet-50's [1, 2048]) names that batch.
-    let batch = l.net.graph.inputs[0]
-        .ty
-        .static_shape()
-        .and_then(|s| s.first().copied().flatten());
-    let ok = match &r.config.shape {
-        ReshapeInput::Static(s) => {
-            let first = |d: i64| d == 0 || d == -1 || usize::try_from(d).ok() == batch;
-            matches!(s.as_slice(), [b, d] if first(*b) && (*d == -1 || usize::try_from(*d) == Ok(flat)))
-                && s != &[-1, -1]
-        }
+    let from = l.size(&r.inputs[0]);
+    let to = match &r.config.shape {
+        // A file exported at a fixed batch (ResNet-50's [1, 2048]) names that batch.
+        ReshapeInput::Static(s) => reshaped(&from, s, batch(l.net)),
         // A shape computed at run time (the batch read by Shape-Gather, then -1): a flatten when
         // the result has two dimensions.
-        ReshapeInput::Runtime(_) => r.outputs[0].ty.rank() == 2,
+        ReshapeInput::Runtime(_) => {
+            (r.outputs[0].ty.rank() == 2).then(|| vec![from.iter().product()])
+        }
     };
-    if !ok {
-        bail!(
-            "node '{}' (Reshape) does not flatten to (batch, -1); RGP Studio reads Reshape only as a flatten",
+    match to {
+        Some(to) if to.len() == 1 => Ok(Op::Flatten),
+        Some(to) if to.len() == 3 => Ok(Op::Reshape { to }),
+        _ => bail!(
+            "node '{}' (Reshape) does not keep the batch and make a vector or an image; RGP Studio reads Reshape to (N, -1) or (N, C, H, W)",
             r.name
-        );
+        ),
     }
-    Ok(Op::Flatten)
 }
 
 /// Values all `ConstantOfShape` weights may hold together (1 GiB as f32; VGG-19's 143 M fit).
@@ -364,7 +402,11 @@ pub fn lower(net: &Imported) -> Result<Net> {
                 kind(node)
             );
         }
-        l.push(node, o, inputs);
+        if drops_dims(node) {
+            l.push_flat(node, o, inputs);
+        } else {
+            l.push(node, o, inputs);
+        }
     }
     let Some(out) = net.graph.outputs.first() else {
         bail!("the ONNX graph has no output");

@@ -1,8 +1,9 @@
 //! An imported network in our own terms: a list of steps over numbered values, each one of the
 //! supported ops with its weights as plain f32 arrays. `lower` builds it from the parsed ONNX graph
-//! (Identity and Dropout removed, Reshape to (N, -1) read as Flatten, Gemm's alpha and beta folded
-//! into its weights, `ConstantOfShape` fills made real); the Burn interpreter, the predictor and
-//! the ONNX writers (dense, packed) all start from it.
+//! (Identity and Dropout removed, Reshape to (N, -1) read as Flatten, ReduceMean and ReduceMax over
+//! height and width as global pooling, Gemm's alpha and beta folded into its weights,
+//! `ConstantOfShape` fills made real); the Burn interpreter, the predictor and the ONNX writers
+//! (dense, packed) all start from it.
 
 use crate::{Result, bail};
 use serde::{Deserialize, Serialize};
@@ -74,12 +75,18 @@ pub enum Op {
         count_include_pad: bool,
     },
     GlobalAvgPool,
+    /// The largest value of each channel over height and width (ONNX GlobalMaxPool, ReduceMax).
+    GlobalMaxPool,
     /// Element-wise sum of all inputs (ONNX Add and Sum, same shapes).
     Add,
     /// Concatenation along channels (axis 1).
     Concat,
     /// [N, ...] to [N, rest].
     Flatten,
+    /// [N, ...] to [N, `to`...]: the same values in the same order (a Reshape that keeps the batch).
+    Reshape {
+        to: Vec<usize>,
+    },
     /// Softmax over the last axis (only at the output).
     Softmax,
 }

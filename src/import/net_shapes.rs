@@ -73,7 +73,7 @@ fn output(s: &Step, ins: &[&Vec<usize>]) -> Result<Vec<usize>> {
             ceil,
             ..
         } => windowed(s, x, x[0], (*kernel, *stride, [1, 1]), pads, *ceil)?,
-        Op::GlobalAvgPool => match x[..] {
+        Op::GlobalAvgPool | Op::GlobalMaxPool => match x[..] {
             [c, _, _] => vec![c, 1, 1],
             _ => bail!("step '{}' pools a value of size {}", s.name, dims(x)),
         },
@@ -101,6 +101,18 @@ fn output(s: &Step, ins: &[&Vec<usize>]) -> Result<Vec<usize>> {
                 .try_fold(1usize, |p, &d| p.checked_mul(d))
                 .unwrap_or(usize::MAX),
         ],
+        Op::Reshape { to } => {
+            let count = |v: &[usize]| v.iter().try_fold(1usize, |p, &d| p.checked_mul(d));
+            if to.is_empty() || count(to).is_none() || count(to) != count(x) {
+                bail!(
+                    "step '{}' reshapes {} values into {}",
+                    s.name,
+                    dims(x),
+                    dims(to)
+                );
+            }
+            to.clone()
+        }
         Op::BatchNorm { .. }
         | Op::Relu
         | Op::LeakyRelu { .. }

@@ -5,6 +5,8 @@
 use super::onnx::Imported;
 use crate::{Result, bail};
 use onnx_ir::node::conv2d::Conv2dConfig;
+use onnx_ir::node::reduce::{ReduceAxes, ReduceConfig};
+use onnx_ir::node::reshape::ReshapeInput;
 use onnx_ir::padding::{AutoPad, PaddingConfig2d};
 use onnx_ir::{ArgType, Argument, Node};
 use std::collections::HashMap;
@@ -110,6 +112,71 @@ fn pooled(name: &str, first: Option<&Vec<usize>>, w: Window) -> Result<Option<Ve
     first.map(|x| windowed(name, x, x[0], w)).transpose()
 }
 
+/// The input's batch when the file fixes it (ResNet-50's exports name batch 1).
+pub(super) fn batch(net: &Imported) -> Option<usize> {
+    net.graph
+        .inputs
+        .first()?
+        .ty
+        .static_shape()?
+        .first()
+        .copied()
+        .flatten()
+}
+
+/// All of `x` as one vector.
+fn flat(x: &[usize]) -> Option<Vec<usize>> {
+    x.iter()
+        .try_fold(1usize, |p, &d| p.checked_mul(d))
+        .map(|n| vec![n])
+}
+
+/// Whether a reduction runs over height and width of an [N, C, H, W] value, and only those.
+pub(super) fn global_axes(c: &ReduceConfig) -> Option<()> {
+    match &c.axes {
+        ReduceAxes::Static(a) if a.len() == 2 && a.contains(&2) && a.contains(&3) => Some(()),
+        _ => None,
+    }
+}
+
+/// A global reduction's output: [C, 1, 1], or [C] without keepdims (None: not over H and W).
+fn global_reduced(first: Option<&Vec<usize>>, c: &ReduceConfig) -> Option<Vec<usize>> {
+    global_axes(c)?;
+    match first?.as_slice() {
+        [ch, _, _] if c.keepdims => Some(vec![*ch, 1, 1]),
+        [ch, _, _] => Some(vec![*ch]),
+        _ => None,
+    }
+}
+
+/// The sizes a Reshape to `spec` (ONNX's target shape, batch first: 0 copies the input's axis,
+/// -1 takes what is left) gives `input` (batch left out), when it keeps the batch and the count of
+/// values: the batch axis is 0, -1 or the file's fixed `batch`. None for any other reshape.
+pub(super) fn reshaped(input: &[usize], spec: &[i64], batch: Option<usize>) -> Option<Vec<usize>> {
+    let (&b, rest) = spec.split_first()?;
+    if !(b == 0 || b == -1 || usize::try_from(b).ok() == batch) || rest.is_empty() {
+        return None;
+    }
+    let total = input.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+    let mut free = None;
+    let mut dims = Vec::with_capacity(rest.len());
+    for (i, &d) in rest.iter().enumerate() {
+        dims.push(match d {
+            0 => *input.get(i)?,
+            -1 if free.is_none() && b != -1 => {
+                free = Some(i);
+                1
+            }
+            d => usize::try_from(d).ok().filter(|&d| d > 0)?,
+        });
+    }
+    let known = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+    if let Some(i) = free {
+        (known > 0 && total % known == 0).then(|| dims[i] = total / known)?;
+    }
+    (dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d)) == Some(total)).then_some(dims)
+}
+
 /// The size of `node`'s output from its inputs' sizes (None: not a tensor we follow).
 fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usize>>> {
     let ins = node.inputs();
@@ -130,10 +197,12 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
         }
         Node::MaxPool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
         Node::AveragePool2d(p) => pooled(&p.name, first.as_ref(), pool_window!(p.config))?,
-        Node::GlobalAveragePool(_) => first
+        Node::GlobalAveragePool(_) | Node::GlobalMaxPool(_) => first
             .as_ref()
             .and_then(|x| x.first())
             .map(|&c| vec![c, 1, 1]),
+        Node::ReduceMax(r) => global_reduced(first.as_ref(), &r.config),
+        Node::ReduceMean(r) => global_reduced(first.as_ref(), &r.config),
         Node::Concat(c) => {
             let parts: Option<Vec<Vec<usize>>> =
                 ins.iter().map(|a| shapes.get(&a.name).cloned()).collect();
@@ -146,7 +215,15 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
                 Some(s)
             })
         }
-        Node::Flatten(_) | Node::Reshape(_) => first
+        // A Reshape to an image keeps its sizes; any other is read as a flatten (lower refuses
+        // what is neither).
+        Node::Reshape(r) => match (&r.config.shape, first.as_ref()) {
+            (ReshapeInput::Static(s), Some(x)) => reshaped(x, s, batch(net))
+                .filter(|to| to.len() == 3)
+                .or_else(|| flat(x)),
+            (_, x) => x.and_then(|x| flat(x)),
+        },
+        Node::Flatten(_) => first
             .as_ref()
             .and_then(|x| x.iter().try_fold(1usize, |p, &d| p.checked_mul(d)))
             .map(|n| vec![n]),

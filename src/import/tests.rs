@@ -1,6 +1,6 @@
 use super::layers::{choose, table, weight_layers};
 use super::onnx::read;
-use super::test_models::{self, Net, attr_int};
+use super::test_models::{self, Net, attr_int, attr_ints};
 use crate::mapping::{Connectivity, Convention};
 
 fn conn(n: u32, k: u32) -> Connectivity {
@@ -199,6 +199,75 @@ fn lowering_refuses_what_the_steps_cannot_express() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("Reshape"), "{e}");
+}
+
+/// Flat pixels made an image (how our own CNN export starts), then global pooling three ways
+/// (GlobalMaxPool; ReduceMax without keepdims, as our export ends; ReduceMean with keepdims over
+/// axes written from the end), joined as vectors.
+#[test]
+fn global_reductions_and_an_image_reshape_import() {
+    use super::lower::lower;
+    use super::net::Op;
+    let mut n = Net::new(&[64], 9);
+    let shape = n.ints(&[-1, 1, 8, 8]);
+    let img = n.node("Reshape", &["x", &shape], vec![]);
+    let h = n.conv(&img, 1, 8, 3, 1);
+    let drop = |keep| vec![attr_ints("axes", &[2, 3]), attr_int("keepdims", keep)];
+    let a = n.node("ReduceMax", &[&h], drop(0));
+    let keep = vec![attr_ints("axes", &[-1, -2]), attr_int("keepdims", 1)];
+    let b = n.node("ReduceMean", &[&h], keep);
+    let b = n.node("Flatten", &[&b], vec![attr_int("axis", 1)]);
+    let c = n.node("GlobalMaxPool", &[&h], vec![]);
+    let c = n.node("Flatten", &[&c], vec![attr_int("axis", 1)]);
+    let s = n.node("Sum", &[&a, &b, &c], vec![]);
+    n.gemm(&s, 8, 10);
+    let net = lower(&read(&n.finish(&[1, 10])).unwrap()).unwrap();
+    let ops: Vec<String> = net
+        .steps
+        .iter()
+        .map(|s| {
+            format!("{:?}", s.op)
+                .split([' ', '{', '('])
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "Reshape",
+            "Conv",
+            "GlobalMaxPool",
+            "Flatten",
+            "GlobalAvgPool",
+            "Flatten",
+            "GlobalMaxPool",
+            "Flatten",
+            "Add",
+            "Linear"
+        ]
+    );
+    assert_eq!(net.steps[0].op, Op::Reshape { to: vec![1, 8, 8] });
+    let size = |i: usize| net.shapes[net.steps[i].output].clone();
+    assert_eq!(
+        (size(2), size(3), size(8)),
+        (vec![8, 1, 1], vec![8], vec![8])
+    );
+
+    // A reduction over other axes, and a reshape that is neither a vector nor an image.
+    for (axes, what) in [(&[1][..], "ReduceMax"), (&[2][..], "ReduceMean")] {
+        let mut n = Net::new(&[4, 2, 2], 10);
+        n.node(
+            what,
+            &["x"],
+            vec![attr_ints("axes", axes), attr_int("keepdims", 1)],
+        );
+        let e = lower(&read(&n.finish(&[1, 4])).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("({what}) reduces other axes")), "{e}");
+    }
 }
 
 #[test]

@@ -89,6 +89,13 @@ fn plain(g: &mut Builder, s: &Step, ins: &[String], out: &str) -> Result<()> {
             g.node_named("BatchNormalization", &refs, attrs, out);
             return Ok(());
         }
+        Op::Reshape { to } => {
+            let mut shape = vec![-1];
+            shape.extend(i64s(to));
+            let shape = g.ints(&format!("{}.shape", s.name), &[shape.len()], &shape);
+            g.node_named("Reshape", &[&ins[0], &shape], vec![], out);
+            return Ok(());
+        }
         Op::Relu => ("Relu", vec![]),
         Op::LeakyRelu { alpha } => ("LeakyRelu", vec![attr_float("alpha", *alpha)]),
         Op::Sigmoid => ("Sigmoid", vec![]),
@@ -126,6 +133,7 @@ fn plain(g: &mut Builder, s: &Step, ins: &[String], out: &str) -> Result<()> {
             ],
         ),
         Op::GlobalAvgPool => ("GlobalAveragePool", vec![]),
+        Op::GlobalMaxPool => ("GlobalMaxPool", vec![]),
         Op::Add if ins.len() == 2 => ("Add", vec![]),
         Op::Add => ("Sum", vec![]),
         Op::Concat => ("Concat", vec![attr_int("axis", 1)]),

@@ -140,12 +140,13 @@ pub(super) fn fixed(
             avg_pool2d(x, o)
         }
         Op::GlobalAvgPool => x.mean_dim(3).mean_dim(2),
+        Op::GlobalMaxPool => x.max_dim(3).max_dim(2),
         Op::Add => {
             let first = inputs.remove(0);
             inputs.into_iter().fold(first, |a, b| a + b)
         }
         Op::Concat => Tensor::cat(inputs, 1),
-        Op::Flatten => x.reshape(out),
+        Op::Flatten | Op::Reshape { .. } => x.reshape(out),
         // The last axis: features for a vector, the width for an image.
         Op::Softmax => softmax(x, if rank == 1 { 1 } else { 3 }),
         Op::Conv { .. } | Op::Linear { .. } | Op::BatchNorm { .. } => {
