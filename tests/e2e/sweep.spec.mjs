@@ -72,11 +72,15 @@ test('sweep view: renders from a link, trains, charts live, stops, resumes, down
   await page.evaluate(() => localStorage.clear());
 
   await page.click('[data-testid="sweep-start"]');
-  // Runs complete one by one and the scatter gets a mean marker per trained graph.
-  await until(page, 'two runs', async () => (await runs(page)) >= 2, 240000);
+  // Runs complete one by one and the scatter gets a mean marker per trained graph. Read in one go
+  // while the third run is under way (two runs kept, two to go, so Stop below lands before the end
+  // however busy the machine): a count read apart from the progress line could see a later state.
+  await page.waitForFunction(() => {
+    const q = (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
+    return q('sweep-runs') === '2' && /^run 3 of 4/.test(q('sweep-progress'));
+  }, null, { timeout: 240000, polling: 50 });
   const means = await page.locator('[data-testid="sweep-aspl-chart"] circle[data-mean]').count();
   assert.ok(means >= 2, `means drawn: ${means}`);
-  assert.match(await text(page, 'sweep-progress'), /run \d+ of 4/);
 
   await page.click('[data-testid="sweep-stop"]');
   await until(page, 'stopped', async () => (await state(page)) === 'stopped', 60000);
