@@ -57,6 +57,10 @@ test('Load weights refuses a network pruned by another graph; messages belong to
   const page = await open('v=1&nodes=64&degree=4&search=anneal&iters=2000&start=scratch&epochs=1&backend=cpu');
   await waitForState(page, 'done');
   await panelReady(page);
+  // The pointer over the panel loads the training module: click once that has settled (a line that
+  // appeared then once moved the button under the pointer, and the click landed where it had been).
+  await page.hover('[data-testid="training"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="training"]').dataset.trainBackend, null, { timeout: 60000 });
   // Nothing trained yet: Download says so (not "busy").
   await page.click('[data-testid="model-download"]');
   await textWhen(page, 'weights-error', /no model to download yet/, 60000);

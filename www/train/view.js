@@ -44,7 +44,9 @@ export function buildPanel(section, cfg) {
   const trainBtn = el('button', { type: 'button', 'data-testid': 'train-start', text: 'Train' });
   const stopBtn = el('button', { type: 'button', 'data-testid': 'train-stop', text: 'Stop', disabled: '' });
   const backendLine = el('p', { class: 'note', 'data-testid': 'train-backend-line', text: 'Backend: chosen when training starts.' });
-  const comparison = el('p', { class: 'note', 'data-testid': 'train-comparison', hidden: '' });
+  // Shown from the start (its text changes, its line stays): a line appearing when the training
+  // module loads, on the first pointer over the panel, moved the buttons below it under the pointer.
+  const comparison = el('p', { class: 'note', 'data-testid': 'train-comparison', text: 'Background comparison: decided when the training module loads.' });
   const notice = el('p', { class: 'tp-notice', 'data-testid': 'train-notice', role: 'status', 'aria-live': 'polite' });
   const waiting = el('p', { class: 'note', 'data-testid': 'train-waiting', hidden: '', text: 'Training waits for the search: stop it or let it finish, then train on its graph.' });
   const bar = el('div', { class: 'tp-bar' }, el('span'));
@@ -117,7 +119,6 @@ const speeds = (cal) => [cal.wgpu_ms_per_step !== undefined ? `WebGPU ${cal.wgpu
 /** The background CPU/WebGPU comparison ('auto'): 'running', 'done' (with `cal`), 'pending' or 'none'. */
 export function showComparison(view, state, cal) {
   const { comparison } = view;
-  comparison.hidden = false;
   comparison.dataset.state = state;
   comparison.textContent = state === 'running' ? 'Background comparison: measuring the CPU and WebGPU backends…'
     : state === 'done' ? `Background comparison: done (${speeds(cal)}).`
