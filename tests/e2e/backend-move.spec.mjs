@@ -1,5 +1,5 @@
 // Moving a run between backends mid-run: a run starts on the CPU ("auto" on this machine's
-// software adapter), WebGPU is picked in the settings after its second epoch, and the run goes on
+// software adapter), WebGPU is picked in the settings after its first epoch, and the run goes on
 // on WebGPU from the step it reached, with its weights, optimizer state and finished epochs
 // (the checkpoint of src/train/checkpoint.rs crosses from the CPU module to the WebGPU one).
 // The background comparison moves a run the same way when it finds WebGPU faster (client.js).
@@ -27,7 +27,7 @@ const trainState = (page) => page.evaluate(() => document.querySelector('[data-t
 test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ page, baseURL, skip }) => {
   const p = await page();
   await p.context().addInitScript(recordTraining);
-  // 12 steps an epoch (6000 images, batch 500): three epochs, the last on SwiftShader. Adam, so
+  // 12 steps an epoch (6000 images, batch 500): three epochs, the last two on SwiftShader. Adam, so
   // that a lost optimizer state (fresh moments, full-size first steps) would show in the loss.
   await p.goto(`${baseURL}#v=1&nodes=64&degree=4&search=none&epochs=3&batch=500&optimizer=adam&lr=0.01&backend=auto`);
   const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
@@ -35,18 +35,20 @@ test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ p
   assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
   await p.waitForSelector('[data-testid="train-start"]:not([disabled])', { timeout: 60000 });
   await p.click('[data-testid="train-start"]');
-  await p.waitForFunction(() => window.__run.epochs.length >= 2, null, { timeout: 120000 });
+  // After the first epoch, with two to go: the test's reaction, slow on a busy machine, must come
+  // before the run ends (after the second, with one to go, a run once ended first).
+  await p.waitForFunction(() => window.__run.epochs.length >= 1, null, { timeout: 120000 });
   assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'cpu', 'the run starts on the CPU');
   await p.selectOption('[data-testid="train-backend"]', 'webgpu');
   await p.dispatchEvent('[data-testid="train-backend"]', 'change');
-  await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 280000 });
+  await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 380000 });
   assert.equal(await trainState(p), 'done', await text(p, 'train-notice'));
 
   const run = await p.evaluate(() => window.__run);
   assert.equal(run.moved.length, 1, JSON.stringify(run.moved));
   const [m] = run.moved;
   assert.deepEqual([m.from, m.to, m.reason], ['cpu', 'wgpu', 'chosen in the settings']);
-  assert.ok(m.step >= 24 && m.step < m.total_steps, `moved at step ${m.step} of ${m.total_steps}`);
+  assert.ok(m.step >= 12 && m.step < m.total_steps, `moved at step ${m.step} of ${m.total_steps}`);
   // The steps go on from where the CPU left them (never back to 0), to the end of the run.
   const steps = run.progress.map((x) => x.step);
   assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `steps ${steps}`);
@@ -65,4 +67,4 @@ test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ p
   assert.match(summary, /WebGPU \(moved from the CPU at step \d+\): test accuracy/);
   assert.match(summary, /after 3 epoch\(s\)/);
   assert.match(summary, /largest \|w\| 0;/, 'pruned weights stay zero across the move');
-}, { timeout: 420000 });
+}, { timeout: 540000 });
