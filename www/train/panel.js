@@ -86,6 +86,11 @@ const busy = (panel) => panel.app.work().train !== null;
 /** `work`: what the panel now does ('training' | 'racing' | 'loading'), or null. */
 function setBusy(panel, work) {
   panel.app.setWork({ train: work });
+  // A warm-up that ended while other work (a data load) held the panel left its 'loading' on show.
+  if (work === null && panel.idleAfterWork) {
+    panel.idleAfterWork = false;
+    if (panel.view.section.dataset.trainState === 'loading') showState(panel.view, 'idle');
+  }
   showButtons(panel);
 }
 
@@ -129,6 +134,7 @@ function warmOnVisit(panel) {
       // shows its own state.
       ensureInit(panel, readSettings(panel.view.inputs).backend).then(() => {
         if (!busy(panel)) showState(panel.view, 'idle');
+        else panel.idleAfterWork = true;
       }, () => {});
     }
   };
