@@ -225,7 +225,7 @@ fn op(l: &Lowering, node: &Node) -> Result<Option<Op>> {
 /// A ReduceMax or ReduceMean over height and width: global pooling (`pool`); other axes refused.
 fn global_reduce(l: &Lowering, node: &Node, c: &ReduceConfig, pool: Op) -> Result<Op> {
     let image = l.size(&node.inputs()[0]).len() == 3;
-    if !image || global_axes(c).is_none() {
+    if !image || !global_axes(c) {
         bail!(
             "node '{}' ({}) reduces other axes than height and width; RGP Studio reads it over axes 2 and 3 of an image",
             node.name(),
@@ -319,15 +319,13 @@ fn gemm(l: &Lowering, g: &onnx_ir::node::gemm::GemmNode) -> Result<Op> {
 /// A Reshape that keeps the batch: to (N, -1), PyTorch's `x.view(x.size(0), -1)`, a Flatten; or to
 /// (N, C, H, W), an image (a network that reads its pixels flat).
 fn reshape(l: &Lowering, r: &onnx_ir::node::reshape::ReshapeNode) -> Result<Op> {
-    let from = l.size(&r.inputs[0]);
     let to = match &r.config.shape {
         // A file exported at a fixed batch (ResNet-50's [1, 2048]) names that batch.
-        ReshapeInput::Static(s) => reshaped(&from, s, batch(l.net)),
+        ReshapeInput::Static(s) => reshaped(&l.size(&r.inputs[0]), s, batch(l.net)),
         // A shape computed at run time (the batch read by Shape-Gather, then -1): a flatten when
         // the result has two dimensions.
-        ReshapeInput::Runtime(_) => {
-            (r.outputs[0].ty.rank() == 2).then(|| vec![from.iter().product()])
-        }
+        ReshapeInput::Runtime(_) if r.outputs[0].ty.rank() == 2 => return Ok(Op::Flatten),
+        ReshapeInput::Runtime(_) => None,
     };
     match to {
         Some(to) if to.len() == 1 => Ok(Op::Flatten),

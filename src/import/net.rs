@@ -112,6 +112,11 @@ pub struct Net {
     pub shapes: Vec<Vec<usize>>,
 }
 
+/// Values in a value of size `shape` (None: more than a `usize`: a file can claim any size).
+pub fn count(shape: &[usize]) -> Option<usize> {
+    shape.iter().try_fold(1usize, |p, &d| p.checked_mul(d))
+}
+
 /// `1×28×28`: a value's size as messages write it.
 pub fn dims(shape: &[usize]) -> String {
     shape

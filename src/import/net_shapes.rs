@@ -2,7 +2,7 @@
 //! sizes, and a file can claim any, so they are recomputed by the import's own window rule and
 //! must agree before anything is allocated for them.
 
-use super::net::{Net, Op, Pads, Step, dims};
+use super::net::{Net, Op, Pads, Step, count, dims};
 use super::shapes::window;
 use crate::{Result, bail};
 use onnx_ir::padding::AutoPad;
@@ -96,13 +96,8 @@ fn output(s: &Step, ins: &[&Vec<usize>]) -> Result<Vec<usize>> {
             out[0] = c.unwrap_or(usize::MAX);
             out
         }
-        Op::Flatten => vec![
-            x.iter()
-                .try_fold(1usize, |p, &d| p.checked_mul(d))
-                .unwrap_or(usize::MAX),
-        ],
+        Op::Flatten => vec![count(x).unwrap_or(usize::MAX)],
         Op::Reshape { to } => {
-            let count = |v: &[usize]| v.iter().try_fold(1usize, |p, &d| p.checked_mul(d));
             if to.is_empty() || count(to).is_none() || count(to) != count(x) {
                 bail!(
                     "step '{}' reshapes {} values into {}",
@@ -129,9 +124,8 @@ pub fn infer(net: &Net) -> Result<Vec<Vec<usize>>> {
     let Some(input) = net.shapes.first() else {
         bail!("the network has no input");
     };
-    let size = |v: &[usize]| v.iter().try_fold(1usize, |p, &d| p.checked_mul(d));
     let fits = |v: &[usize]| {
-        !v.is_empty() && v.len() <= 3 && size(v).is_some_and(|n| (1..=MAX_VALUES).contains(&n))
+        !v.is_empty() && v.len() <= 3 && count(v).is_some_and(|n| (1..=MAX_VALUES).contains(&n))
     };
     if !fits(input) {
         bail!(

@@ -2,6 +2,7 @@
 //! weights, ops outside the supported set) with one line naming the first offender, then handed to
 //! `onnx-ir`, which infers shapes and folds constant chains (Shape-Gather-Unsqueeze-Concat).
 
+use super::net::count;
 use crate::{Error, Result, bail};
 use onnx_ir::{Argument, Message, ModelProto, Node, OnnxGraph, OnnxGraphBuilder};
 use std::collections::HashMap;
@@ -56,7 +57,7 @@ impl Imported {
     /// Values all `ConstantOfShape` weights hold once made real (None: more than a `usize`).
     pub fn filled_elements(&self) -> Option<usize> {
         self.filled.values().try_fold(0usize, |acc, shape| {
-            let n = shape.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+            let n = count(shape)?;
             acc.checked_add(n)
         })
     }

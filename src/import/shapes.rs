@@ -2,6 +2,7 @@
 //! `onnx-ir` leaves some unknown (after a Concat, a Reshape), and the layer table needs every
 //! convolution's output height and width.
 
+use super::net::count;
 use super::onnx::Imported;
 use crate::{Result, bail};
 use onnx_ir::node::conv2d::Conv2dConfig;
@@ -126,25 +127,19 @@ pub(super) fn batch(net: &Imported) -> Option<usize> {
 
 /// All of `x` as one vector.
 fn flat(x: &[usize]) -> Option<Vec<usize>> {
-    x.iter()
-        .try_fold(1usize, |p, &d| p.checked_mul(d))
-        .map(|n| vec![n])
+    count(x).map(|n| vec![n])
 }
 
 /// Whether a reduction runs over height and width of an [N, C, H, W] value, and only those.
-pub(super) fn global_axes(c: &ReduceConfig) -> Option<()> {
-    match &c.axes {
-        ReduceAxes::Static(a) if a.len() == 2 && a.contains(&2) && a.contains(&3) => Some(()),
-        _ => None,
-    }
+pub(super) fn global_axes(c: &ReduceConfig) -> bool {
+    matches!(&c.axes, ReduceAxes::Static(a) if a.len() == 2 && a.contains(&2) && a.contains(&3))
 }
 
 /// A global reduction's output: [C, 1, 1], or [C] without keepdims (None: not over H and W).
 fn global_reduced(first: Option<&Vec<usize>>, c: &ReduceConfig) -> Option<Vec<usize>> {
-    global_axes(c)?;
     match first?.as_slice() {
-        [ch, _, _] if c.keepdims => Some(vec![*ch, 1, 1]),
-        [ch, _, _] => Some(vec![*ch]),
+        [ch, _, _] if global_axes(c) && c.keepdims => Some(vec![*ch, 1, 1]),
+        [ch, _, _] if global_axes(c) => Some(vec![*ch]),
         _ => None,
     }
 }
@@ -157,7 +152,7 @@ pub(super) fn reshaped(input: &[usize], spec: &[i64], batch: Option<usize>) -> O
     if !(b == 0 || b == -1 || usize::try_from(b).ok() == batch) || rest.is_empty() {
         return None;
     }
-    let total = input.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+    let total = count(input)?;
     let mut free = None;
     let mut dims = Vec::with_capacity(rest.len());
     for (i, &d) in rest.iter().enumerate() {
@@ -170,11 +165,11 @@ pub(super) fn reshaped(input: &[usize], spec: &[i64], batch: Option<usize>) -> O
             d => usize::try_from(d).ok().filter(|&d| d > 0)?,
         });
     }
-    let known = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d))?;
+    let known = count(&dims)?;
     if let Some(i) = free {
         (known > 0 && total % known == 0).then(|| dims[i] = total / known)?;
     }
-    (dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d)) == Some(total)).then_some(dims)
+    (count(&dims) == Some(total)).then_some(dims)
 }
 
 /// The size of `node`'s output from its inputs' sizes (None: not a tensor we follow).
@@ -223,10 +218,7 @@ fn output(net: &Imported, node: &Node, shapes: &Shapes) -> Result<Option<Vec<usi
                 .or_else(|| flat(x)),
             (_, x) => x.and_then(|x| flat(x)),
         },
-        Node::Flatten(_) => first
-            .as_ref()
-            .and_then(|x| x.iter().try_fold(1usize, |p, &d| p.checked_mul(d)))
-            .map(|n| vec![n]),
+        Node::Flatten(_) => first.as_ref().and_then(|x| flat(x)),
         // Weights are [out, in] when transposed, else [in, out] (checked as 2-d by the layer table).
         Node::Gemm(g) => {
             weight().and_then(|s| s.get(usize::from(g.config.trans_b == 0)).map(|&d| vec![d]))
