@@ -1,10 +1,11 @@
 """Checks that a model gives the same logits everywhere.
 
-    python3 python/check_roundtrip.py --x X.npy --y Y.npy MODEL.safetensors [MORE.safetensors] A.onnx [B.onnx ...]
+    python3 python/check_roundtrip.py --x X.npy --y Y.npy MODEL.safetensors [MORE.safetensors] A.onnx [B.onnx ...] [Z.npy ...]
 
 Y.npy are the logits `rgp predict --weights MODEL --input X.npy --out Y.npy` wrote. Every
 .safetensors file is run by the numpy forward pass (rgp_model.py), every .onnx file by ONNX
-Runtime; each must match Y within --tol (absolute). Prints one line per file; exit 1 on a mismatch.
+Runtime; a .npy file holds logits computed elsewhere (`rgp predict` on another file); each must
+match Y within --tol (absolute). Prints one line per file; exit 1 on a mismatch.
 """
 
 import argparse
@@ -32,7 +33,7 @@ def main():
     ap.add_argument("--x", required=True, help="inputs, float32 N x features (.npy)")
     ap.add_argument("--y", required=True, help="logits from rgp predict, float32 N x classes (.npy)")
     ap.add_argument("--tol", type=float, default=1e-4)
-    ap.add_argument("files", nargs="+", help=".safetensors (numpy) or .onnx (ONNX Runtime) files")
+    ap.add_argument("files", nargs="+", help=".safetensors (numpy), .onnx (ONNX Runtime) or .npy (logits) files")
     a = ap.parse_args()
     x, y = np.load(a.x), np.load(a.y)
     if x.dtype != np.float32 or y.dtype != np.float32 or x.ndim != 2 or y.shape[0] != x.shape[0]:
@@ -41,6 +42,8 @@ def main():
     for path in a.files:
         if path.endswith(".onnx"):
             got, how = run_onnx(path, x), "onnxruntime"
+        elif path.endswith(".npy"):
+            got, how = np.load(path), "given"
         else:
             got, how = rgp_model.forward(rgp_model.load(path), x), "numpy"
         if got.shape != y.shape:
