@@ -1,12 +1,14 @@
-"""Three ONNX forms of one block-masked 3×3 convolution against the dense one, in ONNX Runtime, same run.
+"""Four ONNX forms of one block-masked 3×3 convolution against the dense one, in ONNX Runtime, same run.
 
-    python3 bench/packed_conv_forms.py [--channels 128] [--size 16] [--batch 64] [--nodes 64] [--degree 4]
+    python3 bench/packed_conv_forms.py [--channels 128] [--size 16] [--batch 64] [--nodes 64] [--degree 4] [--threads 2]
 
-The packed export (src/import/pack.rs) writes a masked conv as Gather (the input channels each output group
-reads) then one Conv with group = n. At 4/64 it computes 1/16 of the dense FLOPs yet runs slower in ONNX
-Runtime's CPU provider, because its groups are tiny (C/n channels). The other forms tried: im2col by a one-hot
-depthwise Conv then one batched MatMul, and one grouped Conv per neighbour (the graph's k perfect matchings)
-summed. Prints each form's median time, its speed-up over dense and its largest difference from dense.
+The packed export (src/import/pack.rs, src/model_file/onnx.rs) writes a masked conv whose blocks read at most
+16 channels as depthwise terms: term t gathers, for every output channel, the t-th input channel its block
+reads, a depthwise Conv weighs it, and the k·C/n terms are summed ("depthwise terms"); wider blocks as one
+Gather (the input channels each output group reads) then one Conv with group = n ("grouped"), whose tiny groups
+ONNX Runtime's CPU provider runs as one small GEMM per group and image. Two more forms tried: im2col by a
+one-hot depthwise Conv then one batched MatMul, and one grouped Conv per neighbour (the graph's k perfect
+matchings) summed. Prints each form's median time, its speed-up over dense and its largest difference from dense.
 """
 import argparse
 import time
@@ -21,6 +23,7 @@ ap.add_argument("--size", type=int, default=16)
 ap.add_argument("--batch", type=int, default=64)
 ap.add_argument("--nodes", type=int, default=64)
 ap.add_argument("--degree", type=int, default=4)
+ap.add_argument("--threads", type=int, default=2)
 a = ap.parse_args()
 rng = np.random.default_rng(0)
 C, H, N, n, k = a.channels, a.size, a.batch, a.nodes, a.degree
@@ -38,7 +41,7 @@ def model(nodes, inits):
 
 def timed(model_bytes, x, reps=20):
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 2
+    so.intra_op_num_threads = a.threads
     s = ort.InferenceSession(model_bytes, so, providers=["CPUExecutionProvider"])
     s.run(None, {"x": x})
     ts = []
@@ -77,6 +80,16 @@ forms["grouped"] = model(
      helper.make_node("Conv", ["h", "w"], ["y"], pads=[1] * 4, group=n)],
     {"idx": idx, "w": blocks.reshape(C, k * g, 3, 3)})
 
+# The export's form for blocks of at most 16 channels: term t = (neighbour r, channel b of its group).
+nodes, inits = [], {}
+for t in range(k * g):
+    inits[f"d{t}"] = np.array([nbr[o // g][t // g] * g + t % g for o in range(C)], np.int64)
+    inits[f"v{t}"] = W[np.arange(C), inits[f"d{t}"]][:, None]
+    nodes += [helper.make_node("Gather", ["x", f"d{t}"], [f"e{t}"], axis=1),
+              helper.make_node("Conv", [f"e{t}", f"v{t}"], [f"z{t}"], pads=[1] * 4, group=C)]
+nodes.append(helper.make_node("Sum", [f"z{t}" for t in range(k * g)], ["y"]))
+forms["depthwise terms"] = model(nodes, inits)
+
 # im2col by a one-hot depthwise Conv ([N, n·K, H, W], K = k·g·9), then [N, n, HW, K] × [n, K, g].
 K = k * g * 9
 onehot = np.zeros((n * K, 1, 3, 3), np.float32)
@@ -110,7 +123,7 @@ for _ in range(2):
     for name, m in forms.items():
         t, out[name] = timed(m, x)
         best[name] = min(best.get(name, t), t)
-print(f"C={C}, {H}x{H}, batch {N}, {k}/{n}, ONNX Runtime {ort.__version__}, 2 threads")
+print(f"C={C}, {H}x{H}, batch {N}, {k}/{n}, ONNX Runtime {ort.__version__}, {a.threads} threads")
 for name in forms:
     diff = float(np.abs(out[name] - out["dense"]).max())
-    print(f"{name:14s} {best[name] * 1e3:8.1f} ms  speed-up {best['dense'] / best[name]:5.2f}x  max diff {diff:.1e}")
+    print(f"{name:16s} {best[name] * 1e3:8.1f} ms  speed-up {best['dense'] / best[name]:5.2f}x  max diff {diff:.1e}")

@@ -1,8 +1,10 @@
 //! One weight layer of an imported network as ONNX nodes: unpruned, masked (pruned weights zero)
 //! or packed (only the kept weights, in the `n` blocks of `mapping::PackedBlocks`).
 //!
-//! Packed conv: `Gather(axis = 1)` of the input channels each block reads, in block order, then a
-//! `Conv` with `group = n` over `[out, row_len · group_in, kh, kw]`. Packed linear layer: the
+//! Packed conv: when a block reads at most `MAX_DEPTHWISE_TERMS` input channels, one depthwise
+//! term per channel it reads (`depthwise_terms`), summed; wider blocks: `Gather(axis = 1)` of the
+//! input channels each block reads, in block order, then a `Conv` with `group = n` over
+//! `[out, row_len · group_in, kh, kw]`. Packed linear layer: the
 //! gathered input `[N, n · block_in]` as `[n, N, block_in]`, one batched `MatMul` by the blocks
 //! `[n, block_in, group_out]`, back to `[N, out]` (+ bias). Output channels keep their order, so
 //! the layers after it read the same values as in the dense file.
@@ -11,7 +13,7 @@ use super::net::{Net, Op, Step, Tensor};
 use super::write::conv_attrs;
 use crate::mapping::{Connectivity, PackedBlocks, mask_matrix};
 use crate::model_file::Layout;
-use crate::model_file::onnx::{Builder, attr_int, attr_ints};
+use crate::model_file::onnx::{Builder, DepthwiseTerms, MAX_DEPTHWISE_TERMS, attr_int, attr_ints};
 use crate::{Result, bail};
 
 /// What one weight layer wrote.
@@ -122,6 +124,27 @@ fn conv(
     }
     let (m, p) = masking(s, conn, out, inp, layout)?;
     let kept = conn.kept(out as u32, inp as u32)? * kk as u64;
+    if let Some(p) = p
+        .as_ref()
+        .filter(|p| p.block_in() as usize <= MAX_DEPTHWISE_TERMS)
+    {
+        let gather: Vec<i64> = p.gather.iter().map(|&c| c as i64).collect();
+        let blocks = p.pack(&weight.data, inp, kk);
+        let terms = DepthwiseTerms {
+            name: &s.name,
+            gather: &gather,
+            blocks: &blocks,
+            out,
+            kernel,
+        };
+        terms.write(g, x, y, attrs, bias.as_deref());
+        name_last(g, &s.name);
+        return Ok(LayerWritten {
+            kept,
+            weights: whole,
+            packed: true,
+        });
+    }
     let (input, shape, values, groups) = match &p {
         Some(p) => {
             let idx = gather_index(g, s, p);

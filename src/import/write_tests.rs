@@ -116,6 +116,10 @@ fn dense_export_zeroes_exactly_the_pruned_weights() {
     );
 }
 
+fn init<'a>(inits: &'a [TensorProto], name: &str) -> &'a TensorProto {
+    inits.iter().find(|t| t.name == name).unwrap()
+}
+
 #[test]
 fn packed_conv_holds_only_the_kept_weights() {
     let (before, c, w) = masked_cnn(Layout::Packed);
@@ -123,31 +127,24 @@ fn packed_conv_holds_only_the_kept_weights() {
     let (_, orig, _) = conv_weight(&before, 1);
     let name = &before.weight_steps().nth(1).unwrap().1.name;
     let (ops, inits) = proto(&w.bytes);
-    assert_eq!(
-        ops.iter().filter(|o| o.as_str() == "Gather").count(),
-        2,
-        "{ops:?}"
-    );
-    let t = inits
-        .iter()
-        .find(|t| t.name == format!("{name}.weight"))
-        .unwrap();
-    // 64 → 128 over 64 nodes: one input and two output channels a node, four neighbours.
-    assert_eq!(t.dims, [128, 4, 3, 3]);
-    let blocks = floats(t);
-    assert_eq!(blocks.len() as u64, c.kept(128, 64).unwrap() * 9);
+    // 64 → 128 over 64 nodes: one input and two output channels a node, four neighbours; a block
+    // reads four channels, so the conv is four depthwise terms (a Gather each), summed; the next
+    // masked conv (128 channels in) eight.
+    let count = |op: &str| ops.iter().filter(|o| o.as_str() == op).count();
+    assert_eq!((count("Gather"), count("Sum")), (12, 2), "{ops:?}");
+    let mut stored = 0;
     // Output channel 5 is node 2's: it reads nodes 0, 1, 3, 4 (the ring's neighbours) in order.
     for (t, inp) in [0, 1, 3, 4].into_iter().enumerate() {
-        assert_eq!(
-            blocks[(5 * 4 + t) * 9..][..9],
-            orig[(5 * 64 + inp) * 9..][..9]
-        );
+        let wt = init(&inits, &format!("{name}.weight{t}"));
+        assert_eq!(wt.dims, [128, 1, 3, 3]);
+        let values = floats(wt);
+        assert_eq!(values[5 * 9..][..9], orig[(5 * 64 + inp) * 9..][..9]);
+        stored += values.len() as u64;
+        let idx = init(&inits, &format!("{name}.gather{t}"));
+        let at5 = i64::from_le_bytes(idx.raw_data[5 * 8..][..8].try_into().unwrap());
+        assert_eq!((idx.dims.as_slice(), at5), (&[128][..], inp as i64));
     }
-    let idx = inits
-        .iter()
-        .find(|t| t.name == format!("{name}.gather"))
-        .unwrap();
-    assert_eq!(idx.dims, [256]);
+    assert_eq!(stored, c.kept(128, 64).unwrap() * 9);
     let dense = masked_cnn(Layout::Dense).2;
     assert_eq!(w.kept_weights, dense.kept_weights);
     assert!(
@@ -156,6 +153,36 @@ fn packed_conv_holds_only_the_kept_weights() {
         w.bytes.len(),
         dense.bytes.len()
     );
+}
+
+#[test]
+fn packed_conv_with_wide_blocks_is_one_grouped_conv() {
+    let before = net(&test_models::cnn());
+    // 8 nodes: a block of the 64 → 128 conv reads 4 neighbours × 8 channels = 32 channels.
+    let c = conn(8, 4);
+    let w = to_onnx(
+        &before,
+        &[None, Some(&c), Some(&c), None],
+        Layout::Packed,
+        &[],
+    )
+    .unwrap();
+    let (_, orig, _) = conv_weight(&before, 1);
+    let name = &before.weight_steps().nth(1).unwrap().1.name;
+    let (ops, inits) = proto(&w.bytes);
+    assert_eq!(
+        ops.iter().filter(|o| o.as_str() == "Gather").count(),
+        2,
+        "{ops:?}"
+    );
+    let t = init(&inits, &format!("{name}.weight"));
+    assert_eq!(t.dims, [128, 32, 3, 3]);
+    let blocks = floats(t);
+    assert_eq!(blocks.len() as u64, c.kept(128, 64).unwrap() * 9);
+    // Output channel 17 is node 1's (16 outputs a node): its first block channel is node 0's
+    // channel 0 (the ring's first neighbour of node 1).
+    assert_eq!(blocks[(17 * 32) * 9..][..9], orig[(17 * 64) * 9..][..9]);
+    assert_eq!(init(&inits, &format!("{name}.gather")).dims, [256]);
 }
 
 #[test]

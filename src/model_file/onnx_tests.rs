@@ -213,18 +213,26 @@ fn cnn_dense_and_packed_graphs() {
             "Gemm"
         ]
     );
+    // The masked conv's blocks read two channels: two depthwise terms, summed.
     let m = read(&cnn(), Layout::Packed, Dtype::F32);
-    let conv = m
+    let convs: Vec<_> = m
         .graph
         .node
         .iter()
         .filter(|n| n.op_type == "Conv")
-        .nth(1)
+        .collect();
+    assert_eq!(convs.len(), 3);
+    let group = convs[1]
+        .attribute
+        .iter()
+        .find(|a| a.name == "group")
         .unwrap();
-    let group = conv.attribute.iter().find(|a| a.name == "group").unwrap();
-    assert_eq!(group.i, 4);
-    assert_eq!(init(&m, "convs.1.blocks").unwrap().dims, [8, 2, 3, 3]);
-    assert!(ops(&m).contains(&"Gather".to_string()));
+    assert_eq!(group.i, 8);
+    assert_eq!(init(&m, "convs.1.weight1").unwrap().dims, [8, 1, 3, 3]);
+    assert_eq!(init(&m, "convs.1.gather1").unwrap().dims, [8]);
+    let ops = ops(&m);
+    let count = |op: &str| ops.iter().filter(|o| o.as_str() == op).count();
+    assert_eq!((count("Gather"), count("Sum")), (2, 1), "{ops:?}");
 }
 
 #[test]
