@@ -1,4 +1,4 @@
-"""Four ONNX forms of one block-masked 3×3 convolution against the dense one, in ONNX Runtime, same run.
+"""Five ONNX forms of one block-masked 3×3 convolution against the dense one, in ONNX Runtime, same run.
 
     python3 bench/packed_conv_forms.py [--channels 128] [--size 16] [--batch 64] [--nodes 64] [--degree 4] [--threads 2]
 
@@ -6,9 +6,9 @@ The packed export (src/import/pack.rs, src/model_file/onnx.rs) writes a masked c
 16 channels as depthwise terms: term t gathers, for every output channel, the t-th input channel its block
 reads, a depthwise Conv weighs it, and the k·C/n terms are summed ("depthwise terms"); wider blocks as one
 Gather (the input channels each output group reads) then one Conv with group = n ("grouped"), whose tiny groups
-ONNX Runtime's CPU provider runs as one small GEMM per group and image. Two more forms tried: im2col by a
-one-hot depthwise Conv then one batched MatMul, and one grouped Conv per neighbour (the graph's k perfect
-matchings) summed. Prints each form's median time, its speed-up over dense and its largest difference from dense.
+ONNX Runtime's CPU provider runs as one small GEMM per group and image. Three more forms tried: the terms as
+one depthwise Conv then a ReduceSum, im2col by a one-hot depthwise Conv then one batched MatMul, and one
+grouped Conv per neighbour (the graph's k perfect matchings) summed. Prints each form's median time, its speed-up over dense and its largest difference from dense.
 """
 import argparse
 import time
@@ -90,6 +90,17 @@ for t in range(k * g):
 nodes.append(helper.make_node("Sum", [f"z{t}" for t in range(k * g)], ["y"]))
 forms["depthwise terms"] = model(nodes, inits)
 
+# The same terms as one depthwise Conv over all of them (T·C channels), then a ReduceSum over the terms.
+T = k * g
+forms["one depthwise + ReduceSum"] = model(
+    [helper.make_node("Gather", ["x", "di"], ["dh"], axis=1),
+     helper.make_node("Conv", ["dh", "dw"], ["dc"], pads=[1] * 4, group=T * C),
+     helper.make_node("Reshape", ["dc", "ds"], ["dr"]),
+     helper.make_node("ReduceSum", ["dr", "dax"], ["y"], keepdims=0)],
+    {"di": np.concatenate([inits[f"d{t}"] for t in range(T)]),
+     "dw": np.concatenate([inits[f"v{t}"] for t in range(T)]),
+     "ds": np.array([N, T, C, H, H], np.int64), "dax": np.array([1], np.int64)})
+
 # im2col by a one-hot depthwise Conv ([N, n·K, H, W], K = k·g·9), then [N, n, HW, K] × [n, K, g].
 K = k * g * 9
 onehot = np.zeros((n * K, 1, 3, 3), np.float32)
@@ -126,4 +137,4 @@ for _ in range(2):
 print(f"C={C}, {H}x{H}, batch {N}, {k}/{n}, ONNX Runtime {ort.__version__}, {a.threads} threads")
 for name in forms:
     diff = float(np.abs(out[name] - out["dense"]).max())
-    print(f"{name:16s} {best[name] * 1e3:8.1f} ms  speed-up {best['dense'] / best[name]:5.2f}x  max diff {diff:.1e}")
+    print(f"{name:26s} {best[name] * 1e3:8.1f} ms  speed-up {best['dense'] / best[name]:5.2f}x  max diff {diff:.1e}")
