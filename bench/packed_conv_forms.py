@@ -8,7 +8,8 @@ reads, a depthwise Conv weighs it, and the k·C/n terms are summed ("depthwise t
 Gather (the input channels each output group reads) then one Conv with group = n ("grouped"), whose tiny groups
 ONNX Runtime's CPU provider runs as one small GEMM per group and image. Three more forms tried: the terms as
 one depthwise Conv then a ReduceSum, im2col by a one-hot depthwise Conv then one batched MatMul, and one
-grouped Conv per neighbour (the graph's k perfect matchings) summed. Prints each form's median time, its speed-up over dense and its largest difference from dense.
+grouped Conv per neighbour (the graph's k perfect matchings) summed. Prints each form's median time, its
+speed-up over dense and its largest difference from dense.
 """
 import argparse
 import time

@@ -1,10 +1,9 @@
 //! One weight layer of an imported network as ONNX nodes: unpruned, masked (pruned weights zero)
 //! or packed (only the kept weights, in the `n` blocks of `mapping::PackedBlocks`).
 //!
-//! Packed conv: when a block reads at most `MAX_DEPTHWISE_TERMS` input channels, one depthwise
-//! term per channel it reads (`depthwise_terms`), summed; wider blocks: `Gather(axis = 1)` of the
-//! input channels each block reads, in block order, then a `Conv` with `group = n` over
-//! `[out, row_len · group_in, kh, kw]`. Packed linear layer: the
+//! Packed conv: the model files' `PackedConv` (depthwise terms, summed, where a block reads at
+//! most 16 input channels; else a Gather of the channels each block reads and a `Conv` with
+//! `group = n` over `[out, row_len · group_in, kh, kw]`). Packed linear layer: the
 //! gathered input `[N, n · block_in]` as `[n, N, block_in]`, one batched `MatMul` by the blocks
 //! `[n, block_in, group_out]`, back to `[N, out]` (+ bias). Output channels keep their order, so
 //! the layers after it read the same values as in the dense file.
@@ -13,7 +12,7 @@ use super::net::{Net, Op, Step, Tensor};
 use super::write::conv_attrs;
 use crate::mapping::{Connectivity, PackedBlocks, mask_matrix};
 use crate::model_file::Layout;
-use crate::model_file::onnx::{Builder, DepthwiseTerms, MAX_DEPTHWISE_TERMS, attr_int, attr_ints};
+use crate::model_file::onnx::{Builder, PackedConv, attr_int, attr_ints};
 use crate::{Result, bail};
 
 /// What one weight layer wrote.
@@ -48,10 +47,9 @@ fn zeroed(weight: &Tensor, mask: &[f32], kk: usize) -> Vec<f32> {
         .collect()
 }
 
-/// The input channels of a packed layer, as an int64 initializer.
-fn gather_index(g: &mut Builder, s: &Step, p: &PackedBlocks) -> String {
-    let idx: Vec<i64> = p.gather.iter().map(|&c| c as i64).collect();
-    g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx)
+/// The input channels of a packed layer, block by block, as int64.
+fn gather_index(p: &PackedBlocks) -> Vec<i64> {
+    p.gather.iter().map(|&c| c as i64).collect()
 }
 
 /// The layer's mask and its packing (when `n` divides both widths and the layout asks for it).
@@ -124,45 +122,27 @@ fn conv(
     }
     let (m, p) = masking(s, conn, out, inp, layout)?;
     let kept = conn.kept(out as u32, inp as u32)? * kk as u64;
-    if let Some(p) = p
-        .as_ref()
-        .filter(|p| p.block_in() as usize <= MAX_DEPTHWISE_TERMS)
-    {
-        let gather: Vec<i64> = p.gather.iter().map(|&c| c as i64).collect();
-        let blocks = p.pack(&weight.data, inp, kk);
-        let terms = DepthwiseTerms {
+    if let Some(p) = &p {
+        let conv = PackedConv {
             name: &s.name,
-            gather: &gather,
-            blocks: &blocks,
+            weight: "weight",
+            gather: &gather_index(p),
+            n: p.n as usize,
+            blocks: &p.pack(&weight.data, inp, kk),
             out,
             kernel,
         };
-        terms.write(g, x, y, attrs, bias.as_deref());
-        name_last(g, &s.name);
-        return Ok(LayerWritten {
-            kept,
-            weights: whole,
-            packed: true,
-        });
+        conv.write(g, x, y, attrs, bias.as_deref());
+    } else {
+        let w = g.floats(
+            &format!("{}.weight", s.name),
+            &weight.shape,
+            &zeroed(weight, &m, kk),
+        );
+        let ins = with_bias(g, s, vec![x.into(), w], bias.as_deref());
+        let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
+        g.node_named("Conv", &refs, attrs(1), y);
     }
-    let (input, shape, values, groups) = match &p {
-        Some(p) => {
-            let idx = gather_index(g, s, p);
-            let gathered = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
-            let shape = vec![out, p.block_in() as usize, kh, kw];
-            (gathered, shape, p.pack(&weight.data, inp, kk), p.n as usize)
-        }
-        None => (
-            x.to_string(),
-            weight.shape.clone(),
-            zeroed(weight, &m, kk),
-            1,
-        ),
-    };
-    let w = g.floats(&format!("{}.weight", s.name), &shape, &values);
-    let ins = with_bias(g, s, vec![input, w], bias.as_deref());
-    let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
-    g.node_named("Conv", &refs, attrs(groups), y);
     name_last(g, &s.name);
     Ok(LayerWritten {
         kept,

@@ -2,10 +2,9 @@
 //!
 //! Dense layout: `Gemm` and `Conv` over the full weights (pruned entries zero). Packed layout:
 //! every graph-masked layer multiplies only its kept weights — a linear layer gathers whole input
-//! groups by the neighbour table and runs one batched `MatMul` over the `n` blocks; a conv whose
-//! blocks read at most `MAX_DEPTHWISE_TERMS` channels is that many depthwise terms, summed
-//! (`DepthwiseTerms`), a wider one gathers the blocks' input channels and runs a grouped `Conv`
-//! (`group = n`). The packed MLP
+//! groups by the neighbour table and runs one batched `MatMul` over the `n` blocks; a conv is
+//! `PackedConv`: depthwise terms, summed, where a block reads at most 16 channels, else a Gather
+//! of the blocks' input channels and a grouped `Conv` (`group = n`). The packed MLP
 //! works channel-major (`[C, B]`): each gathered group is one contiguous `group_in × B` copy, and
 //! the stored blocks `[n, group_out, block_in]` are the `MatMul`'s left operand as they are; it
 //! transposes once on the way in and once on the way out.
@@ -154,31 +153,35 @@ impl Builder {
     }
 }
 
-/// The gather indices of a packed layer (input channels block by block), as int64.
 /// The widest block (input channels read by one output channel) written as depthwise terms. ONNX
 /// Runtime runs a depthwise conv in its fast NCHWc kernels, but a grouped conv whose groups are
 /// not multiples of 16 channels as one small im2col GEMM per group and image. Measured on one 3×3
 /// layer at 4/64 (bench/packed_conv_forms.py): at 4–16 channels a block the terms ran 1.7–4.2×
 /// faster than the dense conv against 1.0–1.8× for the grouped conv; at 32 the grouped conv won.
-pub(crate) const MAX_DEPTHWISE_TERMS: usize = 16;
+const MAX_DEPTHWISE_TERMS: usize = 16;
 
-/// A packed conv as depthwise terms: term `t` gathers, for every output channel, the `t`-th input
-/// channel its block reads, and a depthwise Conv (`group = out`) weighs it; the terms are summed.
-/// Only the kept weights are stored.
-pub(crate) struct DepthwiseTerms<'a> {
+/// A graph-masked conv over its kept weights only, for the model files' CNN and imported
+/// networks alike. Blocks of at most `MAX_DEPTHWISE_TERMS` channels: depthwise terms — term `t`
+/// gathers, for every output channel, the `t`-th input channel its block reads, a depthwise Conv
+/// (`group = out`) weighs it, and the terms are summed. Wider blocks: one Gather of every block's
+/// input channels and one Conv with `group = n`.
+pub(crate) struct PackedConv<'a> {
     pub name: &'a str,
+    /// The grouped form's weight: initializer `{name}.{weight}`.
+    pub weight: &'a str,
     /// The input channels block by block (`n · block_in`; block `i` feeds outputs
     /// `i · out / n ..`).
     pub gather: &'a [i64],
+    pub n: usize,
     /// The kept weights `[out, block_in, kh, kw]`, each output's in its block's gather order.
     pub blocks: &'a [f32],
     pub out: usize,
     pub kernel: [usize; 2],
 }
 
-impl DepthwiseTerms<'_> {
-    /// Writes the terms reading `x`, their sum into `y` (`attrs(group)`: the conv's attributes);
-    /// the bias, if any, rides on the first term.
+impl PackedConv<'_> {
+    /// Writes the conv reading `x` into `y` (`attrs(group)`: the conv's other attributes); the
+    /// bias, if any, goes on the (first) Conv.
     pub(crate) fn write(
         &self,
         g: &mut Builder,
@@ -188,9 +191,32 @@ impl DepthwiseTerms<'_> {
         bias: Option<&[f32]>,
     ) {
         let [kh, kw] = self.kernel;
-        let (out, kk) = (self.out, kh * kw);
-        let bi = self.blocks.len() / (out * kk);
-        let go = out * bi / self.gather.len();
+        let bi = self.gather.len() / self.n;
+        let add_bias = |g: &mut Builder, ins: &mut Vec<String>| {
+            if let Some(b) = bias {
+                ins.push(g.floats(&format!("{}.bias", self.name), &[self.out], b));
+            }
+        };
+        if bi > MAX_DEPTHWISE_TERMS {
+            let idx = g.ints(
+                &format!("{}.gather", self.name),
+                &[self.gather.len()],
+                self.gather,
+            );
+            let h = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
+            let shape = [self.out, bi, kh, kw];
+            let w = g.floats(
+                &format!("{}.{}", self.name, self.weight),
+                &shape,
+                self.blocks,
+            );
+            let mut ins = vec![h, w];
+            add_bias(g, &mut ins);
+            let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
+            g.node_named("Conv", &refs, attrs(self.n), y);
+            return;
+        }
+        let (out, kk, go) = (self.out, kh * kw, self.out / self.n);
         let terms: Vec<String> = (0..bi)
             .map(|t| {
                 let idx: Vec<i64> = (0..out).map(|o| self.gather[(o / go) * bi + t]).collect();
@@ -201,8 +227,8 @@ impl DepthwiseTerms<'_> {
                 let h = g.node("Gather", &[x, &idx], vec![attr_int("axis", 1)]);
                 let w = g.floats(&format!("{}.weight{t}", self.name), &[out, 1, kh, kw], &w);
                 let mut ins = vec![h, w];
-                if let (0, Some(b)) = (t, bias) {
-                    ins.push(g.floats(&format!("{}.bias", self.name), &[out], b));
+                if t == 0 {
+                    add_bias(g, &mut ins);
                 }
                 let refs: Vec<&str> = ins.iter().map(String::as_str).collect();
                 g.node("Conv", &refs, attrs(out))
@@ -220,6 +246,7 @@ fn with_group(attrs: &[AttributeProto], group: usize) -> Vec<AttributeProto> {
     a
 }
 
+/// The gather indices of a packed layer (input channels block by block), as int64.
 fn gather_index(rows: &[Vec<u32>], inp: usize) -> Vec<i64> {
     gather(rows, inp / rows.len())
         .into_iter()
@@ -359,29 +386,18 @@ fn cnn(
                     .neighbors
                     .as_deref()
                     .expect("packed layers come with a graph");
-                let idx = gather_index(rows, s.inp);
-                let bi = idx.len() / rows.len();
-                if bi <= MAX_DEPTHWISE_TERMS {
-                    let y = format!("{}.sum", s.name);
-                    let terms = DepthwiseTerms {
-                        name: &s.name,
-                        gather: &idx,
-                        blocks,
-                        out: s.out,
-                        kernel: [s.kernel; 2],
-                    };
-                    terms.write(g, &h, &y, |group| with_group(&attrs, group), None);
-                    y
-                } else {
-                    let idx = g.ints(&format!("{}.gather", s.name), &[idx.len()], &idx);
-                    let w = g.floats(
-                        &format!("{}.blocks", s.name),
-                        &[s.out, bi, s.kernel, s.kernel],
-                        blocks,
-                    );
-                    let x = g.node("Gather", &[&h, &idx], vec![attr_int("axis", 1)]);
-                    g.node("Conv", &[&x, &w], with_group(&attrs, rows.len()))
-                }
+                let y = format!("{}.conv", s.name);
+                let conv = PackedConv {
+                    name: &s.name,
+                    weight: "blocks",
+                    gather: &gather_index(rows, s.inp),
+                    n: rows.len(),
+                    blocks,
+                    out: s.out,
+                    kernel: [s.kernel; 2],
+                };
+                conv.write(g, &h, &y, |group| with_group(&attrs, group), None);
+                y
             }
             None => {
                 let w = g.floats(&format!("{}.weight", s.name), &s.shape(), &l.weight);
