@@ -10,6 +10,10 @@ mod arch;
 pub mod checkpoint;
 #[cfg(feature = "onnx")]
 pub mod onnx;
+#[cfg(feature = "onnx")]
+mod onnx_builder;
+#[cfg(feature = "onnx")]
+mod onnx_packed_conv;
 mod safetensors;
 mod safetensors_read;
 

@@ -5,6 +5,7 @@
 use super::*;
 use crate::mapping::ModelKind;
 use crate::model_file::{ArchSpec, Layer, Meta, Norm};
+use onnx_ir::TensorProto;
 
 /// Ring of 4 nodes, degree 2.
 fn ring() -> Vec<Vec<u32>> {
