@@ -166,6 +166,29 @@ expect_error "is saved in f32" $rgp train --init-from "$dir/cnn.onnx" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --save "$dir/ft2.onnx" --dtype f16 --quiet
 expect_error "holds a network imported from ONNX" $rgp train --init-from "$dir/ft.safetensors" \
   --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --quiet
+# Pruned by magnitude instead of the graph: as many weights kept in every masked layer as the graph
+# keeps there, single weights rather than its blocks, so saved dense (zeros kept), never packed.
+$rgp train --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --search none --epochs 3 \
+  --prune magnitude --save "$dir/mag.onnx" --quiet >"$dir/mag.json"
+"$PY" - "$dir" <<'EOF'
+import json, sys
+import onnx
+from onnx import numpy_helper
+d = sys.argv[1]
+mag, graph = json.load(open(f"{d}/mag.json")), json.load(open(f"{d}/ft.dense.json"))
+def weights(f):
+    return {t.name: numpy_helper.to_array(t) for t in onnx.load(f).graph.initializer if len(t.dims) >= 2}
+wm, wg = weights(f"{d}/mag.onnx"), weights(f"{d}/ft.dense.onnx")
+same_counts = wm.keys() == wg.keys() and all((wm[k] == 0).sum() == (wg[k] == 0).sum() for k in wm)
+other_positions = any(((wm[k] == 0) != (wg[k] == 0)).any() for k in wm)
+print(f"  cnn.onnx pruned by magnitude: pruned {mag['pruned_accuracy']:.3f} -> {mag['test_accuracy']:.3f} "
+      f"(by the graph: {graph['pruned_accuracy']:.3f} -> {graph['test_accuracy']:.3f})")
+ok = (same_counts and other_positions and mag["pruned_weights_max_abs"] == 0
+      and mag["test_accuracy"] > mag["pruned_accuracy"])
+sys.exit(0 if ok else f"FAIL: cnn.onnx pruned by magnitude: {mag}")
+EOF
+expect_error "a network pruned by magnitude keeps single weights" $rgp train --init-from "$dir/cnn.onnx" \
+  --dataset digits --nodes 8 --degree 2 --search none --epochs 1 --prune magnitude --save "$dir/mag2.onnx" --layout packed --quiet
 # `rgp inspect` of our model files: the saved imported network tables as the ONNX file it came from
 # under the same graph; every file's parameter count is what numpy finds in it (masks and the graph
 # aside), the weights a built-in network's masked layers keep what its masks keep.
@@ -207,21 +230,19 @@ sys.exit("FAIL: " + "; ".join(fails) if fails else 0)
 EOF
 expect_error "a model file holds its own masks" $rgp inspect "$dir/mlp-dense.safetensors" --keep-dense layers.1
 expect_error "not a safetensors file" $rgp inspect "$dir/cut.safetensors"
-# ... and sweep: every run of a sweep starts from the file, pruned by its graph (the magnitude
-# baseline, which prunes the built-in networks only, left out of "all" and refused when asked for).
+# ... and sweep: every run of a sweep starts from the file, pruned by its graph or, for the magnitude
+# baseline, by magnitude at the graph's per-layer kept counts.
 $rgp sweep --quiet --init-from "$dir/cnn.onnx" --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 \
   --iters 500 --epochs 1 --out "$dir/sweep" >/dev/null
 "$PY" - "$dir/sweep/results.csv" <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 kinds = sorted({r["kind"] for r in rows})
-ok = kinds == ["dense", "graph", "random-regular"] and all(float(r["test_accuracy"]) > 0.15 for r in rows)
+ok = kinds == ["dense", "graph", "magnitude", "random-regular"] and all(float(r["test_accuracy"]) > 0.15 for r in rows)
 print(f"  sweep from cnn.onnx: {len(rows)} runs ({', '.join(kinds)}), accuracy "
       f"{min(float(r['test_accuracy']) for r in rows):.3f}-{max(float(r['test_accuracy']) for r in rows):.3f}")
 sys.exit(0 if ok else f"FAIL: a sweep from cnn.onnx: {rows}")
 EOF
-expect_error "the magnitude baseline prunes the built-in networks only" $rgp sweep --init-from "$dir/cnn.onnx" \
-  --dataset digits --nodes 8 --degree 2 --graphs 2 --seeds 1 --epochs 1 --baselines magnitude --out "$dir/sweep2"
 expect_error "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8" \
   $rgp train --init-from "$dir/vgg.onnx" --dataset digits --nodes 8 --degree 2 --search none --quiet
 

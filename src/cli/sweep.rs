@@ -242,8 +242,8 @@ pub fn config(a: &SweepArgs) -> Result<SweepConfig> {
     };
     let start = start_file(a, builtin)?;
     let mut baselines = parse_baselines(&a.baselines)?;
-    if let Some(s) = start.as_ref().filter(|_| a.baselines.trim() == "all") {
-        baselines.retain(|k| crate::sweep::start::applies(*k, s.is_onnx()));
+    if start.is_some() && a.baselines.trim() == "all" {
+        baselines.retain(|k| crate::sweep::start::applies(*k));
     }
     let lr = a.train.lr();
     let cfg = SweepConfig {

@@ -81,13 +81,18 @@ fn start_onnx(
             );
         }
         finetune_onnx::check_save(!safetensors, a.layout, a.dtype)?;
+        finetune_onnx::check_layout(a.prune == PruneBy::Magnitude, a.layout)?;
     }
     let in_file = |e: crate::Error| {
         let path = a.init_from.as_deref().unwrap_or(Path::new(""));
         crate::Error::new(format!("{}: {e}", path.display()))
     };
-    let layers = (&a.onnx_layers.keep_dense[..], mask_source(a.prune));
-    let start = finetune_onnx::start_onnx(cfg, data, conn, layers, dev, bytes);
+    let how = finetune_onnx::OnnxPruning {
+        keep_dense: &a.onnx_layers.keep_dense,
+        mask: mask_source(a.prune),
+        scratch: false,
+    };
+    let start = finetune_onnx::start_onnx(cfg, data, conn, how, dev, bytes);
     let (ft, source) = block_on(start).map_err(in_file)?;
     let (trainer, mut report) = measured(ft);
     if let Some(r) = &mut report {

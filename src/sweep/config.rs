@@ -80,8 +80,8 @@ impl SweepConfig {
         if let Some(k) = self.baselines.iter().find(|k| !Kind::BASELINES.contains(k)) {
             bail!("'{}' is not a baseline", k.as_str());
         }
-        if let Some(s) = &self.start {
-            check_baselines(&self.baselines, s.is_onnx())?;
+        if self.start.is_some() {
+            check_baselines(&self.baselines)?;
         }
         if !(1..=MAX_EPOCHS).contains(&self.finetune_epochs) {
             bail!(
@@ -138,17 +138,14 @@ impl StartFile {
     }
 }
 
-/// Whether a baseline can start from pretrained weights: random-unstructured draws fresh ones,
-/// and magnitude pruning knows the built-in networks only (not an `onnx` start).
-pub fn applies(kind: Kind, onnx: bool) -> bool {
-    kind != Kind::RandomUnstructured && !(onnx && kind == Kind::Magnitude)
+/// Whether a baseline can start from pretrained weights (a model file or an ONNX network):
+/// random-unstructured draws fresh ones.
+pub fn applies(kind: Kind) -> bool {
+    kind != Kind::RandomUnstructured
 }
 
-pub fn check_baselines(baselines: &[Kind], onnx: bool) -> Result<()> {
-    match baselines.iter().find(|k| !applies(**k, onnx)) {
-        Some(Kind::Magnitude) => bail!(
-            "the magnitude baseline prunes the built-in networks only, so a sweep from an ONNX network cannot run it (use --baselines dense,random-regular)"
-        ),
+pub fn check_baselines(baselines: &[Kind]) -> Result<()> {
+    match baselines.iter().find(|k| !applies(**k)) {
         Some(k) => bail!(
             "the {} baseline draws fresh weights, so a sweep from a pretrained network cannot run it (use --baselines dense,random-regular,magnitude)",
             k.as_str()

@@ -17,9 +17,8 @@ use crate::data::Dataset;
 use crate::mapping::Connectivity;
 use crate::train::custom_masks::{magnitude_pruned, random_unstructured};
 #[cfg(feature = "onnx")]
-use crate::train::finetune::MaskSource;
 #[cfg(feature = "onnx")]
-use crate::train::finetune_onnx::{looks_like_onnx, prepare_onnx};
+use crate::train::finetune_onnx::{OnnxPruning, looks_like_onnx, prepare_onnx};
 use crate::train::{Chunk, Net, Session, TrainConfig, Trainer};
 use crate::{Result, bail};
 use burn::tensor::Device;
@@ -88,15 +87,15 @@ impl Executor {
     /// of another architecture, and normalises the inputs as that network expects; or from an
     /// ONNX network's bytes (refused when it does not fit the data; the data keeps its own
     /// normalisation).
-    pub fn start_from(&mut self, bytes: &[u8]) -> Result<()> {
+    pub async fn start_from(&mut self, bytes: &[u8]) -> Result<()> {
         #[cfg(feature = "onnx")]
         if looks_like_onnx(bytes) {
-            start::check_baselines(&self.cfg.baselines, true)?;
+            start::check_baselines(&self.cfg.baselines)?;
             // A network that does not fit the data is refused now, not at the first run.
             let (cfg, data) = (self.cfg.train_config(1, true), self.data.clone());
             let device = self.device.clone();
-            let layers = (&[][..], MaskSource::Graph);
-            prepare_onnx(cfg, data, &self.reference, layers, device, bytes)?;
+            let how = OnnxPruning::by_graph(&[]);
+            prepare_onnx(cfg, data, &self.reference, how, device, bytes).await?;
             self.start = Some(Start::Onnx(bytes.to_vec()));
             return Ok(());
         }
@@ -117,7 +116,7 @@ impl Executor {
         let clock = Box::new(move || t0.elapsed().as_secs_f64() * 1e3);
         let mut ex = Executor::new(cfg.clone(), data, graphs, device, clock)?;
         if let Some(s) = &cfg.start {
-            ex.start_from(&start::read(s)?)?;
+            crate::train::trainer::block_on(ex.start_from(&start::read(s)?))?;
         }
         Ok(ex)
     }

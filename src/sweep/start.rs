@@ -44,11 +44,13 @@ pub async fn trainer(
             .0),
         #[cfg(feature = "onnx")]
         Start::Onnx(bytes) => {
-            let layers = (&[][..], mask);
-            Ok(
-                crate::train::finetune_onnx::prepare_onnx(cfg, data, conn, layers, device, bytes)?
-                    .0,
-            )
+            use crate::train::finetune_onnx::{OnnxPruning, prepare_onnx};
+            let how = OnnxPruning {
+                keep_dense: &[],
+                mask,
+                scratch: false,
+            };
+            Ok(prepare_onnx(cfg, data, conn, how, device, bytes).await?.0)
         }
     }
 }

@@ -186,6 +186,39 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
                 }
             }
         }
+        #[cfg(feature = "onnx")]
+        (Net::Imported(r), Net::Imported(s)) => {
+            use super::imported::WeightLayer;
+            if r.layers.len() != s.layers.len() {
+                bail!("the two networks have different layer counts");
+            }
+            let last = r.layers.len() - 1;
+            for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
+                let gain = if i == last { 1.0 } else { RELU_GAIN };
+                match (rl, sl) {
+                    (WeightLayer::Conv(rl), WeightLayer::Conv(sl)) if rl.mask.is_some() => {
+                        let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
+                        check_same(&rh, &sh)?;
+                        if let Some((w, m)) = f(&sh, &rh, gain) {
+                            set_conv(sl, w, m, &sh.dims, device);
+                        }
+                    }
+                    (WeightLayer::Linear(rl), WeightLayer::Linear(sl)) => {
+                        let (rl, sl) = (masked_lin(rl)?, masked_lin_mut(sl)?);
+                        if rl.mask.is_none() {
+                            continue;
+                        }
+                        let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
+                        check_same(&rh, &sh)?;
+                        if let Some((w, m)) = f(&sh, &rh, gain) {
+                            set_linear(sl, w, m, &sh.dims, device);
+                        }
+                    }
+                    (WeightLayer::Conv(_), WeightLayer::Conv(_)) => {}
+                    _ => bail!("the two networks' layers differ in kind"),
+                }
+            }
+        }
         _ => bail!("the two networks are of different kinds"),
     }
     Ok(net)

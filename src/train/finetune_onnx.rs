@@ -2,8 +2,10 @@
 //! masks, hand it to a [`Trainer`], and write the trained network back as ONNX (dense with zeros,
 //! or packed). The CLI (`rgp train --init-from NET.onnx`) and the tab both start here.
 
+use super::custom_masks::magnitude_pruned;
 use super::finetune::{FineTune, MaskSource, StartNets, measured};
 use super::imported::ImportedNet;
+use super::imported_init::fresh_weights;
 use super::model::Net;
 use super::{Recovery, TrainConfig, Trainer};
 use crate::data::Dataset;
@@ -20,11 +22,13 @@ use burn::tensor::Device;
 pub use crate::import::onnx::looks_like as looks_like_onnx;
 
 /// What a run started from an ONNX file keeps to write its network back: the lowered file (its
-/// steps, the file's weights) and which weight steps carry the graph's mask.
+/// steps, the start's weights) and which weight steps carry the graph's mask (none when
+/// `by_magnitude`: those masks are unstructured, and the network is written dense, zeros kept).
 #[derive(Clone, Debug)]
 pub struct OnnxSource {
     pub steps: Steps,
     pub masked: Vec<bool>,
+    pub by_magnitude: bool,
 }
 
 /// The network `net` would be for `data`, or why not in one line.
@@ -47,45 +51,87 @@ fn check_fits(net: &ImportedNet, data: &Dataset) -> Result<()> {
     Ok(())
 }
 
-/// A trainer whose network is the ONNX file's (`bytes`), pruned by `conn` where the layer table
-/// masks (less `keep_dense`; dense with `cfg.dense`), with the file's network and the pruned one
-/// kept for [`StartNets::evaluate`], and what writing it back needs. The data keeps its own
-/// normalisation; no recovery runs. Only the graph's mask prunes it: `mask` magnitude is refused
-/// (magnitude pruning knows the built-in networks' layers only).
-pub fn prepare_onnx(
+/// How an ONNX start is pruned: the eligible layers the user keeps dense, what prunes the rest
+/// (the graph's mask, or one-shot magnitude pruning at its per-layer kept counts), and whether
+/// the file's weights are replaced by fresh ones (`scratch`: the same pruned architecture from
+/// random weights, the race's from-scratch lane).
+#[derive(Clone, Copy, Debug)]
+pub struct OnnxPruning<'a> {
+    pub keep_dense: &'a [String],
+    pub mask: MaskSource,
+    pub scratch: bool,
+}
+
+impl<'a> OnnxPruning<'a> {
+    /// Pruned by the graph, less `keep_dense`, from the file's weights.
+    pub fn by_graph(keep_dense: &'a [String]) -> OnnxPruning<'a> {
+        OnnxPruning {
+            keep_dense,
+            mask: MaskSource::Graph,
+            scratch: false,
+        }
+    }
+}
+
+/// A trainer whose network is the ONNX file's (`bytes`), pruned where the layer table masks as
+/// `how` says (dense with `cfg.dense`), with the file's network and the pruned one kept for
+/// [`StartNets::evaluate`], and what writing it back needs. The data keeps its own
+/// normalisation; no recovery runs.
+pub async fn prepare_onnx(
     mut cfg: TrainConfig,
     data: Dataset,
     conn: &Connectivity,
-    (keep_dense, mask): (&[String], MaskSource),
+    how: OnnxPruning<'_>,
     device: Device,
     bytes: &[u8],
 ) -> Result<(Trainer, StartNets, OnnxSource)> {
-    if mask != MaskSource::Graph {
-        bail!(
-            "an ONNX network is pruned by the graph: magnitude pruning knows the built-in networks only"
-        );
-    }
     let file = onnx::read(bytes)?;
-    let steps = lower(&file)?;
+    let mut steps = lower(&file)?;
     let unmasked = vec![None; steps.weight_steps().count()];
     let dense = ImportedNet::new(&steps, &unmasked, false, &device)?;
     check_fits(&dense, &data)?;
-    let (rows, masks) = layers::masks(&file, &steps, conn, keep_dense)?;
+    let (rows, masks) = layers::masks(&file, &steps, conn, how.keep_dense)?;
     let arch = layers::arch(&file, &data.name, &rows)?;
     let accounting = account(&arch, conn, Convention::Exact)?;
-    let packing = cfg.kernel.packing(&device);
+    if how.scratch {
+        steps = fresh_weights(&steps, &masks, cfg.seed)?;
+    }
+    let by_graph = how.mask == MaskSource::Graph;
+    // Magnitude masks are not the graph's blocks: those layers stay in the `W ⊙ M` form.
+    let packing = match by_graph {
+        true => cfg.kernel.packing(&device),
+        false => (false, false),
+    };
     let (pruned, masked) = match cfg.dense {
-        true => (dense.clone(), vec![false; masks.len()]),
+        true => (
+            ImportedNet::new(&steps, &unmasked, false, &device)?,
+            vec![false; masks.len()],
+        ),
         false => (
             ImportedNet::new(&steps, &masks, packing.0, &device)?,
-            masks.iter().map(Option::is_some).collect(),
+            masks.iter().map(|m| m.is_some() && by_graph).collect(),
         ),
     };
+    let pruned = match (by_graph || cfg.dense, how.scratch) {
+        (true, _) => Net::Imported(pruned),
+        (false, false) => {
+            let dense = Net::Imported(dense.clone());
+            magnitude_pruned(&dense, &Net::Imported(pruned), &device).await?
+        }
+        (false, true) => {
+            bail!("magnitude pruning needs the file's weights: it cannot start from scratch")
+        }
+    };
     cfg.recover = Recovery::None;
-    let (pretrained, pruned) = (Net::Imported(dense), Net::Imported(pruned));
+    let pretrained = Net::Imported(dense);
     let trainer = Trainer::with_net(cfg, data, pruned.clone(), accounting, device, packing)?;
     let nets = StartNets::new(pretrained, pruned, None);
-    Ok((trainer, nets, OnnxSource { steps, masked }))
+    let source = OnnxSource {
+        steps,
+        masked,
+        by_magnitude: !by_graph && !trainer.config().dense,
+    };
+    Ok((trainer, nets, source))
 }
 
 /// [`prepare_onnx`]'s trainer with both networks measured now (the CLI reports them first).
@@ -93,11 +139,11 @@ pub async fn start_onnx(
     cfg: TrainConfig,
     data: Dataset,
     conn: &Connectivity,
-    layers: (&[String], MaskSource),
+    how: OnnxPruning<'_>,
     device: Device,
     bytes: &[u8],
 ) -> Result<(FineTune, OnnxSource)> {
-    let (trainer, nets, source) = prepare_onnx(cfg, data, conn, layers, device, bytes)?;
+    let (trainer, nets, source) = prepare_onnx(cfg, data, conn, how, device, bytes).await?;
     Ok((measured((trainer, nets)).await?, source))
 }
 
@@ -107,6 +153,16 @@ pub fn check_save(onnx: bool, layout: Layout, dtype: Dtype) -> Result<()> {
     if dtype != Dtype::F32 || (!onnx && layout != Layout::Dense) {
         bail!(
             "a network imported from ONNX is saved in f32, as ONNX (dense or packed) or as a dense safetensors file (a saved imported network is dense f32; rgp export writes it packed as ONNX)"
+        );
+    }
+    Ok(())
+}
+
+/// A network pruned by magnitude is written dense: it has no blocks to pack.
+pub fn check_layout(by_magnitude: bool, layout: Layout) -> Result<()> {
+    if by_magnitude && layout == Layout::Packed {
+        bail!(
+            "a network pruned by magnitude keeps single weights, not the graph's blocks: it is written dense (pruned weights zero), not packed"
         );
     }
     Ok(())
@@ -152,6 +208,7 @@ pub async fn export_onnx(
     layout: Layout,
     meta: &[(&str, String)],
 ) -> Result<Written> {
+    check_layout(source.by_magnitude, layout)?;
     let saved = saved_net(trainer, conn, source, meta).await?;
     to_onnx(&saved.net, &saved.masks(), layout, &saved.meta_pairs())
 }

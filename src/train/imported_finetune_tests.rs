@@ -2,8 +2,7 @@
 //! table masks, trained by the common trainer, its pruned weights held at zero.
 
 use super::finetune::MaskSource;
-use super::finetune_onnx::OnnxSource;
-use super::finetune_onnx::{export_onnx, start_onnx};
+use super::finetune_onnx::{OnnxPruning, OnnxSource, export_onnx, start_onnx};
 use super::trainer::block_on;
 use super::{Kernel, TrainConfig, device};
 use crate::data::Dataset;
@@ -54,7 +53,7 @@ fn an_imported_cnn_fine_tunes_above_its_pruned_accuracy() {
         cfg(Kernel::Masked),
         digits(),
         &c,
-        (&[], MaskSource::Graph),
+        OnnxPruning::by_graph(&[]),
         device::cpu(),
         &small_cnn(),
     ))
@@ -126,7 +125,7 @@ fn a_network_that_does_not_fit_the_data_is_refused_in_one_line() {
         cfg(Kernel::Auto),
         digits(),
         &c,
-        (&[], MaskSource::Graph),
+        OnnxPruning::by_graph(&[]),
         device::cpu(),
         &cnn,
     ))
@@ -136,4 +135,75 @@ fn a_network_that_does_not_fit_the_data_is_refused_in_one_line() {
         e.to_string(),
         "the model expects 3×32×32 inputs and 10 classes; digits has 1×8×8 inputs and 10 classes"
     );
+}
+
+/// The race's other lanes on an imported network: magnitude pruning keeps, in the masked layer,
+/// as many of the file's weights as the graph keeps, the largest, and writes back dense only; the
+/// from-scratch lane prunes the same architecture by the graph but starts from fresh weights.
+#[test]
+fn an_imported_cnn_prunes_by_magnitude_and_starts_from_scratch() {
+    let c = Connectivity::from_graph(&ring(8, 2).unwrap(), false);
+    let start = |mask, scratch| {
+        let how = OnnxPruning {
+            keep_dense: &[],
+            mask,
+            scratch,
+        };
+        block_on(start_onnx(
+            cfg(Kernel::Auto),
+            digits(),
+            &c,
+            how,
+            device::cpu(),
+            &small_cnn(),
+        ))
+    };
+    let (graph, _) = start(MaskSource::Graph, false).unwrap();
+    let (magnitude, source) = start(MaskSource::Magnitude, false).unwrap();
+    let (scratch, _) = start(MaskSource::Graph, true).unwrap();
+    let kept = |ft: &super::finetune::FineTune| {
+        block_on(super::custom_masks::kept_per_layer(ft.trainer.model())).unwrap()
+    };
+    assert_eq!(kept(&magnitude), kept(&graph));
+    assert_eq!(kept(&scratch), kept(&graph));
+    let weights = |ft: &super::finetune::FineTune| {
+        let (w, m) = ft.trainer.model().masked_layers().remove(0);
+        let v = |t: burn::tensor::Tensor<1>| t.into_data().try_into_vec::<f32>().unwrap();
+        (v(w), v(m))
+    };
+    let ((wg, mg), (wm, mm), (ws, ms)) = (weights(&graph), weights(&magnitude), weights(&scratch));
+    assert_ne!(
+        mm, mg,
+        "magnitude pruning keeps single weights, not the graph's blocks"
+    );
+    assert_eq!(ms, mg, "the scratch lane is pruned by the same graph");
+    assert_ne!(ws, wg, "the scratch lane's weights are fresh");
+    let smallest_kept = (0..wm.len()).filter(|&i| mm[i] != 0.0).map(|i| wm[i].abs());
+    assert!(smallest_kept.fold(f32::MAX, f32::min) > 0.0);
+    assert!(source.by_magnitude && !source.masked.contains(&true));
+    // Pruned by magnitude, the network is written dense (its zeros kept), never packed.
+    let meta = [("nodes", "8".to_string())];
+    let t = &magnitude.trainer;
+    let packed = block_on(export_onnx(
+        t,
+        &c,
+        &source,
+        crate::model_file::Layout::Packed,
+        &meta,
+    ));
+    assert!(
+        packed
+            .err()
+            .unwrap()
+            .to_string()
+            .starts_with("a network pruned by magnitude")
+    );
+    block_on(export_onnx(
+        t,
+        &c,
+        &source,
+        crate::model_file::Layout::Dense,
+        &meta,
+    ))
+    .unwrap();
 }

@@ -16,6 +16,8 @@ pub mod imported;
 #[cfg(all(test, feature = "onnx"))]
 mod imported_finetune_tests;
 #[cfg(feature = "onnx")]
+mod imported_init;
+#[cfg(feature = "onnx")]
 mod imported_ops;
 #[cfg(all(test, feature = "onnx"))]
 mod imported_tests;

@@ -16,7 +16,9 @@ use crate::import::saved;
 use crate::import::write::graph_meta;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
-use crate::train::finetune_onnx::{OnnxSource, check_save, export_onnx, prepare_onnx, saved_net};
+use crate::train::finetune_onnx::{
+    OnnxPruning, OnnxSource, check_save, export_onnx, prepare_onnx, saved_net,
+};
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
 use crate::train::{BackendKind, Net, TrainConfig, Trainer, finetune, predict};
@@ -120,9 +122,14 @@ impl TrainSession {
                     None,
                 ),
                 Some(file) if looks_like(&file) => {
-                    let layers = (&run.keep_dense[..], mask);
+                    let how = OnnxPruning {
+                        keep_dense: &run.keep_dense,
+                        mask,
+                        scratch: run.scratch,
+                    };
                     let (trainer, nets, source) =
-                        prepare_onnx(i.cfg, i.data, &i.conn, layers, i.device, &file)
+                        prepare_onnx(i.cfg, i.data, &i.conn, how, i.device, &file)
+                            .await
                             .map_err(js_error)?;
                     onnx = Some(Rc::new(source));
                     (trainer, Some(nets))

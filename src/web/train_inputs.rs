@@ -37,6 +37,9 @@ pub struct RunInputs {
     /// With an ONNX `start`: the eligible layers the user keeps dense (`rgp train --keep-dense`).
     #[serde(default)]
     pub keep_dense: Vec<String>,
+    /// With an ONNX `start`: its architecture from fresh weights (the race's from-scratch lane).
+    #[serde(default)]
+    pub scratch: bool,
     /// With `dataset` "user": the user's data (then `files` is empty).
     #[serde(default)]
     pub user: Option<UserRun>,

@@ -20,7 +20,7 @@ const NO_GRAPH = 'Build a graph first: the race prunes by it.';
  */
 export function mountFinetune(ctx) {
   const ui = finetuneControls(LANES);
-  // `onnx` ({name, start}): the race of the graphs on the user's ONNX network.
+  // `onnx` ({name, start}): the race on the user's ONNX network.
   const startRace = (onnx = null) => race(ctx, ui, onnx);
   ui.raceBtn.addEventListener('click', () => startRace());
   ui.saveBtn.addEventListener('click', () => saveModel(ctx, ui));
@@ -90,8 +90,8 @@ async function prepareRace(ctx) {
   }
 }
 
-/** The race on a user's ONNX network: the graphs' lanes only (magnitude pruning and a start
- * from random weights are the built-in networks'), or null after saying why there is none. */
+/** The race on a user's ONNX network (every lane; the scratch lane redraws its weights), or null
+ * after saying why there is none. */
 function onnxRace(ctx, onnx) {
   const graph = ctx.app.graph();
   if (!graph) {
@@ -106,7 +106,7 @@ async function runRace(ctx, ui, { graph, s, start, user, onnx }) {
   if (!onnx) ctx.app.setConfig({ ...s, race: true });
   const series = new Map(LANES.map((l) => [l, []]));
   ui.legend.reset();
-  ui.raceNote.textContent = onnx ? `Racing the graphs on ${onnx.name}…` : 'Racing…';
+  ui.raceNote.textContent = onnx ? `Racing on ${onnx.name}…` : 'Racing…';
   try {
     // The module's warm-up shows its own states; the race's begins once the module is there.
     await ctx.ensureInit(s.backend);
@@ -114,7 +114,7 @@ async function runRace(ctx, ui, { graph, s, start, user, onnx }) {
     const r = await ctx.client.race(ctx.runConfig(s), {
       dataset: s.dataset,
       variant: s.data,
-      lanes: raceLanes(graph, s.train_seed).filter((l) => !onnx || (l.mask === 'graph' && !l.scratch)),
+      lanes: raceLanes(graph, s.train_seed),
       start,
       user,
       onRacePoint: (p) => {

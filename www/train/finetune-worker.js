@@ -50,19 +50,23 @@ export const kept = {
  * The recovery race: one session per lane, all from the same pretrained bytes, each pruned by its
  * lane's graph (or by magnitude), fine-tuned `chunk` steps at a time in turn, with the test
  * accuracy (first `evalLimit` images) posted after every chunk. Lanes: {label, n, table, mask}.
- * From a user's ONNX network (`msg.start.keepDense` names its layers kept dense) the lanes are the graphs'.
+ * From a user's ONNX network (`msg.start.keepDense` names its layers kept dense) the scratch lane
+ * is its architecture from fresh weights.
  * `user`: the user's data (RunInputs' `user`) when the race runs on it.
  */
 export async function race(m, msg, files, bytes, backend, { post, stopped, yieldToEvents, user }) {
   const lanes = [];
+  const onnx = Array.isArray(msg.start?.keepDense);
   try {
     for (const lane of msg.lanes) {
       // Stop holds while the lanes are built too (each builds a network and measures its start).
       if (stopped()) break;
-      // The scratch lane: the same graph and settings from random weights.
-      const start = lane.scratch ? undefined : bytes;
+      // The scratch lane: the same graph and settings from random weights (an ONNX network's
+      // architecture comes from its file, its weights redrawn).
+      const start = lane.scratch && !onnx ? undefined : bytes;
+      const scratch = Boolean(lane.scratch && onnx);
       const graph = { n: lane.n, table: lane.table, selfLoops: false };
-      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph, user }));
+      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph, user, scratch }));
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
       const l = lanes[lanes.length - 1];
       if (lane.scratch) {

@@ -60,7 +60,7 @@ export const FROM_TRAIN_WORKER = {
 
 /** The third boundary, worker → training module: what `TrainSession.create` and `resume` build
  * a run from (`RunInputs` in src/web/train_inputs.rs), as one object. */
-export function runInputs(msg, files, { backend, start, mask, user, graph = msg.graph }) {
+export function runInputs(msg, files, { backend, start, mask, user, scratch, graph = msg.graph }) {
   const run = {
     config: JSON.stringify(msg.config),
     dataset: msg.dataset,
@@ -71,6 +71,8 @@ export function runInputs(msg, files, { backend, start, mask, user, graph = msg.
   if (start) run.start = start;
   if (mask) run.mask = mask;
   if (user) run.user = user;
+  // An ONNX start's architecture from fresh weights (the race's from-scratch lane on it).
+  if (scratch) run.scratch = true;
   // An ONNX start names the layers the user kept dense (www/train/onnx-panel.js).
   if (msg.start?.keepDense?.length) run.keepDense = msg.start.keepDense;
   return run;

@@ -5,7 +5,7 @@
 // --keep-dense`). The table follows the graph on show; during a run it waits for the run to end.
 // "Prune and fine-tune" trains the network on show, masked as its table says, on the data set of
 // the training settings; "Download model" then saves it as ONNX (dense, or packed: smaller and
-// faster in ONNX Runtime). "Race the graphs" runs the recovery race's graph lanes on it.
+// faster in ONNX Runtime). "Race the masks" runs the recovery race on it.
 
 import { el } from '../dom.js';
 import { grouped } from '../format.js';
@@ -51,7 +51,7 @@ export function mountOnnx(ctx) {
   return { element: ui.element, sync };
 }
 
-/** Prune and fine-tune, Race the graphs: on while a table is on show and nothing runs. */
+/** Prune and fine-tune, Race the masks: on while a table is on show and nothing runs. */
 function showButtons(ctx, ui, st) {
   ui.train.disabled = ui.race.disabled = ctx.busy() || !st.file;
 }
@@ -63,13 +63,13 @@ function onnxControls() {
     error: el('p', { class: 'error', 'data-testid': 'onnx-error', role: 'alert' }),
     table: el('table', { class: 'tp-onnx-table', 'data-testid': 'onnx-layers', hidden: true }),
     train: el('button', { type: 'button', 'data-testid': 'onnx-train', disabled: true, text: 'Prune and fine-tune' }),
-    race: el('button', { type: 'button', 'data-testid': 'onnx-race', disabled: true, text: 'Race the graphs' }),
+    race: el('button', { type: 'button', 'data-testid': 'onnx-race', disabled: true, text: 'Race the masks' }),
   };
   ui.element = el('div', { class: 'tp-onnx' },
     el('h3', { text: 'Your network (ONNX)' }),
     el('p', { class: 'note', text: 'Open an ONNX file (opset 9 or later, weights inside): the layers the graph on show prunes and what they keep. The first layer and the classifier stay dense, as in the paper; untick a layer to keep it dense. The file stays in this browser.' }),
     el('label', { class: 'tp-load' }, 'ONNX file ', ui.input), ui.status, ui.error, el('div', { class: 'table-scroll' }, ui.table),
-    el('p', { class: 'note', text: 'Prune and fine-tune trains this network, masked as the table says, on the data set chosen above (its inputs and classes must fit); Download model then saves it as ONNX. Race the graphs fine-tunes it side by side under the graph on show, a ring lattice and a random regular graph of the same size (the recovery race).' }),
+    el('p', { class: 'note', text: 'Prune and fine-tune trains this network, masked as the table says, on the data set chosen above (its inputs and classes must fit); Download model then saves it as ONNX. Race the masks fine-tunes it side by side under the graph on show, a ring lattice, a random regular graph of the same size and magnitude pruning at the same sparsity, beside the same pruned network trained from random weights (the recovery race).' }),
     el('div', { class: 'buttons' }, ui.train, ui.race));
   return ui;
 }
