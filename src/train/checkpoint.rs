@@ -106,20 +106,51 @@ impl Session {
         device: Device,
         bytes: &[u8],
     ) -> Result<Session> {
-        let (h, values, optim) = decode(bytes)?;
-        if h.config != cfg || h.train_samples != data.train.len() {
+        let saved = SavedRun::open(bytes, &mut data)?;
+        let t = Trainer::with_packing(cfg, data, conn, device.clone(), saved.packing())?;
+        saved.into_session(t, &device)
+    }
+}
+
+/// A decoded checkpoint, before the trainer it goes into is built: a built-in network's from
+/// the configuration and graph ([`Session::resume`]), an imported one's from its ONNX file.
+pub struct SavedRun {
+    header: Header,
+    values: Vec<Vec<f32>>,
+    optim: Vec<u8>,
+}
+
+impl SavedRun {
+    /// Decodes `bytes`; `data` takes the run's input normalisation.
+    pub fn open(bytes: &[u8], data: &mut Dataset) -> Result<SavedRun> {
+        let (header, values, optim) = decode(bytes)?;
+        (data.mean, data.std) = (header.input_mean, header.input_std);
+        Ok(SavedRun {
+            header,
+            values,
+            optim: optim.to_vec(),
+        })
+    }
+
+    /// The layout the run had (a moved run keeps it, so shapes match).
+    pub fn packing(&self) -> (bool, bool) {
+        self.header.packing
+    }
+
+    /// The run continued in `t`, a fresh trainer of the run's own configuration, data and network.
+    pub fn into_session(self, mut t: Trainer, device: &Device) -> Result<Session> {
+        let h = self.header;
+        if h.config != *t.config() || h.train_samples != t.dataset().train.len() {
             bail!("the saved run belongs to another configuration or data set");
         }
-        (data.mean, data.std) = (h.input_mean, h.input_std);
-        let mut t = Trainer::with_packing(cfg, data, conn, device.clone(), h.packing)?;
         let mut restore = Restore {
             saved: h
                 .params
                 .into_iter()
-                .zip(values)
+                .zip(self.values)
                 .collect::<Vec<_>>()
                 .into_iter(),
-            device: &device,
+            device,
             error: None,
         };
         let model = t
@@ -137,7 +168,7 @@ impl Session {
         t.optim = t
             .optim
             .clone()
-            .from_bytes(Bytes::from_bytes_vec(optim.to_vec()))
+            .from_bytes(Bytes::from_bytes_vec(self.optim))
             .map_err(|e| Error::new(format!("the saved optimizer state is unreadable: {e:?}")))?;
         t.skip_to(h.step)?;
         Ok(Session {

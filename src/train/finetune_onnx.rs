@@ -2,11 +2,13 @@
 //! masks, hand it to a [`Trainer`], and write the trained network back as ONNX (dense with zeros,
 //! or packed). The CLI (`rgp train --init-from NET.onnx`) and the tab both start here.
 
+use super::checkpoint::SavedRun;
 use super::custom_masks::magnitude_pruned;
 use super::finetune::{FineTune, MaskSource, StartNets, measured};
 use super::imported::ImportedNet;
 use super::imported_init::fresh_weights;
 use super::model::Net;
+use super::session::Session;
 use super::{Recovery, TrainConfig, Trainer};
 use crate::data::Dataset;
 use crate::import::net::{Net as Steps, dims};
@@ -78,11 +80,24 @@ impl<'a> OnnxPruning<'a> {
 /// [`StartNets::evaluate`], and what writing it back needs. The data keeps its own
 /// normalisation; no recovery runs.
 pub async fn prepare_onnx(
-    mut cfg: TrainConfig,
+    cfg: TrainConfig,
     data: Dataset,
     conn: &Connectivity,
     how: OnnxPruning<'_>,
     device: Device,
+    bytes: &[u8],
+) -> Result<(Trainer, StartNets, OnnxSource)> {
+    let packing = cfg.kernel.packing(&device);
+    prepare_onnx_as(cfg, data, conn, how, (device, packing), bytes).await
+}
+
+/// [`prepare_onnx`] in the layout `packing` (a run moved from another backend keeps its own).
+pub async fn prepare_onnx_as(
+    mut cfg: TrainConfig,
+    data: Dataset,
+    conn: &Connectivity,
+    how: OnnxPruning<'_>,
+    (device, packing): (Device, (bool, bool)),
     bytes: &[u8],
 ) -> Result<(Trainer, StartNets, OnnxSource)> {
     let file = onnx::read(bytes)?;
@@ -99,7 +114,7 @@ pub async fn prepare_onnx(
     let by_graph = how.mask == MaskSource::Graph;
     // Magnitude masks are not the graph's blocks: those layers stay in the `W ⊙ M` form.
     let packing = match by_graph {
-        true => cfg.kernel.packing(&device),
+        true => packing,
         false => (false, false),
     };
     let (pruned, masked) = match cfg.dense {
@@ -145,6 +160,27 @@ pub async fn start_onnx(
 ) -> Result<(FineTune, OnnxSource)> {
     let (trainer, nets, source) = prepare_onnx(cfg, data, conn, how, device, bytes).await?;
     Ok((measured((trainer, nets)).await?, source))
+}
+
+/// A run of the ONNX network `bytes` that [`crate::train::session::Session::checkpoint`] saved
+/// (`checkpoint`), continued on `device`: the network rebuilt from its file in the layout the run
+/// had, then given the saved weights and optimizer state. Only a run pruned by the graph moves
+/// (magnitude masks are not rebuilt from the file).
+pub async fn resume_onnx(
+    cfg: TrainConfig,
+    mut data: Dataset,
+    conn: &Connectivity,
+    how: OnnxPruning<'_>,
+    (device, bytes): (Device, &[u8]),
+    checkpoint: &[u8],
+) -> Result<(Session, OnnxSource)> {
+    if how.mask != MaskSource::Graph {
+        bail!("a run pruned by magnitude cannot move to another backend");
+    }
+    let saved = SavedRun::open(checkpoint, &mut data)?;
+    let at = (device.clone(), saved.packing());
+    let (trainer, _, source) = prepare_onnx_as(cfg, data, conn, how, at, bytes).await?;
+    Ok((saved.into_session(trainer, &device)?, source))
 }
 
 /// The files a network imported from ONNX saves as, one rule for the command line and the tab:

@@ -207,3 +207,42 @@ fn an_imported_cnn_prunes_by_magnitude_and_starts_from_scratch() {
     ))
     .unwrap();
 }
+
+/// An imported run saved between two chunks and resumed from its file goes on bit for bit, in
+/// the layout it had; a run pruned by magnitude does not move.
+#[test]
+fn an_imported_run_resumed_from_its_file_goes_on_bit_for_bit() {
+    use super::finetune_onnx::{prepare_onnx, resume_onnx};
+    use super::session::Session;
+    let c = Connectivity::from_graph(&ring(8, 2).unwrap(), false);
+    let (file, how) = (small_cnn(), OnnxPruning::by_graph(&[]));
+    let cfg = cfg(Kernel::Auto);
+    let prepared = prepare_onnx(cfg.clone(), digits(), &c, how, device::cpu(), &file);
+    let mut kept = Session::new(block_on(prepared).unwrap().0);
+    while kept.trainer().step_count() < 20 {
+        block_on(kept.advance(7)).unwrap();
+    }
+    let saved = block_on(kept.checkpoint()).unwrap();
+    let at = (device::cpu(), &file[..]);
+    let resume = resume_onnx(cfg.clone(), digits(), &c, how, at, &saved);
+    let (mut resumed, _) = block_on(resume).unwrap();
+    assert_eq!(resumed.trainer().step_count(), kept.trainer().step_count());
+    let losses = |s: &mut Session| {
+        let mut out = Vec::new();
+        while !s.done() {
+            out.push(block_on(s.advance(9)).unwrap().chunk.loss);
+        }
+        out
+    };
+    assert_eq!(losses(&mut kept), losses(&mut resumed));
+    let magnitude = OnnxPruning {
+        mask: MaskSource::Magnitude,
+        ..how
+    };
+    let at = (device::cpu(), &file[..]);
+    let e = block_on(resume_onnx(cfg, digits(), &c, magnitude, at, &saved)).err();
+    assert_eq!(
+        e.unwrap().to_string(),
+        "a run pruned by magnitude cannot move to another backend"
+    );
+}

@@ -17,7 +17,7 @@ use crate::import::write::graph_meta;
 use crate::mapping::{Accounting, Connectivity};
 use crate::model_file::{Dtype, Layout, encode};
 use crate::train::finetune_onnx::{
-    OnnxPruning, OnnxSource, check_save, export_onnx, prepare_onnx, saved_net,
+    OnnxSource, check_save, export_onnx, prepare_onnx, resume_onnx, saved_net,
 };
 use crate::train::session::Session;
 use crate::train::trainer::Evaluation;
@@ -69,7 +69,7 @@ pub struct TrainSession {
     /// [`TrainSession::predict_dense`] (the start report lets its own copy go once measured).
     dense: Option<Net>,
     /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
-    /// masks are not the graph's (magnitude pruning), nor for an imported network.
+    /// masks are not the graph's (magnitude pruning).
     movable: bool,
     /// A run started from an ONNX network: what writing it back as ONNX needs.
     onnx: Option<Rc<OnnxSource>>,
@@ -104,12 +104,11 @@ impl Facts {
 #[wasm_bindgen]
 impl TrainSession {
     /// Starts a run from `inputs` ([`RunInputs`]: `{config, dataset, files, graph: {n, table,
-    /// selfLoops}, backend, start?, mask?}`). Resolves to the session.
-    ///
-    /// `start`: a model file (safetensors) of the same architecture to fine-tune from: it is
-    /// evaluated, recovered for the graph's mask as the configuration's `recover` says and pruned
-    /// by the graph (or, with `mask` = `magnitude`, by one-shot magnitude pruning at the graph's
-    /// per-layer kept counts), and evaluated again before the first step.
+    /// selfLoops}, backend, start?, mask?}`), resolves to the session. `start`: a model file
+    /// (safetensors) of the same architecture to fine-tune from: it is evaluated, recovered for
+    /// the graph's mask as the configuration's `recover` says and pruned by the graph (or, with
+    /// `mask` = `magnitude`, by one-shot magnitude pruning at the graph's per-layer kept counts),
+    /// and evaluated again before the first step; or an ONNX network (`keepDense`, `scratch`).
     pub fn create(inputs: JsValue) -> js_sys::Promise {
         future_to_promise(async move {
             let run = RunInputs::from_js(inputs).map_err(js_error)?;
@@ -122,11 +121,7 @@ impl TrainSession {
                     None,
                 ),
                 Some(file) if looks_like(&file) => {
-                    let how = OnnxPruning {
-                        keep_dense: &run.keep_dense,
-                        mask,
-                        scratch: run.scratch,
-                    };
+                    let how = run.onnx_pruning(mask);
                     let (trainer, nets, source) =
                         prepare_onnx(i.cfg, i.data, &i.conn, how, i.device, &file)
                             .await
@@ -146,7 +141,7 @@ impl TrainSession {
             let dense = nets.as_ref().map(|n| n.pretrained().clone());
             let start = nets.map(StartReport::pending);
             // Checkpoints hold the built-in networks only.
-            let movable = mask == finetune::MaskSource::Graph && onnx.is_none();
+            let movable = mask == finetune::MaskSource::Graph;
             let mut s = TrainSession::new(
                 Session::new(trainer),
                 &i.graph,
@@ -162,20 +157,34 @@ impl TrainSession {
     }
 
     /// Continues a run that [`TrainSession::checkpoint`] saved (in this module or the other
-    /// one): `inputs` are the run's own, as for `create` (their backend the one to go on on).
+    /// one): `inputs` are the run's own, as for `create`, an ONNX `start` included (its network is
+    /// rebuilt from the file), their backend the one to go on on.
     pub fn resume(inputs: JsValue, checkpoint: js_sys::Uint8Array) -> js_sys::Promise {
         future_to_promise(async move {
             let run = RunInputs::from_js(inputs).map_err(js_error)?;
             let i = Inputs::read(&run).await.map_err(js_error)?;
-            let s = Session::resume(i.cfg, i.data, &i.conn, i.device, &checkpoint.to_vec())
-                .await
-                .map_err(js_error)?;
-            Ok(TrainSession::new(s, &i.graph, i.conn, i.backend, None, true).into())
+            let saved = checkpoint.to_vec();
+            let (s, onnx) = match &run.start {
+                Some(file) if looks_like(file) => {
+                    let how = run.onnx_pruning(parse_mask(run.mask.clone()).map_err(js_error)?);
+                    let at = (i.device, &file[..]);
+                    let r = resume_onnx(i.cfg, i.data, &i.conn, how, at, &saved).await;
+                    let (s, source) = r.map_err(js_error)?;
+                    (s, Some(Rc::new(source)))
+                }
+                _ => {
+                    let r = Session::resume(i.cfg, i.data, &i.conn, i.device, &saved).await;
+                    (r.map_err(js_error)?, None)
+                }
+            };
+            let mut s = TrainSession::new(s, &i.graph, i.conn, i.backend, None, true);
+            s.onnx = onnx;
+            Ok(s.into())
         })
     }
 
-    /// The run as bytes between two chunks, for [`TrainSession::resume`] on another backend.
-    // The borrow is taken with `try_borrow*`: an overlapping call gets an error, never a panic.
+    /// The run as bytes between two chunks, for [`TrainSession::resume`] on another backend
+    /// (taken with `try_borrow*`: an overlapping call gets an error, never a panic).
     #[allow(clippy::await_holding_refcell_ref)]
     pub fn checkpoint(&self) -> js_sys::Promise {
         let s = self.session.clone();
@@ -183,7 +192,7 @@ impl TrainSession {
         future_to_promise(async move {
             if !movable {
                 return Err(js_error(Error::new(
-                    "a run pruned by magnitude or imported from ONNX cannot move to another backend",
+                    "a run pruned by magnitude cannot move to another backend",
                 )));
             }
             let s = s.try_borrow().map_err(|e| js_error(busy(e)))?;

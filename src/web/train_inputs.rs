@@ -7,6 +7,7 @@ use super::user_data::UserRun;
 use crate::data::{Dataset, DatasetName};
 use crate::graph::Graph;
 use crate::mapping::Connectivity;
+use crate::train::finetune_onnx::OnnxPruning;
 use crate::train::{BackendKind, TrainConfig, device, finetune};
 use crate::{Error, Result, bail};
 use burn::tensor::Device;
@@ -60,6 +61,15 @@ impl RunInputs {
     pub fn from_js(value: wasm_bindgen::JsValue) -> Result<RunInputs> {
         serde_wasm_bindgen::from_value(value)
             .map_err(|e| Error::new(format!("invalid run inputs: {e}")))
+    }
+
+    /// How an ONNX `start` is pruned: by `mask`, less the layers kept dense, maybe from scratch.
+    pub fn onnx_pruning(&self, mask: finetune::MaskSource) -> OnnxPruning<'_> {
+        OnnxPruning {
+            keep_dense: &self.keep_dense,
+            mask,
+            scratch: self.scratch,
+        }
     }
 }
 

@@ -3,8 +3,13 @@
 // on WebGPU from the step it reached, with its weights, optimizer state and finished epochs
 // (the checkpoint of src/train/checkpoint.rs crosses from the CPU module to the WebGPU one).
 // The background comparison moves a run the same way when it finds WebGPU faster (client.js).
+// A run of a user's ONNX network moves too: the WebGPU module rebuilds it from the file.
 import assert from 'node:assert/strict';
-import { test, text, waitForState } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { python, root, test, text, waitForState } from './harness.mjs';
 
 /** Added before the app loads: keeps the training worker's progress, epoch and move messages. */
 function recordTraining() {
@@ -67,4 +72,46 @@ test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ p
   assert.match(summary, /WebGPU \(moved from the CPU at step \d+\): test accuracy/);
   assert.match(summary, /after 3 epoch\(s\)/);
   assert.match(summary, /largest \|w\| 0;/, 'pruned weights stay zero across the move');
+}, { timeout: 540000 });
+
+test('a run of an imported ONNX network moves to WebGPU too: rebuilt from its file, it goes on and downloads as ONNX', async ({ page, baseURL, skip }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-onnx-move-'));
+  execFileSync(python, [join(root, 'python/onnx_models.py'), dir, 'mnist_cnn']);
+  const p = await page();
+  await p.context().addInitScript(recordTraining);
+  // Quick MNIST, 12 steps an epoch: the move comes after the first of three.
+  await p.goto(`${baseURL}#v=1&nodes=16&degree=4&seed=5&search=none&dataset=mnist&data=quick&epochs=3&batch=500&backend=auto`);
+  const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+  if (!gpu) skip('no WebGPU adapter in this browser: nothing to move to');
+  assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
+  await p.waitForSelector('[data-testid="onnx-file"]', { timeout: 60000 });
+  await p.setInputFiles('[data-testid="onnx-file"]', join(dir, 'mnist_cnn.onnx'));
+  await p.waitForSelector('[data-testid="onnx-train"]:not([disabled])', { timeout: 120000 });
+  await p.click('[data-testid="onnx-train"]');
+  await p.waitForFunction(() => window.__run.epochs.length >= 1, null, { timeout: 120000 });
+  assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'cpu', 'the run starts on the CPU');
+  await p.selectOption('[data-testid="train-backend"]', 'webgpu');
+  await p.dispatchEvent('[data-testid="train-backend"]', 'change');
+  await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 380000 });
+  assert.equal(await trainState(p), 'done', await text(p, 'train-notice'));
+
+  const run = await p.evaluate(() => window.__run);
+  assert.equal(run.moved.length, 1, `${JSON.stringify(run.moved)} ${await text(p, 'train-notice')}`);
+  const [m] = run.moved;
+  const steps = run.progress.map((x) => x.step);
+  assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `steps ${steps}`);
+  assert.equal(steps.at(-1), m.total_steps);
+  assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3], 'every epoch once');
+  const pct = async (id) => Number((await text(p, id)).replace('%', '')) / 100;
+  const [pruned, after] = [await pct('pruned-accuracy'), await pct('test-accuracy')];
+  assert.ok(after > pruned + 0.2, `fine-tuning raises the accuracy across the move: ${pruned} pruned, ${after} after`);
+  assert.match(await text(p, 'train-summary'), /WebGPU \(moved from the CPU at step \d+\)/);
+  // The moved run still knows its file: it downloads as packed ONNX, which ONNX Runtime runs.
+  await p.selectOption('[data-testid="model-format"]', 'onnx-packed');
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid="model-download"]')]);
+  const file = join(dir, 'moved.packed.onnx');
+  copyFileSync(await dl.path(), file);
+  const shape = execFileSync(python, ['-c', 'import sys, numpy as np, onnxruntime as ort; s = ort.InferenceSession(sys.argv[1]); print(list(s.run(None, {"x": np.zeros((2, 1, 28, 28), np.float32)})[0].shape))', file]).toString().trim();
+  assert.equal(shape, '[2, 10]');
+  console.log(`     mnist_cnn.onnx moved to WebGPU at step ${m.step} of ${m.total_steps}: pruned ${pruned}, fine-tuned ${after}`);
 }, { timeout: 540000 });
