@@ -68,8 +68,7 @@ pub struct TrainSession {
     /// The dense network a pretrained start loaded, before pruning: kept for
     /// [`TrainSession::predict_dense`] (the start report lets its own copy go once measured).
     dense: Option<Net>,
-    /// Whether the run can move to another backend ([`TrainSession::checkpoint`]): not when its
-    /// masks are not the graph's (magnitude pruning).
+    /// Whether the run can move ([`TrainSession::checkpoint`]): not when pruned by magnitude.
     movable: bool,
     /// A run started from an ONNX network: what writing it back as ONNX needs.
     onnx: Option<Rc<OnnxSource>>,
