@@ -112,24 +112,24 @@ impl TrainSession {
         future_to_promise(async move {
             let run = RunInputs::from_js(inputs).map_err(js_error)?;
             let mut i = Inputs::read(&run).await.map_err(js_error)?;
-            let mask = parse_mask(run.mask).map_err(js_error)?;
+            let mask = parse_mask(run.mask.clone()).map_err(js_error)?;
             let mut onnx = None;
-            let (trainer, nets) = match run.start {
+            let (trainer, nets) = match &run.start {
                 None => (
                     Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
                     None,
                 ),
-                Some(file) if looks_like(&file) => {
+                Some(file) if looks_like(file) => {
                     let how = run.onnx_pruning(mask);
                     let (trainer, nets, source) =
-                        prepare_onnx(i.cfg, i.data, &i.conn, how, i.device, &file)
+                        prepare_onnx(i.cfg, i.data, &i.conn, how, i.device, file)
                             .await
                             .map_err(js_error)?;
                     onnx = Some(Rc::new(source));
                     (trainer, Some(nets))
                 }
                 Some(file) => {
-                    let file = finetune::read_for(&file, &i.cfg, &mut i.data).map_err(js_error)?;
+                    let file = finetune::read_for(file, &i.cfg, &mut i.data).map_err(js_error)?;
                     let (trainer, nets) =
                         finetune::prepare(i.cfg, i.data, &i.conn, i.device, &file, mask)
                             .await
@@ -139,7 +139,6 @@ impl TrainSession {
             };
             let dense = nets.as_ref().map(|n| n.pretrained().clone());
             let start = nets.map(StartReport::pending);
-            // Checkpoints hold the built-in networks only.
             let movable = mask == finetune::MaskSource::Graph;
             let mut s = TrainSession::new(
                 Session::new(trainer),
