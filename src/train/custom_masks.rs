@@ -139,6 +139,47 @@ fn set_conv(l: &mut MaskedConv2d, w: Vec<f32>, m: Vec<f32>, dims: &[usize], devi
 /// initialisation gain. Returns `None` to keep the layer as it is.
 type Remap<'a> = dyn FnMut(&HostLayer, &HostLayer, f64) -> Option<(Vec<f32>, Vec<f32>)> + 'a;
 
+/// Rebuilds `sl` by `f` where `rl`, the same layer of the reference network, carries a mask.
+async fn remap_linear(
+    (rl, sl): (&MaskedLinear, &mut MaskedLinear),
+    gain: f64,
+    f: &mut Remap<'_>,
+    device: &Device,
+) -> Result<()> {
+    if rl.mask.is_none() {
+        return Ok(());
+    }
+    let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
+    check_same(&rh, &sh)?;
+    if let Some((w, m)) = f(&sh, &rh, gain) {
+        set_linear(sl, w, m, &sh.dims, device);
+    }
+    Ok(())
+}
+
+/// [`remap_linear`] for a conv.
+async fn remap_conv(
+    (rl, sl): (&MaskedConv2d, &mut MaskedConv2d),
+    gain: f64,
+    f: &mut Remap<'_>,
+    device: &Device,
+) -> Result<()> {
+    if rl.mask.is_none() {
+        return Ok(());
+    }
+    let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
+    check_same(&rh, &sh)?;
+    if let Some((w, m)) = f(&sh, &rh, gain) {
+        set_conv(sl, w, m, &sh.dims, device);
+    }
+    Ok(())
+}
+
+/// Gain √2 for a hidden layer, 1 for the last (the classifier).
+fn gain_of(i: usize, count: usize) -> f64 {
+    if i + 1 == count { 1.0 } else { RELU_GAIN }
+}
+
 /// A copy of `source` in which every layer that `reference` masks is rebuilt by `f`; everything
 /// else (biases, normalisation, unmasked layers) is `source`'s.
 async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>) -> Result<Net> {
@@ -148,18 +189,10 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
             if r.layers.len() != s.layers.len() {
                 bail!("the two networks have different layer counts");
             }
-            let last = r.layers.len() - 1;
+            let count = r.layers.len();
             for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
-                let (rl, sl) = (masked_lin(rl)?, masked_lin_mut(sl)?);
-                if rl.mask.is_none() {
-                    continue;
-                }
-                let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
-                check_same(&rh, &sh)?;
-                let gain = if i == last { 1.0 } else { RELU_GAIN };
-                if let Some((w, m)) = f(&sh, &rh, gain) {
-                    set_linear(sl, w, m, &sh.dims, device);
-                }
+                let pair = (masked_lin(rl)?, masked_lin_mut(sl)?);
+                remap_linear(pair, gain_of(i, count), f, device).await?;
             }
         }
         (Net::Cnn(r), Net::Cnn(s)) => {
@@ -167,24 +200,11 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
                 bail!("the two networks have different layer counts");
             }
             for (rl, sl) in r.convs.iter().zip(&mut s.convs) {
-                let (rl, sl) = (masked_conv(rl)?, masked_conv_mut(sl)?);
-                if rl.mask.is_none() {
-                    continue;
-                }
-                let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
-                check_same(&rh, &sh)?;
-                if let Some((w, m)) = f(&sh, &rh, RELU_GAIN) {
-                    set_conv(sl, w, m, &sh.dims, device);
-                }
+                let pair = (masked_conv(rl)?, masked_conv_mut(sl)?);
+                remap_conv(pair, RELU_GAIN, f, device).await?;
             }
-            let (rhead, shead) = (masked_lin(&r.head)?, masked_lin_mut(&mut s.head)?);
-            if rhead.mask.is_some() {
-                let (rh, sh) = (host_linear(rhead).await?, host_linear(shead).await?);
-                check_same(&rh, &sh)?;
-                if let Some((w, m)) = f(&sh, &rh, 1.0) {
-                    set_linear(shead, w, m, &sh.dims, device);
-                }
-            }
+            let head = (masked_lin(&r.head)?, masked_lin_mut(&mut s.head)?);
+            remap_linear(head, 1.0, f, device).await?;
         }
         #[cfg(feature = "onnx")]
         (Net::Imported(r), Net::Imported(s)) => {
@@ -192,29 +212,17 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
             if r.layers.len() != s.layers.len() {
                 bail!("the two networks have different layer counts");
             }
-            let last = r.layers.len() - 1;
+            let count = r.layers.len();
             for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
-                let gain = if i == last { 1.0 } else { RELU_GAIN };
+                let gain = gain_of(i, count);
                 match (rl, sl) {
-                    (WeightLayer::Conv(rl), WeightLayer::Conv(sl)) if rl.mask.is_some() => {
-                        let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
-                        check_same(&rh, &sh)?;
-                        if let Some((w, m)) = f(&sh, &rh, gain) {
-                            set_conv(sl, w, m, &sh.dims, device);
-                        }
+                    (WeightLayer::Conv(rl), WeightLayer::Conv(sl)) => {
+                        remap_conv((rl, sl), gain, f, device).await?
                     }
                     (WeightLayer::Linear(rl), WeightLayer::Linear(sl)) => {
-                        let (rl, sl) = (masked_lin(rl)?, masked_lin_mut(sl)?);
-                        if rl.mask.is_none() {
-                            continue;
-                        }
-                        let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
-                        check_same(&rh, &sh)?;
-                        if let Some((w, m)) = f(&sh, &rh, gain) {
-                            set_linear(sl, w, m, &sh.dims, device);
-                        }
+                        let pair = (masked_lin(rl)?, masked_lin_mut(sl)?);
+                        remap_linear(pair, gain, f, device).await?
                     }
-                    (WeightLayer::Conv(_), WeightLayer::Conv(_)) => {}
                     _ => bail!("the two networks' layers differ in kind"),
                 }
             }
