@@ -100,6 +100,9 @@ pub async fn prepare_onnx_as(
     (device, packing): (Device, (bool, bool)),
     bytes: &[u8],
 ) -> Result<(Trainer, StartNets, OnnxSource)> {
+    if how.scratch && how.mask != MaskSource::Graph {
+        bail!("magnitude pruning needs the file's weights: it cannot start from scratch");
+    }
     let file = onnx::read(bytes)?;
     let mut steps = lower(&file)?;
     let unmasked = vec![None; steps.weight_steps().count()];
@@ -111,30 +114,25 @@ pub async fn prepare_onnx_as(
     if how.scratch {
         steps = fresh_weights(&steps, &masks, cfg.seed)?;
     }
-    let by_graph = how.mask == MaskSource::Graph;
+    // A dense run keeps every weight, whatever prunes the others.
+    let by_magnitude = how.mask == MaskSource::Magnitude && !cfg.dense;
     // Magnitude masks are not the graph's blocks: those layers stay in the `W ⊙ M` form.
-    let packing = match by_graph {
-        true => packing,
-        false => (false, false),
+    let packing = if by_magnitude {
+        (false, false)
+    } else {
+        packing
     };
-    let (pruned, masked) = match cfg.dense {
-        true => (
-            ImportedNet::new(&steps, &unmasked, false, &device)?,
-            vec![false; masks.len()],
-        ),
-        false => (
-            ImportedNet::new(&steps, &masks, packing.0, &device)?,
-            masks.iter().map(|m| m.is_some() && by_graph).collect(),
-        ),
+    let used = if cfg.dense { unmasked } else { masks };
+    let masked = used.iter().map(|m| m.is_some() && !by_magnitude).collect();
+    let pruned = match cfg.dense && !how.scratch {
+        true => dense.clone(),
+        false => ImportedNet::new(&steps, &used, packing.0, &device)?,
     };
-    let pruned = match (by_graph || cfg.dense, how.scratch) {
-        (true, _) => Net::Imported(pruned),
-        (false, false) => {
+    let pruned = match by_magnitude {
+        false => Net::Imported(pruned),
+        true => {
             let dense = Net::Imported(dense.clone());
             magnitude_pruned(&dense, &Net::Imported(pruned), &device).await?
-        }
-        (false, true) => {
-            bail!("magnitude pruning needs the file's weights: it cannot start from scratch")
         }
     };
     cfg.recover = Recovery::None;
@@ -144,7 +142,7 @@ pub async fn prepare_onnx_as(
     let source = OnnxSource {
         steps,
         masked,
-        by_magnitude: !by_graph && !trainer.config().dense,
+        by_magnitude,
     };
     Ok((trainer, nets, source))
 }
