@@ -83,14 +83,15 @@ impl Executor {
         })
     }
 
-    /// Starts every run from the model file `bytes` (the sweep's `start`): refuses a network
+    /// Starts every run from the model file `bytes` (the sweep's `start`; a baseline that draws
+    /// fresh weights is refused): refuses a network
     /// of another architecture, and normalises the inputs as that network expects; or from an
     /// ONNX network's bytes (refused when it does not fit the data; the data keeps its own
     /// normalisation).
     pub async fn start_from(&mut self, bytes: &[u8]) -> Result<()> {
+        start::check_baselines(&self.cfg.baselines)?;
         #[cfg(feature = "onnx")]
         if looks_like_onnx(bytes) {
-            start::check_baselines(&self.cfg.baselines)?;
             // A network that does not fit the data is refused now, not at the first run.
             let (cfg, data) = (self.cfg.train_config(1, true), self.data.clone());
             let device = self.device.clone();
