@@ -114,7 +114,7 @@ impl TrainSession {
             let mut i = Inputs::read(&run).await.map_err(js_error)?;
             let mask = parse_mask(run.mask.clone()).map_err(js_error)?;
             let mut onnx = None;
-            let (trainer, nets) = match &run.start {
+            let (trainer, nets) = match run.start.as_ref().filter(|f| run.builds_on(f)) {
                 None => (
                     Trainer::new(i.cfg, i.data, &i.conn, i.device).map_err(js_error)?,
                     None,

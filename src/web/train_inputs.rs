@@ -38,7 +38,9 @@ pub struct RunInputs {
     /// With an ONNX `start`: the eligible layers the user keeps dense (`rgp train --keep-dense`).
     #[serde(default)]
     pub keep_dense: Vec<String>,
-    /// With an ONNX `start`: its architecture from fresh weights (the race's from-scratch lane).
+    /// From fresh weights (the race's from-scratch lane): a model-file `start` is not loaded (the
+    /// built-in network from random weights); an ONNX `start` gives its architecture, its weights
+    /// redrawn.
     #[serde(default)]
     pub scratch: bool,
     /// With `dataset` "user": the user's data (then `files` is empty).
@@ -61,6 +63,11 @@ impl RunInputs {
     pub fn from_js(value: wasm_bindgen::JsValue) -> Result<RunInputs> {
         serde_wasm_bindgen::from_value(value)
             .map_err(|e| Error::new(format!("invalid run inputs: {e}")))
+    }
+
+    /// Whether the run builds on `start` (`scratch` leaves a model file out, an ONNX file not).
+    pub fn builds_on(&self, start: &[u8]) -> bool {
+        !self.scratch || crate::import::onnx::looks_like(start)
     }
 
     /// How an ONNX `start` is pruned: by `mask`, less the layers kept dense, maybe from scratch.

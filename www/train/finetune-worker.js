@@ -56,17 +56,15 @@ export const kept = {
  */
 export async function race(m, msg, files, bytes, backend, { post, stopped, yieldToEvents, user }) {
   const lanes = [];
-  const onnx = Array.isArray(msg.start?.keepDense);
   try {
     for (const lane of msg.lanes) {
       // Stop holds while the lanes are built too (each builds a network and measures its start).
       if (stopped()) break;
-      // The scratch lane: the same graph and settings from random weights (an ONNX network's
-      // architecture comes from its file, its weights redrawn).
-      const start = lane.scratch && !onnx ? undefined : bytes;
-      const scratch = Boolean(lane.scratch && onnx);
+      // The scratch lane: the same graph and settings from random weights (the module leaves a
+      // model file out; an ONNX network gives its architecture, its weights redrawn).
       const graph = { n: lane.n, table: lane.table, selfLoops: false };
-      const s = await m.TrainSession.create(runInputs(msg, files, { start, mask: lane.mask, backend, graph, user, scratch }));
+      const inputs = { start: bytes, mask: lane.mask, backend, graph, user, scratch: lane.scratch };
+      const s = await m.TrainSession.create(runInputs(msg, files, inputs));
       lanes.push({ label: lane.label, s, done: false, step: 0, accuracy: null });
       const l = lanes[lanes.length - 1];
       if (lane.scratch) {

@@ -71,7 +71,7 @@ export function runInputs(msg, files, { backend, start, mask, user, scratch, gra
   if (start) run.start = start;
   if (mask) run.mask = mask;
   if (user) run.user = user;
-  // An ONNX start's architecture from fresh weights (the race's from-scratch lane on it).
+  // From fresh weights (the race's from-scratch lane; an ONNX start gives its architecture).
   if (scratch) run.scratch = true;
   // An ONNX start names the layers the user kept dense (www/train/onnx-panel.js).
   if (msg.start?.keepDense?.length) run.keepDense = msg.start.keepDense;

@@ -196,9 +196,8 @@ async function train(msg) {
   const start = await startBytes(msg.start, fetchBytes);
   const session = await m.TrainSession.create(runInputs(msg, files, { backend, start, mask: msg.mask, user }));
   // start: the pretrained start's accuracies (null: none, or not measured yet; startAsked says which).
-  // onnx: an ONNX start's bytes, which a move rebuilds the network from.
-  const onnx = Array.isArray(msg.start?.keepDense) ? start : undefined;
-  const run = { session, files, user, onnx, moved: null, start: null, startAsked: false };
+  // startFile: the start's bytes, which a move rebuilds an ONNX network from.
+  const run = { session, files, user, startFile: start, moved: null, start: null, startAsked: false };
   try {
     const r = await runSession(run, msg, tStart);
     r.start = run.start;
@@ -251,7 +250,7 @@ async function moveRun(run, msg, step) {
     const t0 = performance.now();
     const m = await loadModule('wgpu');
     const bytes = await run.session.checkpoint();
-    const next = await m.TrainSession.resume(runInputs(msg, run.files, { backend: 'wgpu', user: run.user, start: run.onnx }), bytes);
+    const next = await m.TrainSession.resume(runInputs(msg, run.files, { backend: 'wgpu', user: run.user, start: run.startFile }), bytes);
     run.session.free();
     run.session = next;
     run.moved = { from: backend, to, step, total_steps: next.total_steps(), reason, ms: performance.now() - t0 };
