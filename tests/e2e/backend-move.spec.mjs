@@ -29,41 +29,54 @@ function recordTraining() {
 
 const trainState = (page) => page.evaluate(() => document.querySelector('[data-testid="training"]').dataset.trainState);
 
-test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ page, baseURL, skip }) => {
+/** A page at `hash` that records the training worker's messages; skips when the browser has no
+ * WebGPU adapter (nothing to move to). Resolves once the page's first graph is done. */
+async function recordingPage({ page, baseURL, skip }, hash) {
   const p = await page();
   await p.context().addInitScript(recordTraining);
-  // 12 steps an epoch (6000 images, batch 500): three epochs, the last two on SwiftShader. Adam, so
-  // that a lost optimizer state (fresh moments, full-size first steps) would show in the loss.
-  await p.goto(`${baseURL}#v=1&nodes=64&degree=4&search=none&epochs=3&batch=500&optimizer=adam&lr=0.01&backend=auto`);
+  await p.goto(`${baseURL}#${hash}`);
   const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
   if (!gpu) skip('no WebGPU adapter in this browser: nothing to move to (train.spec covers the CPU path)');
   assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
-  await p.waitForSelector('[data-testid="train-start"]:not([disabled])', { timeout: 60000 });
-  await p.click('[data-testid="train-start"]');
-  // After the first epoch, with two to go: the test's reaction, slow on a busy machine, must come
-  // before the run ends (after the second, with one to go, a run once ended first).
+  return p;
+}
+
+/** After the started run's first epoch (on the CPU), picks WebGPU in the settings, waits for the
+ * run to end and checks it moved once and went on: steps never back, every epoch once. Resolves
+ * with what the worker posted. The test's reaction, slow on a busy machine, must come before the
+ * run ends: after the first epoch, with two to go (after the second a run once ended first). */
+async function movedAfterFirstEpoch(p) {
   await p.waitForFunction(() => window.__run.epochs.length >= 1, null, { timeout: 120000 });
   assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'cpu', 'the run starts on the CPU');
   await p.selectOption('[data-testid="train-backend"]', 'webgpu');
   await p.dispatchEvent('[data-testid="train-backend"]', 'change');
   await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 380000 });
   assert.equal(await trainState(p), 'done', await text(p, 'train-notice'));
-
   const run = await p.evaluate(() => window.__run);
-  assert.equal(run.moved.length, 1, JSON.stringify(run.moved));
-  const [m] = run.moved;
-  assert.deepEqual([m.from, m.to, m.reason], ['cpu', 'wgpu', 'chosen in the settings']);
-  assert.ok(m.step >= 12 && m.step < m.total_steps, `moved at step ${m.step} of ${m.total_steps}`);
+  assert.equal(run.moved.length, 1, `${JSON.stringify(run.moved)} ${await text(p, 'train-notice')}`);
   // The steps go on from where the CPU left them (never back to 0), to the end of the run.
   const steps = run.progress.map((x) => x.step);
   assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `steps ${steps}`);
-  assert.equal(steps.at(-1), m.total_steps);
+  assert.equal(steps.at(-1), run.moved[0].total_steps);
+  assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3], 'every epoch once');
+  return run;
+}
+
+test('a run moved from the CPU to WebGPU mid-run keeps its progress', async (fixtures) => {
+  // 12 steps an epoch (6000 images, batch 500): three epochs, the last two on SwiftShader. Adam, so
+  // that a lost optimizer state (fresh moments, full-size first steps) would show in the loss.
+  const p = await recordingPage(fixtures, 'v=1&nodes=64&degree=4&search=none&epochs=3&batch=500&optimizer=adam&lr=0.01&backend=auto');
+  await p.waitForSelector('[data-testid="train-start"]:not([disabled])', { timeout: 60000 });
+  await p.click('[data-testid="train-start"]');
+  const run = await movedAfterFirstEpoch(p);
+  const [m] = run.moved;
+  assert.deepEqual([m.from, m.to, m.reason], ['cpu', 'wgpu', 'chosen in the settings']);
+  assert.ok(m.step >= 12 && m.step < m.total_steps, `moved at step ${m.step} of ${m.total_steps}`);
   // The network is the trained one: the first chunk on WebGPU has about the loss the CPU's last
   // one had, far below a fresh network's.
   const at = run.progress.findIndex((x) => x.step > m.step);
   const [before, after, fresh] = [run.progress[at - 1].loss, run.progress[at].loss, run.progress[0].loss];
   assert.ok(after <= 1.5 * before + 0.1 && after < 0.7 * fresh, `loss ${fresh} at the start, ${before} before the move, ${after} after`);
-  assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3], 'every epoch once');
   assert.ok(run.epochs[2].train_accuracy > run.epochs[0].train_accuracy, JSON.stringify(run.epochs));
 
   assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'wgpu');
@@ -74,34 +87,16 @@ test('a run moved from the CPU to WebGPU mid-run keeps its progress', async ({ p
   assert.match(summary, /largest \|w\| 0;/, 'pruned weights stay zero across the move');
 }, { timeout: 540000 });
 
-test('a run of an imported ONNX network moves to WebGPU too: rebuilt from its file, it goes on and downloads as ONNX', async ({ page, baseURL, skip }) => {
+test('a run of an imported ONNX network moves to WebGPU too: rebuilt from its file, it goes on and downloads as ONNX', async (fixtures) => {
   const dir = mkdtempSync(join(tmpdir(), 'rgp-onnx-move-'));
   execFileSync(python, [join(root, 'python/onnx_models.py'), dir, 'mnist_cnn']);
-  const p = await page();
-  await p.context().addInitScript(recordTraining);
   // Quick MNIST, 12 steps an epoch: the move comes after the first of three.
-  await p.goto(`${baseURL}#v=1&nodes=16&degree=4&seed=5&search=none&dataset=mnist&data=quick&epochs=3&batch=500&backend=auto`);
-  const gpu = await p.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
-  if (!gpu) skip('no WebGPU adapter in this browser: nothing to move to');
-  assert.equal(await waitForState(p, ['done', 'error'], 120000), 'done');
+  const p = await recordingPage(fixtures, 'v=1&nodes=16&degree=4&seed=5&search=none&dataset=mnist&data=quick&epochs=3&batch=500&backend=auto');
   await p.waitForSelector('[data-testid="onnx-file"]', { timeout: 60000 });
   await p.setInputFiles('[data-testid="onnx-file"]', join(dir, 'mnist_cnn.onnx'));
   await p.waitForSelector('[data-testid="onnx-train"]:not([disabled])', { timeout: 120000 });
   await p.click('[data-testid="onnx-train"]');
-  await p.waitForFunction(() => window.__run.epochs.length >= 1, null, { timeout: 120000 });
-  assert.equal(await p.getAttribute('[data-testid="training"]', 'data-train-backend'), 'cpu', 'the run starts on the CPU');
-  await p.selectOption('[data-testid="train-backend"]', 'webgpu');
-  await p.dispatchEvent('[data-testid="train-backend"]', 'change');
-  await p.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.querySelector('[data-testid="training"]').dataset.trainState), null, { timeout: 380000 });
-  assert.equal(await trainState(p), 'done', await text(p, 'train-notice'));
-
-  const run = await p.evaluate(() => window.__run);
-  assert.equal(run.moved.length, 1, `${JSON.stringify(run.moved)} ${await text(p, 'train-notice')}`);
-  const [m] = run.moved;
-  const steps = run.progress.map((x) => x.step);
-  assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1]), `steps ${steps}`);
-  assert.equal(steps.at(-1), m.total_steps);
-  assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3], 'every epoch once');
+  const [m] = (await movedAfterFirstEpoch(p)).moved;
   const pct = async (id) => Number((await text(p, id)).replace('%', '')) / 100;
   const [pruned, after] = [await pct('pruned-accuracy'), await pct('test-accuracy')];
   assert.ok(after > pruned + 0.2, `fine-tuning raises the accuracy across the move: ${pruned} pruned, ${after} after`);
