@@ -139,38 +139,51 @@ fn set_conv(l: &mut MaskedConv2d, w: Vec<f32>, m: Vec<f32>, dims: &[usize], devi
 /// initialisation gain. Returns `None` to keep the layer as it is.
 type Remap<'a> = dyn FnMut(&HostLayer, &HostLayer, f64) -> Option<(Vec<f32>, Vec<f32>)> + 'a;
 
-/// Rebuilds `sl` by `f` where `rl`, the same layer of the reference network, carries a mask.
-async fn remap_linear(
-    (rl, sl): (&MaskedLinear, &mut MaskedLinear),
-    gain: f64,
-    f: &mut Remap<'_>,
-    device: &Device,
-) -> Result<()> {
-    if rl.mask.is_none() {
-        return Ok(());
-    }
-    let (rh, sh) = (host_linear(rl).await?, host_linear(sl).await?);
-    check_same(&rh, &sh)?;
-    if let Some((w, m)) = f(&sh, &rh, gain) {
-        set_linear(sl, w, m, &sh.dims, device);
-    }
-    Ok(())
+/// A `W ⊙ M` layer as the baselines read and rewrite it.
+trait HostForm {
+    fn is_masked(&self) -> bool;
+    async fn host(&self) -> Result<HostLayer>;
+    fn set(&mut self, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device);
 }
 
-/// [`remap_linear`] for a conv.
-async fn remap_conv(
-    (rl, sl): (&MaskedConv2d, &mut MaskedConv2d),
+impl HostForm for MaskedLinear {
+    fn is_masked(&self) -> bool {
+        self.mask.is_some()
+    }
+    async fn host(&self) -> Result<HostLayer> {
+        host_linear(self).await
+    }
+    fn set(&mut self, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device) {
+        set_linear(self, w, m, dims, device)
+    }
+}
+
+impl HostForm for MaskedConv2d {
+    fn is_masked(&self) -> bool {
+        self.mask.is_some()
+    }
+    async fn host(&self) -> Result<HostLayer> {
+        host_conv(self).await
+    }
+    fn set(&mut self, w: Vec<f32>, m: Vec<f32>, dims: &[usize], device: &Device) {
+        set_conv(self, w, m, dims, device)
+    }
+}
+
+/// Rebuilds `sl` by `f` where `rl`, the same layer of the reference network, carries a mask.
+async fn remap_layer<L: HostForm>(
+    (rl, sl): (&L, &mut L),
     gain: f64,
     f: &mut Remap<'_>,
     device: &Device,
 ) -> Result<()> {
-    if rl.mask.is_none() {
+    if !rl.is_masked() {
         return Ok(());
     }
-    let (rh, sh) = (host_conv(rl).await?, host_conv(sl).await?);
+    let (rh, sh) = (rl.host().await?, sl.host().await?);
     check_same(&rh, &sh)?;
     if let Some((w, m)) = f(&sh, &rh, gain) {
-        set_conv(sl, w, m, &sh.dims, device);
+        sl.set(w, m, &sh.dims, device);
     }
     Ok(())
 }
@@ -192,7 +205,7 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
             let count = r.layers.len();
             for (i, (rl, sl)) in r.layers.iter().zip(&mut s.layers).enumerate() {
                 let pair = (masked_lin(rl)?, masked_lin_mut(sl)?);
-                remap_linear(pair, gain_of(i, count), f, device).await?;
+                remap_layer(pair, gain_of(i, count), f, device).await?;
             }
         }
         (Net::Cnn(r), Net::Cnn(s)) => {
@@ -201,10 +214,10 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
             }
             for (rl, sl) in r.convs.iter().zip(&mut s.convs) {
                 let pair = (masked_conv(rl)?, masked_conv_mut(sl)?);
-                remap_conv(pair, RELU_GAIN, f, device).await?;
+                remap_layer(pair, RELU_GAIN, f, device).await?;
             }
             let head = (masked_lin(&r.head)?, masked_lin_mut(&mut s.head)?);
-            remap_linear(head, 1.0, f, device).await?;
+            remap_layer(head, 1.0, f, device).await?;
         }
         #[cfg(feature = "onnx")]
         (Net::Imported(r), Net::Imported(s)) => {
@@ -217,11 +230,11 @@ async fn remap(reference: &Net, source: &Net, device: &Device, f: &mut Remap<'_>
                 let gain = gain_of(i, count);
                 match (rl, sl) {
                     (WeightLayer::Conv(rl), WeightLayer::Conv(sl)) => {
-                        remap_conv((rl, sl), gain, f, device).await?
+                        remap_layer((rl, sl), gain, f, device).await?
                     }
                     (WeightLayer::Linear(rl), WeightLayer::Linear(sl)) => {
                         let pair = (masked_lin(rl)?, masked_lin_mut(sl)?);
-                        remap_linear(pair, gain, f, device).await?
+                        remap_layer(pair, gain, f, device).await?
                     }
                     _ => bail!("the two networks' layers differ in kind"),
                 }
